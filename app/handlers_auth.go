@@ -1,0 +1,114 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/cipcert/cipcert/certification"
+)
+
+type connexionRequest struct {
+	Identifiant string `json:"identifiant" validate:"required,max=100"`
+	MotDePasse  string `json:"mot_de_passe" validate:"required,max=200"`
+}
+
+type connexionResponse struct {
+	Jeton    string    `json:"jeton"`
+	Type     string    `json:"type"`
+	ExpireLe time.Time `json:"expire_le"`
+}
+
+func (s *Server) handleConnexion(c echo.Context) error {
+	var req connexionRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	now := s.svc.Now()
+	if ok, wait := s.loginByIP.allow(c.RealIP(), now); !ok {
+		return tooManyAttempts(wait)
+	}
+	if ok, wait := s.loginByID.allow(strings.ToLower(strings.TrimSpace(req.Identifiant)), now); !ok {
+		return tooManyAttempts(wait)
+	}
+	token, exp, err := s.svc.Connexion(c.Request().Context(), req.Identifiant, req.MotDePasse)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, connexionResponse{Jeton: token, Type: "Bearer", ExpireLe: exp})
+}
+
+func (s *Server) handleDeconnexion(c echo.Context) error {
+	_, token, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+	if err := s.svc.Deconnexion(c.Request().Context(), strings.TrimSpace(token)); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+type moiResponse struct {
+	ID          string `json:"id"`
+	Identifiant string `json:"identifiant"`
+	Nom         string `json:"nom"`
+	Role        string `json:"role"`
+	CentreID    string `json:"centre_id,omitempty"`
+	CandidatID  string `json:"candidat_id,omitempty"`
+}
+
+func (s *Server) handleMoi(c echo.Context) error {
+	a := acteur(c)
+	return c.JSON(http.StatusOK, moiResponse{a.UtilisateurID, a.Identifiant, a.Nom, string(a.Role), a.CentreID, a.CandidatID})
+}
+
+type utilisateurRequest struct {
+	Identifiant string `json:"identifiant" validate:"required,min=3,max=100,nocontrol"`
+	Nom         string `json:"nom" validate:"required,notblank,max=200,nocontrol"`
+	MotDePasse  string `json:"mot_de_passe" validate:"required,min=12,max=72"`
+	Role        string `json:"role" validate:"required,oneof=admin autorite centre jury candidat"`
+	CentreID    string `json:"centre_id" validate:"max=64"`
+	CandidatID  string `json:"candidat_id" validate:"max=64"`
+}
+
+func (s *Server) handleUtilisateurCreate(c echo.Context) error {
+	var req utilisateurRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	u, err := s.svc.CreateUtilisateur(c.Request().Context(), acteur(c), certification.NouvelUtilisateur{
+		Identifiant: req.Identifiant, Nom: req.Nom, MotDePasse: req.MotDePasse,
+		Role: certification.Role(req.Role), CentreID: req.CentreID, CandidatID: req.CandidatID,
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, moiResponse{u.ID, u.Identifiant, u.Nom, string(u.Role), deref(u.CentreID), deref(u.CandidatID)})
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+type statusResponse struct {
+	Statut string `json:"statut"`
+}
+
+func (s *Server) handleHealthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, statusResponse{"ok"})
+}
+
+func (s *Server) handleReadyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := s.svc.DB().Ping(ctx); err != nil {
+		s.log.Warn("database unreachable", "err", err)
+		return &httpError{status: http.StatusServiceUnavailable, code: "base_indisponible",
+			detail: "La base de données ne répond pas."}
+	}
+	return c.JSON(http.StatusOK, statusResponse{"pret"})
+}

@@ -1,0 +1,129 @@
+package app
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/cipcert/cipcert/certification"
+)
+
+// Problem is an RFC 9457 problem detail, extended with a stable code and
+// per-field errors.
+type Problem struct {
+	Type      string        `json:"type"`
+	Title     string        `json:"title"`
+	Status    int           `json:"status"`
+	Detail    string        `json:"detail"`
+	Code      string        `json:"code"`
+	Instance  string        `json:"instance,omitempty"`
+	RequestID string        `json:"request_id,omitempty"`
+	Erreurs   []ChampErreur `json:"erreurs,omitempty"`
+}
+
+// ChampErreur is one invalid field of a request.
+type ChampErreur struct {
+	Champ   string `json:"champ"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// statusOf is the one table from error kinds to HTTP statuses.
+var statusOf = []struct {
+	kind   error
+	status int
+}{
+	{certification.ErrInvalid, http.StatusUnprocessableEntity},
+	{certification.ErrNotFound, http.StatusNotFound},
+	{certification.ErrStale, http.StatusPreconditionFailed},
+	{certification.ErrConflict, http.StatusConflict},
+	{certification.ErrForbidden, http.StatusForbidden},
+	{certification.ErrUnauthorized, http.StatusUnauthorized},
+}
+
+// httpError is an error born in the transport: malformed JSON, a missing
+// header, too many attempts.
+type httpError struct {
+	status int
+	code   string
+	detail string
+	fields []ChampErreur
+	header http.Header
+}
+
+func (e *httpError) Error() string { return e.code + ": " + e.detail }
+
+func badRequest(code, detail string, fields ...ChampErreur) *httpError {
+	return &httpError{status: http.StatusBadRequest, code: code, detail: detail, fields: fields}
+}
+
+// errorHandler answers every error as problem+json. Unknown errors are
+// logged with their cause and answered as a bare 500.
+func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		p := Problem{Instance: c.Request().URL.Path, RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
+		var de *certification.Error
+		var he *httpError
+		var ee *echo.HTTPError
+		switch {
+		case errors.As(err, &de):
+			p.Status = http.StatusInternalServerError
+			for _, m := range statusOf {
+				if errors.Is(de.Kind, m.kind) {
+					p.Status = m.status
+					break
+				}
+			}
+			p.Code, p.Detail = de.Code, de.Message
+			for _, f := range de.Fields {
+				p.Erreurs = append(p.Erreurs, ChampErreur{f.Field, f.Code, f.Message})
+			}
+		case errors.As(err, &he):
+			p.Status, p.Code, p.Detail, p.Erreurs = he.status, he.code, he.detail, he.fields
+			for k, v := range he.header {
+				c.Response().Header()[k] = v
+			}
+		case errors.As(err, &ee):
+			p.Status = ee.Code
+			p.Code, p.Detail = echoCode(ee.Code)
+		default:
+			p.Status = http.StatusInternalServerError
+		}
+		if p.Status >= 500 && p.Code == "" {
+			log.Error("request failed", "err", err, "method", c.Request().Method,
+				"path", c.Request().URL.Path, "request_id", p.RequestID)
+			p.Code, p.Detail = "erreur_interne", "Une erreur interne est survenue ; elle a été consignée. Réessayez plus tard."
+		}
+		p.Title = http.StatusText(p.Status)
+		p.Type = "https://cipcert.fr/problemes/" + p.Code
+		c.Response().Header().Set(echo.HeaderContentType, "application/problem+json; charset=utf-8")
+		if c.Request().Method == http.MethodHead {
+			_ = c.NoContent(p.Status)
+			return
+		}
+		_ = c.JSON(p.Status, p)
+	}
+}
+
+// echoCode names the errors Echo raises itself (routing, body limit).
+func echoCode(status int) (string, string) {
+	switch status {
+	case http.StatusNotFound:
+		return "route_inconnue", "Aucune ressource à cette adresse."
+	case http.StatusMethodNotAllowed:
+		return "methode_non_autorisee", "Cette méthode n'est pas permise sur cette ressource."
+	case http.StatusRequestEntityTooLarge:
+		return "corps_trop_volumineux", "Le corps de la requête dépasse la taille permise (1 Mio)."
+	case http.StatusUnauthorized:
+		return "authentification_requise", "Authentification requise."
+	case http.StatusServiceUnavailable:
+		return "service_indisponible", "Service momentanément indisponible."
+	}
+	return "erreur_http_" + strconv.Itoa(status), http.StatusText(status)
+}

@@ -1,0 +1,87 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/cipcert/cipcert/certification"
+)
+
+// Options tunes a Server; the zero value gives production settings.
+type Options struct {
+	Logger *slog.Logger
+	// LoginEvery and LoginBurst set the login rate limit, per client address
+	// and per identifiant: LoginBurst attempts, then one per LoginEvery.
+	LoginEvery time.Duration
+	LoginBurst int
+}
+
+// Server is the HTTP API.
+type Server struct {
+	echo      *echo.Echo
+	svc       *certification.Service
+	log       *slog.Logger
+	loginByIP *limiter
+	loginByID *limiter
+}
+
+// New builds the API on svc.
+func New(svc *certification.Service, opt Options) *Server {
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	if opt.LoginEvery == 0 {
+		opt.LoginEvery = 12 * time.Second
+	}
+	if opt.LoginBurst == 0 {
+		opt.LoginBurst = 5
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	// Behind no proxy by default: X-Forwarded-For would let a client pick the
+	// address the login limiter counts.
+	e.IPExtractor = echo.ExtractIPDirect()
+	s := &Server{
+		echo: e, svc: svc, log: opt.Logger,
+		loginByIP: newLimiter(opt.LoginEvery/4, opt.LoginBurst*4),
+		loginByID: newLimiter(opt.LoginEvery, opt.LoginBurst),
+	}
+	e.HTTPErrorHandler = errorHandler(opt.Logger)
+	e.Use(middleware.RequestID())
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			opt.Logger.Error("panic", "err", err, "stack", string(stack))
+			return err
+		},
+	}))
+	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogRemoteIP: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			opt.Logger.LogAttrs(context.Background(), slog.LevelInfo, "request",
+				slog.String("method", v.Method), slog.String("uri", v.URI), slog.Int("status", v.Status),
+				slog.Duration("latency", v.Latency), slog.String("request_id", v.RequestID),
+				slog.String("remote_ip", v.RemoteIP))
+			return nil
+		},
+	}))
+	e.Use(middleware.BodyLimit("1M"))
+	s.routes()
+	return s
+}
+
+// ServeHTTP makes the Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// Routes lists "METHOD path" for every registered route.
+func (s *Server) Routes() []string {
+	var out []string
+	for _, r := range s.echo.Routes() {
+		out = append(out, r.Method+" "+r.Path)
+	}
+	return out
+}

@@ -1,0 +1,154 @@
+package certification
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Centre is a centre agréé: a tenant that registers candidats and holds sessions.
+type Centre struct {
+	ID         string
+	Nom        string
+	Siret      string
+	Adresse    string
+	CodePostal string
+	Ville      string
+	// Region names the DREETS competent for the centre's sessions.
+	Region    string
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Agrements []Agrement `gorm:"-"`
+}
+
+// Agrement is the approval of a centre for a titre over a period.
+type Agrement struct {
+	ID        string
+	CentreID  string
+	TitreID   string
+	TitreCode string `gorm:"->;-:migration"`
+	Debut     Date
+	Fin       Date
+}
+
+// NouveauCentre is the input of CreateCentre.
+type NouveauCentre struct {
+	Nom, Siret, Adresse, CodePostal, Ville, Region string
+	Agrements                                      []NouvelAgrement
+}
+
+// NouvelAgrement is one agrément in NouveauCentre.
+type NouvelAgrement struct {
+	TitreCode  string
+	Debut, Fin Date
+}
+
+// CreateCentre registers a centre and its agréments. Admin only. Returns
+// ErrInvalid for a bad SIRET or an unknown titre, ErrConflict if the SIRET
+// is already registered.
+func (s *Service) CreateCentre(ctx context.Context, a Acteur, in NouveauCentre) (*Centre, error) {
+	if !a.Is(RoleAdmin) {
+		return nil, forbidden()
+	}
+	in.Siret = strings.ReplaceAll(in.Siret, " ", "")
+	if !siretValide(in.Siret) {
+		return nil, Invalid("siret_invalide", "Le SIRET n'est pas valide.",
+			FieldError{"siret", "cle_invalide", "Le SIRET doit compter 14 chiffres et sa clé de contrôle doit être juste."})
+	}
+	now := s.now()
+	c := &Centre{ID: newID(), Nom: in.Nom, Siret: in.Siret, Adresse: in.Adresse, CodePostal: in.CodePostal,
+		Ville: in.Ville, Region: in.Region, Version: 1, CreatedAt: now, UpdatedAt: now}
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Omit("Agrements").Create(c).Error; err != nil {
+			if isUniqueViolation(err) {
+				return Errorf(ErrConflict, "siret_deja_enregistre", "Un centre est déjà enregistré avec le SIRET %s.", in.Siret)
+			}
+			return err
+		}
+		for i, ag := range in.Agrements {
+			t, err := findTitreByCode(tx, ag.TitreCode)
+			if err != nil {
+				return err
+			}
+			if t == nil {
+				return Invalid("titre_inconnu", "Titre inconnu.",
+					FieldError{fieldIndex("agrements", i, "titre_code"), "inconnu", "Aucun titre n'a le code " + ag.TitreCode + "."})
+			}
+			if ag.Fin.Before(ag.Debut) {
+				return Invalid("agrement_invalide", "La fin de l'agrément précède son début.",
+					FieldError{fieldIndex("agrements", i, "fin"), "avant_debut", "La date de fin précède la date de début."})
+			}
+			row := Agrement{ID: newID(), CentreID: c.ID, TitreID: t.ID, Debut: ag.Debut, Fin: ag.Fin}
+			if err := tx.Omit("TitreCode").Create(&row).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Centre(ctx, a, c.ID)
+}
+
+// Centre returns a centre with its agréments. A centre account sees only its
+// own. Returns ErrNotFound otherwise.
+func (s *Service) Centre(ctx context.Context, a Acteur, id string) (*Centre, error) {
+	if !a.Is(RoleAdmin, RoleAutorite, RoleCentre) {
+		return nil, forbidden()
+	}
+	if a.Is(RoleCentre) && a.CentreID != id {
+		return nil, notFound("Centre")
+	}
+	db := s.read(ctx)
+	var c Centre
+	if err := db.Take(&c, "id = ?", id).Error; err != nil {
+		return nil, notFoundOr(err, "Centre")
+	}
+	if err := loadAgrements(db, []*Centre{&c}); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Centres lists the centres. Admin and autorité only.
+func (s *Service) Centres(ctx context.Context, a Acteur) ([]Centre, error) {
+	if !a.Is(RoleAdmin, RoleAutorite) {
+		return nil, forbidden()
+	}
+	db := s.read(ctx)
+	var cs []Centre
+	if err := db.Order("nom, id").Find(&cs).Error; err != nil {
+		return nil, err
+	}
+	ptrs := make([]*Centre, len(cs))
+	for i := range cs {
+		ptrs[i] = &cs[i]
+	}
+	return cs, loadAgrements(db, ptrs)
+}
+
+func loadAgrements(db *gorm.DB, cs []*Centre) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	ids := make([]string, len(cs))
+	byID := map[string]*Centre{}
+	for i, c := range cs {
+		ids[i] = c.ID
+		byID[c.ID] = c
+	}
+	var ags []Agrement
+	err := db.Raw(`SELECT a.*, t.code AS titre_code FROM agrements a JOIN titres t ON t.id = a.titre_id
+		WHERE a.centre_id IN ? ORDER BY t.code, a.debut`, ids).Scan(&ags).Error
+	if err != nil {
+		return err
+	}
+	for _, ag := range ags {
+		byID[ag.CentreID].Agrements = append(byID[ag.CentreID].Agrements, ag)
+	}
+	return nil
+}

@@ -1,0 +1,207 @@
+package certification
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+)
+
+// Utilisateur is an account.
+type Utilisateur struct {
+	ID             string
+	Identifiant    string
+	Nom            string
+	MotDePasseHash string `gorm:"column:mot_de_passe_hash"`
+	Role           Role
+	CentreID       *string
+	CandidatID     *string
+	Actif          bool
+	CreatedAt      time.Time
+}
+
+type jeton struct {
+	Hash          string `gorm:"primaryKey"`
+	UtilisateurID string
+	CreatedAt     time.Time
+	ExpireAt      time.Time
+	RevoqueAt     *time.Time
+}
+
+func (jeton) TableName() string { return "jetons" }
+
+// NouvelUtilisateur is the input of CreateUtilisateur.
+type NouvelUtilisateur struct {
+	Identifiant string
+	Nom         string
+	MotDePasse  string
+	Role        Role
+	CentreID    string
+	CandidatID  string
+}
+
+// MotDePasseMin is the minimum password length.
+const MotDePasseMin = 12
+
+// CreateUtilisateur creates an account. Only an admin may create one, except
+// that a centre may open the candidat account of one of its own candidats.
+// Returns ErrInvalid for bad input, ErrConflict if the identifiant is taken.
+func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtilisateur) (*Utilisateur, error) {
+	if !a.Is(RoleAdmin) && !(a.Is(RoleCentre) && in.Role == RoleCandidat) {
+		return nil, forbidden()
+	}
+	in.Identifiant = strings.ToLower(strings.TrimSpace(in.Identifiant))
+	var fields []FieldError
+	if len([]rune(in.MotDePasse)) < MotDePasseMin {
+		fields = append(fields, FieldError{"mot_de_passe", "trop_court", "Le mot de passe doit compter au moins 12 caractères."})
+	}
+	if !in.Role.Valid() {
+		fields = append(fields, FieldError{"role", "inconnu", "Rôle inconnu."})
+	}
+	if (in.Role == RoleCentre) != (in.CentreID != "") {
+		fields = append(fields, FieldError{"centre_id", "incoherent", "Un compte centre, et lui seul, est rattaché à un centre."})
+	}
+	if (in.Role == RoleCandidat) != (in.CandidatID != "") {
+		fields = append(fields, FieldError{"candidat_id", "incoherent", "Un compte candidat, et lui seul, est rattaché à un candidat."})
+	}
+	if len(fields) > 0 {
+		return nil, Invalid("utilisateur_invalide", "Le compte ne peut pas être créé.", fields...)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(in.MotDePasse), s.BcryptCost)
+	if err != nil {
+		return nil, Invalid("utilisateur_invalide", "Le mot de passe est trop long.",
+			FieldError{"mot_de_passe", "trop_long", "Le mot de passe ne doit pas dépasser 72 octets."})
+	}
+	u := &Utilisateur{
+		ID: newID(), Identifiant: in.Identifiant, Nom: in.Nom, MotDePasseHash: string(hash),
+		Role: in.Role, Actif: true, CreatedAt: s.now(),
+	}
+	if in.CentreID != "" {
+		u.CentreID = &in.CentreID
+	}
+	if in.CandidatID != "" {
+		u.CandidatID = &in.CandidatID
+	}
+	err = s.inTx(ctx, func(tx *gorm.DB) error {
+		if u.CentreID != nil {
+			if err := tx.Select("id").Take(&Centre{}, "id = ?", *u.CentreID).Error; err != nil {
+				return notFoundOr(err, "Centre")
+			}
+		}
+		if u.CandidatID != nil {
+			if _, err := findCandidat(tx, a, *u.CandidatID); err != nil {
+				return err
+			}
+		}
+		if err := tx.Create(u).Error; err != nil {
+			if isUniqueViolation(err) {
+				return Errorf(ErrConflict, "identifiant_pris", "L'identifiant %s est déjà utilisé.", in.Identifiant)
+			}
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// dummyHash is compared against when the identifiant is unknown, so that a
+// login takes the same time whether or not the account exists.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("cipcert-compte-inexistant"), bcrypt.DefaultCost)
+
+// Connexion checks a password and returns a new bearer token and its expiry.
+// Returns ErrUnauthorized, with the same message whatever was wrong.
+func (s *Service) Connexion(ctx context.Context, identifiant, motDePasse string) (string, time.Time, error) {
+	refus := Errorf(ErrUnauthorized, "identifiants_invalides", "Identifiant ou mot de passe incorrect.")
+	var u Utilisateur
+	err := s.read(ctx).Where("identifiant = ?", strings.ToLower(strings.TrimSpace(identifiant))).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(motDePasse))
+		return "", time.Time{}, refus
+	} else if err != nil {
+		return "", time.Time{}, err
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.MotDePasseHash), []byte(motDePasse)) != nil || !u.Actif {
+		return "", time.Time{}, refus
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", time.Time{}, err
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw)
+	now := s.now()
+	j := jeton{Hash: hashToken(token), UtilisateurID: u.ID, CreatedAt: now, ExpireAt: now.Add(s.TokenTTL)}
+	if err := s.read(ctx).Create(&j).Error; err != nil {
+		return "", time.Time{}, err
+	}
+	return token, j.ExpireAt, nil
+}
+
+// Authentifier returns the actor a bearer token stands for. Returns
+// ErrUnauthorized if the token is unknown, expired or revoked.
+func (s *Service) Authentifier(ctx context.Context, token string) (Acteur, error) {
+	refus := Errorf(ErrUnauthorized, "jeton_invalide", "Jeton d'accès invalide, expiré ou révoqué : reconnectez-vous.")
+	if token == "" {
+		return Acteur{}, refus
+	}
+	var row struct {
+		ExpireAt    time.Time
+		RevoqueAt   *time.Time
+		ID          string
+		Identifiant string
+		Nom         string
+		Role        Role
+		CentreID    *string
+		CandidatID  *string
+		Actif       bool
+	}
+	err := s.read(ctx).Raw(`SELECT j.expire_at, j.revoque_at, u.id, u.identifiant, u.nom, u.role, u.centre_id, u.candidat_id, u.actif
+		FROM jetons j JOIN utilisateurs u ON u.id = j.utilisateur_id WHERE j.hash = ?`, hashToken(token)).Scan(&row).Error
+	if err != nil {
+		return Acteur{}, err
+	}
+	if row.ID == "" || row.RevoqueAt != nil || !s.now().Before(row.ExpireAt) || !row.Actif {
+		return Acteur{}, refus
+	}
+	a := Acteur{UtilisateurID: row.ID, Identifiant: row.Identifiant, Nom: row.Nom, Role: row.Role}
+	if row.CentreID != nil {
+		a.CentreID = *row.CentreID
+	}
+	if row.CandidatID != nil {
+		a.CandidatID = *row.CandidatID
+	}
+	return a, nil
+}
+
+// Deconnexion revokes a token. Revoking an unknown or revoked token is not an error.
+func (s *Service) Deconnexion(ctx context.Context, token string) error {
+	return s.read(ctx).Model(&jeton{}).Where("hash = ? AND revoque_at IS NULL", hashToken(token)).
+		Update("revoque_at", s.now()).Error
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func notFoundOr(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return notFound(what)
+	}
+	return err
+}
+
+// CountUtilisateurs returns the number of accounts.
+func (s *Service) CountUtilisateurs(ctx context.Context) (int64, error) {
+	var n int64
+	return n, s.read(ctx).Model(&Utilisateur{}).Count(&n).Error
+}

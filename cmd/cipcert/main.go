@@ -1,0 +1,224 @@
+// Command cipcert runs the cipcert API and its maintenance tasks.
+//
+//	cipcert serve            serve the API (default)
+//	cipcert migrate up|down|status
+//	cipcert seed             load the référentiel, and demo data into an empty database
+//	cipcert user create -identifiant ID -role ROLE -nom NOM   (password on stdin or in CIPCERT_PASSWORD)
+//
+// Configuration comes from the environment: DATABASE_URL (or
+// DATABASE_URL_FILE), a postgres:// URL; without it, the SQLite file
+// CIPCERT_SQLITE (default cipcert.db). ADDR is the listen address (default :8080).
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/cipcert/cipcert/app"
+	"github.com/cipcert/cipcert/certification"
+	"github.com/cipcert/cipcert/fixtures"
+	"github.com/cipcert/cipcert/migrations"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "cipcert:", err)
+		os.Exit(1)
+	}
+}
+
+// Config is cipcert's configuration, read from the environment only here.
+type Config struct {
+	DatabaseURL string
+	Addr        string
+}
+
+// loadConfig reads the environment and reports every problem at once.
+func loadConfig(getenv func(string) string) (Config, error) {
+	var errs []error
+	c := Config{DatabaseURL: getenv("DATABASE_URL"), Addr: getenv("ADDR")}
+	if f := getenv("DATABASE_URL_FILE"); f != "" {
+		if c.DatabaseURL != "" {
+			errs = append(errs, errors.New("DATABASE_URL and DATABASE_URL_FILE are both set"))
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("DATABASE_URL_FILE: %w", err))
+		}
+		c.DatabaseURL = strings.TrimSpace(string(b))
+	}
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = getenv("CIPCERT_SQLITE")
+		if c.DatabaseURL == "" {
+			c.DatabaseURL = "cipcert.db"
+		}
+	} else if !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, errors.New("DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite database)"))
+	}
+	if c.Addr == "" {
+		c.Addr = ":8080"
+	}
+	return c, errors.Join(errs...)
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	log := slog.New(slog.NewJSONHandler(stdout, nil))
+	db, err := certification.Open(cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		return err
+	}
+	svc := certification.NewService(db)
+
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, db, svc, log)
+	case "migrate":
+		sub := "up"
+		if len(args) > 0 {
+			sub = args[0]
+		}
+		switch sub {
+		case "up":
+			v, err := migrations.Up(ctx, sqlDB, db.Dialect)
+			if err == nil {
+				fmt.Fprintf(stdout, "schema at version %d (%s)\n", v, db.Dialect)
+			}
+			return err
+		case "down":
+			v, err := migrations.Down(ctx, sqlDB, db.Dialect)
+			if err == nil {
+				fmt.Fprintf(stdout, "schema at version %d (%s)\n", v, db.Dialect)
+			}
+			return err
+		case "status":
+			st, err := migrations.List(ctx, sqlDB, db.Dialect)
+			if err != nil {
+				return err
+			}
+			for _, s := range st {
+				state := "pending"
+				if s.Applied {
+					state = "applied"
+				}
+				fmt.Fprintf(stdout, "%05d %-8s %s\n", s.Version, state, s.Name)
+			}
+			return nil
+		}
+		return fmt.Errorf("migrate: unknown subcommand %q (up, down, status)", sub)
+	case "seed":
+		wrote, err := fixtures.Seed(ctx, svc)
+		if err != nil {
+			return err
+		}
+		if wrote {
+			fmt.Fprintln(stdout, "référentiel loaded; demo data written")
+		} else {
+			fmt.Fprintln(stdout, "référentiel loaded; accounts already exist, demo data skipped")
+		}
+		return nil
+	case "user":
+		return userCmd(ctx, svc, args, getenv, stdin, stdout)
+	}
+	return fmt.Errorf("unknown command %q (serve, migrate, seed, user)", cmd)
+}
+
+func userCmd(ctx context.Context, svc *certification.Service, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: cipcert user create -identifiant ID -role ROLE -nom NOM [-centre ID] [-candidat ID]")
+	}
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	id := fs.String("identifiant", "", "login")
+	role := fs.String("role", "admin", "admin, autorite, centre, jury or candidat")
+	nom := fs.String("nom", "", "display name")
+	centreID := fs.String("centre", "", "centre id, for a centre account")
+	candidatID := fs.String("candidat", "", "candidat id, for a candidat account")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	pw := getenv("CIPCERT_PASSWORD")
+	if pw == "" {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return errors.New("password expected on standard input or in CIPCERT_PASSWORD")
+		}
+		pw = strings.TrimRight(line, "\r\n")
+	}
+	system := certification.Acteur{Role: certification.RoleAdmin, Identifiant: "cli"}
+	u, err := svc.CreateUtilisateur(ctx, system, certification.NouvelUtilisateur{Identifiant: *id, Nom: *nom,
+		MotDePasse: pw, Role: certification.Role(*role), CentreID: *centreID, CandidatID: *candidatID})
+	if err != nil {
+		var de *certification.Error
+		if errors.As(err, &de) {
+			msg := de.Message
+			for _, f := range de.Fields {
+				msg += " " + f.Field + " : " + f.Message
+			}
+			return errors.New(msg)
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "account %s created (%s, id %s)\n", u.Identifiant, u.Role, u.ID)
+	return nil
+}
+
+func serve(ctx context.Context, cfg Config, db *certification.DB, svc *certification.Service, log *slog.Logger) error {
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		return err
+	}
+	st, err := migrations.List(ctx, sqlDB, db.Dialect)
+	if err != nil {
+		return err
+	}
+	for _, s := range st {
+		if !s.Applied {
+			return fmt.Errorf("schema not up to date (migration %d pending): run 'cipcert migrate up' first", s.Version)
+		}
+	}
+	srv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           app.New(svc, app.Options{Logger: log}),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("listening", "addr", cfg.Addr, "database", db.Dialect)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}

@@ -1,0 +1,98 @@
+// Package migrations holds the versioned SQL schema of cipcert, embedded in
+// the binary and applied by goose. Each file has an up and a down section and
+// is written in the SQL common to PostgreSQL and SQLite, so that the embedded
+// default and production share one schema history.
+package migrations
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+
+	"github.com/pressly/goose/v3"
+)
+
+//go:embed *.sql
+var files embed.FS
+
+// Status is the state of one migration in a database.
+type Status struct {
+	Version int64
+	Name    string
+	Applied bool
+}
+
+func provider(db *sql.DB, dialect string) (*goose.Provider, error) {
+	var d goose.Dialect
+	switch dialect {
+	case "postgres":
+		d = goose.DialectPostgres
+	case "sqlite":
+		d = goose.DialectSQLite3
+	default:
+		return nil, fmt.Errorf("migrations: unknown dialect %q", dialect)
+	}
+	return goose.NewProvider(d, db, files)
+}
+
+// Up applies every pending migration and returns the resulting version.
+func Up(ctx context.Context, db *sql.DB, dialect string) (int64, error) {
+	p, err := provider(db, dialect)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return 0, err
+	}
+	return p.GetDBVersion(ctx)
+}
+
+// Down rolls back the most recent migration and returns the resulting version.
+func Down(ctx context.Context, db *sql.DB, dialect string) (int64, error) {
+	p, err := provider(db, dialect)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := p.Down(ctx); err != nil {
+		return 0, err
+	}
+	return p.GetDBVersion(ctx)
+}
+
+// Reset rolls back every migration.
+func Reset(ctx context.Context, db *sql.DB, dialect string) error {
+	p, err := provider(db, dialect)
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, 0)
+	return err
+}
+
+// List reports every known migration and whether it is applied.
+func List(ctx context.Context, db *sql.DB, dialect string) ([]Status, error) {
+	p, err := provider(db, dialect)
+	if err != nil {
+		return nil, err
+	}
+	st, err := p.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Status, len(st))
+	for i, s := range st {
+		out[i] = Status{Version: s.Source.Version, Name: s.Source.Path, Applied: s.State == goose.StateApplied}
+	}
+	return out, nil
+}
+
+// Latest is the version of the newest embedded migration.
+func Latest() int64 {
+	p, err := goose.NewProvider(goose.DialectSQLite3, nil, files)
+	if err != nil {
+		return -1
+	}
+	src := p.ListSources()
+	return src[len(src)-1].Version
+}
