@@ -1,0 +1,38 @@
+# cipcert. `make run` serves the API on the embedded SQLite database with demo
+# data; `make test` runs every test, on PostgreSQL too when it is reachable.
+
+SHELL         := /bin/bash
+GO            ?= go
+BIN           := bin/cipcert
+ADDR          ?= :8080
+CIPCERT_SQLITE ?= cipcert.db
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+export TEST_DATABASE_URL
+
+.PHONY: build run test vet fmt bench clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/cipcert
+
+run: build
+	CIPCERT_SQLITE=$(CIPCERT_SQLITE) $(BIN) migrate up
+	CIPCERT_SQLITE=$(CIPCERT_SQLITE) $(BIN) seed
+	CIPCERT_SQLITE=$(CIPCERT_SQLITE) ADDR=$(ADDR) $(BIN) serve
+
+# The verbose log goes to .test.log; the screen gets the package results, the
+# failures, and the PostgreSQL subtests, so a run shows that suite ran.
+test:
+	$(GO) vet ./...
+	@$(GO) test -count=1 -v ./... > .test.log 2>&1; rc=$$?; \
+	grep -E '^(ok|FAIL|panic:)|--- FAIL|--- PASS: [^ ]+/postgres[ /]' .test.log; \
+	echo "$$(grep -c -- '--- PASS' .test.log) passed, $$(grep -c -- '--- FAIL' .test.log) failed"; \
+	exit $$rc
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+fmt:
+	gofmt -l -w .
+
+clean:
+	rm -rf bin $(CIPCERT_SQLITE) $(CIPCERT_SQLITE)-shm $(CIPCERT_SQLITE)-wal
