@@ -36,7 +36,7 @@ func provider(db *sql.DB, dialect string) (*goose.Provider, error) {
 	default:
 		return nil, fmt.Errorf("migrations: unknown dialect %q", dialect)
 	}
-	return goose.NewProvider(d, db, files)
+	return goose.NewProvider(d, db, files, goose.WithGoMigrations(appendOnly(dialect)))
 }
 
 // Up applies every pending migration and returns the resulting version.
@@ -90,11 +90,11 @@ func List(ctx context.Context, db *sql.DB, dialect string) ([]Status, error) {
 	return out, nil
 }
 
-// Latest is the version of the newest embedded migration: the number that
-// starts its file name.
+// Latest is the version of the newest migration: the Go ones, or the number
+// that starts an SQL file's name.
 func Latest() int64 {
 	names, _ := fs.Glob(files, "*.sql")
-	var latest int64
+	latest := int64(appendOnlyVersion)
 	for _, n := range names {
 		num, _, _ := strings.Cut(n, "_")
 		if v, err := strconv.ParseInt(num, 10, 64); err == nil && v > latest {

@@ -91,3 +91,23 @@ func TestDownOneStep(t *testing.T) {
 		}
 	})
 }
+
+func TestEvenementsAreAppendOnly(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		ins := `INSERT INTO evenements (id, at, role, action, objet, objet_id) VALUES ('e1', '2026-11-23 10:00:00', 'jury', 'resultat', 'evaluation', 'x')`
+		if err := db.Exec(ins).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Exec(`UPDATE evenements SET action = 'falsifie' WHERE id = 'e1'`).Error; err == nil {
+			t.Error("UPDATE on evenements succeeded, want it refused")
+		}
+		if err := db.Exec(`DELETE FROM evenements WHERE id = 'e1'`).Error; err == nil {
+			t.Error("DELETE on evenements succeeded, want it refused")
+		}
+		var action string
+		db.Raw(`SELECT action FROM evenements WHERE id = 'e1'`).Scan(&action)
+		if action != "resultat" {
+			t.Errorf("action = %q after refused writes, want resultat", action)
+		}
+	})
+}
