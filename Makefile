@@ -24,7 +24,7 @@ run: build
 test:
 	$(GO) vet ./...
 	@$(GO) test -count=1 -v ./... > .test.log 2>&1; rc=$$?; \
-	grep -E '^(ok|FAIL|panic:)|--- FAIL|--- PASS: [^ ]+/postgres[ /]' .test.log; \
+	grep -E '^(ok|FAIL|panic:)|--- FAIL|^    --- PASS: [^/ ]+/postgres ' .test.log; \
 	echo "$$(grep -c -- '--- PASS' .test.log) passed, $$(grep -c -- '--- FAIL' .test.log) failed"; \
 	exit $$rc
 

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -47,7 +48,8 @@ func bind(c echo.Context, req any) error {
 	}
 	if !utf8.Valid(body) {
 		return badRequest("utf8_invalide", "Le corps de la requête contient des octets qui ne sont pas de l'UTF-8 valide.",
-			invalidUTF8Fields(body)...)
+			stringFields(body, func(s string) bool { return strings.ContainsRune(s, utf8.RuneError) },
+				"utf8_invalide", "Ce texte contient des octets qui ne sont pas de l'UTF-8 valide.")...)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -56,6 +58,16 @@ func bind(c echo.Context, req any) error {
 	}
 	if dec.More() {
 		return badRequest("json_invalide", "Le corps de la requête doit contenir un seul objet JSON.")
+	}
+	// U+0000 is valid JSON but PostgreSQL's text cannot hold it (the insert
+	// or the lookup fails with a 500) and it has no place in any field.
+	// Only the \u0000 escape can carry it, so bodies without one skip the walk.
+	if bytes.Contains(body, []byte(`\u0000`)) {
+		if fields := stringFields(body, func(s string) bool { return strings.ContainsRune(s, 0) },
+			"caractere_nul", "Ce texte contient le caractère nul (U+0000), qui n'est pas admis."); len(fields) > 0 {
+			return &httpError{status: http.StatusUnprocessableEntity, code: "validation",
+				detail: "La requête comporte des champs invalides.", fields: fields}
+		}
 	}
 	return validate(req)
 }
@@ -101,9 +113,10 @@ func jsonType(t reflect.Type) string {
 	return t.String()
 }
 
-// invalidUTF8Fields names the string fields that held invalid bytes:
-// encoding/json would have replaced them with U+FFFD silently.
-func invalidUTF8Fields(body []byte) []ChampErreur {
+// stringFields names the string fields of a JSON body for which bad is
+// true, in a stable order. encoding/json replaces invalid UTF-8 with U+FFFD
+// silently, so invalid bytes show up as U+FFFD here.
+func stringFields(body []byte, bad func(string) bool, code, message string) []ChampErreur {
 	var v any
 	if json.Unmarshal(body, &v) != nil {
 		return nil
@@ -125,12 +138,13 @@ func invalidUTF8Fields(body []byte) []ChampErreur {
 				walk(fmt.Sprintf("%s[%d]", path, i), e)
 			}
 		case string:
-			if strings.ContainsRune(x, utf8.RuneError) {
-				out = append(out, ChampErreur{path, "utf8_invalide", "Ce texte contient des octets qui ne sont pas de l'UTF-8 valide."})
+			if bad(x) {
+				out = append(out, ChampErreur{path, code, message})
 			}
 		}
 	}
 	walk("", v)
+	sort.Slice(out, func(i, j int) bool { return out[i].Champ < out[j].Champ })
 	return out
 }
 

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -207,6 +208,13 @@ func (s *Server) handleCandidatList(c echo.Context) error {
 		CentreID: q.Get("centre_id"), Apres: q.Get("apres"),
 	}
 	var fields []ChampErreur
+	// The database must not see bytes its text cannot hold: PostgreSQL
+	// fails on them, and SQLite's LIKE mishandles a NUL.
+	for _, name := range []string{"nom", "centre_id", "apres"} {
+		if v := q.Get(name); !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+			fields = append(fields, ChampErreur{name, "texte_invalide", "UTF-8 valide sans caractère nul attendu."})
+		}
+	}
 	if f.Parcours != "" && !f.Parcours.Valid() {
 		fields = append(fields, ChampErreur{"parcours", "oneof", "Valeur inconnue ; valeurs admises : formation, vae, capitalisation, ccs."})
 	}

@@ -4,7 +4,10 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -70,6 +73,7 @@ func New(svc *certification.Service, opt Options) *Server {
 		},
 	}))
 	e.Use(middleware.BodyLimit("1M"))
+	e.Use(cleanURL)
 	s.routes()
 	return s
 }
@@ -84,4 +88,30 @@ func (s *Server) Routes() []string {
 		out = append(out, r.Method+" "+r.Path)
 	}
 	return out
+}
+
+// cleanURL refuses a path (404) or query (400) that is not valid UTF-8 or holds a NUL:
+// no identifier of ours looks like that, and PostgreSQL rejects such text
+// with an error that would otherwise surface as a 500.
+func cleanURL(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u := c.Request().URL
+		bad := func(s string) bool { return !utf8.ValidString(s) || strings.ContainsRune(s, 0) }
+		if bad(u.Path) {
+			return &httpError{status: http.StatusNotFound, code: "introuvable", detail: "Aucune ressource à cette adresse."}
+		}
+		q, err := url.ParseQuery(u.RawQuery)
+		if err != nil {
+			return badRequest("parametres_invalides", "Les paramètres de l'adresse sont mal encodés.")
+		}
+		for k, vs := range q {
+			for _, v := range vs {
+				if bad(k) || bad(v) {
+					return badRequest("parametres_invalides", "Les paramètres de la requête sont invalides.",
+						ChampErreur{k, "caracteres_invalides", "Ce paramètre contient des caractères invalides."})
+				}
+			}
+		}
+		return next(c)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"gorm.io/gorm"
 )
 
@@ -295,8 +296,12 @@ func (s *Service) Candidats(ctx context.Context, a Acteur, f FiltreCandidats) (*
 		q = q.Where("c.archive_at IS NULL")
 	}
 	if f.Nom != "" {
+		lower := "LOWER"
+		if s.db.Dialect == "sqlite" {
+			lower = sqliteLower
+		}
 		pat := likePrefix(strings.ToLower(f.Nom))
-		q = q.Where(`(LOWER(c.nom_naissance) LIKE ? ESCAPE '\' OR LOWER(c.nom_usage) LIKE ? ESCAPE '\')`, pat, pat)
+		q = q.Where(`(`+lower+`(c.nom_naissance) LIKE ? ESCAPE '\' OR `+lower+`(c.nom_usage) LIKE ? ESCAPE '\')`, pat, pat)
 	}
 	if f.Apres != "" {
 		q = q.Where("c.id > ?", f.Apres)
@@ -316,6 +321,11 @@ func (s *Service) Candidats(ctx context.Context, a Acteur, f FiltreCandidats) (*
 	page.Candidats, err = hydrate(db, rows)
 	return page, err
 }
+
+// validID reports whether id could be one of ours, a UUID. Anything else
+// names no row and must not reach the database: PostgreSQL fails on text
+// holding a NUL or bytes that are not UTF-8.
+func validID(id string) bool { return uuid.Validate(id) == nil }
 
 func likePrefix(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
@@ -338,6 +348,9 @@ func scopeCandidats(db *gorm.DB, a Acteur) (*gorm.DB, error) {
 }
 
 func findCandidatRow(tx *gorm.DB, a Acteur, id string) (*candidatRow, error) {
+	if !validID(id) {
+		return nil, notFound("Candidat")
+	}
 	q, err := scopeCandidats(tx, a)
 	if err != nil {
 		return nil, err

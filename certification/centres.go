@@ -103,6 +103,9 @@ func (s *Service) Centre(ctx context.Context, a Acteur, id string) (*Centre, err
 	if a.Is(RoleCentre) && a.CentreID != id {
 		return nil, notFound("Centre")
 	}
+	if !validID(id) {
+		return nil, notFound("Centre")
+	}
 	db := s.read(ctx)
 	var c Centre
 	if err := db.Take(&c, "id = ?", id).Error; err != nil {

@@ -6,6 +6,8 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
+
+	"github.com/cipcert/cipcert/certification/rules"
 )
 
 // Service is the domain's entry point. Its exported methods open and own
@@ -19,6 +21,8 @@ type Service struct {
 	BcryptCost int
 	// TokenTTL is how long a bearer token lives.
 	TokenTTL time.Duration
+	// Parametres are the rule parameters in force, loaded from the fixtures.
+	Parametres *rules.Parametres
 }
 
 // NewService returns a Service on db with production defaults.

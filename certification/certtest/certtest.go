@@ -129,6 +129,11 @@ func NewService(tb testing.TB, db *certification.DB) *certification.Service {
 	svc := certification.NewService(db)
 	svc.Now = func() time.Time { return Now }
 	svc.BcryptCost = bcrypt.MinCost
+	p, err := fixtures.Parametres()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	svc.Parametres = p
 	if err := fixtures.LoadReferentiel(context.Background(), svc); err != nil {
 		tb.Fatal(err)
 	}

@@ -94,6 +94,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	svc := certification.NewService(db)
+	if svc.Parametres, err = fixtures.Parametres(); err != nil {
+		return fmt.Errorf("rule parameters: %w", err)
+	}
 
 	switch cmd {
 	case "serve":

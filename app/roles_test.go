@@ -1,0 +1,344 @@
+package app_test
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/cipcert/cipcert/certification"
+	"github.com/cipcert/cipcert/certification/certtest"
+	"github.com/cipcert/cipcert/fixtures"
+)
+
+// roleAccounts are the demo accounts standing for the five roles.
+var roleAccounts = []string{"admin", "dreets", "centre", "jury1", "candidat"}
+
+// publicRoutes answer without a token.
+var publicRoutes = map[string]bool{
+	"GET /healthz":                true,
+	"GET /readyz":                 true,
+	"POST /api/v1/auth/connexion": true,
+}
+
+// roleCase is one route of the API and what each role gets from it. A role
+// absent from allowed is denied: 403 acces_refuse. An allowed role gets the
+// given status, which proves it went past the role check (a 2xx, or a 4xx
+// the handler or the service raised, such as 422 for an empty object).
+type roleCase struct {
+	route   string // "METHOD /path" as Server.Routes lists it
+	path    func(ids roleIDs) string
+	body    any
+	headers []string
+	allowed map[string]int
+	// fresh logs in anew for the request, for routes that use up the token.
+	fresh bool
+}
+
+type roleIDs struct{ centre, candidat string }
+
+func fixed(p string) func(roleIDs) string { return func(roleIDs) string { return p } }
+
+func everyone(status int) map[string]int {
+	m := map[string]int{}
+	for _, r := range roleAccounts {
+		m[r] = status
+	}
+	return m
+}
+
+var roleTable = []roleCase{
+	{route: "POST /api/v1/auth/deconnexion", path: fixed("/api/v1/auth/deconnexion"), allowed: everyone(http.StatusNoContent), fresh: true},
+	{route: "GET /api/v1/moi", path: fixed("/api/v1/moi"), allowed: everyone(http.StatusOK)},
+	{route: "GET /api/v1/titres", path: fixed("/api/v1/titres"), allowed: everyone(http.StatusOK)},
+	{route: "GET /api/v1/titres/:code", path: fixed("/api/v1/titres/TP-00403"), allowed: everyone(http.StatusOK)},
+	{route: "POST /api/v1/utilisateurs", path: fixed("/api/v1/utilisateurs"), body: map[string]any{},
+		allowed: map[string]int{"admin": http.StatusUnprocessableEntity, "centre": http.StatusUnprocessableEntity}},
+	{route: "POST /api/v1/centres", path: fixed("/api/v1/centres"), body: map[string]any{},
+		allowed: map[string]int{"admin": http.StatusUnprocessableEntity}},
+	{route: "GET /api/v1/centres", path: fixed("/api/v1/centres"),
+		allowed: map[string]int{"admin": http.StatusOK, "dreets": http.StatusOK}},
+	{route: "GET /api/v1/centres/:id", path: func(ids roleIDs) string { return "/api/v1/centres/" + ids.centre },
+		allowed: map[string]int{"admin": http.StatusOK, "dreets": http.StatusOK, "centre": http.StatusOK}},
+	{route: "POST /api/v1/candidats", path: fixed("/api/v1/candidats"), body: map[string]any{},
+		allowed: map[string]int{"centre": http.StatusUnprocessableEntity}},
+	{route: "GET /api/v1/candidats", path: fixed("/api/v1/candidats"),
+		allowed: map[string]int{"admin": http.StatusOK, "dreets": http.StatusOK, "centre": http.StatusOK}},
+	{route: "GET /api/v1/candidats/:id", path: func(ids roleIDs) string { return "/api/v1/candidats/" + ids.candidat },
+		allowed: map[string]int{"admin": http.StatusOK, "dreets": http.StatusOK, "centre": http.StatusOK, "candidat": http.StatusOK}},
+	{route: "PUT /api/v1/candidats/:id", path: func(ids roleIDs) string { return "/api/v1/candidats/" + ids.candidat },
+		body: map[string]any{}, headers: []string{`If-Match: "1"`},
+		allowed: map[string]int{"centre": http.StatusUnprocessableEntity}},
+	// A stale If-Match makes the allowed call harmless: 412, nothing archived.
+	{route: "POST /api/v1/candidats/:id/archivage", path: func(ids roleIDs) string { return "/api/v1/candidats/" + ids.candidat + "/archivage" },
+		headers: []string{`If-Match: "99"`},
+		allowed: map[string]int{"centre": http.StatusPreconditionFailed}},
+
+	// Sessions and jury. The ids name nothing, so that an allowed call
+	// changes nothing: it answers 404 or 422, which still proves the role
+	// check let it through.
+	{route: "GET /api/v1/candidats/:id/parcours", path: func(ids roleIDs) string { return "/api/v1/candidats/" + ids.candidat + "/parcours" },
+		allowed: roles(passes, "admin", "dreets", "centre", "candidat")},
+	{route: "GET /api/v1/candidats/:id/evenements", path: func(ids roleIDs) string { return "/api/v1/candidats/" + ids.candidat + "/evenements" },
+		allowed: roles(passes, "admin", "dreets")},
+	{route: "POST /api/v1/jury/membres", path: fixed("/api/v1/jury/membres"), body: map[string]any{},
+		allowed: roles(http.StatusUnprocessableEntity, "admin", "dreets")},
+	{route: "GET /api/v1/jury/membres", path: fixed("/api/v1/jury/membres"),
+		allowed: roles(http.StatusOK, "admin", "dreets", "centre")},
+	{route: "POST /api/v1/jury/membres/:id/habilitations", path: fixed("/api/v1/jury/membres/" + nobody + "/habilitations"), body: map[string]any{},
+		allowed: roles(passes, "dreets")},
+	{route: "POST /api/v1/liens", path: fixed("/api/v1/liens"), body: map[string]any{},
+		allowed: roles(http.StatusUnprocessableEntity, "centre", "jury1")},
+	{route: "POST /api/v1/sessions", path: fixed("/api/v1/sessions"), body: map[string]any{},
+		allowed: roles(http.StatusUnprocessableEntity, "centre")},
+	{route: "GET /api/v1/sessions", path: fixed("/api/v1/sessions"),
+		allowed: roles(http.StatusOK, "admin", "dreets", "centre", "jury1")},
+	{route: "GET /api/v1/sessions/:id", path: fixed("/api/v1/sessions/" + nobody),
+		allowed: roles(http.StatusNotFound, "admin", "dreets", "centre", "jury1")},
+	{route: "POST /api/v1/sessions/:id/declaration", path: fixed("/api/v1/sessions/" + nobody + "/declaration"),
+		allowed: roles(passes, "centre")},
+	{route: "POST /api/v1/sessions/:id/tenue", path: fixed("/api/v1/sessions/" + nobody + "/tenue"),
+		allowed: roles(passes, "centre")},
+	{route: "POST /api/v1/sessions/:id/annulation", path: fixed("/api/v1/sessions/" + nobody + "/annulation"), body: map[string]any{},
+		allowed: roles(passes, "centre", "dreets")},
+	{route: "POST /api/v1/sessions/:id/signature", path: fixed("/api/v1/sessions/" + nobody + "/signature"),
+		allowed: roles(passes, "jury1")},
+	{route: "POST /api/v1/sessions/:id/validation", path: fixed("/api/v1/sessions/" + nobody + "/validation"),
+		allowed: roles(passes, "dreets")},
+	{route: "GET /api/v1/sessions/:id/evenements", path: fixed("/api/v1/sessions/" + nobody + "/evenements"),
+		allowed: roles(passes, "admin", "dreets")},
+	{route: "GET /api/v1/sessions/:id/inscriptions", path: fixed("/api/v1/sessions/" + nobody + "/inscriptions"),
+		allowed: roles(passes, "admin", "dreets", "centre", "jury1")},
+	{route: "POST /api/v1/sessions/:id/inscriptions", path: fixed("/api/v1/sessions/" + nobody + "/inscriptions"), body: map[string]any{},
+		allowed: roles(passes, "centre")},
+	{route: "PUT /api/v1/sessions/:id/inscriptions/:iid/presence", path: fixed("/api/v1/sessions/" + nobody + "/inscriptions/" + nobody + "/presence"),
+		body: map[string]any{}, headers: []string{`If-Match: "1"`}, allowed: roles(passes, "jury1")},
+	{route: "PUT /api/v1/sessions/:id/inscriptions/:iid/evaluations/:ccp", path: fixed("/api/v1/sessions/" + nobody + "/inscriptions/" + nobody + "/evaluations/CCP1"),
+		body: map[string]any{}, headers: []string{`If-Match: "1"`}, allowed: roles(passes, "jury1")},
+	{route: "POST /api/v1/sessions/:id/inscriptions/:iid/evaluations/:ccp/correction",
+		path: fixed("/api/v1/sessions/" + nobody + "/inscriptions/" + nobody + "/evaluations/CCP1/correction"),
+		body: map[string]any{}, allowed: roles(passes, "dreets")},
+}
+
+// nobody is a well-formed id that names no row.
+const nobody = "01900000-0000-7000-8000-000000000000"
+
+// passes expects any answer the role check lets through: not 401, not 403,
+// and not a 5xx either.
+const passes = -1
+
+func roles(status int, accounts ...string) map[string]int {
+	m := map[string]int{}
+	for _, a := range accounts {
+		m[a] = status
+	}
+	return m
+}
+
+func (a *api) roleIDs() roleIDs {
+	a.t.Helper()
+	var centre string
+	if err := a.db.Table("centres").Select("id").Where("nom = ?", "Avenir Insertion Formation").Scan(&centre).Error; err != nil || centre == "" {
+		a.t.Fatalf("centre Avenir: %v", err)
+	}
+	return roleIDs{centre: centre, candidat: a.candidatID("Lefèvre")}
+}
+
+// freshToken logs a demo account in again and returns the new token.
+func (a *api) freshToken(identifiant string) string {
+	a.t.Helper()
+	for _, acc := range fixtures.DemoComptes {
+		if acc.Identifiant == identifiant {
+			return a.login(acc.Identifiant, acc.MotDePasse)
+		}
+	}
+	a.t.Fatalf("no demo account %q", identifiant)
+	return ""
+}
+
+func TestRoleTable(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		a := newAPI(t, db)
+		ids := a.roleIDs()
+		before := map[string]int64{}
+		for _, tb := range []string{"candidats", "centres", "utilisateurs"} {
+			before[tb] = a.count(tb)
+		}
+		for _, rc := range roleTable {
+			method, _, _ := strings.Cut(rc.route, " ")
+			path := rc.path(ids)
+			for _, role := range roleAccounts {
+				t.Run(rc.route+"/"+role, func(t *testing.T) {
+					tok := a.tokens[role]
+					if rc.fresh {
+						tok = a.freshToken(role)
+					}
+					rec := a.do(method, path, tok, rc.body, rc.headers...)
+					want, ok := rc.allowed[role]
+					if !ok {
+						p := wantProblem(t, rec, http.StatusForbidden, "")
+						if p.Code != "acces_refuse" {
+							t.Errorf("code = %q, want acces_refuse", p.Code)
+						}
+						return
+					}
+					if want == passes && rec.Code < 500 {
+						want = rec.Code
+					}
+					if rec.Code != want {
+						t.Fatalf("%s %s as %s: status %d, want %d; body %s", method, path, role, rec.Code, want, rec.Body)
+					}
+					if rec.Code == http.StatusUnauthorized || rec.Code == http.StatusForbidden {
+						t.Fatalf("allowed role got %d", rec.Code)
+					}
+				})
+			}
+		}
+		// No allowed call above was meant to write anything.
+		for tb, n := range before {
+			if got := a.count(tb); got != n {
+				t.Errorf("%s: %d rows, want %d", tb, got, n)
+			}
+		}
+		if c, _ := a.getCandidat("centre", ids.candidat); c.Version != 1 || c.ArchiveLe != nil {
+			t.Errorf("Lefèvre changed by the role table: %+v", c)
+		}
+		// The demo tokens still work: deconnexion revoked only the fresh ones.
+		for _, role := range roleAccounts {
+			if rec := a.as(role, "GET", "/api/v1/moi", nil); rec.Code != http.StatusOK {
+				t.Errorf("%s token after the table: %d", role, rec.Code)
+			}
+		}
+	})
+}
+
+// TestRoleTableOwnership complements the table: a role that passes the role
+// check still sees only its own centre.
+func TestRoleTableOwnership(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		a := newAPI(t, db)
+		ids := a.roleIDs()
+		wantProblem(t, a.as("centre2", "GET", "/api/v1/centres/"+ids.centre, nil), http.StatusNotFound, "")
+		rec := a.as("centre", "GET", "/api/v1/centres/"+ids.centre, nil)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "81234567800013") {
+			t.Errorf("own centre: %d %s", rec.Code, rec.Body)
+		}
+		// A centre may open a candidat account for its own candidat only.
+		body := map[string]any{"identifiant": "popescu", "nom": "Ștefan Popescu", "mot_de_passe": "un-mot-de-passe-long",
+			"role": "candidat", "candidat_id": a.candidatID("Popescu")}
+		wantProblem(t, a.as("centre", "POST", "/api/v1/utilisateurs", body), http.StatusNotFound, "")
+		body["role"], body["candidat_id"], body["centre_id"] = "centre", "", ids.centre
+		wantProblem(t, a.as("centre", "POST", "/api/v1/utilisateurs", body), http.StatusForbidden, "")
+		if n := a.count("utilisateurs"); n != 7 {
+			t.Errorf("%d utilisateurs, want 7", n)
+		}
+	})
+}
+
+func TestRoutesNeedAToken(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		a := newAPI(t, db)
+		ids := a.roleIDs()
+		forged := []struct{ name, header string }{
+			{"forged", "Bearer dGhpcy1pcy1ub3QtYS1yZWFsLXRva2VuLWF0LWFsbC0xMjM0NTY3"},
+			{"empty bearer", "Bearer "},
+			{"basic", "Basic YWRtaW46YWRtaW4tZGVtby1jaXBjZXJ0"},
+			{"token without scheme", a.tokens["admin"]},
+			{"hash of a real token", "Bearer " + strings.Repeat("0", 64)},
+		}
+		for _, rc := range roleTable {
+			method, _, _ := strings.Cut(rc.route, " ")
+			path := rc.path(ids)
+			t.Run(rc.route, func(t *testing.T) {
+				rec := a.do(method, path, "", rc.body, rc.headers...)
+				p := wantProblem(t, rec, http.StatusUnauthorized, "")
+				if p.Code != "authentification_requise" {
+					t.Errorf("no token: code %q", p.Code)
+				}
+				if h := rec.Header().Get("WWW-Authenticate"); !strings.HasPrefix(h, "Bearer") {
+					t.Errorf("WWW-Authenticate = %q", h)
+				}
+				for _, f := range forged {
+					rec := a.do(method, path, "", rc.body, append([]string{"Authorization: " + f.header}, rc.headers...)...)
+					wantProblem(t, rec, http.StatusUnauthorized, "")
+				}
+				p = wantProblem(t, a.do(method, path, "forged-token-of-43-characters-aaaaaaaaaaaaa", rc.body, rc.headers...),
+					http.StatusUnauthorized, "")
+				if p.Code != "jeton_invalide" {
+					t.Errorf("forged token: code %q, want jeton_invalide", p.Code)
+				}
+			})
+		}
+		// Unknown paths under /api/v1 do not reveal themselves to anonymous callers either.
+		wantProblem(t, a.do("GET", "/api/v1/inconnu", "", nil), http.StatusUnauthorized, "")
+		wantProblem(t, a.as("admin", "GET", "/api/v1/inconnu", nil), http.StatusNotFound, "")
+		// The public routes answer without a token.
+		for _, p := range []string{"/healthz", "/readyz"} {
+			if rec := a.do("GET", p, "", nil); rec.Code != http.StatusOK {
+				t.Errorf("GET %s: %d", p, rec.Code)
+			}
+		}
+	})
+}
+
+// TestRoleTableCoversEveryRoute fails when a route is added without a line
+// in roleTable, so that no route escapes the role review.
+func TestRoleTableCoversEveryRoute(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		a := newAPI(t, db)
+		listed := map[string]bool{}
+		for _, rc := range roleTable {
+			if listed[rc.route] {
+				t.Errorf("%s is listed twice", rc.route)
+			}
+			listed[rc.route] = true
+			for role := range rc.allowed {
+				if !contains(roleAccounts, role) {
+					t.Errorf("%s allows unknown account %q", rc.route, role)
+				}
+			}
+		}
+		registered := map[string]bool{}
+		for _, r := range a.srv.Routes() {
+			// Echo registers catch-all "not found" routes for groups with middleware.
+			if strings.HasPrefix(r, echo.RouteNotFound+" ") {
+				continue
+			}
+			registered[r] = true
+		}
+		var missing []string
+		for r := range registered {
+			if !listed[r] && !publicRoutes[r] {
+				missing = append(missing, r)
+			}
+		}
+		sort.Strings(missing)
+		for _, r := range missing {
+			t.Errorf("route %s is not in roleTable: add the expected outcome for every role", r)
+		}
+		for r := range listed {
+			if !registered[r] {
+				t.Errorf("roleTable lists %s, which the server does not register", r)
+			}
+		}
+		for r := range publicRoutes {
+			if !registered[r] {
+				t.Errorf("public route %s is not registered", r)
+			}
+		}
+		if len(registered) < len(roleTable)+len(publicRoutes) {
+			t.Errorf("Routes() lists %d routes, fewer than the %d known", len(registered), len(roleTable)+len(publicRoutes))
+		}
+	})
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,244 @@
+package certification
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// MembreJury is a professional who may sit on juries, habilitated by the DREETS.
+type MembreJury struct {
+	ID            string
+	UtilisateurID *string
+	Nom           string
+	Prenoms       string
+	Email         string
+	CreatedAt     time.Time
+	Habilitations []Habilitation `gorm:"-"`
+}
+
+// TableName maps MembreJury to its table.
+func (MembreJury) TableName() string { return "jury_membres" }
+
+// Habilitation allows a member to sit on juries of a titre over a period.
+type Habilitation struct {
+	ID        string
+	MembreID  string
+	TitreID   string
+	TitreCode string `gorm:"->;-:migration"`
+	Debut     Date
+	Fin       Date
+	Reference string
+	CreatedAt time.Time
+}
+
+// Lien is a declared link between a jury member and a candidat.
+type Lien struct {
+	ID         string
+	MembreID   string
+	CandidatID string
+	Nature     string
+	DeclarePar string
+	CreatedAt  time.Time
+}
+
+// TableName maps Lien to its table.
+func (Lien) TableName() string { return "liens" }
+
+// NatureLien lists the links that bar a member from evaluating a candidat.
+var NatureLien = []string{"formateur", "tuteur", "employeur", "connaissance_personnelle"}
+
+// NouveauMembre is the input of CreateMembre.
+type NouveauMembre struct {
+	Nom, Prenoms, Email string
+	// UtilisateurID links the member to its jury account, if it has one.
+	UtilisateurID string
+}
+
+// CreateMembre records a jury member. Autorité only. Returns ErrInvalid if
+// the account is not a jury account, ErrConflict if it is already linked.
+func (s *Service) CreateMembre(ctx context.Context, a Acteur, in NouveauMembre) (*MembreJury, error) {
+	if !a.Is(RoleAutorite, RoleAdmin) {
+		return nil, forbidden()
+	}
+	m := &MembreJury{ID: newID(), Nom: in.Nom, Prenoms: in.Prenoms, Email: in.Email, CreatedAt: s.now()}
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		if in.UtilisateurID != "" {
+			var u Utilisateur
+			if err := tx.Take(&u, "id = ?", in.UtilisateurID).Error; err != nil {
+				return notFoundOr(err, "Compte")
+			}
+			if u.Role != RoleJury {
+				return Invalid("compte_non_jury", "Le compte lié doit avoir le rôle jury.",
+					FieldError{"utilisateur_id", "role", "Ce compte n'est pas un compte de membre de jury."})
+			}
+			m.UtilisateurID = &in.UtilisateurID
+		}
+		if err := tx.Create(m).Error; err != nil {
+			if isUniqueViolation(err) {
+				return Errorf(ErrConflict, "compte_deja_lie", "Ce compte est déjà lié à un membre de jury.")
+			}
+			return err
+		}
+		return s.journal(tx, a, audit{action: "membre_cree", objet: "membre_jury", objetID: m.ID, apres: m})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// NouvelleHabilitation is the input of Habiliter.
+type NouvelleHabilitation struct {
+	TitreCode  string
+	Debut, Fin Date
+	Reference  string
+}
+
+// Habiliter records a member's habilitation for a titre. Autorité only.
+func (s *Service) Habiliter(ctx context.Context, a Acteur, membreID string, in NouvelleHabilitation) (*Habilitation, error) {
+	if !a.Is(RoleAutorite) {
+		return nil, forbidden()
+	}
+	if in.Fin.Before(in.Debut) {
+		return nil, Invalid("habilitation_invalide", "La fin de l'habilitation précède son début.",
+			FieldError{"fin", "avant_debut", "La date de fin précède la date de début."})
+	}
+	h := &Habilitation{ID: newID(), MembreID: membreID, Debut: in.Debut, Fin: in.Fin, Reference: in.Reference, CreatedAt: s.now()}
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Select("id").Take(&MembreJury{}, "id = ?", membreID).Error; err != nil {
+			return notFoundOr(err, "Membre de jury")
+		}
+		t, err := findTitreByCode(tx, in.TitreCode)
+		if err != nil {
+			return err
+		}
+		if t == nil {
+			return Invalid("titre_inconnu", "Titre inconnu.", FieldError{"titre_code", "inconnu", "Aucun titre n'a le code " + in.TitreCode + "."})
+		}
+		h.TitreID, h.TitreCode = t.ID, t.Code
+		if err := tx.Omit("TitreCode").Create(h).Error; err != nil {
+			return err
+		}
+		return s.journal(tx, a, audit{action: "habilitation", objet: "membre_jury", objetID: membreID, apres: h})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// Membres lists the jury members with their habilitations. Centres need them
+// to compose a jury, so they may read them too.
+func (s *Service) Membres(ctx context.Context, a Acteur) ([]MembreJury, error) {
+	if !a.Is(RoleAdmin, RoleAutorite, RoleCentre) {
+		return nil, forbidden()
+	}
+	db := s.read(ctx)
+	var ms []MembreJury
+	if err := db.Order("nom, prenoms, id").Find(&ms).Error; err != nil {
+		return nil, err
+	}
+	var hs []Habilitation
+	if err := db.Raw(`SELECT h.*, t.code AS titre_code FROM habilitations h JOIN titres t ON t.id = h.titre_id ORDER BY h.debut`).
+		Scan(&hs).Error; err != nil {
+		return nil, err
+	}
+	idx := map[string]int{}
+	for i := range ms {
+		idx[ms[i].ID] = i
+		ms[i].Habilitations = []Habilitation{}
+	}
+	for _, h := range hs {
+		if i, ok := idx[h.MembreID]; ok {
+			ms[i].Habilitations = append(ms[i].Habilitations, h)
+		}
+	}
+	return ms, nil
+}
+
+// membreOf returns the jury member an account stands for, or ErrForbidden.
+func membreOf(tx *gorm.DB, a Acteur) (*MembreJury, error) {
+	var ms []MembreJury
+	if err := tx.Where("utilisateur_id = ?", a.UtilisateurID).Limit(1).Find(&ms).Error; err != nil {
+		return nil, err
+	}
+	if len(ms) == 0 {
+		return nil, Errorf(ErrForbidden, "membre_inconnu", "Votre compte n'est lié à aucun membre de jury.")
+	}
+	return &ms[0], nil
+}
+
+// DeclarerLien records a link between a member and a candidat. The centre
+// declares it for its own candidats; a member declares its own links.
+// Declaring an existing link again is not an error.
+func (s *Service) DeclarerLien(ctx context.Context, a Acteur, membreID, candidatID, nature string) (*Lien, error) {
+	if !a.Is(RoleCentre, RoleJury) {
+		return nil, forbidden()
+	}
+	if !contains(NatureLien, nature) {
+		return nil, Invalid("lien_invalide", "Nature de lien inconnue.",
+			FieldError{"nature", "inconnu", "Valeurs admises : formateur, tuteur, employeur, connaissance_personnelle."})
+	}
+	l := &Lien{ID: newID(), MembreID: membreID, CandidatID: candidatID, Nature: nature, DeclarePar: a.UtilisateurID, CreatedAt: s.now()}
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		if a.Is(RoleJury) {
+			m, err := membreOf(tx, a)
+			if err != nil {
+				return err
+			}
+			if m.ID != membreID {
+				return Errorf(ErrForbidden, "lien_autre_membre", "Un membre de jury ne déclare que ses propres liens.")
+			}
+			// A member may not know which centre registered the candidat: any existing candidat.
+			if err := tx.Select("id").Take(&candidatRow{}, "id = ?", candidatID).Error; err != nil {
+				return notFoundOr(err, "Candidat")
+			}
+		} else {
+			if _, err := findCandidatRow(tx, a, candidatID); err != nil {
+				return err
+			}
+			if err := tx.Select("id").Take(&MembreJury{}, "id = ?", membreID).Error; err != nil {
+				return notFoundOr(err, "Membre de jury")
+			}
+		}
+		var existing []Lien
+		if err := tx.Where("membre_id = ? AND candidat_id = ? AND nature = ?", membreID, candidatID, nature).Find(&existing).Error; err != nil {
+			return err
+		}
+		if len(existing) > 0 {
+			*l = existing[0]
+			return nil
+		}
+		if err := tx.Create(l).Error; err != nil {
+			return err
+		}
+		return s.journal(tx, a, audit{action: "lien_declare", objet: "lien", objetID: l.ID, candidatID: candidatID, apres: l})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// lienEntre returns the natures of the links between a member and a candidat.
+func lienEntre(tx *gorm.DB, membreID, candidatID string) ([]string, error) {
+	var natures []string
+	err := tx.Model(&Lien{}).Where("membre_id = ? AND candidat_id = ?", membreID, candidatID).Pluck("nature", &natures).Error
+	return natures, err
+}
+
+func contains[T comparable](xs []T, x T) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
+
+func lienRefus(ns []string) *Error {
+	return Errorf(ErrForbidden, "lien_avec_candidat",
+		"Un lien avec ce candidat est déclaré (%s) : vous ne pouvez ni l'évaluer ni délibérer à son sujet.", natures(ns))
+}

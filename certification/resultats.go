@@ -1,0 +1,495 @@
+package certification
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/cipcert/cipcert/certification/rules"
+)
+
+// EvaluationSaisie is what a jury member records for one CCP.
+type EvaluationSaisie struct {
+	Decision                   string
+	Motifs                     string
+	MSP                        bool
+	EntretienTechnique         bool
+	QuestionnaireProfessionnel bool
+	QuestionnementProductions  bool
+	DossierProfessionnel       bool
+	EcfPrisEnCompte            bool
+}
+
+func (e EvaluationSaisie) check() error {
+	var fe []FieldError
+	if e.Decision != "acquis" && e.Decision != "non_acquis" {
+		fe = append(fe, FieldError{"decision", "inconnu", "Valeurs admises : acquis, non_acquis."})
+	}
+	if e.Decision == "non_acquis" && strings.TrimSpace(e.Motifs) == "" {
+		fe = append(fe, FieldError{"motifs", "requis", "Une décision « non acquis » doit être motivée."})
+	}
+	if len(fe) > 0 {
+		return Invalid("evaluation_invalide", "L'évaluation est incomplète.", fe...)
+	}
+	return nil
+}
+
+// juryContext loads what a jury member needs to record a result: the
+// session (which must be tenue), the enrolment, and the member, who must sit
+// on that jury and have no declared link with the candidat.
+func (s *Service) juryContext(tx *gorm.DB, a Acteur, sessionID, inscriptionID string) (*Session, *Inscription, *MembreJury, error) {
+	if !a.Is(RoleJury) {
+		return nil, nil, nil, forbidden()
+	}
+	sess, err := findSession(tx, a, sessionID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	switch sess.Statut {
+	case Tenue:
+	case Deliberee, Validee:
+		return nil, nil, nil, Errorf(ErrConflict, "resultats_verrouilles",
+			"Les résultats de la session sont verrouillés depuis la délibération : seule l'autorité peut les corriger, avec un motif.")
+	default:
+		return nil, nil, nil, Errorf(ErrConflict, "session_non_tenue", "La session est %s : les résultats se saisissent pendant la session tenue.", libelleStatut[sess.Statut])
+	}
+	ins, err := inscriptionsOf(tx, sessionID, inscriptionID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(ins) == 0 {
+		return nil, nil, nil, notFound("Inscription")
+	}
+	m, err := membreOf(tx, a)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ns, err := lienEntre(tx, m.ID, ins[0].CandidatID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(ns) > 0 {
+		return nil, nil, nil, lienRefus(ns)
+	}
+	return sess, &ins[0], m, nil
+}
+
+// SaisirEvaluation records the decision on one CCP. version is the version
+// of the evaluation the member last read, 0 to record the first one.
+// Returns ErrStale when someone else recorded or changed it in between:
+// nothing is silently overwritten.
+func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, inscriptionID, ccp string, version int, in EvaluationSaisie) (*Evaluation, error) {
+	if err := in.check(); err != nil {
+		return nil, err
+	}
+	var out Evaluation
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		sess, ins, _, err := s.juryContext(tx, a, sessionID, inscriptionID)
+		if err != nil {
+			return err
+		}
+		if !contains(ins.CCP, ccp) {
+			return Errorf(ErrNotFound, "ccp_non_inscrit", "Le candidat n'est pas inscrit au %s lors de cette session.", ccp)
+		}
+		if ins.Presence != nil && *ins.Presence != "present" {
+			return Errorf(ErrConflict, "candidat_non_present", "Le candidat est noté %s : aucune décision ne peut être prise sur ses CCP.", *ins.Presence)
+		}
+		var blocID string
+		if err := tx.Raw(`SELECT b.id FROM blocs b JOIN sessions s ON s.version_id = b.version_id WHERE s.id = ? AND b.code = ?`,
+			sessionID, ccp).Scan(&blocID).Error; err != nil {
+			return err
+		}
+		var avant *Evaluation
+		for i := range ins.Evaluations {
+			if ins.Evaluations[i].CCP == ccp {
+				avant = &ins.Evaluations[i]
+			}
+		}
+		now := s.now()
+		if version == 0 {
+			if avant != nil {
+				return stale("L'évaluation de ce CCP")
+			}
+			out = Evaluation{ID: newID(), InscriptionID: inscriptionID, BlocID: blocID, SaisiPar: a.UtilisateurID, Version: 1, CreatedAt: now, UpdatedAt: now}
+			in.apply(&out)
+			if err := tx.Omit("CCP").Create(&out).Error; err != nil {
+				if isUniqueViolation(err) {
+					return stale("L'évaluation de ce CCP")
+				}
+				return err
+			}
+		} else {
+			if avant == nil {
+				return stale("L'évaluation de ce CCP")
+			}
+			out = *avant
+			in.apply(&out)
+			res := tx.Model(&Evaluation{}).Where("id = ? AND version = ? AND revoque_at IS NULL", avant.ID, version).Updates(map[string]any{
+				"decision": out.Decision, "motifs": out.Motifs, "msp": out.MSP, "entretien_technique": out.EntretienTechnique,
+				"questionnaire_professionnel": out.QuestionnaireProfessionnel, "questionnement_productions": out.QuestionnementProductions,
+				"dossier_professionnel": out.DossierProfessionnel, "ecf_pris_en_compte": out.EcfPrisEnCompte,
+				"saisi_par": a.UtilisateurID, "version": version + 1, "updated_at": now,
+			})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				return stale("L'évaluation de ce CCP")
+			}
+			out.Version, out.UpdatedAt, out.SaisiPar = version+1, now, a.UtilisateurID
+		}
+		out.CCP = ccp
+		if err := resetSignatures(tx, sess.ID); err != nil {
+			return err
+		}
+		var before any
+		if avant != nil {
+			before = avant
+		}
+		return s.journal(tx, a, audit{action: "evaluation", objet: "evaluation", objetID: out.ID, sessionID: sessionID,
+			candidatID: ins.CandidatID, avant: before, apres: out})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func (in EvaluationSaisie) apply(e *Evaluation) {
+	e.Decision, e.Motifs, e.MSP, e.EntretienTechnique = in.Decision, in.Motifs, in.MSP, in.EntretienTechnique
+	e.QuestionnaireProfessionnel, e.QuestionnementProductions = in.QuestionnaireProfessionnel, in.QuestionnementProductions
+	e.DossierProfessionnel, e.EcfPrisEnCompte = in.DossierProfessionnel, in.EcfPrisEnCompte
+}
+
+// resetSignatures clears the PV signatures: they covered results that have
+// just changed.
+func resetSignatures(tx *gorm.DB, sessionID string) error {
+	return tx.Exec("UPDATE session_jury SET signe_at = NULL, empreinte = '' WHERE session_id = ? AND signe_at IS NOT NULL", sessionID).Error
+}
+
+// PresenceSaisie is the presence of a candidat and its entretien final.
+type PresenceSaisie struct {
+	Presence       string
+	EntretienFinal string // "", "favorable" or "defavorable"
+}
+
+// SaisirPresence records a candidat's presence and entretien final.
+// version is the enrolment's version the member last read.
+func (s *Service) SaisirPresence(ctx context.Context, a Acteur, sessionID, inscriptionID string, version int, in PresenceSaisie) (*Inscription, error) {
+	if !contains([]string{"present", "absent", "excuse", "exclu_fraude"}, in.Presence) {
+		return nil, Invalid("presence_invalide", "Présence inconnue.", FieldError{"presence", "inconnu", "Valeurs admises : present, absent, excuse, exclu_fraude."})
+	}
+	if in.EntretienFinal != "" && in.EntretienFinal != "favorable" && in.EntretienFinal != "defavorable" {
+		return nil, Invalid("entretien_final_invalide", "Avis inconnu.", FieldError{"entretien_final", "inconnu", "Valeurs admises : favorable, defavorable."})
+	}
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		sess, ins, _, err := s.juryContext(tx, a, sessionID, inscriptionID)
+		if err != nil {
+			return err
+		}
+		if in.EntretienFinal != "" && !ins.EntretienFinalDu {
+			return Invalid("entretien_final_non_du", "L'entretien final n'a pas lieu pour ce candidat à cette session.",
+				FieldError{"entretien_final", "non_du", "L'entretien final se tient à la session titre ou à la session du dernier CCP manquant."})
+		}
+		if in.EntretienFinal != "" && in.Presence != "present" {
+			return Invalid("entretien_final_absent", "Un candidat non présent n'a pas d'entretien final.",
+				FieldError{"entretien_final", "candidat_non_present", "Seul un candidat présent passe l'entretien final."})
+		}
+		if in.Presence != "present" && len(ins.Evaluations) > 0 {
+			return Errorf(ErrConflict, "decisions_existantes", "Des décisions sont déjà saisies pour ce candidat : un candidat %s n'en a aucune.", in.Presence)
+		}
+		set := map[string]any{"presence": in.Presence, "entretien_final": nil, "version": version + 1, "updated_at": s.now()}
+		if in.EntretienFinal != "" {
+			set["entretien_final"] = in.EntretienFinal
+		}
+		res := tx.Model(&Inscription{}).Where("id = ? AND version = ?", inscriptionID, version).Updates(set)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return stale("L'inscription")
+		}
+		if err := resetSignatures(tx, sess.ID); err != nil {
+			return err
+		}
+		return s.journal(tx, a, audit{action: "presence", objet: "inscription", objetID: inscriptionID, sessionID: sessionID, candidatID: ins.CandidatID,
+			avant: map[string]any{"presence": ins.Presence, "entretien_final": ins.EntretienFinal}, apres: in})
+	})
+	if err != nil {
+		return nil, err
+	}
+	ins, err := inscriptionsOf(s.read(ctx), sessionID, inscriptionID)
+	if err != nil || len(ins) == 0 {
+		return nil, err
+	}
+	return &ins[0], nil
+}
+
+// deliberer runs the rule engine over every enrolment of a session and
+// returns the outcomes by enrolment id, or the first incoherence.
+func (s *Service) deliberer(tx *gorm.DB, sess *Session) (map[string]rules.Resultat, []Inscription, error) {
+	ins, err := inscriptionsOf(tx, sess.ID, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	var manque []string
+	for _, in := range ins {
+		nom := in.Prenoms + " " + in.NomNaissance
+		switch {
+		case in.Presence == nil:
+			manque = append(manque, nom+" : présence")
+		case *in.Presence == "present":
+			if len(in.Evaluations) < len(in.CCP) {
+				manque = append(manque, nom+" : décisions sur les CCP")
+			}
+			if in.EntretienFinalDu && in.EntretienFinal == nil {
+				manque = append(manque, nom+" : entretien final")
+			}
+		}
+	}
+	if len(manque) > 0 {
+		return nil, nil, Errorf(ErrConflict, "resultats_incomplets", "Les résultats sont incomplets : %s.", strings.Join(manque, " ; "))
+	}
+	titre, err := findTitreByCode(tx, sess.TitreCode)
+	if err != nil {
+		return nil, nil, err
+	}
+	ref := regles(titre)
+	out := map[string]rules.Resultat{}
+	for _, in := range ins {
+		cand, err := findCandidat(tx, Acteur{Role: RoleAdmin}, in.CandidatID)
+		if err != nil {
+			return nil, nil, err
+		}
+		h, _, err := historique(tx, cand, titre, decidedStatuts, sess.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		r, err := rules.Decider(ref, s.Parametres, h, sess.ID)
+		if err != nil {
+			e := ruleError(err)
+			if de, ok := e.(*Error); ok {
+				de.Message = in.Prenoms + " " + in.NomNaissance + " : " + de.Message
+			}
+			return nil, nil, e
+		}
+		out[in.ID] = r
+	}
+	return out, ins, nil
+}
+
+// empreinte digests the results a signature covers.
+func empreinte(ins []Inscription, res map[string]rules.Resultat) string {
+	type ligne struct {
+		ID, Presence, EF string
+		Evals            []Evaluation
+		Issue            rules.Issue
+	}
+	var ls []ligne
+	for _, in := range ins {
+		l := ligne{ID: in.ID, Issue: res[in.ID].Issue}
+		if in.Presence != nil {
+			l.Presence = *in.Presence
+		}
+		if in.EntretienFinal != nil {
+			l.EF = *in.EntretienFinal
+		}
+		for _, e := range in.Evaluations {
+			e.CreatedAt, e.UpdatedAt = e.CreatedAt.UTC(), e.UpdatedAt.UTC()
+			l.Evals = append(l.Evals, e)
+		}
+		ls = append(ls, l)
+	}
+	b, _ := json.Marshal(ls)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// SignerPV records the acting member's signature of the PV. The results
+// must be complete and consistent with the rules; when every member has
+// signed the same results, the session is délibérée and its results locked.
+func (s *Service) SignerPV(ctx context.Context, a Acteur, sessionID string) (*Session, error) {
+	if !a.Is(RoleJury) {
+		return nil, forbidden()
+	}
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		sess, err := findSession(tx, a, sessionID)
+		if err != nil {
+			return err
+		}
+		if sess.Statut != Tenue {
+			return Errorf(ErrConflict, "transition_interdite", "La session est %s : le PV se signe quand la session est tenue.", libelleStatut[sess.Statut])
+		}
+		m, err := membreOf(tx, a)
+		if err != nil {
+			return err
+		}
+		res, ins, err := s.deliberer(tx, sess)
+		if err != nil {
+			return err
+		}
+		emp := empreinte(ins, res)
+		now := s.now()
+		if err := tx.Exec("UPDATE session_jury SET signe_at = ?, empreinte = ? WHERE session_id = ? AND membre_id = ?",
+			now, emp, sessionID, m.ID).Error; err != nil {
+			return err
+		}
+		if err := s.journal(tx, a, audit{action: "pv_signe", objet: "session", objetID: sessionID, sessionID: sessionID,
+			apres: map[string]any{"membre_id": m.ID, "empreinte": emp}}); err != nil {
+			return err
+		}
+		var pending int64
+		if err := tx.Table("session_jury").Where("session_id = ? AND (signe_at IS NULL OR empreinte <> ?)", sessionID, emp).
+			Count(&pending).Error; err != nil {
+			return err
+		}
+		if pending > 0 {
+			return nil
+		}
+		for _, in := range ins {
+			if err := s.storeOutcome(tx, a, sess, in, res[in.ID]); err != nil {
+				return err
+			}
+		}
+		return s.transition(tx, a, sess, Deliberee, map[string]any{"deliberee_at": now}, Tenue)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Session(ctx, a, sessionID)
+}
+
+func (s *Service) storeOutcome(tx *gorm.DB, a Acteur, sess *Session, in Inscription, r rules.Resultat) error {
+	expl, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	set := map[string]any{"issue": string(r.Issue), "explication": string(expl), "date_limite": nil,
+		"version": gorm.Expr("version + 1"), "updated_at": s.now()}
+	if r.DateLimite != nil {
+		set["date_limite"] = DateOf(*r.DateLimite)
+	}
+	if err := tx.Model(&Inscription{}).Where("id = ?", in.ID).Updates(set).Error; err != nil {
+		return err
+	}
+	return s.journal(tx, a, audit{action: "issue", objet: "inscription", objetID: in.ID, sessionID: sess.ID, candidatID: in.CandidatID,
+		avant: map[string]any{"issue": in.Issue}, apres: map[string]any{"issue": r.Issue, "ccp_manquants": r.CCPManquants}})
+}
+
+// ValiderPV validates a deliberated session's PV: results become visible to
+// the candidats and the notification date, from which the two-month appeal
+// delay runs, is recorded. Autorité only.
+func (s *Service) ValiderPV(ctx context.Context, a Acteur, sessionID string) (*Session, error) {
+	if !a.Is(RoleAutorite) {
+		return nil, forbidden()
+	}
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		sess, err := findSession(tx, a, sessionID)
+		if err != nil {
+			return err
+		}
+		if err := s.transition(tx, a, sess, Validee, map[string]any{"validee_at": s.now(), "validee_par": a.UtilisateurID}, Deliberee); err != nil {
+			return err
+		}
+		return tx.Model(&Inscription{}).Where("session_id = ?", sessionID).Update("notifie_le", s.today()).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Session(ctx, a, sessionID)
+}
+
+// CorrigerEvaluation replaces a decision of a deliberated or validated
+// session: the current decision is revoked with the reason, kept, and a new
+// one recorded; the outcome is derived again. Autorité only.
+func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, inscriptionID, ccp, motif string, in EvaluationSaisie) (*Inscription, error) {
+	if !a.Is(RoleAutorite) {
+		return nil, forbidden()
+	}
+	if strings.TrimSpace(motif) == "" {
+		return nil, Invalid("motif_requis", "Une correction exige un motif.", FieldError{"motif", "requis", "Indiquez le motif de la révocation."})
+	}
+	if err := in.check(); err != nil {
+		return nil, err
+	}
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		sess, err := findSession(tx, a, sessionID)
+		if err != nil {
+			return err
+		}
+		if sess.Statut != Deliberee && sess.Statut != Validee {
+			return Errorf(ErrConflict, "correction_prematuree", "La session est %s : tant qu'elle n'est pas délibérée, le jury saisit lui-même les résultats.", libelleStatut[sess.Statut])
+		}
+		ins, err := inscriptionsOf(tx, sessionID, inscriptionID)
+		if err != nil {
+			return err
+		}
+		if len(ins) == 0 {
+			return notFound("Inscription")
+		}
+		var avant *Evaluation
+		for i := range ins[0].Evaluations {
+			if ins[0].Evaluations[i].CCP == ccp {
+				avant = &ins[0].Evaluations[i]
+			}
+		}
+		if avant == nil {
+			return Errorf(ErrNotFound, "evaluation_introuvable", "Aucune décision n'est enregistrée pour %s.", ccp)
+		}
+		now := s.now()
+		res := tx.Model(&Evaluation{}).Where("id = ? AND revoque_at IS NULL", avant.ID).
+			Updates(map[string]any{"revoque_at": now, "revoque_par": a.UtilisateurID, "motif_revocation": motif})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return stale("L'évaluation de ce CCP")
+		}
+		nouvelle := Evaluation{ID: newID(), InscriptionID: inscriptionID, BlocID: avant.BlocID, SaisiPar: a.UtilisateurID,
+			Version: 1, CreatedAt: now, UpdatedAt: now}
+		in.apply(&nouvelle)
+		if err := tx.Omit("CCP").Create(&nouvelle).Error; err != nil {
+			return err
+		}
+		nouvelle.CCP = ccp
+		if err := s.journal(tx, a, audit{action: "revocation", objet: "evaluation", objetID: avant.ID, sessionID: sessionID,
+			candidatID: ins[0].CandidatID, avant: avant, apres: map[string]any{"motif": motif, "remplacee_par": nouvelle}}); err != nil {
+			return err
+		}
+		titre, err := findTitreByCode(tx, sess.TitreCode)
+		if err != nil {
+			return err
+		}
+		cand, err := findCandidat(tx, Acteur{Role: RoleAdmin}, ins[0].CandidatID)
+		if err != nil {
+			return err
+		}
+		h, fresh, err := historique(tx, cand, titre, decidedStatuts, sessionID)
+		if err != nil {
+			return err
+		}
+		r, err := rules.Decider(regles(titre), s.Parametres, h, sessionID)
+		if err != nil {
+			return ruleError(err)
+		}
+		for _, f := range fresh {
+			if f.ID == inscriptionID {
+				return s.storeOutcome(tx, a, sess, f, r)
+			}
+		}
+		return fmt.Errorf("inscription %s vanished", inscriptionID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	ins, err := inscriptionsOf(s.read(ctx), sessionID, inscriptionID)
+	if err != nil || len(ins) == 0 {
+		return nil, err
+	}
+	return &ins[0], nil
+}

@@ -1,0 +1,427 @@
+package certification
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/cipcert/cipcert/certification/rules"
+)
+
+// StatutSession is a step of a session's lifecycle (DOMAIN §5).
+type StatutSession string
+
+// The lifecycle: planifiée → déclarée → tenue → délibérée → validée, or annulée.
+const (
+	Planifiee StatutSession = "planifiee"
+	Declaree  StatutSession = "declaree"
+	Tenue     StatutSession = "tenue"
+	Deliberee StatutSession = "deliberee"
+	Validee   StatutSession = "validee"
+	Annulee   StatutSession = "annulee"
+)
+
+var libelleStatut = map[StatutSession]string{
+	Planifiee: "planifiée", Declaree: "déclarée", Tenue: "tenue", Deliberee: "délibérée", Validee: "validée", Annulee: "annulée",
+}
+
+// Session is a jury session held by a centre for a titre version.
+type Session struct {
+	ID              string
+	Reference       string
+	CentreID        string
+	VersionID       string
+	VersionCode     string `gorm:"->;-:migration"`
+	TitreCode       string `gorm:"->;-:migration"`
+	Type            string
+	Debut           Date
+	Fin             Date
+	Lieu            string
+	Responsable     string
+	Statut          StatutSession
+	MotifAnnulation string
+	DeclareeAt      *time.Time
+	TenueAt         *time.Time
+	DelibereeAt     *time.Time
+	ValideeAt       *time.Time
+	ValideePar      *string
+	Version         int
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	CCP             []string        `gorm:"-"`
+	Jury            []MembreSession `gorm:"-"`
+}
+
+// MembreSession is a jury member of a session and its signature of the PV.
+type MembreSession struct {
+	MembreID string
+	Nom      string
+	Prenoms  string
+	SigneAt  *time.Time
+}
+
+// NouvelleSession is the input of CreateSession.
+type NouvelleSession struct {
+	VersionCode string
+	Type        string
+	// CCP lists the blocs the session covers; empty means all the CCP of the
+	// version for a session titre.
+	CCP         []string
+	Debut, Fin  Date
+	Lieu        string
+	Responsable string
+	Jury        []string // member ids
+}
+
+// CreateSession plans a session for the acting centre. Returns ErrInvalid
+// when the version, blocs, dates or jury do not fit.
+func (s *Service) CreateSession(ctx context.Context, a Acteur, in NouvelleSession) (*Session, error) {
+	if !a.Is(RoleCentre) {
+		return nil, forbidden()
+	}
+	id := newID()
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		v, titre, err := findVersionByCode(tx, in.VersionCode)
+		if err != nil {
+			return err
+		}
+		if v == nil {
+			return Invalid("version_inconnue", "Version de titre inconnue.",
+				FieldError{"version_code", "inconnu", "Aucune version de titre n'a le code " + in.VersionCode + "."})
+		}
+		if in.Fin.Before(in.Debut) {
+			return Invalid("session_invalide", "La fin de la session précède son début.",
+				FieldError{"fin", "avant_debut", "La date de fin précède la date de début."})
+		}
+		blocs, err := sessionBlocs(*v, in.Type, in.CCP)
+		if err != nil {
+			return err
+		}
+		var agrees int64
+		if err := tx.Model(&Agrement{}).Where("centre_id = ? AND titre_id = ? AND debut <= ? AND fin >= ?",
+			a.CentreID, titre.ID, in.Debut, in.Fin).Count(&agrees).Error; err != nil {
+			return err
+		}
+		if agrees == 0 {
+			return Invalid("centre_non_agree", "Le centre n'est pas agréé pour ce titre aux dates de la session.",
+				FieldError{"version_code", "centre_non_agree", fmt.Sprintf("Aucun agrément du centre pour le titre %s ne couvre le %s au %s.", titre.Code, in.Debut.Francais(), in.Fin.Francais())})
+		}
+		now := s.now()
+		row := Session{ID: id, Reference: fmt.Sprintf("S-%d-%s", in.Debut.Time().Year(), strings.ToUpper(id[len(id)-8:])),
+			CentreID: a.CentreID, VersionID: v.ID, Type: in.Type, Debut: in.Debut, Fin: in.Fin, Lieu: in.Lieu,
+			Responsable: in.Responsable, Statut: Planifiee, Version: 1, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Omit("VersionCode", "TitreCode").Create(&row).Error; err != nil {
+			return err
+		}
+		for _, b := range blocs {
+			if err := tx.Exec("INSERT INTO session_blocs (session_id, bloc_id) VALUES (?, ?)", id, b.ID).Error; err != nil {
+				return err
+			}
+		}
+		if err := setJury(tx, id, in.Jury); err != nil {
+			return err
+		}
+		return s.journal(tx, a, audit{action: "session_creee", objet: "session", objetID: id, sessionID: id, apres: in})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Session(ctx, a, id)
+}
+
+// sessionBlocs resolves the blocs a session covers from its type.
+func sessionBlocs(v Version, typ string, codes []string) ([]Bloc, error) {
+	nature := "ccp"
+	switch typ {
+	case "titre", "ccp":
+	case "ccs":
+		nature = "ccs"
+	default:
+		return nil, Invalid("session_invalide", "Type de session inconnu.", FieldError{"type", "inconnu", "Valeurs admises : titre, ccp, ccs."})
+	}
+	if typ == "titre" && len(codes) == 0 {
+		for _, b := range v.Blocs {
+			if b.Nature == "ccp" {
+				codes = append(codes, b.Code)
+			}
+		}
+	}
+	if len(codes) == 0 {
+		return nil, Invalid("session_invalide", "Une session doit couvrir au moins un bloc.",
+			FieldError{"ccp", "requis", "Indiquez les blocs évalués lors de la session."})
+	}
+	var out []Bloc
+	seen := map[string]bool{}
+	for i, c := range codes {
+		b, ok := v.Bloc(c)
+		if !ok || b.Nature != nature || seen[c] {
+			return nil, Invalid("session_invalide", "Bloc inconnu ou répété.",
+				FieldError{fieldIndex("ccp", i, "code"), "inconnu", fmt.Sprintf("La version %s n'a pas de %s %s, ou il est répété.", v.Code, strings.ToUpper(nature), c)})
+		}
+		seen[c] = true
+		out = append(out, b)
+	}
+	if typ == "titre" {
+		n := 0
+		for _, b := range v.Blocs {
+			if b.Nature == "ccp" {
+				n++
+			}
+		}
+		if len(out) != n {
+			return nil, Invalid("session_invalide", "Une session titre couvre tous les CCP de la version.",
+				FieldError{"ccp", "incomplet", "Une session titre évalue tous les CCP ; choisissez une session CCP pour une partie d'entre eux."})
+		}
+	}
+	return out, nil
+}
+
+func setJury(tx *gorm.DB, sessionID string, membres []string) error {
+	seen := map[string]bool{}
+	for i, m := range membres {
+		if seen[m] {
+			return Invalid("jury_invalide", "Un membre figure deux fois dans le jury.", FieldError{fieldIndex("jury", i, "id"), "doublon", "Membre répété."})
+		}
+		seen[m] = true
+		var n int64
+		if err := tx.Model(&MembreJury{}).Where("id = ?", m).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return Invalid("jury_invalide", "Membre de jury inconnu.", FieldError{fieldIndex("jury", i, "id"), "inconnu", "Aucun membre de jury n'a cet identifiant."})
+		}
+		if err := tx.Exec("INSERT INTO session_jury (session_id, membre_id) VALUES (?, ?)", sessionID, m).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// findVersionByCode returns a version with its blocs, and its titre.
+func findVersionByCode(tx *gorm.DB, code string) (*Version, *Titre, error) {
+	var v Version
+	if err := tx.Where("code = ?", code).Limit(1).Find(&v).Error; err != nil || v.ID == "" {
+		return nil, nil, err
+	}
+	var t Titre
+	if err := tx.Take(&t, "id = ?", v.TitreID).Error; err != nil {
+		return nil, nil, err
+	}
+	full, err := findTitreByCode(tx, t.Code)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range full.Versions {
+		if full.Versions[i].ID == v.ID {
+			return &full.Versions[i], full, nil
+		}
+	}
+	return nil, nil, fmt.Errorf("version %s vanished", code)
+}
+
+// scopeSessions restricts a query on sessions (aliased s) to the actor's.
+func scopeSessions(db *gorm.DB, a Acteur) (*gorm.DB, error) {
+	q := db.Table("sessions AS s").
+		Select("s.*, v.code AS version_code, t.code AS titre_code").
+		Joins("JOIN titre_versions v ON v.id = s.version_id").
+		Joins("JOIN titres t ON t.id = v.titre_id")
+	switch a.Role {
+	case RoleAdmin, RoleAutorite:
+		return q, nil
+	case RoleCentre:
+		return q.Where("s.centre_id = ?", a.CentreID), nil
+	case RoleJury:
+		return q.Where(`s.id IN (SELECT sj.session_id FROM session_jury sj JOIN jury_membres m ON m.id = sj.membre_id
+			WHERE m.utilisateur_id = ?)`, a.UtilisateurID), nil
+	}
+	return nil, forbidden()
+}
+
+func findSession(tx *gorm.DB, a Acteur, id string) (*Session, error) {
+	if !validID(id) {
+		return nil, notFound("Session")
+	}
+	q, err := scopeSessions(tx, a)
+	if err != nil {
+		return nil, err
+	}
+	var ss []Session
+	if err := q.Where("s.id = ?", id).Limit(1).Find(&ss).Error; err != nil {
+		return nil, err
+	}
+	if len(ss) == 0 {
+		return nil, notFound("Session")
+	}
+	if err := loadSessionDetails(tx, ss); err != nil {
+		return nil, err
+	}
+	return &ss[0], nil
+}
+
+func loadSessionDetails(tx *gorm.DB, ss []Session) error {
+	if len(ss) == 0 {
+		return nil
+	}
+	ids := make([]string, len(ss))
+	idx := map[string]*Session{}
+	for i := range ss {
+		ids[i] = ss[i].ID
+		idx[ss[i].ID] = &ss[i]
+		ss[i].CCP, ss[i].Jury = []string{}, []MembreSession{}
+	}
+	var blocs []struct{ SessionID, Code string }
+	if err := tx.Raw(`SELECT sb.session_id, b.code FROM session_blocs sb JOIN blocs b ON b.id = sb.bloc_id
+		WHERE sb.session_id IN ? ORDER BY b.rang`, ids).Scan(&blocs).Error; err != nil {
+		return err
+	}
+	for _, b := range blocs {
+		idx[b.SessionID].CCP = append(idx[b.SessionID].CCP, b.Code)
+	}
+	var jury []struct {
+		SessionID string
+		MembreSession
+	}
+	if err := tx.Raw(`SELECT sj.session_id, sj.membre_id, m.nom, m.prenoms, sj.signe_at FROM session_jury sj
+		JOIN jury_membres m ON m.id = sj.membre_id WHERE sj.session_id IN ? ORDER BY m.nom, m.prenoms`, ids).Scan(&jury).Error; err != nil {
+		return err
+	}
+	for _, j := range jury {
+		idx[j.SessionID].Jury = append(idx[j.SessionID].Jury, j.MembreSession)
+	}
+	return nil
+}
+
+// Session returns a session the actor may see: its centre's, the ones a
+// jury member sits on, any for the autorité. Returns ErrNotFound otherwise.
+func (s *Service) Session(ctx context.Context, a Acteur, id string) (*Session, error) {
+	return findSession(s.read(ctx), a, id)
+}
+
+// Sessions lists the sessions the actor may see, most recent first.
+func (s *Service) Sessions(ctx context.Context, a Acteur) ([]Session, error) {
+	db := s.read(ctx)
+	q, err := scopeSessions(db, a)
+	if err != nil {
+		return nil, err
+	}
+	var ss []Session
+	if err := q.Order("s.debut DESC, s.id").Limit(500).Find(&ss).Error; err != nil {
+		return nil, err
+	}
+	return ss, loadSessionDetails(db, ss)
+}
+
+// transition moves a session from one of the statuses from to status to,
+// atomically: of two concurrent attempts, one sees ErrConflict.
+func (s *Service) transition(tx *gorm.DB, a Acteur, sess *Session, to StatutSession, extra map[string]any, from ...StatutSession) error {
+	if !contains(from, sess.Statut) {
+		return Errorf(ErrConflict, "transition_interdite", "La session est %s : elle ne peut pas passer à l'état %s.",
+			libelleStatut[sess.Statut], libelleStatut[to])
+	}
+	set := map[string]any{"statut": to, "version": gorm.Expr("version + 1"), "updated_at": s.now()}
+	for k, v := range extra {
+		set[k] = v
+	}
+	res := tx.Model(&Session{}).Where("id = ? AND statut = ?", sess.ID, sess.Statut).Updates(set)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return Errorf(ErrConflict, "transition_concurrente", "La session a changé d'état entre-temps : relisez-la.")
+	}
+	return s.journal(tx, a, audit{action: "session_" + string(to), objet: "session", objetID: sess.ID, sessionID: sess.ID,
+		avant: map[string]any{"statut": sess.Statut}, apres: set})
+}
+
+// DeclarerSession sends a planned session to the représentant territorial.
+// The jury must have the minimum size, each member habilitated for the titre
+// over the whole session. The centre of the session only.
+func (s *Service) DeclarerSession(ctx context.Context, a Acteur, id string) (*Session, error) {
+	if !a.Is(RoleCentre) {
+		return nil, forbidden()
+	}
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		sess, err := findSession(tx, a, id)
+		if err != nil {
+			return err
+		}
+		min, p, err := s.param(rules.CleJuryTailleMin, sess.Debut)
+		if err != nil {
+			return err
+		}
+		if len(sess.Jury) < min {
+			return Errorf(ErrConflict, "jury_incomplet", "Le jury compte %d membre(s) ; il en faut au moins %d (%s).", len(sess.Jury), min, p.Source)
+		}
+		for _, m := range sess.Jury {
+			var n int64
+			if err := tx.Table("habilitations h").Joins("JOIN titres t ON t.id = h.titre_id").
+				Where("h.membre_id = ? AND t.code = ? AND h.debut <= ? AND h.fin >= ?", m.MembreID, sess.TitreCode, sess.Debut, sess.Fin).
+				Count(&n).Error; err != nil {
+				return err
+			}
+			if n == 0 {
+				return Errorf(ErrConflict, "jury_non_habilite",
+					"%s %s n'a pas d'habilitation pour le titre %s couvrant le %s au %s (Code de l'éducation, art. R338-6).",
+					m.Prenoms, m.Nom, sess.TitreCode, sess.Debut.Francais(), sess.Fin.Francais())
+			}
+		}
+		return s.transition(tx, a, sess, Declaree, map[string]any{"declaree_at": s.now()}, Planifiee)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Session(ctx, a, id)
+}
+
+// TenirSession opens the evaluations of a declared session, from its first day.
+func (s *Service) TenirSession(ctx context.Context, a Acteur, id string) (*Session, error) {
+	if !a.Is(RoleCentre) {
+		return nil, forbidden()
+	}
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		sess, err := findSession(tx, a, id)
+		if err != nil {
+			return err
+		}
+		if s.today().Before(sess.Debut) && sess.Statut == Declaree {
+			return Errorf(ErrConflict, "session_pas_commencee", "La session commence le %s : elle ne peut pas être tenue avant.", sess.Debut.Francais())
+		}
+		return s.transition(tx, a, sess, Tenue, map[string]any{"tenue_at": s.now()}, Declaree)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Session(ctx, a, id)
+}
+
+// AnnulerSession cancels a session not yet deliberated. The centre or the autorité.
+func (s *Service) AnnulerSession(ctx context.Context, a Acteur, id, motif string) (*Session, error) {
+	if !a.Is(RoleCentre, RoleAutorite) {
+		return nil, forbidden()
+	}
+	if strings.TrimSpace(motif) == "" {
+		return nil, Invalid("motif_requis", "L'annulation exige un motif.", FieldError{"motif", "requis", "Indiquez le motif de l'annulation."})
+	}
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		sess, err := findSession(tx, a, id)
+		if err != nil {
+			return err
+		}
+		return s.transition(tx, a, sess, Annulee, map[string]any{"motif_annulation": motif}, Planifiee, Declaree, Tenue)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Session(ctx, a, id)
+}
+
+// param reads a rule parameter in force on d.
+func (s *Service) param(cle string, d Date) (int, rules.Parametre, error) {
+	if s.Parametres == nil {
+		return 0, rules.Parametre{}, fmt.Errorf("rule parameters not loaded")
+	}
+	return s.Parametres.Valeur(cle, d.Time())
+}
