@@ -98,6 +98,13 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 	return true, 0
 }
 
+func tooManyRequests(wait time.Duration) *httpError {
+	secs := int(wait.Seconds()) + 1
+	return &httpError{status: http.StatusTooManyRequests, code: "trop_de_requetes",
+		detail: "Trop de requêtes : réessayez dans " + strconv.Itoa(secs) + " secondes.",
+		header: http.Header{"Retry-After": []string{strconv.Itoa(secs)}}}
+}
+
 func tooManyAttempts(wait time.Duration) *httpError {
 	secs := int(wait.Seconds()) + 1
 	return &httpError{status: http.StatusTooManyRequests, code: "trop_de_tentatives",

@@ -21,6 +21,7 @@ var publicRoutes = map[string]bool{
 	"GET /healthz":                true,
 	"GET /readyz":                 true,
 	"POST /api/v1/auth/connexion": true,
+	"GET /verification/:code":     true,
 }
 
 // roleCase is one route of the API and what each role gets from it. A role
@@ -120,6 +121,24 @@ var roleTable = []roleCase{
 	{route: "POST /api/v1/sessions/:id/inscriptions/:iid/evaluations/:ccp/correction",
 		path: fixed("/api/v1/sessions/" + nobody + "/inscriptions/" + nobody + "/evaluations/CCP1/correction"),
 		body: map[string]any{}, allowed: roles(passes, "dreets")},
+	{route: "GET /api/v1/sessions/:id/pv-brouillon.pdf", path: fixed("/api/v1/sessions/" + nobody + "/pv-brouillon.pdf"),
+		allowed: roles(http.StatusNotFound, "dreets", "centre", "jury1")},
+	{route: "GET /api/v1/sessions/:id/inscriptions/:iid/livret-apercu.pdf",
+		path:    fixed("/api/v1/sessions/" + nobody + "/inscriptions/" + nobody + "/livret-apercu.pdf"),
+		allowed: roles(http.StatusNotFound, "dreets", "centre", "jury1")},
+	{route: "POST /api/v1/sessions/:id/documents", path: fixed("/api/v1/sessions/" + nobody + "/documents"),
+		allowed: roles(http.StatusNotFound, "dreets")},
+	{route: "POST /api/v1/sessions/:id/inscriptions/:iid/documents",
+		path:    fixed("/api/v1/sessions/" + nobody + "/inscriptions/" + nobody + "/documents"),
+		allowed: roles(http.StatusNotFound, "dreets")},
+	{route: "GET /api/v1/sessions/:id/documents.zip", path: fixed("/api/v1/sessions/" + nobody + "/documents.zip"),
+		allowed: roles(http.StatusNotFound, "admin", "dreets", "centre")},
+	{route: "GET /api/v1/documents", path: fixed("/api/v1/documents"),
+		allowed: roles(http.StatusOK, "admin", "dreets", "centre", "candidat")},
+	{route: "GET /api/v1/documents/:fichier", path: fixed("/api/v1/documents/" + nobody + ".pdf"),
+		allowed: roles(http.StatusNotFound, "admin", "dreets", "centre", "candidat")},
+	{route: "POST /api/v1/documents/:fichier/revocation", path: fixed("/api/v1/documents/" + nobody + "/revocation"),
+		body: map[string]any{"motif": "Erreur de saisie"}, allowed: roles(http.StatusNotFound, "dreets")},
 }
 
 // nobody is a well-formed id that names no row.

@@ -16,6 +16,7 @@ func (s *Server) routes() {
 	e := s.echo
 	e.GET("/healthz", s.handleHealthz)
 	e.GET("/readyz", s.handleReadyz)
+	e.GET("/verification/:code", s.handleVerification)
 
 	v1 := e.Group("/api/v1")
 	v1.POST("/auth/connexion", s.handleConnexion)
@@ -61,4 +62,13 @@ func (s *Server) routes() {
 	auth.PUT("/sessions/:id/inscriptions/:iid/presence", s.handlePresenceRecord, allow(jury))
 	auth.PUT("/sessions/:id/inscriptions/:iid/evaluations/:ccp", s.handleResultatRecord, allow(jury))
 	auth.POST("/sessions/:id/inscriptions/:iid/evaluations/:ccp/correction", s.handleResultatCorrect, allow(autorite))
+
+	auth.GET("/sessions/:id/pv-brouillon.pdf", s.handlePVDraft, allow(autorite, centre, jury))
+	auth.GET("/sessions/:id/inscriptions/:iid/livret-apercu.pdf", s.handleLivretPreview, allow(autorite, centre, jury))
+	auth.POST("/sessions/:id/documents", s.handleDocumentsIssue, allow(autorite))
+	auth.POST("/sessions/:id/inscriptions/:iid/documents", s.handleDocumentIssue, allow(autorite))
+	auth.GET("/sessions/:id/documents.zip", s.handleDocumentsZip, allow(admin, autorite, centre))
+	auth.GET("/documents", s.handleDocumentList, allow(admin, autorite, centre, candidat))
+	auth.GET("/documents/:fichier", s.handleDocumentGet, allow(admin, autorite, centre, candidat))
+	auth.POST("/documents/:fichier/revocation", s.handleDocumentRevoke, allow(autorite))
 }

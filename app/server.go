@@ -26,11 +26,12 @@ type Options struct {
 
 // Server is the HTTP API.
 type Server struct {
-	echo      *echo.Echo
-	svc       *certification.Service
-	log       *slog.Logger
-	loginByIP *limiter
-	loginByID *limiter
+	echo       *echo.Echo
+	svc        *certification.Service
+	log        *slog.Logger
+	loginByIP  *limiter
+	loginByID  *limiter
+	verifyByIP *limiter
 }
 
 // New builds the API on svc.
@@ -53,6 +54,9 @@ func New(svc *certification.Service, opt Options) *Server {
 		echo: e, svc: svc, log: opt.Logger,
 		loginByIP: newLimiter(opt.LoginEvery/4, opt.LoginBurst*4),
 		loginByID: newLimiter(opt.LoginEvery, opt.LoginBurst),
+		// Verification codes are unguessable, but a scan still costs us: 60 a
+		// minute per address is plenty for people following QR codes.
+		verifyByIP: newLimiter(time.Second, 60),
 	}
 	e.HTTPErrorHandler = errorHandler(opt.Logger)
 	e.Use(middleware.RequestID())

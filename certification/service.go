@@ -23,6 +23,9 @@ type Service struct {
 	TokenTTL time.Duration
 	// Parametres are the rule parameters in force, loaded from the fixtures.
 	Parametres *rules.Parametres
+	// Renderer lays documents out; PublicURL prefixes their verification URL.
+	Renderer  Renderer
+	PublicURL string
 }
 
 // NewService returns a Service on db with production defaults.

@@ -7,10 +7,15 @@ import (
 	"github.com/pressly/goose/v3"
 )
 
-// appendOnlyVersion makes the audit trail append-only in the database itself,
-// so that no code path, present or future, can rewrite history. Trigger
-// syntax differs between the dialects, hence a Go migration.
-const appendOnlyVersion = 3
+// Triggers that make history unrewritable in the database itself, whatever
+// code runs against it: the audit trail is append-only (version 3), an issued
+// document's bytes and identity never change and it is never deleted
+// (version 5). Trigger syntax differs between the dialects, hence Go
+// migrations.
+const (
+	appendOnlyVersion = 3
+	documentsVersion  = 5
+)
 
 var appendOnlySQL = map[string]struct{ up, down []string }{
 	"postgres": {
@@ -39,7 +44,48 @@ var appendOnlySQL = map[string]struct{ up, down []string }{
 	},
 }
 
-func appendOnly(dialect string) *goose.Migration {
+var documentsSQL = map[string]struct{ up, down []string }{
+	"postgres": {
+		up: []string{
+			`CREATE FUNCTION documents_immuables() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN
+				IF TG_OP = 'DELETE' THEN RAISE EXCEPTION 'documents are never deleted'; END IF;
+				IF NEW.contenu IS DISTINCT FROM OLD.contenu OR NEW.sha256 IS DISTINCT FROM OLD.sha256
+					OR NEW.numero IS DISTINCT FROM OLD.numero OR NEW.code_verification IS DISTINCT FROM OLD.code_verification THEN
+					RAISE EXCEPTION 'an issued document never changes';
+				END IF;
+				RETURN NEW;
+			END $$`,
+			`CREATE TRIGGER documents_immuables BEFORE UPDATE OR DELETE ON documents
+			FOR EACH ROW EXECUTE FUNCTION documents_immuables()`,
+		},
+		down: []string{
+			`DROP TRIGGER documents_immuables ON documents`,
+			`DROP FUNCTION documents_immuables()`,
+		},
+	},
+	"sqlite": {
+		up: []string{
+			`CREATE TRIGGER documents_immuables BEFORE UPDATE OF contenu, sha256, numero, code_verification ON documents
+			BEGIN SELECT RAISE(ABORT, 'an issued document never changes'); END`,
+			`CREATE TRIGGER documents_jamais_supprimes BEFORE DELETE ON documents
+			BEGIN SELECT RAISE(ABORT, 'documents are never deleted'); END`,
+		},
+		down: []string{
+			`DROP TRIGGER documents_immuables`,
+			`DROP TRIGGER documents_jamais_supprimes`,
+		},
+	},
+}
+
+func goMigrations(dialect string) []*goose.Migration {
+	return []*goose.Migration{
+		triggers(appendOnlyVersion, appendOnlySQL[dialect]),
+		triggers(documentsVersion, documentsSQL[dialect]),
+	}
+}
+
+func triggers(version int64, q struct{ up, down []string }) *goose.Migration {
 	run := func(stmts []string) *goose.GoFunc {
 		return &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
 			for _, s := range stmts {
@@ -50,6 +96,5 @@ func appendOnly(dialect string) *goose.Migration {
 			return nil
 		}}
 	}
-	q := appendOnlySQL[dialect]
-	return goose.NewGoMigration(appendOnlyVersion, run(q.up), run(q.down))
+	return goose.NewGoMigration(version, run(q.up), run(q.down))
 }

@@ -36,7 +36,7 @@ func provider(db *sql.DB, dialect string) (*goose.Provider, error) {
 	default:
 		return nil, fmt.Errorf("migrations: unknown dialect %q", dialect)
 	}
-	return goose.NewProvider(d, db, files, goose.WithGoMigrations(appendOnly(dialect)))
+	return goose.NewProvider(d, db, files, goose.WithGoMigrations(goMigrations(dialect)...))
 }
 
 // Up applies every pending migration and returns the resulting version.
@@ -94,7 +94,7 @@ func List(ctx context.Context, db *sql.DB, dialect string) ([]Status, error) {
 // that starts an SQL file's name.
 func Latest() int64 {
 	names, _ := fs.Glob(files, "*.sql")
-	latest := int64(appendOnlyVersion)
+	latest := int64(documentsVersion)
 	for _, n := range names {
 		num, _, _ := strings.Cut(n, "_")
 		if v, err := strconv.ParseInt(num, 10, 64); err == nil && v > latest {

@@ -1,0 +1,231 @@
+package app
+
+import (
+	"archive/zip"
+	"bytes"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/cipcert/cipcert/certification"
+)
+
+type documentResponse struct {
+	ID               string     `json:"id"`
+	Type             string     `json:"type"`
+	Numero           string     `json:"numero"`
+	CodeVerification string     `json:"code_verification"`
+	Sha256           string     `json:"sha256"`
+	Gabarit          string     `json:"gabarit"`
+	Taille           int        `json:"taille"`
+	SessionID        string     `json:"session_id"`
+	CandidatID       string     `json:"candidat_id,omitempty"`
+	Statut           string     `json:"statut"`
+	RemplacePar      string     `json:"remplace_par,omitempty"`
+	MotifRevocation  string     `json:"motif_revocation,omitempty"`
+	RevoqueLe        *time.Time `json:"revoque_le,omitempty"`
+	EmisLe           time.Time  `json:"emis_le"`
+	URL              string     `json:"url"`
+}
+
+func toDocument(d certification.Document) documentResponse {
+	return documentResponse{ID: d.ID, Type: string(d.Type), Numero: d.Numero, CodeVerification: d.CodeVerification,
+		Sha256: d.Sha256, Gabarit: d.Gabarit, Taille: d.Taille, SessionID: d.SessionID, CandidatID: deref(d.CandidatID),
+		Statut: d.Statut, RemplacePar: deref(d.RemplacePar), MotifRevocation: d.MotifRevocation, RevoqueLe: d.RevoqueAt,
+		EmisLe: d.EmisAt, URL: "/api/v1/documents/" + d.ID + ".pdf"}
+}
+
+func documentsJSON(c echo.Context, status int, ds []certification.Document) error {
+	out := make([]documentResponse, len(ds))
+	for i, d := range ds {
+		out[i] = toDocument(d)
+	}
+	return c.JSON(status, map[string]any{"documents": out})
+}
+
+func (s *Server) handleDocumentsIssue(c echo.Context) error {
+	ds, err := s.svc.EmettreDocumentsSession(c.Request().Context(), acteur(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return documentsJSON(c, http.StatusCreated, ds)
+}
+
+func (s *Server) handleDocumentIssue(c echo.Context) error {
+	d, err := s.svc.EmettreDocumentCandidat(c.Request().Context(), acteur(c), c.Param("id"), c.Param("iid"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toDocument(*d))
+}
+
+func (s *Server) handleDocumentList(c echo.Context) error {
+	ds, err := s.svc.Documents(c.Request().Context(), acteur(c), certification.FiltreDocuments{
+		CandidatID: c.QueryParam("candidat_id"), SessionID: c.QueryParam("session_id")})
+	if err != nil {
+		return err
+	}
+	return documentsJSON(c, http.StatusOK, ds)
+}
+
+// fileName is what a person's browser saves: type, number, no odd characters.
+func fileName(d certification.Document) string {
+	return string(d.Type) + "-" + d.Numero + ".pdf"
+}
+
+// handleDocumentGet answers /documents/{id} with the metadata and
+// /documents/{id}.pdf with the bytes issued, which never change: the ETag
+// is their SHA-256.
+func (s *Server) handleDocumentGet(c echo.Context) error {
+	id, isPDF := strings.CutSuffix(c.Param("fichier"), ".pdf")
+	d, err := s.svc.Document(c.Request().Context(), acteur(c), id, isPDF)
+	if err != nil {
+		return err
+	}
+	if !isPDF {
+		return c.JSON(http.StatusOK, toDocument(*d))
+	}
+	tag := `"` + d.Sha256 + `"`
+	h := c.Response().Header()
+	h.Set("ETag", tag)
+	h.Set("Cache-Control", "private, max-age=31536000, immutable")
+	if match := c.Request().Header.Get("If-None-Match"); match != "" && (match == tag || match == "W/"+tag || match == "*") {
+		return c.NoContent(http.StatusNotModified)
+	}
+	h.Set("Content-Disposition", `attachment; filename="`+fileName(*d)+`"`)
+	return c.Blob(http.StatusOK, "application/pdf", d.Contenu)
+}
+
+type revocationRequest struct {
+	Motif string `json:"motif" validate:"required,notblank,max=2000"`
+}
+
+func (s *Server) handleDocumentRevoke(c echo.Context) error {
+	var req revocationRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	d, err := s.svc.RevoquerDocument(c.Request().Context(), acteur(c), c.Param("fichier"), req.Motif)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toDocument(*d))
+}
+
+func (s *Server) handleDocumentsZip(c echo.Context) error {
+	ds, err := s.svc.DocumentsSessionContenu(c.Request().Context(), acteur(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, d := range ds {
+		// PDFs are already compressed: store them as they are.
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: fileName(d), Method: zip.Store, Modified: d.EmisAt})
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write(d.Contenu); err != nil {
+			return err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="documents-session-`+c.Param("id")+`.zip"`)
+	return c.Blob(http.StatusOK, "application/zip", buf.Bytes())
+}
+
+func pdfDraft(c echo.Context, name string, data []byte, err error) error {
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Blob(http.StatusOK, "application/pdf", data)
+}
+
+func (s *Server) handlePVDraft(c echo.Context) error {
+	data, err := s.svc.BrouillonPV(c.Request().Context(), acteur(c), c.Param("id"))
+	return pdfDraft(c, "pv-brouillon.pdf", data, err)
+}
+
+func (s *Server) handleLivretPreview(c echo.Context) error {
+	data, err := s.svc.ApercuLivret(c.Request().Context(), acteur(c), c.Param("id"), c.Param("iid"))
+	return pdfDraft(c, "livret-apercu.pdf", data, err)
+}
+
+type verificationResponse struct {
+	Statut          string    `json:"statut"`
+	Type            string    `json:"type"`
+	Numero          string    `json:"numero"`
+	TitreCode       string    `json:"titre_code"`
+	TitreIntitule   string    `json:"titre_intitule"`
+	EmisLe          string    `json:"emis_le"`
+	Initiales       string    `json:"initiales"`
+	NomComplet      string    `json:"nom_complet,omitempty"`
+	RemplacePar     string    `json:"remplace_par,omitempty"`
+	MotifRevocation string    `json:"motif_revocation,omitempty"`
+	VerifieLe       time.Time `json:"verifie_le"`
+}
+
+var libelleStatutDocument = map[string]string{
+	certification.StatutValide:   "Document authentique et en vigueur",
+	certification.StatutRemplace: "Document authentique, remplacé par une version plus récente",
+	certification.StatutRevoque:  "Document révoqué : il n'a plus de valeur",
+}
+
+var libelleTypeDocument = map[string]string{"parchemin": "Parchemin", "livret": "Livret de certification", "pv": "Procès-verbal de session"}
+
+var verificationPage = template.Must(template.New("verification").Parse(`<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Vérification d'un document — cipcert</title>
+<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#161616}
+.valide{color:#18753c}.remplace{color:#b34000}.revoque{color:#ce0500}dt{font-weight:600;margin-top:.6rem}</style></head>
+<body><p>République française — Ministère du Travail</p>
+<h1 class="{{.Statut}}">{{.Libelle}}</h1>
+<dl><dt>Document</dt><dd>{{.Type}} n° {{.Numero}}</dd>
+<dt>Titre professionnel</dt><dd>{{.TitreIntitule}} ({{.TitreCode}})</dd>
+<dt>Délivré le</dt><dd>{{.EmisLe}}</dd>
+<dt>Titulaire</dt><dd>{{if .NomComplet}}{{.NomComplet}}{{else}}{{.Initiales}}{{end}}</dd>
+{{if .RemplacePar}}<dt>Remplacé par</dt><dd>{{.RemplacePar}}</dd>{{end}}
+{{if .MotifRevocation}}<dt>Motif de la révocation</dt><dd>{{.MotifRevocation}}</dd>{{end}}</dl>
+</body></html>`))
+
+// handleVerification is public: anyone holding a document checks its code.
+func (s *Server) handleVerification(c echo.Context) error {
+	if ok, wait := s.verifyByIP.allow(c.RealIP(), s.svc.Now()); !ok {
+		return tooManyRequests(wait)
+	}
+	var naissance *certification.Date
+	if v := c.QueryParam("date_naissance"); v != "" {
+		d, err := certification.ParseDate(v)
+		if err != nil {
+			return badRequest("parametres_invalides", "La date de naissance est invalide.",
+				ChampErreur{"date_naissance", "datetime", "Date invalide : une date réelle au format AAAA-MM-JJ est attendue."})
+		}
+		naissance = &d
+	}
+	v, err := s.svc.Verifier(c.Request().Context(), c.Param("code"), c.QueryParam("nom"), naissance)
+	if err != nil {
+		return err
+	}
+	out := verificationResponse{Statut: v.Statut, Type: string(v.Type), Numero: v.Numero, TitreCode: v.TitreCode,
+		TitreIntitule: v.TitreIntitule, EmisLe: certification.DateOf(v.EmisLe).String(), Initiales: v.Initiales,
+		NomComplet: v.NomComplet, RemplacePar: v.RemplacePar, MotifRevocation: v.MotifRevocation, VerifieLe: s.svc.Now().UTC()}
+	if strings.Contains(c.Request().Header.Get("Accept"), "text/html") {
+		var buf bytes.Buffer
+		err := verificationPage.Execute(&buf, map[string]string{"Statut": v.Statut, "Libelle": libelleStatutDocument[v.Statut],
+			"Type": libelleTypeDocument[string(v.Type)], "Numero": v.Numero, "TitreIntitule": v.TitreIntitule, "TitreCode": v.TitreCode,
+			"EmisLe": certification.DateOf(v.EmisLe).Francais(), "NomComplet": v.NomComplet, "Initiales": v.Initiales,
+			"RemplacePar": v.RemplacePar, "MotifRevocation": v.MotifRevocation})
+		if err != nil {
+			return err
+		}
+		return c.HTMLBlob(http.StatusOK, buf.Bytes())
+	}
+	return c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,468 @@
+package certification
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/cipcert/cipcert/certification/rules"
+)
+
+// Document is an issued document. Its bytes (Contenu) are loaded only by
+// DocumentContenu.
+type Document struct {
+	ID                 string
+	Type               TypeDocument
+	Numero             string
+	TitreID            string
+	Annee              int
+	Rang               int
+	CodeVerification   string
+	Sha256             string `gorm:"column:sha256"`
+	Gabarit            string
+	Contenu            []byte
+	Taille             int
+	SessionID          string
+	CandidatID         *string
+	InscriptionID      *string
+	TitulaireNom       string
+	TitulairePrenoms   string
+	TitulaireNaissance *Date
+	Statut             string
+	RemplacePar        *string
+	MotifRevocation    string
+	RevoqueAt          *time.Time
+	RevoquePar         *string
+	EmisAt             time.Time
+	EmisPar            string
+}
+
+// documentColumns is every column but the bytes, for lists and metadata.
+const documentColumns = `id, type, numero, titre_id, annee, rang, code_verification, sha256, gabarit, taille, session_id,
+	candidat_id, inscription_id, titulaire_nom, titulaire_prenoms, titulaire_naissance, statut, remplace_par,
+	motif_revocation, revoque_at, revoque_par, emis_at, emis_par`
+
+// The statuses of a document.
+const (
+	StatutValide   = "valide"
+	StatutRemplace = "remplace"
+	StatutRevoque  = "revoque"
+)
+
+// Ministere is the issuing ministry printed on every document.
+const Ministere = "Ministère du Travail"
+
+// EmettreDocumentsSession issues, in one transaction, the PV of a validated
+// session and, for each candidat, its parchemin (titre obtained) or livret
+// (partial success). Documents already issued are not issued again, so the
+// call can be repeated. Autorité only.
+func (s *Service) EmettreDocumentsSession(ctx context.Context, a Acteur, sessionID string) ([]Document, error) {
+	return s.emettre(ctx, a, sessionID, "")
+}
+
+// EmettreDocumentCandidat issues the parchemin or livret of one candidat of
+// a validated session. Returns ErrConflict when its outcome gives no
+// document or the document is already issued.
+func (s *Service) EmettreDocumentCandidat(ctx context.Context, a Acteur, sessionID, inscriptionID string) (*Document, error) {
+	docs, err := s.emettre(ctx, a, sessionID, inscriptionID)
+	if err != nil {
+		return nil, err
+	}
+	if len(docs) == 0 {
+		return nil, Errorf(ErrConflict, "document_deja_emis", "Le document de ce candidat est déjà émis.")
+	}
+	return &docs[0], nil
+}
+
+func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionID string) ([]Document, error) {
+	if !a.Is(RoleAutorite) {
+		return nil, forbidden()
+	}
+	var issued []Document
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		// Taking the session's row lock serialises issuers of one session.
+		if err := tx.Exec("UPDATE sessions SET version = version WHERE id = ?", sessionID).Error; err != nil {
+			return err
+		}
+		sess, err := findSession(tx, a, sessionID)
+		if err != nil {
+			return err
+		}
+		if sess.Statut != Validee {
+			return Errorf(ErrConflict, "pv_non_valide", "La session est %s : les documents ne sont délivrés qu'après validation du PV.", libelleStatut[sess.Statut])
+		}
+		if s.Renderer == nil {
+			return fmt.Errorf("no document renderer configured")
+		}
+		dc, err := s.documentContext(tx, sess)
+		if err != nil {
+			return err
+		}
+		ins, err := inscriptionsOf(tx, sessionID, inscriptionID)
+		if err != nil {
+			return err
+		}
+		if inscriptionID != "" && len(ins) == 0 {
+			return notFound("Inscription")
+		}
+		existing, err := validDocuments(tx, sessionID)
+		if err != nil {
+			return err
+		}
+		if inscriptionID == "" && !existing["pv:"] {
+			d, err := s.issue(tx, a, dc, DocPV, nil, func(e EnTete) ([]byte, error) { return s.Renderer.PV(dc.pv(e, ins)) })
+			if err != nil {
+				return err
+			}
+			if err := s.store(tx, a, d, ""); err != nil {
+				return err
+			}
+			issued = append(issued, *d)
+		}
+		for _, in := range ins {
+			typ, ok := documentFor(in)
+			if !ok {
+				if inscriptionID != "" {
+					return Errorf(ErrConflict, "aucun_document", "L'issue de ce candidat (%s) ne donne lieu à aucun document.", deref(in.Issue))
+				}
+				continue
+			}
+			if existing[string(typ)+":"+in.ID] {
+				continue
+			}
+			d, err := s.issueCandidat(tx, a, dc, typ, in)
+			if err != nil {
+				return err
+			}
+			issued = append(issued, *d)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return issued, nil
+}
+
+// documentFor says which document an outcome gives.
+func documentFor(in Inscription) (TypeDocument, bool) {
+	switch deref(in.Issue) {
+	case string(rules.IssueTitre), string(rules.IssueCCS):
+		return DocParchemin, true
+	case string(rules.IssuePartiel):
+		return DocLivret, true
+	}
+	return "", false
+}
+
+func validDocuments(tx *gorm.DB, sessionID string) (map[string]bool, error) {
+	var rows []struct {
+		Type          string
+		InscriptionID *string
+	}
+	if err := tx.Table("documents").Select("type, inscription_id").
+		Where("session_id = ? AND statut = ?", sessionID, StatutValide).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	m := map[string]bool{}
+	for _, r := range rows {
+		m[r.Type+":"+deref(r.InscriptionID)] = true
+	}
+	return m, nil
+}
+
+// docContext is what every document of a session needs.
+type docContext struct {
+	sess    *Session
+	titre   *Titre
+	version Version
+	centre  Centre
+	today   Date
+	valider string
+}
+
+func (s *Service) documentContext(tx *gorm.DB, sess *Session) (*docContext, error) {
+	dc := &docContext{sess: sess, today: s.today()}
+	var err error
+	if dc.titre, err = findTitreByCode(tx, sess.TitreCode); err != nil {
+		return nil, err
+	}
+	dc.version, _ = titreVersion(dc.titre, sess.VersionID)
+	if err := tx.Take(&dc.centre, "id = ?", sess.CentreID).Error; err != nil {
+		return nil, err
+	}
+	if sess.ValideePar != nil {
+		var u Utilisateur
+		if err := tx.Select("nom").Take(&u, "id = ?", *sess.ValideePar).Error; err == nil {
+			dc.valider = u.Nom
+		}
+	}
+	return dc, nil
+}
+
+func (dc *docContext) enTete(brouillon bool) EnTete {
+	return EnTete{Ministere: Ministere, Service: "DREETS " + dc.centre.Region, Brouillon: brouillon, Lieu: dc.centre.Ville, Date: dc.today}
+}
+
+// issue numbers, renders and stores one document; render receives the
+// header with the number and verification code.
+func (s *Service) issue(tx *gorm.DB, a Acteur, dc *docContext, typ TypeDocument, t *Titulaire, render func(EnTete) ([]byte, error)) (*Document, error) {
+	year := dc.today.Time().Year()
+	rang, err := nextNumber(tx, dc.titre.ID, typ, year)
+	if err != nil {
+		return nil, err
+	}
+	prefix := map[TypeDocument]string{DocParchemin: "PAR", DocLivret: "LIV", DocPV: "PV"}[typ]
+	code, err := newVerificationCode()
+	if err != nil {
+		return nil, err
+	}
+	e := dc.enTete(false)
+	e.Numero = fmt.Sprintf("%s-%s-%d-%06d", prefix, dc.titre.Code, year, rang)
+	e.Code = code
+	e.URL = strings.TrimRight(s.PublicURL, "/") + "/verification/" + code
+	content, err := render(e)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", typ, err)
+	}
+	sum := sha256.Sum256(content)
+	d := &Document{ID: newID(), Type: typ, Numero: e.Numero, TitreID: dc.titre.ID, Annee: year, Rang: rang,
+		CodeVerification: code, Sha256: hex.EncodeToString(sum[:]), Gabarit: s.Renderer.Template(), Contenu: content,
+		Taille: len(content), SessionID: dc.sess.ID, Statut: StatutValide, EmisAt: s.now(), EmisPar: a.UtilisateurID}
+	if t != nil {
+		d.TitulaireNom, d.TitulairePrenoms = t.NomNaissance, t.Prenoms
+		n := t.DateNaissance
+		d.TitulaireNaissance = &n
+	}
+	return d, nil
+}
+
+func (s *Service) store(tx *gorm.DB, a Acteur, d *Document, candidatID string) error {
+	if err := tx.Create(d).Error; err != nil {
+		if isUniqueViolation(err) {
+			return Errorf(ErrConflict, "document_deja_emis", "Ce document vient d'être émis par ailleurs.")
+		}
+		return err
+	}
+	d.Contenu = nil
+	return s.journal(tx, a, audit{action: "document_emis", objet: "document", objetID: d.ID, sessionID: d.SessionID,
+		candidatID: candidatID, apres: map[string]any{"type": d.Type, "numero": d.Numero, "sha256": d.Sha256}})
+}
+
+func (s *Service) issueCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ TypeDocument, in Inscription) (*Document, error) {
+	cand, err := findCandidat(tx, Acteur{Role: RoleAdmin}, in.CandidatID)
+	if err != nil {
+		return nil, err
+	}
+	var r rules.Resultat
+	if err := json.Unmarshal([]byte(in.Explication), &r); err != nil {
+		return nil, fmt.Errorf("explication of %s: %w", in.ID, err)
+	}
+	t := titulaire(cand)
+	refs, err := sessionReferences(tx, r)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.issue(tx, a, dc, typ, &t, func(e EnTete) ([]byte, error) {
+		if typ == DocParchemin {
+			return s.Renderer.Parchemin(dc.parchemin(e, t, in, r))
+		}
+		return s.Renderer.Livret(dc.livret(e, t, r, refs))
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.CandidatID, d.InscriptionID = &in.CandidatID, &in.ID
+	// A new livret supersedes the candidat's earlier ones; the parchemin
+	// supersedes the last livret.
+	var olds []Document
+	if err := tx.Select("id, numero").Where("candidat_id = ? AND titre_id = ? AND type = ? AND statut = ?",
+		in.CandidatID, dc.titre.ID, DocLivret, StatutValide).Find(&olds).Error; err != nil {
+		return nil, err
+	}
+	if err := s.store(tx, a, d, in.CandidatID); err != nil {
+		return nil, err
+	}
+	for _, o := range olds {
+		if err := tx.Model(&Document{}).Where("id = ?", o.ID).
+			Updates(map[string]any{"statut": StatutRemplace, "remplace_par": d.ID}).Error; err != nil {
+			return nil, err
+		}
+		if err := s.journal(tx, a, audit{action: "document_remplace", objet: "document", objetID: o.ID, sessionID: d.SessionID,
+			candidatID: in.CandidatID, avant: map[string]any{"statut": StatutValide}, apres: map[string]any{"statut": StatutRemplace, "remplace_par": d.Numero}}); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+func titulaire(c *Candidat) Titulaire {
+	return Titulaire{NomNaissance: c.NomNaissance, NomUsage: c.NomUsage, Prenoms: c.Prenoms, DateNaissance: c.DateNaissance, LieuNaissance: c.LieuNaissance}
+}
+
+func (dc *docContext) parchemin(e EnTete, t Titulaire, in Inscription, r rules.Resultat) ParcheminData {
+	p := ParcheminData{EnTete: e, Titulaire: t, TitreIntitule: dc.titre.Intitule, TitreCode: dc.titre.Code, Niveau: dc.titre.Niveau,
+		NSF: dc.titre.NSF, RNCP: dc.titre.RNCP, DateJury: dc.sess.Fin, Signataire: dc.signataire()}
+	if r.Issue == rules.IssueCCS {
+		var names []string
+		for _, c := range in.CCP {
+			if b, ok := dc.version.Bloc(c); ok {
+				names = append(names, b.Intitule)
+			}
+		}
+		p.CCS = strings.Join(names, ", ")
+	}
+	return p
+}
+
+func (dc *docContext) signataire() string {
+	if dc.valider == "" {
+		return "Le représentant territorial"
+	}
+	return dc.valider
+}
+
+// sessionReferences maps the sessions a result cites to their references.
+func sessionReferences(tx *gorm.DB, r rules.Resultat) (map[string]string, error) {
+	var ids []string
+	for _, c := range r.CCPAcquis {
+		ids = append(ids, c.SessionID)
+	}
+	refs := map[string]string{}
+	if len(ids) == 0 {
+		return refs, nil
+	}
+	var rows []struct{ ID, Reference string }
+	if err := tx.Table("sessions").Select("id, reference").Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, row := range rows {
+		refs[row.ID] = row.Reference
+	}
+	return refs, nil
+}
+
+func (dc *docContext) livret(e EnTete, t Titulaire, r rules.Resultat, refs map[string]string) LivretData {
+	l := LivretData{EnTete: e, Titulaire: t, TitreIntitule: dc.titre.Intitule, TitreCode: dc.titre.Code, Niveau: dc.titre.Niveau,
+		VersionCode: dc.version.Code, VersionTexte: dc.version.Texte, Signataire: dc.signataire()}
+	acquis := map[string]rules.CCPCompte{}
+	for _, c := range r.CCPAcquis {
+		if c.Compte {
+			acquis[c.CCP] = c
+		}
+	}
+	for _, b := range dc.version.Blocs {
+		if b.Nature != "ccp" {
+			continue
+		}
+		lb := LivretBloc{Code: b.Code, Intitule: b.Intitule}
+		for _, c := range b.Competences {
+			lb.Competences = append(lb.Competences, c.Intitule)
+		}
+		if c, ok := acquis[b.Code]; ok {
+			lb.Acquis, lb.Date = true, DateOf(c.Date)
+			lb.Session = c.SessionID
+			if ref, ok := refs[c.SessionID]; ok {
+				lb.Session = ref
+			}
+		}
+		l.Blocs = append(l.Blocs, lb)
+	}
+	if r.DateLimite != nil {
+		l.DateLimite = DateOf(*r.DateLimite)
+	}
+	for _, e := range r.Explication {
+		if e.Code == "date_limite" || e.Code == "cloture_delai" {
+			l.RegleDateLimite = e.Detail + " (" + e.Source + ")"
+		}
+	}
+	return l
+}
+
+func (dc *docContext) pv(e EnTete, ins []Inscription) PVData {
+	sess := dc.sess
+	p := PVData{EnTete: e, SessionReference: sess.Reference, TypeSession: sess.Type, Centre: dc.centre.Nom, Lieu: sess.Lieu,
+		Debut: sess.Debut, Fin: sess.Fin, TitreIntitule: dc.titre.Intitule, TitreCode: dc.titre.Code, VersionCode: dc.version.Code,
+		CCP: sess.CCP, ValidePar: dc.valider}
+	if sess.ValideeAt != nil {
+		p.ValideLe = DateOf(*sess.ValideeAt)
+	}
+	for _, m := range sess.Jury {
+		j := PVJure{Nom: m.Prenoms + " " + m.Nom}
+		if m.SigneAt != nil {
+			j.SigneLe = m.SigneAt.UTC().Format("02/01/2006 à 15:04 UTC")
+		}
+		p.Jury = append(p.Jury, j)
+	}
+	for _, in := range ins {
+		c := PVCandidat{Nom: strings.TrimSpace(in.Prenoms + " " + in.NomNaissance), Presence: libellePresence[deref(in.Presence)],
+			EntretienFinal: "sans objet", Issue: libelleIssue[deref(in.Issue)]}
+		if in.NomUsage != "" {
+			c.Nom += " (" + in.NomUsage + ")"
+		}
+		if in.EntretienFinalDu {
+			c.EntretienFinal = map[string]string{"favorable": "favorable", "defavorable": "défavorable", "": "non tenu"}[deref(in.EntretienFinal)]
+		}
+		for _, ev := range in.Evaluations {
+			c.Decisions = append(c.Decisions, PVDecision{CCP: ev.CCP, Decision: libelleDecision[ev.Decision], Motifs: ev.Motifs})
+		}
+		p.Candidats = append(p.Candidats, c)
+	}
+	return p
+}
+
+var (
+	libellePresence = map[string]string{"present": "présent", "absent": "absent", "excuse": "excusé", "exclu_fraude": "exclu pour fraude", "": "non renseignée"}
+	libelleIssue    = map[string]string{"titre": "Titre obtenu", "ccs": "CCS obtenu", "partiel": "Réussite partielle", "echec": "Échec", "absent": "Absent", "": "Non délibéré"}
+	libelleDecision = map[string]string{"acquis": "acquis", "non_acquis": "non acquis"}
+)
+
+// nextNumber takes the next number of the sequence, inside the caller's
+// transaction: concurrent issuers queue on the counter's row, and a rolled
+// back issuance gives its number back, so numbers have no gap.
+func nextNumber(tx *gorm.DB, titreID string, typ TypeDocument, year int) (int, error) {
+	if err := tx.Exec(`INSERT INTO numerotation (titre_id, type, annee, dernier) VALUES (?, ?, ?, 0)
+		ON CONFLICT (titre_id, type, annee) DO NOTHING`, titreID, typ, year).Error; err != nil {
+		return 0, err
+	}
+	var n int
+	err := tx.Raw(`UPDATE numerotation SET dernier = dernier + 1 WHERE titre_id = ? AND type = ? AND annee = ? RETURNING dernier`,
+		titreID, typ, year).Scan(&n).Error
+	return n, err
+}
+
+// verificationAlphabet is Crockford's base 32: no I, L, O or U to misread.
+const verificationAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// newVerificationCode returns 60 random bits as XXXX-XXXX-XXXX.
+func newVerificationCode() (string, error) {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	var sb strings.Builder
+	for i, x := range b {
+		if i > 0 && i%4 == 0 {
+			sb.WriteByte('-')
+		}
+		sb.WriteByte(verificationAlphabet[x&31])
+	}
+	return sb.String(), nil
+}
+
+// NormaliserCode reads a verification code as a person may type it.
+func NormaliserCode(s string) string {
+	s = strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(s))
+	s = strings.NewReplacer("O", "0", "I", "1", "L", "1").Replace(s)
+	if len(s) != 12 {
+		return s
+	}
+	return s[:4] + "-" + s[4:8] + "-" + s[8:]
+}
