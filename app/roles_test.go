@@ -22,6 +22,7 @@ var publicRoutes = map[string]bool{
 	"GET /readyz":                 true,
 	"POST /api/v1/auth/connexion": true,
 	"GET /verification/:code":     true,
+	"GET /api/v1/openapi.json":    true,
 }
 
 // roleCase is one route of the API and what each role gets from it. A role

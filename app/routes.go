@@ -20,6 +20,7 @@ func (s *Server) routes() {
 
 	v1 := e.Group("/api/v1")
 	v1.POST("/auth/connexion", s.handleConnexion)
+	v1.GET("/openapi.json", s.handleOpenAPI)
 
 	auth := v1.Group("", s.authenticate)
 	everyone := allow(admin, autorite, centre, jury, candidat)

@@ -89,6 +89,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.Serv
 func (s *Server) Routes() []string {
 	var out []string
 	for _, r := range s.echo.Routes() {
+		// Echo registers catch-alls for groups with middleware; they are not API.
+		if strings.HasPrefix(r.Method, "echo_") {
+			continue
+		}
 		out = append(out, r.Method+" "+r.Path)
 	}
 	return out
