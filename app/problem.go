@@ -92,6 +92,11 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		case errors.As(err, &ee):
 			p.Status = ee.Code
 			p.Code, p.Detail = echoCode(ee.Code)
+		case certification.Unavailable(err):
+			log.Warn("database unavailable", "err", err, "path", c.Request().URL.Path)
+			p.Status, p.Code = http.StatusServiceUnavailable, "base_indisponible"
+			p.Detail = "La base de données est momentanément indisponible. Réessayez dans quelques secondes."
+			c.Response().Header().Set("Retry-After", "2")
 		default:
 			p.Status = http.StatusInternalServerError
 		}

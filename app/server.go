@@ -22,6 +22,9 @@ type Options struct {
 	// and per identifiant: LoginBurst attempts, then one per LoginEvery.
 	LoginEvery time.Duration
 	LoginBurst int
+	// RequestTimeout bounds the work done for one request (default 15 s):
+	// past it, the database calls are cancelled and the client gets a 503.
+	RequestTimeout time.Duration
 }
 
 // Server is the HTTP API.
@@ -44,6 +47,9 @@ func New(svc *certification.Service, opt Options) *Server {
 	}
 	if opt.LoginBurst == 0 {
 		opt.LoginBurst = 5
+	}
+	if opt.RequestTimeout == 0 {
+		opt.RequestTimeout = 15 * time.Second
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -78,6 +84,7 @@ func New(svc *certification.Service, opt Options) *Server {
 	}))
 	e.Use(middleware.BodyLimit("1M"))
 	e.Use(cleanURL)
+	e.Use(deadline(opt.RequestTimeout))
 	s.routes()
 	return s
 }
@@ -121,5 +128,16 @@ func cleanURL(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		return next(c)
+	}
+}
+
+func deadline(d time.Duration) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			ctx, cancel := context.WithTimeout(c.Request().Context(), d)
+			defer cancel()
+			c.SetRequest(c.Request().WithContext(ctx))
+			return next(c)
+		}
 	}
 }
