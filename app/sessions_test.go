@@ -10,7 +10,13 @@ import (
 
 	"github.com/cipcert/cipcert/certification"
 	"github.com/cipcert/cipcert/certification/certtest"
+	"github.com/cipcert/cipcert/fixtures"
 )
+
+// The stories of this package start from the demo candidats without any
+// history: the demo sessions (Lefèvre's titre, Nguyễn's partial success)
+// would make their enrolments refuse. TestDemoSessions seeds them explicitly.
+func init() { fixtures.DemoSessions = false }
 
 // flow drives sessions through the API as the demo accounts.
 type flow struct {
@@ -20,10 +26,31 @@ type flow struct {
 }
 
 func newFlow(t *testing.T, db *certification.DB) *flow {
-	f := &flow{api: newAPI(t, db), t: t, membres: map[string]string{}}
+	return flowOn(t, newAPI(t, db))
+}
+
+// flowOn finds the jury members of jury1 and jury2, creating and
+// habilitating them if the data set has none.
+func flowOn(t *testing.T, a *api) *flow {
+	f := &flow{api: a, t: t, membres: map[string]string{}}
+	var existing struct {
+		Membres []struct {
+			ID            string `json:"id"`
+			UtilisateurID string `json:"utilisateur_id"`
+		}
+	}
+	f.ok(f.as("dreets", "GET", "/api/v1/jury/membres", nil), http.StatusOK, &existing)
 	for _, acc := range []string{"jury1", "jury2"} {
 		var moi struct{ ID, Nom string }
 		mustJSON(t, f.as(acc, "GET", "/api/v1/moi", nil), &moi)
+		for _, m := range existing.Membres {
+			if m.UtilisateurID == moi.ID {
+				f.membres[acc] = m.ID
+			}
+		}
+		if f.membres[acc] != "" {
+			continue // the demo data set already has this member
+		}
 		nom, prenoms, _ := strings.Cut(moi.Nom, " ")
 		var m struct{ ID string }
 		f.ok(f.as("dreets", "POST", "/api/v1/jury/membres", map[string]any{

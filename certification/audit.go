@@ -63,7 +63,8 @@ func jsonOrEmpty(v any) string {
 }
 
 // Evenements returns the audit trail of a session or of a candidat, oldest
-// first. Autorité and admin only.
+// first: a candidat's holds the events that name it and those of the
+// sessions it was enrolled in that name no candidat. Autorité and admin only.
 func (s *Service) Evenements(ctx context.Context, a Acteur, sessionID, candidatID string) ([]Evenement, error) {
 	if !a.Is(RoleAutorite, RoleAdmin) {
 		return nil, forbidden()
@@ -73,7 +74,11 @@ func (s *Service) Evenements(ctx context.Context, a Acteur, sessionID, candidatI
 		q = q.Where("session_id = ?", sessionID)
 	}
 	if candidatID != "" {
-		q = q.Where("candidat_id = ?", candidatID)
+		// A candidat's trail also holds what happened to the sessions it
+		// was enrolled in as a whole (declaration, PV signatures,
+		// validation…): those events name the session, not the candidat.
+		q = q.Where(`(candidat_id = ? OR (candidat_id IS NULL AND session_id IN
+			(SELECT session_id FROM inscriptions WHERE candidat_id = ?)))`, candidatID, candidatID)
 	}
 	var evs []Evenement
 	return evs, q.Find(&evs).Error

@@ -84,9 +84,8 @@ func candidatRegles(c *Candidat, t *Titre) rules.Candidat {
 // session except, whose results are being deliberated.
 func passagesOf(tx *gorm.DB, candidatID string, statuts []StatutSession, except string) ([]rules.Passage, []Inscription, error) {
 	var ins []Inscription
-	q := tx.Table("inscriptions AS i").
-		Select("i.*, s.reference AS session_reference, s.type AS session_type, s.debut AS session_debut, s.fin AS session_fin, s.version_id AS session_version_id, s.statut AS session_statut").
-		Joins("JOIN sessions s ON s.id = i.session_id").
+	q := tx.Table("inscriptions AS i").Select(inscriptionSelect).
+		Joins("JOIN sessions s ON s.id = i.session_id").Joins("JOIN candidats c ON c.id = i.candidat_id").
 		Where("i.candidat_id = ?", candidatID)
 	if except != "" {
 		q = q.Where("(s.statut IN ? OR s.id = ?)", statuts, except)

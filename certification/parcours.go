@@ -65,7 +65,9 @@ func (s *Service) Parcours(ctx context.Context, a Acteur, candidatID string) (*D
 			if a.Is(RoleCandidat) {
 				p.Inscription.Presence, p.Inscription.EntretienFinal, p.Inscription.Evaluations = nil, nil, []Evaluation{}
 			}
-			p.Inscription.Issue = nil
+			// The deadline is part of the outcome: a partial success shows
+			// through it as plainly as through the issue.
+			p.Inscription.Issue, p.Inscription.DateLimite = nil, nil
 			d.Passages = append(d.Passages, p)
 			continue
 		}

@@ -46,6 +46,9 @@ func (s *Service) juryContext(tx *gorm.DB, a Acteur, sessionID, inscriptionID st
 	if !a.Is(RoleJury) {
 		return nil, nil, nil, forbidden()
 	}
+	if err := s.lockSession(tx, sessionID); err != nil {
+		return nil, nil, nil, err
+	}
 	sess, err := findSession(tx, a, sessionID)
 	if err != nil {
 		return nil, nil, nil, err
@@ -65,6 +68,9 @@ func (s *Service) juryContext(tx *gorm.DB, a Acteur, sessionID, inscriptionID st
 	if len(ins) == 0 {
 		return nil, nil, nil, notFound("Inscription")
 	}
+	if err := s.refreshEntretienFinal(tx, sess, ins); err != nil {
+		return nil, nil, nil, err
+	}
 	m, err := membreOf(tx, a)
 	if err != nil {
 		return nil, nil, nil, err
@@ -77,6 +83,54 @@ func (s *Service) juryContext(tx *gorm.DB, a Acteur, sessionID, inscriptionID st
 		return nil, nil, nil, lienRefus(ns)
 	}
 	return sess, &ins[0], m, nil
+}
+
+// refreshEntretienFinal brings the enrolments' EntretienFinalDu up to date
+// at a session CCP. Enrolment derived it from the sessions deliberated then;
+// one deliberated since, or a correction, may have brought the other missing
+// CCP and made this session the one of the last missing CCP, where the
+// entretien final takes place (DOMAIN §3). The rules decide it as they will
+// for the outcome, from a probe of this session; when they cannot (an
+// incoherent history), the stored value stays and the deliberation reports
+// the incoherence. The version is not bumped: this is derived data, and a
+// member's If-Match must not fail because of it.
+func (s *Service) refreshEntretienFinal(tx *gorm.DB, sess *Session, ins []Inscription) error {
+	if sess.Type != "ccp" || len(ins) == 0 {
+		return nil
+	}
+	titre, err := findTitreByCode(tx, sess.TitreCode)
+	if err != nil {
+		return err
+	}
+	ref := regles(titre)
+	for i := range ins {
+		in := &ins[i]
+		cand, err := findCandidat(tx, Acteur{Role: RoleAdmin}, in.CandidatID)
+		if err != nil {
+			return err
+		}
+		h, _, err := historique(tx, cand, titre, decidedStatuts, "")
+		if err != nil {
+			return err
+		}
+		var ps []rules.Passage
+		for _, p := range h.Passages {
+			if p.SessionID != sess.ID {
+				ps = append(ps, p)
+			}
+		}
+		h.Passages = append(ps, rules.Passage{SessionID: sess.ID, VersionID: sess.VersionID, Type: rules.TypeSession(sess.Type),
+			Date: sess.Fin.Time(), CCPInscrits: in.CCP, Presence: rules.Absent})
+		r, err := rules.Decider(ref, s.Parametres, h, sess.ID)
+		if err != nil || r.EntretienFinalDu == in.EntretienFinalDu {
+			continue
+		}
+		if err := tx.Model(&Inscription{}).Where("id = ?", in.ID).UpdateColumn("entretien_final_du", r.EntretienFinalDu).Error; err != nil {
+			return err
+		}
+		in.EntretienFinalDu = r.EntretienFinalDu
+	}
+	return nil
 }
 
 // SaisirEvaluation records the decision on one CCP. version is the version
@@ -237,6 +291,9 @@ func (s *Service) deliberer(tx *gorm.DB, sess *Session) (map[string]rules.Result
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := s.refreshEntretienFinal(tx, sess, ins); err != nil {
+		return nil, nil, err
+	}
 	var manque []string
 	for _, in := range ins {
 		nom := in.Prenoms + " " + in.NomNaissance
@@ -318,6 +375,9 @@ func (s *Service) SignerPV(ctx context.Context, a Acteur, sessionID string) (*Se
 		return nil, forbidden()
 	}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := s.lockSession(tx, sessionID); err != nil {
+			return err
+		}
 		sess, err := findSession(tx, a, sessionID)
 		if err != nil {
 			return err
@@ -418,6 +478,9 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 		return nil, err
 	}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := s.lockSession(tx, sessionID); err != nil {
+			return err
+		}
 		sess, err := findSession(tx, a, sessionID)
 		if err != nil {
 			return err

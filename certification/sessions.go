@@ -389,7 +389,16 @@ func (s *Service) TenirSession(ctx context.Context, a Acteur, id string) (*Sessi
 		if s.today().Before(sess.Debut) && sess.Statut == Declaree {
 			return Errorf(ErrConflict, "session_pas_commencee", "La session commence le %s : elle ne peut pas être tenue avant.", sess.Debut.Francais())
 		}
-		return s.transition(tx, a, sess, Tenue, map[string]any{"tenue_at": s.now()}, Declaree)
+		if err := s.transition(tx, a, sess, Tenue, map[string]any{"tenue_at": s.now()}, Declaree); err != nil {
+			return err
+		}
+		// The jury works from the enrolments: their entretien final must
+		// reflect the sessions deliberated since enrolment.
+		ins, err := inscriptionsOf(tx, id, "")
+		if err != nil {
+			return err
+		}
+		return s.refreshEntretienFinal(tx, sess, ins)
 	})
 	if err != nil {
 		return nil, err
@@ -416,6 +425,18 @@ func (s *Service) AnnulerSession(ctx context.Context, a Acteur, id, motif string
 		return nil, err
 	}
 	return s.Session(ctx, a, id)
+}
+
+// lockSession serialises the transactions that change a session's results,
+// signatures or outcomes: on PostgreSQL each takes the session's row lock
+// first, so that it reads what the previous one committed (a signature
+// counting the others, a correction deriving the outcome from every
+// decision). SQLite runs one transaction at a time anyway.
+func (s *Service) lockSession(tx *gorm.DB, id string) error {
+	if s.db.Dialect != "postgres" || !validID(id) {
+		return nil
+	}
+	return tx.Exec("SELECT id FROM sessions WHERE id = ? FOR UPDATE", id).Error
 }
 
 // param reads a rule parameter in force on d.
