@@ -164,7 +164,10 @@ func (s *Service) CreateCandidat(ctx context.Context, a Acteur, in CandidatSaisi
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
-		return plan.writeChildren(tx, id)
+		if err := plan.writeChildren(tx, id); err != nil {
+			return err
+		}
+		return s.journal(tx, a, audit{action: "candidat_cree", objet: "candidat", objetID: id, candidatID: id, apres: in})
 	})
 	if err != nil {
 		return nil, err
@@ -214,7 +217,14 @@ func (s *Service) UpdateCandidat(ctx context.Context, a Acteur, id string, versi
 		if err := tx.Where("candidat_id = ?", id).Delete(&anterieurRow{}).Error; err != nil {
 			return err
 		}
-		return plan.writeChildren(tx, id)
+		if err := plan.writeChildren(tx, id); err != nil {
+			return err
+		}
+		avant, err := hydrate(tx, []candidatRow{*cur})
+		if err != nil {
+			return err
+		}
+		return s.journal(tx, a, audit{action: "candidat_modifie", objet: "candidat", objetID: id, candidatID: id, avant: avant[0], apres: in})
 	})
 	if err != nil {
 		return nil, err
@@ -246,7 +256,7 @@ func (s *Service) ArchiveCandidat(ctx context.Context, a Acteur, id string, vers
 		if res.RowsAffected == 0 {
 			return stale("Le candidat")
 		}
-		return nil
+		return s.journal(tx, a, audit{action: "candidat_archive", objet: "candidat", objetID: id, candidatID: id})
 	})
 	if err != nil {
 		return nil, err
@@ -541,6 +551,9 @@ func (s *Service) checkSaisie(tx *gorm.DB, centreID string, in CandidatSaisie) (
 			add("ecf", "ecf_vae", "Un candidat à la VAE ne présente pas d'ECF : ce n'est pas un parcours de formation.")
 		}
 	case ParcoursCapitalisation:
+		if r := in.Recevabilite; r != nil && r.TypeSession != "titre" && r.TypeSession != "ccp" {
+			add("recevabilite.type_session", "inconnu", "Le type de session est titre ou ccp.")
+		}
 		if in.Formation == nil && len(in.CCPAnterieurs) == 0 {
 			add("ccp_anterieurs", "requis", "La capitalisation exige une formation ou au moins un CCP déjà obtenu.")
 		}
@@ -552,8 +565,9 @@ func (s *Service) checkSaisie(tx *gorm.DB, centreID string, in CandidatSaisie) (
 			add("parcours", "titre_sans_ccs", fmt.Sprintf("Le titre %s ne comporte aucun certificat complémentaire de spécialisation.", titre.Code))
 		}
 	}
-	if in.Parcours != ParcoursVAE && in.Recevabilite != nil {
-		add("recevabilite", "hors_parcours", "Seul un candidat à la VAE a une notification de recevabilité.")
+	// A capitalisation candidat may come from the VAE: its recevabilité stays.
+	if in.Parcours != ParcoursVAE && in.Parcours != ParcoursCapitalisation && in.Recevabilite != nil {
+		add("recevabilite", "hors_parcours", "Seul un candidat à la VAE, ou qui capitalise après une VAE, a une notification de recevabilité.")
 	}
 	if in.MoisExperience != nil && *in.MoisExperience < 0 {
 		add("mois_experience", "negatif", "La durée d'expérience ne peut pas être négative.")

@@ -61,6 +61,29 @@ func (d Date) AddMonths(n int) Date {
 	return NewDate(first.Year(), first.Month(), day)
 }
 
+// MarshalText writes d as YYYY-MM-DD, so that dates read well wherever a
+// value is serialised (the audit trail's before and after, for one).
+func (d Date) MarshalText() ([]byte, error) {
+	if d.IsZero() {
+		return []byte{}, nil
+	}
+	return []byte(d.String()), nil
+}
+
+// UnmarshalText reads YYYY-MM-DD.
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	p, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = p
+	return nil
+}
+
 // Value stores d as text, which both PostgreSQL's DATE and SQLite accept.
 func (d Date) Value() (driver.Value, error) {
 	if d.IsZero() {
