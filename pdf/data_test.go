@@ -1,0 +1,190 @@
+package pdf
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/cipcert/cipcert/certification"
+	"github.com/cipcert/cipcert/fixtures"
+)
+
+// The test data: fixed dates, the CIP référentiel of the fixtures, and
+// names that exercise every Latin block the fonts must cover.
+
+var (
+	issueDate = certification.NewDate(2026, time.November, 23)
+	juryDate  = certification.NewDate(2026, time.November, 20)
+)
+
+// hardNames are the names whose letters the fonts must draw.
+var hardNames = []string{
+	"Nguyễn-Moreau", "Thị Hoa", "Łukasz", "Ștefan", "Lefèvre", "Éloïse",
+	"Øyvind Ångström", "Müller-Lüdenscheidt", "Ñúñez", "Dvořák", "Gößmann",
+	"Ðorđević", "Œuvray", "D’Artagnan",
+}
+
+// cip returns the CIP titre and its current version from the fixtures.
+func cip(t testing.TB) (certification.TitreDef, certification.VersionDef, []certification.BlocDef) {
+	t.Helper()
+	defs, err := fixtures.Referentiel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range defs {
+		if d.Code != "TP-00403" {
+			continue
+		}
+		v := d.Versions[len(d.Versions)-1]
+		var ccp []certification.BlocDef
+		for _, b := range v.Blocs {
+			if b.Nature == "ccp" {
+				ccp = append(ccp, b)
+			}
+		}
+		if len(ccp) < 3 {
+			t.Fatalf("CIP version %s has %d CCP", v.Code, len(ccp))
+		}
+		return d, v, ccp
+	}
+	t.Fatal("no CIP titre in the fixtures")
+	panic("unreachable")
+}
+
+func enTete(prefix string, brouillon bool) certification.EnTete {
+	e := certification.EnTete{
+		Ministere: "Ministère du Travail",
+		Service:   "DREETS Auvergne-Rhône-Alpes",
+		Brouillon: brouillon,
+		Lieu:      "Lyon",
+		Date:      issueDate,
+	}
+	if !brouillon {
+		e.Numero = prefix + "-TP-00403-2026-000012"
+		e.Code = "7QX4-M2KD-9HRT"
+		e.URL = "https://cipcert.example.fr/verification/7QX4-M2KD-9HRT"
+	}
+	return e
+}
+
+func holder() certification.Titulaire {
+	return certification.Titulaire{
+		NomNaissance:  "Nguyễn-Moreau",
+		NomUsage:      "Lefèvre",
+		Prenoms:       "Éloïse Thị Hoa",
+		DateNaissance: certification.NewDate(1991, time.February, 14),
+		LieuNaissance: "Hanoï (Viêt Nam)",
+	}
+}
+
+func parcheminData(t testing.TB) certification.ParcheminData {
+	ti, _, _ := cip(t)
+	return certification.ParcheminData{
+		EnTete:        enTete("PAR", false),
+		Titulaire:     holder(),
+		TitreIntitule: ti.Intitule,
+		TitreCode:     ti.Code,
+		Niveau:        ti.Niveau,
+		NSF:           ti.NSF,
+		RNCP:          ti.RNCP,
+		DateJury:      juryDate,
+		Signataire:    "Łukasz Ștefan, directeur régional adjoint",
+	}
+}
+
+// livretData has the first CCP acquired and the others missing; competences
+// caps the compétences per CCP (0 for all of them).
+func livretData(t testing.TB, brouillon bool, ccps, competences int) certification.LivretData {
+	ti, v, blocs := cip(t)
+	l := certification.LivretData{
+		EnTete: enTete("LIV", brouillon),
+		Titulaire: certification.Titulaire{
+			NomNaissance: "Wiśniewski", Prenoms: "Łukasz Ștefan",
+			DateNaissance: certification.NewDate(1988, time.July, 3), LieuNaissance: "Kraków (Pologne)",
+		},
+		TitreIntitule:   ti.Intitule,
+		TitreCode:       ti.Code,
+		Niveau:          ti.Niveau,
+		VersionCode:     v.Code,
+		VersionTexte:    v.Texte,
+		DateLimite:      certification.NewDate(2031, time.November, 20),
+		RegleDateLimite: "Le candidat dispose de cinq ans à compter de l’obtention du premier CCP pour obtenir le titre (arrêté du 22 décembre 2015, art. 9).",
+		Signataire:      "Le représentant territorial",
+	}
+	for i := 0; i < ccps; i++ {
+		b := blocs[i%len(blocs)]
+		lb := certification.LivretBloc{Code: b.Code, Intitule: b.Intitule, Competences: b.Competences}
+		if competences > 0 {
+			lb.Competences = nil
+			for k := 0; k < competences; k++ {
+				lb.Competences = append(lb.Competences, b.Competences[k%len(b.Competences)])
+			}
+		}
+		if i == 0 {
+			lb.Acquis, lb.Session, lb.Date = true, "S-2026-0042", juryDate
+		}
+		l.Blocs = append(l.Blocs, lb)
+	}
+	return l
+}
+
+// candidatNames are PV candidats; the list repeats past its length.
+var candidatNames = []string{
+	"Éloïse Thị Hoa Nguyễn-Moreau (Lefèvre)", "Łukasz Ștefan Wiśniewski", "Øyvind Ångström",
+	"Jürgen Müller-Lüdenscheidt", "María Ñúñez", "Antonín Dvořák", "Ðorđe Ðorđević", "Zoé Œuvray",
+}
+
+func pvData(t testing.TB, brouillon bool, candidats int) certification.PVData {
+	ti, v, blocs := cip(t)
+	p := certification.PVData{
+		EnTete:           enTete("PV", brouillon),
+		SessionReference: "S-2026-0042",
+		TypeSession:      "titre",
+		Centre:           "AFPA Lyon-Vénissieux",
+		Lieu:             "12 rue de l’Égalité, 69200 Vénissieux",
+		Debut:            certification.NewDate(2026, time.November, 16),
+		Fin:              juryDate,
+		TitreIntitule:    ti.Intitule,
+		TitreCode:        ti.Code,
+		VersionCode:      v.Code,
+		Jury: []certification.PVJure{
+			{Nom: "Jeanne Lefèvre", SigneLe: "23/11/2026 à 10:42 UTC"},
+			{Nom: "François D’Artagnan"},
+		},
+	}
+	if !brouillon {
+		p.ValidePar, p.ValideLe = "Gaëlle Ørsted", issueDate
+	}
+	for _, b := range blocs {
+		p.CCP = append(p.CCP, b.Code)
+	}
+	issues := []string{"Titre obtenu", "Réussite partielle", "Échec", "Absent"}
+	for i := 0; i < candidats; i++ {
+		name := candidatNames[i%len(candidatNames)]
+		if i >= len(candidatNames) {
+			name += fmt.Sprintf(" %d", i/len(candidatNames)+1)
+		}
+		c := certification.PVCandidat{Nom: name, Presence: "présent", EntretienFinal: "favorable", Issue: issues[i%len(issues)]}
+		switch c.Issue {
+		case "Absent":
+			c.Presence, c.EntretienFinal = "absent", "sans objet"
+		default:
+			for k, b := range blocs {
+				dec := certification.PVDecision{CCP: b.Code, Decision: "acquis"}
+				if c.Issue == "Échec" || (c.Issue == "Réussite partielle" && k > 0) {
+					dec.Decision = "non acquis"
+					dec.Motifs = "Mise en situation professionnelle incomplète."
+					if c.Issue == "Échec" {
+						dec.Motifs = "L’entretien technique n’a pas permis d’établir la compétence « " + b.Competences[0] + " »."
+					}
+				}
+				c.Decisions = append(c.Decisions, dec)
+			}
+			if c.Issue == "Échec" {
+				c.EntretienFinal = "défavorable"
+			}
+		}
+		p.Candidats = append(p.Candidats, c)
+	}
+	return p
+}

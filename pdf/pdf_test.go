@@ -1,0 +1,466 @@
+package pdf
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/cipcert/cipcert/certification"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata from the current output")
+
+// pdftotext runs poppler's pdftotext on doc with the given options and
+// returns the text. A missing poppler is a failure, not a skip: the text
+// checks are the only proof that the documents say what they must.
+func pdftotext(t testing.TB, doc []byte, opts ...string) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Fatal("pdftotext not found on PATH: install poppler-utils (apt-get install -y poppler-utils)")
+	}
+	f := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(f, doc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, append(append([]string{"-enc", "UTF-8"}, opts...), f, "-")...).Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+// layoutText is the text as laid out on the page, for golden files and
+// per-page checks.
+func layoutText(t testing.TB, doc []byte, opts ...string) string {
+	return pdftotext(t, doc, append([]string{"-layout"}, opts...)...)
+}
+
+var spaces = regexp.MustCompile(`\s+`)
+
+// flowText is the text in drawing order with whitespace collapsed: a value
+// wrapped inside a table cell reads whole, which the column layout of
+// layoutText interleaves with its neighbours.
+func flowText(t testing.TB, doc []byte) string {
+	return spaces.ReplaceAllString(pdftotext(t, doc, "-raw"), " ")
+}
+
+func pageCount(t testing.TB, doc []byte) int {
+	t.Helper()
+	m := regexp.MustCompile(`/Type /Pages\s*/Kids \[[^\]]*\]\s*/Count (\d+)`).FindSubmatch(doc)
+	if m == nil {
+		t.Fatal("no page count in the PDF")
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
+}
+
+func mustContain(t *testing.T, what, text string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(text, w) {
+			t.Errorf("%s lacks %q", what, w)
+		}
+	}
+}
+
+func mustNotContain(t *testing.T, what, text string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if strings.Contains(text, w) {
+			t.Errorf("%s contains %q", what, w)
+		}
+	}
+}
+
+// golden compares the layout text of doc with testdata/name.golden.txt.
+func golden(t *testing.T, name string, doc []byte) {
+	t.Helper()
+	got := layoutText(t, doc)
+	path := filepath.Join("testdata", name+".golden.txt")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./pdf -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file (go test ./pdf -update to accept):\n%s", path, firstDiff(string(want), got))
+	}
+}
+
+func firstDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b {
+			return fmt.Sprintf("line %d:\nwant %q\ngot  %q", i+1, a, b)
+		}
+	}
+	return "(same lines, different line endings)"
+}
+
+// checkPages checks that every page carries the header and footer, and the
+// number, code and URL of an issued document or the draft mention.
+func checkPages(t *testing.T, doc []byte, e certification.EnTete) int {
+	t.Helper()
+	n := pageCount(t, doc)
+	for i := 1; i <= n; i++ {
+		p := layoutText(t, doc, "-f", strconv.Itoa(i), "-l", strconv.Itoa(i))
+		what := fmt.Sprintf("page %d/%d", i, n)
+		mustContain(t, what, p, "RÉPUBLIQUE FRANÇAISE", e.Ministere, e.Service, fmt.Sprintf("Page %d / %d", i, n))
+		if e.Brouillon {
+			mustContain(t, what, p, draftMention)
+			mustNotContain(t, what, p, "Code de vérification", "https://")
+		} else {
+			mustContain(t, what, p, e.Numero, e.Code, e.URL)
+			mustNotContain(t, what, p, "DOCUMENT DE TRAVAIL", "SANS VALEUR OFFICIELLE")
+		}
+	}
+	return n
+}
+
+func TestParchemin(t *testing.T) {
+	p := parcheminData(t)
+	out, err := New().Parchemin(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := flowText(t, out)
+	mustContain(t, "parchemin", text,
+		"Titre professionnel", "Conseiller en insertion professionnelle",
+		"Code TP-00403", "Niveau 5", "NSF 332t", "RNCP37274",
+		"délivré à", "Éloïse Thị Hoa Nguyễn-Moreau", "nom d’usage : Lefèvre",
+		"né(e) le 14/02/1991 à Hanoï (Viêt Nam)", "Date du jury : 20/11/2026",
+		"Fait à Lyon, le 23/11/2026", "Le représentant territorial", "Łukasz Ștefan, directeur régional adjoint",
+		p.Numero, p.Code, p.URL)
+	mustNotContain(t, "parchemin", text, "Certificat complémentaire")
+	if n := checkPages(t, out, p.EnTete); n != 1 {
+		t.Errorf("parchemin has %d pages, want 1", n)
+	}
+	golden(t, "parchemin", out)
+}
+
+func TestParcheminCCS(t *testing.T) {
+	p := parcheminData(t)
+	p.NomUsage = ""
+	p.CCS = "Accompagner des personnes en situation de handicap vers l’emploi"
+	out, err := New().Parchemin(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := flowText(t, out)
+	mustContain(t, "parchemin CCS", text,
+		"Certificat complémentaire de spécialisation", p.CCS,
+		"associé au titre professionnel Conseiller en insertion professionnelle",
+		"Éloïse Thị Hoa Nguyễn-Moreau")
+	mustNotContain(t, "parchemin CCS", text, "nom d’usage")
+	checkPages(t, out, p.EnTete)
+	golden(t, "parchemin_ccs", out)
+}
+
+func TestLivret(t *testing.T) {
+	_, _, blocs := cip(t)
+	l := livretData(t, false, len(blocs), 0)
+	out, err := New().Livret(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := flowText(t, out)
+	mustContain(t, "livret", text,
+		"Livret de certification", "Conseiller en insertion professionnelle",
+		"Wiśniewski", "Łukasz Ștefan", "né(e) le 03/07/1988 à Kraków (Pologne)",
+		l.VersionCode, l.VersionTexte,
+		"Acquis — session S-2026-0042, le 20/11/2026", "Manquant",
+		"Date limite pour obtenir le titre : 20/11/2031", l.RegleDateLimite,
+		"Le représentant territorial", "Fait à Lyon, le 23/11/2026",
+		"Mettre en œuvre une offre de services auprès des employeurs pour favoriser l'insertion professionnelle",
+		l.Numero, l.Code, l.URL)
+	for _, b := range blocs {
+		mustContain(t, "livret", text, b.Code, b.Intitule)
+		for _, c := range b.Competences {
+			mustContain(t, "livret", text, c)
+		}
+	}
+	checkPages(t, out, l.EnTete)
+	golden(t, "livret", out)
+}
+
+func TestLivretBrouillon(t *testing.T) {
+	_, _, blocs := cip(t)
+	l := livretData(t, true, len(blocs), 0)
+	out, err := New().Livret(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := flowText(t, out)
+	mustContain(t, "draft livret", text, "Wiśniewski", "Łukasz Ștefan", "Conseiller en insertion professionnelle",
+		"non numéroté (document de travail)")
+	for _, b := range blocs {
+		mustContain(t, "draft livret", text, b.Intitule)
+	}
+	mustNotContain(t, "draft livret", text, "LIV-TP-00403", "7QX4")
+	checkPages(t, out, l.EnTete)
+	golden(t, "livret_brouillon", out)
+}
+
+func TestPV(t *testing.T) {
+	p := pvData(t, false, 8)
+	out, err := New().PV(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := flowText(t, out)
+	mustContain(t, "PV", text,
+		"Procès-verbal de session", "S-2026-0042", "session titre", "Conseiller en insertion professionnelle",
+		"TP-00403-2023", "AFPA Lyon-Vénissieux", "12 rue de l’Égalité, 69200 Vénissieux",
+		"du 16/11/2026 au 20/11/2026", "CCP1, CCP2, CCP3",
+		"Jeanne Lefèvre", "Signé le 23/11/2026 à 10:42 UTC", "François D’Artagnan", "Non signé",
+		"Éloïse Thị Hoa Nguyễn-Moreau (Lefèvre)", "Łukasz Ștefan Wiśniewski", "Ðorđe Ðorđević",
+		"CCP1 : acquis", "CCP2 : non acquis — motifs : Mise en situation professionnelle incomplète.",
+		"CCP1 : non acquis — motifs : L’entretien technique n’a pas permis d’établir la compétence « Informer une personne",
+		"Titre obtenu", "Réussite partielle", "Échec", "Absent", "défavorable",
+		"PV validé par Gaëlle Ørsted le 23/11/2026",
+		p.Numero, p.Code, p.URL)
+	mustNotContain(t, "PV", text, "PV non validé")
+	checkPages(t, out, p.EnTete)
+	golden(t, "pv", out)
+}
+
+func TestPVBrouillon(t *testing.T) {
+	p := pvData(t, true, 8)
+	out, err := New().PV(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := flowText(t, out)
+	mustContain(t, "draft PV", text, "PV non validé", "Éloïse Thị Hoa Nguyễn-Moreau (Lefèvre)", "Łukasz Ștefan Wiśniewski")
+	mustNotContain(t, "draft PV", text, "PV validé", "PV-TP-00403")
+	checkPages(t, out, p.EnTete)
+	golden(t, "pv_brouillon", out)
+}
+
+// TestFlow checks that long documents run over several pages with the
+// header and footer on each, and that no row is lost at a page break.
+func TestFlow(t *testing.T) {
+	for _, brouillon := range []bool{false, true} {
+		l := livretData(t, brouillon, 3, 6)
+		out, err := New().Livret(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := checkPages(t, out, l.EnTete); n < 2 {
+			t.Errorf("livret 3×6 (brouillon %v) has %d page, want several", brouillon, n)
+		}
+		text := flowText(t, out)
+		for _, b := range l.Blocs {
+			for _, c := range b.Competences {
+				mustContain(t, "livret 3×6", text, c)
+			}
+		}
+		mustContain(t, "livret 3×6", text, "Date limite pour obtenir le titre", "Le représentant territorial")
+
+		p := pvData(t, brouillon, 40)
+		out, err = New().PV(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := checkPages(t, out, p.EnTete)
+		if n < 3 {
+			t.Errorf("PV of 40 candidats (brouillon %v) has %d pages, want several", brouillon, n)
+		}
+		text = flowText(t, out)
+		for _, c := range p.Candidats {
+			mustContain(t, "PV 40", text, c.Nom)
+		}
+		// The table's header row is repeated on each page it runs over.
+		for i := 2; i <= n; i++ {
+			page := layoutText(t, out, "-f", strconv.Itoa(i), "-l", strconv.Itoa(i))
+			if strings.Contains(page, "Titre obtenu") || strings.Contains(page, "Échec") {
+				mustContain(t, fmt.Sprintf("PV 40 page %d", i), page, "Candidat", "Présence", "Décision par CCP", "Issue")
+			}
+		}
+	}
+}
+
+// TestLongRow checks a cell taller than a page: it is cut between lines and
+// nothing is lost.
+func TestLongRow(t *testing.T) {
+	p := pvData(t, false, 2)
+	var motifs []string
+	for i := 1; i <= 80; i++ {
+		motifs = append(motifs, fmt.Sprintf("Observation n° %d du jury sur la mise en situation.", i))
+	}
+	p.Candidats[1].Decisions[0].Motifs = strings.Join(motifs, "\n")
+	out, err := New().PV(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPages(t, out, p.EnTete)
+	text := flowText(t, out)
+	// A line may be cut by the page break, the footer then falling between
+	// its halves: look for the start of each line.
+	for i := 1; i <= 80; i++ {
+		mustContain(t, "PV long motifs", text, fmt.Sprintf("Observation n° %d du jury", i))
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	r := New()
+	render := map[string]func() ([]byte, error){
+		"parchemin":        func() ([]byte, error) { return r.Parchemin(parcheminData(t)) },
+		"livret":           func() ([]byte, error) { return r.Livret(livretData(t, false, 3, 6)) },
+		"livret brouillon": func() ([]byte, error) { return r.Livret(livretData(t, true, 3, 0)) },
+		"pv":               func() ([]byte, error) { return r.PV(pvData(t, false, 40)) },
+		"pv brouillon":     func() ([]byte, error) { return r.PV(pvData(t, true, 5)) },
+	}
+	for name, f := range render {
+		a, err := f()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// gofpdf keeps fonts and runes in maps: several renderings give
+		// its iteration order several chances to leak into the bytes.
+		for range 3 {
+			b, err := f()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(a, b) {
+				t.Errorf("%s: two renderings differ", name)
+				break
+			}
+		}
+		if !bytes.Contains(a, []byte("/CreationDate (D:20261123120000)")) {
+			t.Errorf("%s: creation date is not the date of issue", name)
+		}
+	}
+}
+
+// TestDecomposedInput checks that text typed in decomposed form (e + U+0301)
+// prints as the composed letter.
+func TestDecomposedInput(t *testing.T) {
+	p := parcheminData(t)
+	p.Prenoms = "E\u0301loi\u0308se"
+	p.NomNaissance = "Nguye\u0302\u0303n"
+	out, err := New().Parchemin(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, "parchemin", flowText(t, out), "Éloïse Nguyễn")
+}
+
+func TestUnsupportedText(t *testing.T) {
+	if got := Unsupported("Nguyễn Łukasz Ștefan Œuvray D’Artagnan\n"); got != nil {
+		t.Errorf("Unsupported(Latin names) = %q", got)
+	}
+	if got := Unsupported("李 Ana 😀 李"); string(got) != "李😀" {
+		t.Errorf("Unsupported = %q, want 李😀", got)
+	}
+	p := parcheminData(t)
+	p.Prenoms = "李小龙"
+	_, err := New().Parchemin(p)
+	var ue *UnsupportedTextError
+	if !errors.As(err, &ue) || string(ue.Runes) != "李小龙" {
+		t.Fatalf("err = %v, want an UnsupportedTextError for 李小龙", err)
+	}
+	pv := pvData(t, true, 2)
+	pv.Candidats[0].Decisions[0].Motifs = "très bien 😀"
+	if _, err := New().PV(pv); !errors.As(err, &ue) {
+		t.Fatalf("err = %v, want an UnsupportedTextError for an emoji", err)
+	}
+}
+
+func TestIssuedNeedsIdentity(t *testing.T) {
+	p := parcheminData(t)
+	p.Code = ""
+	if _, err := New().Parchemin(p); err == nil {
+		t.Fatal("an issued parchemin without a verification code was rendered")
+	}
+}
+
+func TestTemplate(t *testing.T) {
+	if got := New().Template(); got != LayoutVersion || got == "" {
+		t.Fatalf("Template() = %q", got)
+	}
+}
+
+// TestDump writes sample documents to $PDF_DUMP, to look at them:
+// PDF_DUMP=/tmp/pdf go test ./pdf -run Dump.
+func TestDump(t *testing.T) {
+	dir := os.Getenv("PDF_DUMP")
+	if dir == "" {
+		t.Skip("PDF_DUMP not set")
+	}
+	r := New()
+	long := pvData(t, false, 2)
+	long.Candidats[1].Decisions[0].Motifs = strings.Repeat("Observation du jury sur la mise en situation.\n", 80)
+	docs := map[string]func() ([]byte, error){
+		"parchemin":        func() ([]byte, error) { return r.Parchemin(parcheminData(t)) },
+		"livret":           func() ([]byte, error) { return r.Livret(livretData(t, false, 3, 0)) },
+		"livret_3x6":       func() ([]byte, error) { return r.Livret(livretData(t, false, 3, 6)) },
+		"livret_brouillon": func() ([]byte, error) { return r.Livret(livretData(t, true, 3, 6)) },
+		"pv":               func() ([]byte, error) { return r.PV(pvData(t, false, 40)) },
+		"pv_brouillon":     func() ([]byte, error) { return r.PV(pvData(t, true, 8)) },
+		"pv_long":          func() ([]byte, error) { return r.PV(long) },
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, f := range docs {
+		b, err := f()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".pdf"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestConcurrent renders from several goroutines with one renderer: the
+// shared fonts must come out unchanged (go test -race checks the rest).
+func TestConcurrent(t *testing.T) {
+	r := New()
+	l := livretData(t, false, 3, 0)
+	want, err := r.Livret(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			got, err := r.Livret(l)
+			if err == nil && !bytes.Equal(got, want) {
+				err = errors.New("a concurrent rendering differs")
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
