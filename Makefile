@@ -9,7 +9,7 @@ CIPCERT_SQLITE ?= cipcert.db
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: build run test vet fmt bench clean
+.PHONY: build run test deps vet fmt bench clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/cipcert
@@ -19,9 +19,14 @@ run: build
 	CIPCERT_SQLITE=$(CIPCERT_SQLITE) $(BIN) seed
 	CIPCERT_SQLITE=$(CIPCERT_SQLITE) ADDR=$(ADDR) $(BIN) serve
 
+# The PDF tests read documents back with pdftotext (Debian's poppler-utils).
+deps:
+	@command -v pdftotext >/dev/null || { echo "installing poppler-utils"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
+
 # The verbose log goes to .test.log; the screen gets the package results, the
 # failures, and the PostgreSQL subtests, so a run shows that suite ran.
-test:
+test: deps
 	$(GO) vet ./...
 	@$(GO) test -count=1 -v ./... > .test.log 2>&1; rc=$$?; \
 	grep -E '^(ok|FAIL|panic:)|--- FAIL|^    --- PASS: [^/ ]+/postgres ' .test.log; \

@@ -24,6 +24,7 @@ import (
 	"github.com/cipcert/cipcert/certification"
 	"github.com/cipcert/cipcert/fixtures"
 	"github.com/cipcert/cipcert/migrations"
+	"github.com/cipcert/cipcert/pdf"
 )
 
 // Now is the fixed clock of test services.
@@ -134,6 +135,7 @@ func NewService(tb testing.TB, db *certification.DB) *certification.Service {
 		tb.Fatal(err)
 	}
 	svc.Parametres = p
+	svc.Renderer, svc.PublicURL = pdf.New(), "https://cipcert.test"
 	if err := fixtures.LoadReferentiel(context.Background(), svc); err != nil {
 		tb.Fatal(err)
 	}

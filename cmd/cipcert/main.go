@@ -7,7 +7,9 @@
 //
 // Configuration comes from the environment: DATABASE_URL (or
 // DATABASE_URL_FILE), a postgres:// URL; without it, the SQLite file
-// CIPCERT_SQLITE (default cipcert.db). ADDR is the listen address (default :8080).
+// CIPCERT_SQLITE (default cipcert.db). ADDR is the listen address (default
+// :8080); PUBLIC_URL the address printed in documents' verification links
+// (default http://localhost:8080).
 package main
 
 import (
@@ -29,6 +31,7 @@ import (
 	"github.com/cipcert/cipcert/certification"
 	"github.com/cipcert/cipcert/fixtures"
 	"github.com/cipcert/cipcert/migrations"
+	"github.com/cipcert/cipcert/pdf"
 )
 
 func main() {
@@ -44,12 +47,15 @@ func main() {
 type Config struct {
 	DatabaseURL string
 	Addr        string
+	// PublicURL is where the public reaches the server; issued documents
+	// print it in their verification URL and QR code.
+	PublicURL string
 }
 
 // loadConfig reads the environment and reports every problem at once.
 func loadConfig(getenv func(string) string) (Config, error) {
 	var errs []error
-	c := Config{DatabaseURL: getenv("DATABASE_URL"), Addr: getenv("ADDR")}
+	c := Config{DatabaseURL: getenv("DATABASE_URL"), Addr: getenv("ADDR"), PublicURL: getenv("PUBLIC_URL")}
 	if f := getenv("DATABASE_URL_FILE"); f != "" {
 		if c.DatabaseURL != "" {
 			errs = append(errs, errors.New("DATABASE_URL and DATABASE_URL_FILE are both set"))
@@ -70,6 +76,11 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.Addr == "" {
 		c.Addr = ":8080"
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = "http://localhost:8080"
+	} else if !strings.HasPrefix(c.PublicURL, "https://") && !strings.HasPrefix(c.PublicURL, "http://") {
+		errs = append(errs, errors.New("PUBLIC_URL must start with https:// or http://"))
 	}
 	return c, errors.Join(errs...)
 }
@@ -97,6 +108,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if svc.Parametres, err = fixtures.Parametres(); err != nil {
 		return fmt.Errorf("rule parameters: %w", err)
 	}
+	svc.Renderer, svc.PublicURL = pdf.New(), cfg.PublicURL
 
 	switch cmd {
 	case "serve":
