@@ -1,0 +1,321 @@
+package app_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cipcert/cipcert/certification"
+	"github.com/cipcert/cipcert/certification/certtest"
+)
+
+type docOut struct {
+	ID, Type, Numero, Statut, Sha256, URL string
+	Code                                  string `json:"code_verification"`
+	CandidatID                            string `json:"candidat_id"`
+	RemplacePar                           string `json:"remplace_par"`
+}
+
+type verificationOut struct {
+	Statut, Type, Numero, Initiales string
+	NomComplet                      string `json:"nom_complet"`
+	RemplacePar                     string `json:"remplace_par"`
+	MotifRevocation                 string `json:"motif_revocation"`
+}
+
+// formationCandidat registers a formation candidat with ECF for every CCP.
+func (f *flow) formationCandidat(nom string) string {
+	f.t.Helper()
+	body := candidatBody(nom)
+	body["ecf"] = []any{
+		map[string]any{"ccp": "CCP1", "date_evaluation": "2026-03-20"},
+		map[string]any{"ccp": "CCP2", "date_evaluation": "2026-06-12"},
+		map[string]any{"ccp": "CCP3", "date_evaluation": "2026-09-11"},
+	}
+	return f.createCandidat("centre", body).ID
+}
+
+func (f *flow) issueAll(sessionID string) []docOut {
+	f.t.Helper()
+	var out struct{ Documents []docOut }
+	f.ok(f.as("dreets", "POST", "/api/v1/sessions/"+sessionID+"/documents", nil), http.StatusCreated, &out)
+	return out.Documents
+}
+
+func byType(ds []docOut) map[string]docOut {
+	m := map[string]docOut{}
+	for _, d := range ds {
+		m[d.Type] = d
+	}
+	return m
+}
+
+func (f *flow) verify(code, query string) verificationOut {
+	f.t.Helper()
+	var v verificationOut
+	f.ok(f.do("GET", "/verification/"+code+query, "", nil), http.StatusOK, &v)
+	return v
+}
+
+// pdfText extracts a PDF's text with pdftotext.
+func pdfText(t *testing.T, data []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Fatal("pdftotext is missing: install poppler-utils (make test does)")
+	}
+	p := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-raw", p, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+// TestDocuments issues a session's documents after validation and checks
+// immutability, access, the public verification, revocation and the archive.
+func TestDocuments(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		f := newFlow(t, db)
+		lefevre, nguyen := f.candidatID("Lefèvre"), f.candidatID("Nguyễn")
+		s, ins := f.held(lefevre, nguyen)
+		f.record(s, ins[0], "jury1", true, nil)
+		f.record(s, ins[1], "jury2", false, map[string]string{"CCP2": "non_acquis"})
+
+		// Nothing is issued before validation; drafts say what they are.
+		wantCode(t, f.as("dreets", "POST", "/api/v1/sessions/"+s.ID+"/documents", nil), http.StatusConflict, "pv_non_valide")
+		rec := f.as("centre", "GET", "/api/v1/sessions/"+s.ID+"/pv-brouillon.pdf", nil)
+		if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/pdf" {
+			t.Fatalf("draft PV: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+		}
+		if txt := pdfText(t, rec.Body.Bytes()); !strings.Contains(txt, "DOCUMENT DE TRAVAIL, SANS VALEUR OFFICIELLE") || strings.Contains(txt, "PV-TP-00403") {
+			t.Errorf("draft PV text: %s", txt)
+		}
+		rec = f.as("jury1", "GET", "/api/v1/sessions/"+s.ID+"/inscriptions/"+ins[1].ID+"/livret-apercu.pdf", nil)
+		if rec.Code != http.StatusOK || !strings.Contains(pdfText(t, rec.Body.Bytes()), "Nguyễn") {
+			t.Fatalf("livret preview: %d", rec.Code)
+		}
+		wantProblem(t, f.as("candidat", "GET", "/api/v1/sessions/"+s.ID+"/pv-brouillon.pdf", nil), http.StatusForbidden, "")
+		if n := f.count("documents"); n != 0 {
+			t.Fatalf("%d documents stored by drafts, want 0", n)
+		}
+
+		f.deliberate(s.ID)
+		wantCode(t, f.as("dreets", "POST", "/api/v1/sessions/"+s.ID+"/documents", nil), http.StatusConflict, "pv_non_valide")
+		f.step("dreets", s.ID, "validation", http.StatusOK)
+		wantProblem(t, f.as("centre", "POST", "/api/v1/sessions/"+s.ID+"/documents", nil), http.StatusForbidden, "")
+
+		docs := byType(f.issueAll(s.ID))
+		if len(docs) != 3 || docs["pv"].Numero != "PV-TP-00403-2026-000001" ||
+			docs["parchemin"].Numero != "PAR-TP-00403-2026-000001" || docs["livret"].Numero != "LIV-TP-00403-2026-000001" {
+			t.Fatalf("issued = %+v", docs)
+		}
+		if again := f.issueAll(s.ID); len(again) != 0 {
+			t.Errorf("second issuance issued %d documents, want 0", len(again))
+		}
+		par, liv := docs["parchemin"], docs["livret"]
+
+		// The holder downloads the same bytes forever.
+		first := f.as("candidat", "GET", par.URL, nil)
+		second := f.as("candidat", "GET", par.URL, nil)
+		sum := sha256.Sum256(first.Body.Bytes())
+		if first.Code != http.StatusOK || !bytes.Equal(first.Body.Bytes(), second.Body.Bytes()) || hex.EncodeToString(sum[:]) != par.Sha256 {
+			t.Fatalf("downloads differ or do not match their hash: %d", first.Code)
+		}
+		if et := first.Header().Get("ETag"); et != `"`+par.Sha256+`"` {
+			t.Errorf("ETag = %q", et)
+		}
+		if cd := first.Header().Get("Content-Disposition"); !strings.Contains(cd, "parchemin-PAR-TP-00403-2026-000001.pdf") {
+			t.Errorf("Content-Disposition = %q", cd)
+		}
+		if rec := f.as("candidat", "GET", par.URL, nil, `If-None-Match: "`+par.Sha256+`"`); rec.Code != http.StatusNotModified {
+			t.Errorf("If-None-Match: %d, want 304", rec.Code)
+		}
+		txt := pdfText(t, first.Body.Bytes())
+		for _, want := range []string{"Lefèvre", "Camille Éloïse", "Conseiller en insertion professionnelle", par.Numero, par.Code} {
+			if !strings.Contains(txt, want) {
+				t.Errorf("parchemin lacks %q", want)
+			}
+		}
+		livBytes := f.as("centre", "GET", liv.URL, nil).Body.Bytes()
+		txt = pdfText(t, livBytes)
+		for _, want := range []string{"Nguyễn", "Thị Hoa", liv.Numero, "Mettre en œuvre une offre de services auprès des employeurs", "Manquant", "22/03/2028"} {
+			if !strings.Contains(txt, want) {
+				t.Errorf("livret lacks %q", want)
+			}
+		}
+
+		// A candidat sees its own documents only, never the PV.
+		var list struct{ Documents []docOut }
+		f.ok(f.as("candidat", "GET", "/api/v1/documents", nil), http.StatusOK, &list)
+		if len(list.Documents) != 1 || list.Documents[0].ID != par.ID {
+			t.Errorf("candidat lists %+v", list.Documents)
+		}
+		wantProblem(t, f.as("candidat", "GET", liv.URL, nil), http.StatusNotFound, "")
+		wantProblem(t, f.as("candidat", "GET", docs["pv"].URL, nil), http.StatusNotFound, "")
+		wantProblem(t, f.as("centre2", "GET", par.URL, nil), http.StatusNotFound, "")
+
+		// Public verification: initials only, unless one knows the holder.
+		v := f.verify(par.Code, "")
+		if v.Statut != "valide" || v.Type != "parchemin" || v.Initiales != "C. É. L." || v.NomComplet != "" {
+			t.Errorf("verification = %+v", v)
+		}
+		if v := f.verify(strings.ToLower(strings.ReplaceAll(par.Code, "-", "")), "?nom=LEFEVRE&date_naissance=1994-05-17"); v.NomComplet != "Camille Éloïse Lefèvre" {
+			t.Errorf("verification with the holder's identity = %+v", v)
+		}
+		if v := f.verify(par.Code, "?nom=Lefèvre&date_naissance=1994-05-18"); v.NomComplet != "" {
+			t.Errorf("wrong birth date disclosed the name: %+v", v)
+		}
+		if rec := f.do("GET", "/verification/"+par.Code, "", nil, "Accept: text/html"); rec.Code != http.StatusOK ||
+			!strings.Contains(rec.Body.String(), "Document authentique et en vigueur") {
+			t.Errorf("HTML verification: %d %s", rec.Code, rec.Body)
+		}
+		wantCode(t, f.do("GET", "/verification/ZZZZ-ZZZZ-ZZZZ", "", nil), http.StatusNotFound, "code_inconnu")
+
+		// Revocation needs a reason and shows in the verification.
+		wantProblem(t, f.as("dreets", "POST", "/api/v1/documents/"+liv.ID+"/revocation", map[string]any{}), http.StatusUnprocessableEntity, "motif")
+		wantProblem(t, f.as("centre", "POST", "/api/v1/documents/"+liv.ID+"/revocation", map[string]any{"motif": "x"}), http.StatusForbidden, "")
+		f.ok(f.as("dreets", "POST", "/api/v1/documents/"+liv.ID+"/revocation", map[string]any{"motif": "Erreur sur l'identité"}), http.StatusOK, nil)
+		if v := f.verify(liv.Code, ""); v.Statut != "revoque" || v.MotifRevocation != "Erreur sur l'identité" {
+			t.Errorf("revoked verification = %+v", v)
+		}
+		if after := f.as("centre", "GET", liv.URL, nil); !bytes.Equal(after.Body.Bytes(), livBytes) {
+			t.Error("revocation changed the bytes")
+		}
+
+		// The archive holds the valid documents.
+		rec = f.as("centre", "GET", "/api/v1/sessions/"+s.ID+"/documents.zip", nil)
+		zr, err := zip.NewReader(bytes.NewReader(rec.Body.Bytes()), int64(rec.Body.Len()))
+		if err != nil {
+			t.Fatalf("zip: %v (%d)", err, rec.Code)
+		}
+		var names []string
+		for _, zf := range zr.File {
+			names = append(names, zf.Name)
+		}
+		sort.Strings(names)
+		if strings.Join(names, ",") != "parchemin-PAR-TP-00403-2026-000001.pdf,pv-PV-TP-00403-2026-000001.pdf" {
+			t.Errorf("zip holds %v", names)
+		}
+		wantProblem(t, f.as("centre2", "GET", "/api/v1/sessions/"+s.ID+"/documents.zip", nil), http.StatusNotFound, "")
+
+		// Issued documents can be neither rewritten nor deleted, even by SQL.
+		if err := db.Exec("UPDATE documents SET contenu = ? WHERE id = ?", []byte("faux"), par.ID).Error; err == nil {
+			t.Error("the database let an issued document's bytes change")
+		}
+		if err := db.Exec("DELETE FROM documents WHERE id = ?", par.ID).Error; err == nil {
+			t.Error("the database let an issued document be deleted")
+		}
+	})
+}
+
+// TestLivretSupersededByParchemin: a partial success gives a livret; the
+// session that completes the titre gives a parchemin that supersedes it.
+func TestLivretSupersededByParchemin(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		f := newFlow(t, db)
+		id := f.formationCandidat("Dvořák")
+		s, ins := f.held(id)
+		f.record(s, ins[0], "jury1", true, map[string]string{"CCP2": "non_acquis"})
+		f.deliberate(s.ID)
+		f.step("dreets", s.ID, "validation", http.StatusOK)
+		liv := byType(f.issueAll(s.ID))["livret"]
+		if liv.Numero == "" {
+			t.Fatal("no livret issued for a partial success")
+		}
+
+		f.later(24 * 24 * time.Hour)
+		day := f.clock().Format("2006-01-02")
+		s2 := f.session("ccp", []string{"CCP2"}, day, day)
+		f.step("centre", s2.ID, "declaration", http.StatusOK)
+		in := f.enrol(s2.ID, id, []string{"CCP2"})
+		if !in.EntretienFinalDu {
+			t.Fatal("the session of the last missing CCP must hold the entretien final")
+		}
+		f.step("centre", s2.ID, "tenue", http.StatusOK)
+		f.record(s2, in, "jury2", true, nil)
+		f.deliberate(s2.ID)
+		f.step("dreets", s2.ID, "validation", http.StatusOK)
+		par := byType(f.issueAll(s2.ID))["parchemin"]
+		if par.Numero != "PAR-TP-00403-2026-000001" {
+			t.Fatalf("parchemin = %+v", par)
+		}
+		v := f.verify(liv.Code, "")
+		if v.Statut != "remplace" || v.RemplacePar != par.Numero {
+			t.Errorf("superseded livret verification = %+v", v)
+		}
+		if v := f.verify(par.Code, ""); v.Statut != "valide" {
+			t.Errorf("parchemin verification = %+v", v)
+		}
+	})
+}
+
+// TestConcurrentIssuance issues the documents of one session's candidats
+// from many goroutines: every number is unique and the sequence has no gap.
+func TestConcurrentIssuance(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		f := newFlow(t, db)
+		var ids []string
+		for i := 0; i < 8; i++ {
+			ids = append(ids, f.formationCandidat("Candidat"+string(rune('A'+i))))
+		}
+		s, ins := f.held(ids...)
+		for i, in := range ins {
+			f.record(s, in, "jury1", true, map[string]string{"CCP3": map[bool]string{true: "non_acquis", false: "acquis"}[i%2 == 0]})
+		}
+		f.deliberate(s.ID)
+		f.step("dreets", s.ID, "validation", http.StatusOK)
+
+		var wg sync.WaitGroup
+		codes := make([]int, len(ins)+2)
+		for i, in := range ins {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				codes[i] = f.as("dreets", "POST", "/api/v1/sessions/"+s.ID+"/inscriptions/"+in.ID+"/documents", nil).Code
+			}()
+		}
+		for j := 0; j < 2; j++ { // and two whole-session issuances racing them
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				codes[len(ins)+j] = f.as("dreets", "POST", "/api/v1/sessions/"+s.ID+"/documents", nil).Code
+			}()
+		}
+		wg.Wait()
+		for i, c := range codes {
+			if c != http.StatusCreated && c != http.StatusConflict {
+				t.Errorf("request %d answered %d", i, c)
+			}
+		}
+		var rows []struct {
+			Type string
+			Rang int
+		}
+		if err := db.Raw("SELECT type, rang FROM documents ORDER BY type, rang").Scan(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		next := map[string]int{}
+		for _, r := range rows {
+			next[r.Type]++
+			if r.Rang != next[r.Type] {
+				t.Errorf("%s numbers: got %d where %d was expected (duplicate or gap)", r.Type, r.Rang, next[r.Type])
+			}
+		}
+		if next["parchemin"] != 4 || next["livret"] != 4 || next["pv"] != 1 {
+			t.Errorf("issued %v, want 4 parchemins, 4 livrets, 1 PV", next)
+		}
+	})
+}
