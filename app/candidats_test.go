@@ -409,7 +409,19 @@ func TestCandidatNamesRoundTrip(t *testing.T) {
 			{"Wiśniewski", "", "Łukasz Żaneta", "Łódź (Pologne)"},
 			{"Ionescu", "Ștefănescu", "Ștefan Țicu", "Iași (Roumanie)"},
 			{"Åström", "Øster", "Éloïse Maëlle Chloé", "Saint-Étienne (42) — œuvre, ½, €"},
-			{"Παπαδόπουλος", "Иванова", "山田 太郎", "Αθήνα 🇬🇷"},
+		}
+		// What the documents cannot print is refused when typed, naming each field.
+		b := candidatBody("Παπαδόπουλος")
+		b["nom_usage"], b["prenoms"], b["lieu_naissance"] = "Иванова", "山田 太郎", "Αθήνα 🇬🇷"
+		p := wantProblem(t, a.as("centre", "POST", "/api/v1/candidats", b), http.StatusUnprocessableEntity, "nom_naissance")
+		for _, f := range []string{"nom_usage", "prenoms", "lieu_naissance"} {
+			found := false
+			for _, e := range p.Erreurs {
+				found = found || (e.Champ == f && e.Code == "caractere_non_imprimable")
+			}
+			if !found {
+				t.Errorf("no caractere_non_imprimable error on %s: %+v", f, p.Erreurs)
+			}
 		}
 		for _, tc := range cases {
 			b := candidatBody(tc.nom)

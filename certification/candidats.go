@@ -516,6 +516,8 @@ func (s *Service) checkSaisie(tx *gorm.DB, centreID string, in CandidatSaisie) (
 	if strings.TrimSpace(in.Prenoms) == "" {
 		add("prenoms", "requis", "Au moins un prénom est obligatoire.")
 	}
+	fe = append(fe, s.imprimables("nom_naissance", in.NomNaissance, "nom_usage", in.NomUsage,
+		"prenoms", in.Prenoms, "lieu_naissance", in.LieuNaissance)...)
 	if in.DateNaissance.After(today) {
 		add("date_naissance", "future", "La date de naissance ne peut pas être dans le futur.")
 	} else if in.DateNaissance.Before(NewDate(1900, 1, 1)) {

@@ -54,6 +54,9 @@ func (s *Service) CreateCentre(ctx context.Context, a Acteur, in NouveauCentre) 
 		return nil, forbidden()
 	}
 	in.Siret = strings.ReplaceAll(in.Siret, " ", "")
+	if fe := s.imprimables("nom", in.Nom, "ville", in.Ville, "region", in.Region); len(fe) > 0 {
+		return nil, Invalid("centre_invalide", "Le centre ne peut pas être imprimé sur les documents.", fe...)
+	}
 	if !siretValide(in.Siret) {
 		return nil, Invalid("siret_invalide", "Le SIRET n'est pas valide.",
 			FieldError{"siret", "cle_invalide", "Le SIRET doit compter 14 chiffres et sa clé de contrôle doit être juste."})

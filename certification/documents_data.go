@@ -20,6 +20,9 @@ type Renderer interface {
 	Livret(LivretData) ([]byte, error)
 	PV(PVData) ([]byte, error)
 	Template() string
+	// Unsupported lists the characters of s the documents cannot print, so
+	// that input is refused when typed rather than when a document is issued.
+	Unsupported(s string) []rune
 }
 
 // EnTete is the issuing authority and the document's identity. A draft has

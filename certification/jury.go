@@ -62,6 +62,9 @@ func (s *Service) CreateMembre(ctx context.Context, a Acteur, in NouveauMembre) 
 	if !a.Is(RoleAutorite, RoleAdmin) {
 		return nil, forbidden()
 	}
+	if fe := s.imprimables("nom", in.Nom, "prenoms", in.Prenoms); len(fe) > 0 {
+		return nil, Invalid("membre_invalide", "Le nom du membre de jury ne peut pas être imprimé sur le PV.", fe...)
+	}
 	m := &MembreJury{ID: newID(), Nom: in.Nom, Prenoms: in.Prenoms, Email: in.Email, CreatedAt: s.now()}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		if in.UtilisateurID != "" {

@@ -138,7 +138,7 @@ func (s *Service) refreshEntretienFinal(tx *gorm.DB, sess *Session, ins []Inscri
 // Returns ErrStale when someone else recorded or changed it in between:
 // nothing is silently overwritten.
 func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, inscriptionID, ccp string, version int, in EvaluationSaisie) (*Evaluation, error) {
-	if err := in.check(); err != nil {
+	if err := s.checkEvaluation(in); err != nil {
 		return nil, err
 	}
 	var out Evaluation
@@ -474,7 +474,7 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 	if strings.TrimSpace(motif) == "" {
 		return nil, Invalid("motif_requis", "Une correction exige un motif.", FieldError{"motif", "requis", "Indiquez le motif de la révocation."})
 	}
-	if err := in.check(); err != nil {
+	if err := s.checkEvaluation(in); err != nil {
 		return nil, err
 	}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
@@ -555,4 +555,16 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 		return nil, err
 	}
 	return &ins[0], nil
+}
+
+// checkEvaluation adds to the decision's own checks that its reasons can be
+// printed on the PV.
+func (s *Service) checkEvaluation(in EvaluationSaisie) error {
+	if err := in.check(); err != nil {
+		return err
+	}
+	if fe := s.imprimable("motifs", in.Motifs); fe != nil {
+		return Invalid("evaluation_invalide", "Les motifs contiennent des caractères impossibles à imprimer sur le PV.", *fe)
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package certification
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -100,4 +101,29 @@ func (a Acteur) Is(roles ...Role) bool {
 
 func forbidden() *Error {
 	return Errorf(ErrForbidden, "acces_refuse", "Votre rôle ne permet pas cette action.")
+}
+
+// imprimable reports, as a field error, text that documents could not print:
+// a name is printed on the parchemin exactly as registered.
+func (s *Service) imprimable(field, value string) *FieldError {
+	if s.Renderer == nil || value == "" {
+		return nil
+	}
+	bad := s.Renderer.Unsupported(value)
+	if len(bad) == 0 {
+		return nil
+	}
+	return &FieldError{Field: field, Code: "caractere_non_imprimable", Message: fmt.Sprintf(
+		"Caractères impossibles à imprimer sur les documents : %q. Écrivez en caractères latins, comme sur la pièce d'identité.", string(bad))}
+}
+
+// imprimables checks several fields at once.
+func (s *Service) imprimables(fields ...string) []FieldError {
+	var out []FieldError
+	for i := 0; i+1 < len(fields); i += 2 {
+		if fe := s.imprimable(fields[i], fields[i+1]); fe != nil {
+			out = append(out, *fe)
+		}
+	}
+	return out
 }

@@ -82,6 +82,9 @@ func (s *Service) CreateSession(ctx context.Context, a Acteur, in NouvelleSessio
 	if !a.Is(RoleCentre) {
 		return nil, forbidden()
 	}
+	if fe := s.imprimables("lieu", in.Lieu, "responsable", in.Responsable); len(fe) > 0 {
+		return nil, Invalid("session_invalide", "Le lieu ou le responsable ne peut pas être imprimé sur le PV.", fe...)
+	}
 	id := newID()
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		v, titre, err := findVersionByCode(tx, in.VersionCode)

@@ -134,3 +134,6 @@ func Unsupported(s string) []rune {
 // breaks or spaces, or drops (a byte-order mark pasted with a name), instead
 // of drawing them.
 func isLayoutControl(r rune) bool { return unicode.IsControl(r) || r == '\uFEFF' }
+
+// Unsupported lists the characters of s the embedded fonts cannot draw.
+func (r *Renderer) Unsupported(s string) []rune { return Unsupported(s) }
