@@ -25,11 +25,16 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 
 # The verbose log goes to .test.log; the screen gets the package results, the
-# failures, and the PostgreSQL subtests, so a run shows that suite ran.
+# failures, and the PostgreSQL subtests, so a run shows that suite ran. The
+# fault test restarts PostgreSQL, so it runs alone, after the others; it needs
+# root and pg_ctlcluster, as in CI.
 test: deps
 	$(GO) vet ./...
 	@$(GO) test -count=1 -v ./... > .test.log 2>&1; rc=$$?; \
-	grep -E '^(ok|FAIL|panic:)|--- FAIL|^    --- PASS: [^/ ]+/postgres ' .test.log; \
+	if [ "$$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/null; then \
+		CIPCERT_FAULT=1 $(GO) test -count=1 -v -run '^TestFaultPostgresRestart$$' ./app/ >> .test.log 2>&1 || rc=1; \
+	else echo "fault test not run: it needs root and pg_ctlcluster"; fi; \
+	grep -E '^(ok|FAIL|panic:)|--- FAIL|^    --- PASS: [^/ ]+/postgres |--- PASS: TestFault|fault_test.go:[0-9]+: restart' .test.log; \
 	echo "$$(grep -c -- '--- PASS' .test.log) passed, $$(grep -c -- '--- FAIL' .test.log) failed"; \
 	exit $$rc
 
