@@ -267,3 +267,46 @@ func BenchmarkDecider(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecide10000 decides 10 000 varied candidat histories per
+// operation: the cost of deliberating a year of sessions for a region.
+func BenchmarkDecide10000(b *testing.B) {
+	p := parametres(b)
+	type cas struct {
+		h  rules.Historique
+		id string
+	}
+	var cases []cas
+	for i := 0; i < 10000; i++ {
+		var h rules.Historique
+		switch i % 4 {
+		case 0:
+			h = historique(enFormation("2024-05-31"),
+				passage("S1", cip2023, titre, "2024-06-12", fav, acquis("CCP1"), acquis("CCP2"), acquis("CCP3")))
+			cases = append(cases, cas{h, "S1"})
+		case 1:
+			h = historique(enFormation("2024-05-31"),
+				passage("S1", cip2023, titre, "2024-06-12", fav, acquis("CCP1"), nonAcquis("CCP2"), acquis("CCP3")))
+			cases = append(cases, cas{h, "S1"})
+		case 2:
+			h = historique(enFormation("2024-05-31"),
+				passage("S1", cip2023, titre, "2024-06-12", fav, acquis("CCP1"), nonAcquis("CCP2"), acquis("CCP3")),
+				passage("S2", cip2023, ccp, "2024-10-08", fav, acquis("CCP2")))
+			cases = append(cases, cas{h, "S2"})
+		default:
+			h = historique(enFormation("2024-05-31"),
+				passage("S1", cip2023, titre, "2024-06-12", fav, acquis("CCP1"), nonAcquis("CCP2"), acquis("CCP3")),
+				passage("S2", cip2023, ccp, "2024-10-08", def, nonAcquis("CCP2")),
+				passage("S3", cip2023, ccp, "2025-02-04", fav, acquis("CCP2")))
+			cases = append(cases, cas{h, "S3"})
+		}
+	}
+	for b.Loop() {
+		for _, c := range cases {
+			if _, err := rules.Decider(ref, p, c.h, c.id); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(cases))/(b.Elapsed().Seconds()/float64(b.N)), "histories/s")
+}
