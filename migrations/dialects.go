@@ -7,15 +7,34 @@ import (
 	"github.com/pressly/goose/v3"
 )
 
-// Triggers that make history unrewritable in the database itself, whatever
-// code runs against it: the audit trail is append-only (version 3), an issued
-// document's bytes and identity never change and it is never deleted
-// (version 5). Trigger syntax differs between the dialects, hence Go
-// migrations.
+// Migrations whose SQL differs between the dialects, hence written in Go:
+// triggers that make history unrewritable in the database itself, whatever
+// code runs against it (the audit trail is append-only, version 3; an issued
+// document's bytes and identity never change and it is never deleted,
+// version 5), and the name-search indexes (version 6).
 const (
 	appendOnlyVersion = 3
 	documentsVersion  = 5
+	searchVersion     = 6
 )
+
+// searchSQL indexes the candidat search by name prefix, which lowercases
+// both sides. PostgreSQL needs text_pattern_ops for LIKE 'abc%' to use an
+// index whatever the database's collation; SQLite lowercases through an
+// application function no index can hold, so it gets none.
+var searchSQL = map[string]struct{ up, down []string }{
+	"postgres": {
+		up: []string{
+			`CREATE INDEX candidats_nom_naissance_lower_idx ON candidats (lower(nom_naissance) text_pattern_ops)`,
+			`CREATE INDEX candidats_nom_usage_lower_idx ON candidats (lower(nom_usage) text_pattern_ops)`,
+		},
+		down: []string{
+			`DROP INDEX candidats_nom_usage_lower_idx`,
+			`DROP INDEX candidats_nom_naissance_lower_idx`,
+		},
+	},
+	"sqlite": {},
+}
 
 var appendOnlySQL = map[string]struct{ up, down []string }{
 	"postgres": {
@@ -80,12 +99,13 @@ var documentsSQL = map[string]struct{ up, down []string }{
 
 func goMigrations(dialect string) []*goose.Migration {
 	return []*goose.Migration{
-		triggers(appendOnlyVersion, appendOnlySQL[dialect]),
-		triggers(documentsVersion, documentsSQL[dialect]),
+		dialectMigration(appendOnlyVersion, appendOnlySQL[dialect]),
+		dialectMigration(documentsVersion, documentsSQL[dialect]),
+		dialectMigration(searchVersion, searchSQL[dialect]),
 	}
 }
 
-func triggers(version int64, q struct{ up, down []string }) *goose.Migration {
+func dialectMigration(version int64, q struct{ up, down []string }) *goose.Migration {
 	run := func(stmts []string) *goose.GoFunc {
 		return &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
 			for _, s := range stmts {
