@@ -38,8 +38,10 @@ test: deps
 	echo "$$(grep -c -- '--- PASS' .test.log) passed, $$(grep -c -- '--- FAIL' .test.log) failed"; \
 	exit $$rc
 
+# Go benchmarks (median of 5 runs) and the load driver against pgbench and a
+# bare Echo endpoint, as one table; see scripts/bench.
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./...
+	scripts/bench
 
 fmt:
 	gofmt -l -w .

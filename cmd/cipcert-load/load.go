@@ -175,8 +175,8 @@ func procStatusKB(pid int, field string) int64 {
 var evaluationBody = []byte(`{"decision":"acquis","msp":true,"entretien_technique":true,"dossier_professionnel":true,"ecf_pris_en_compte":true}`)
 
 // recordResults is the result-recording phase: each run takes its own share
-// of the pairs, split between its clients so that no two clients touch the
-// same pair. A client records its pairs first (PUT without If-Match), then
+// of the pairs (which spans every session), split between its clients so
+// that no two clients touch the same pair. A client records its pairs first (PUT without If-Match), then
 // goes round them again with If-Match and the ETag of its last answer.
 // Even clients are jury1, odd ones jury2.
 func (d *dataset) recordResults(ctx context.Context, e *env, cfg config, clients int) Run {
@@ -210,7 +210,12 @@ func (d *dataset) recordResults(ctx context.Context, e *env, cfg config, clients
 			return status
 		}
 	})
-	r.Note = fmt.Sprintf("%d first recordings, %d If-Match updates, on %d pairs", firsts.Load(), updates.Load(), len(runPairs))
+	sessions := map[string]bool{}
+	for _, p := range runPairs {
+		sessions[p.session] = true
+	}
+	r.Note = fmt.Sprintf("%d first recordings, %d If-Match updates, on %d pairs in %d sessions",
+		firsts.Load(), updates.Load(), len(runPairs), len(sessions))
 	return r
 }
 

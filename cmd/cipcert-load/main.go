@@ -13,8 +13,9 @@
 // and -max-requests per run:
 //
 //   - result recording: jury1 and jury2 PUT CCP evaluations, each client on
-//     its own (inscription, CCP) pairs: first recordings without If-Match,
-//     then If-Match updates with the returned ETag once its pairs run out;
+//     its own (inscription, CCP) pairs, spread over all the sessions: first
+//     recordings without If-Match, then If-Match updates with the returned
+//     ETag once its pairs run out;
 //   - parcours reads: the centre GETs /api/v1/candidats/:id/parcours;
 //   - pgbench: single-row INSERTs, one transaction each, in a scratch database;
 //   - a bare Echo JSON endpoint served by this program, loaded by the same

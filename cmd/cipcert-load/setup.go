@@ -329,8 +329,23 @@ func prepare(ctx context.Context, e *env, cfg config) (*dataset, error) {
 			return nil, fmt.Errorf("tenue: %w", err)
 		}
 	}
-	for _, ps := range perCandidat {
-		d.pairs = append(d.pairs, ps...)
+	// Interleave the sessions, so that every run's share of the pairs, and
+	// each client's part of it, spans all of them: recordings in one session
+	// are serialised by the server (lockSession), and a contiguous share
+	// would pile every client onto a few sessions.
+	bySession := make([][]pair, nSessions)
+	longest := 0
+	for i, ps := range perCandidat {
+		s := i / cfg.parSession
+		bySession[s] = append(bySession[s], ps...)
+		longest = max(longest, len(bySession[s]))
+	}
+	for k := range longest {
+		for _, ps := range bySession {
+			if k < len(ps) {
+				d.pairs = append(d.pairs, ps[k])
+			}
+		}
 	}
 	d.info = SetupInfo{Candidats: cfg.candidats, Sessions: nSessions, Pairs: len(d.pairs), Seconds: time.Since(start).Seconds()}
 	progress("setup done in %.1f s: %d (inscription, CCP) pairs", d.info.Seconds, len(d.pairs))
