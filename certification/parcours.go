@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"gorm.io/gorm"
+
 	"github.com/cipcert/cipcert/certification/rules"
 )
 
@@ -53,11 +55,12 @@ func (s *Service) Parcours(ctx context.Context, a Acteur, candidatID string) (*D
 	}
 	d := &Dossier{Candidat: cand, Passages: []PassageDossier{}, Compte: map[string]bool{}}
 	today := s.today()
+	sessions, err := sessionsByID(db, ins)
+	if err != nil {
+		return nil, err
+	}
 	for _, in := range ins {
-		sess, err := findSession(db, Acteur{Role: RoleAdmin}, in.SessionID)
-		if err != nil {
-			return nil, err
-		}
+		sess := sessions[in.SessionID]
 		p := PassageDossier{Inscription: in, Session: *sess}
 		if !contains(decides, sess.Statut) {
 			// Before deliberation (validation, for the candidat) the jury's
@@ -118,4 +121,32 @@ func prochaineEtape(d *Dossier, today Date) string {
 		return fmt.Sprintf("Se présenter à une session pour %s.", strings.Join(r.CCPManquants, ", "))
 	}
 	return "Se présenter à une nouvelle session titre, avec l'entretien final."
+}
+
+// sessionsByID loads the sessions of enrolments, with their details, in
+// three queries whatever their number.
+func sessionsByID(db *gorm.DB, ins []Inscription) (map[string]*Session, error) {
+	out := map[string]*Session{}
+	if len(ins) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(ins))
+	for i, in := range ins {
+		ids[i] = in.SessionID
+	}
+	q, err := scopeSessions(db, Acteur{Role: RoleAdmin})
+	if err != nil {
+		return nil, err
+	}
+	var ss []Session
+	if err := q.Where("s.id IN ?", ids).Find(&ss).Error; err != nil {
+		return nil, err
+	}
+	if err := loadSessionDetails(db, ss); err != nil {
+		return nil, err
+	}
+	for i := range ss {
+		out[ss[i].ID] = &ss[i]
+	}
+	return out, nil
 }

@@ -46,10 +46,10 @@ func (s *Service) juryContext(tx *gorm.DB, a Acteur, sessionID, inscriptionID st
 	if !a.Is(RoleJury) {
 		return nil, nil, nil, forbidden()
 	}
-	if err := s.lockSession(tx, sessionID); err != nil {
+	if err := s.lockSession(tx, sessionID, false); err != nil {
 		return nil, nil, nil, err
 	}
-	sess, err := findSession(tx, a, sessionID)
+	sess, err := findSessionRow(tx, a, sessionID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -375,7 +375,7 @@ func (s *Service) SignerPV(ctx context.Context, a Acteur, sessionID string) (*Se
 		return nil, forbidden()
 	}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		if err := s.lockSession(tx, sessionID); err != nil {
+		if err := s.lockSession(tx, sessionID, true); err != nil {
 			return err
 		}
 		sess, err := findSession(tx, a, sessionID)
@@ -478,7 +478,7 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 		return nil, err
 	}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		if err := s.lockSession(tx, sessionID); err != nil {
+		if err := s.lockSession(tx, sessionID, true); err != nil {
 			return err
 		}
 		sess, err := findSession(tx, a, sessionID)

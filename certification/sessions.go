@@ -244,6 +244,20 @@ func scopeSessions(db *gorm.DB, a Acteur) (*gorm.DB, error) {
 }
 
 func findSession(tx *gorm.DB, a Acteur, id string) (*Session, error) {
+	sess, err := findSessionRow(tx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	ss := []Session{*sess}
+	if err := loadSessionDetails(tx, ss); err != nil {
+		return nil, err
+	}
+	return &ss[0], nil
+}
+
+// findSessionRow is findSession without the CCP and jury lists, for the hot
+// paths that need neither.
+func findSessionRow(tx *gorm.DB, a Acteur, id string) (*Session, error) {
 	if !validID(id) {
 		return nil, notFound("Session")
 	}
@@ -257,9 +271,6 @@ func findSession(tx *gorm.DB, a Acteur, id string) (*Session, error) {
 	}
 	if len(ss) == 0 {
 		return nil, notFound("Session")
-	}
-	if err := loadSessionDetails(tx, ss); err != nil {
-		return nil, err
 	}
 	return &ss[0], nil
 }
@@ -430,16 +441,23 @@ func (s *Service) AnnulerSession(ctx context.Context, a Acteur, id, motif string
 	return s.Session(ctx, a, id)
 }
 
-// lockSession serialises the transactions that change a session's results,
-// signatures or outcomes: on PostgreSQL each takes the session's row lock
-// first, so that it reads what the previous one committed (a signature
-// counting the others, a correction deriving the outcome from every
-// decision). SQLite runs one transaction at a time anyway.
-func (s *Service) lockSession(tx *gorm.DB, id string) error {
+// lockSession orders the transactions that touch a session's results on
+// PostgreSQL (SQLite runs one transaction at a time anyway). Recording a
+// result takes the session row in share mode: recordings run side by side,
+// each protected from lost updates by its own version check. Signing,
+// deliberating and correcting take it exclusively, so that they read every
+// result committed before them and no recording slips in between (a
+// signature counting the others, a correction deriving the outcome from
+// every decision).
+func (s *Service) lockSession(tx *gorm.DB, id string, exclusive bool) error {
 	if s.db.Dialect != "postgres" || !validID(id) {
 		return nil
 	}
-	return tx.Exec("SELECT id FROM sessions WHERE id = ? FOR UPDATE", id).Error
+	mode := "FOR SHARE"
+	if exclusive {
+		mode = "FOR NO KEY UPDATE"
+	}
+	return tx.Exec("SELECT id FROM sessions WHERE id = ? "+mode, id).Error
 }
 
 // param reads a rule parameter in force on d.
