@@ -319,3 +319,28 @@ func TestConcurrentIssuance(t *testing.T) {
 		}
 	})
 }
+
+// TestVerificationRateLimit: the public verification answers 429 with
+// Retry-After once an address has spent its allowance, known code or not.
+func TestVerificationRateLimit(t *testing.T) {
+	db := certtest.Open(t, "sqlite")
+	a := newAPI(t, db)
+	limited := 0
+	for i := 0; i < 80; i++ {
+		rec := a.do("GET", "/verification/ZZZZ-ZZZZ-ZZZZ", "", nil)
+		switch rec.Code {
+		case http.StatusNotFound:
+		case http.StatusTooManyRequests:
+			limited++
+			if rec.Header().Get("Retry-After") == "" {
+				t.Fatal("429 without Retry-After")
+			}
+			wantCode(t, rec, http.StatusTooManyRequests, "trop_de_requetes")
+		default:
+			t.Fatalf("verification answered %d", rec.Code)
+		}
+	}
+	if limited < 15 {
+		t.Errorf("%d of 80 rapid verifications limited, want at least 15", limited)
+	}
+}
