@@ -117,6 +117,22 @@ func inscriptionsOf(tx *gorm.DB, sessionID, inscriptionID string) ([]Inscription
 	return ins, loadInscriptionDetails(tx, ins)
 }
 
+// findInscription returns one enrolment of a session with its CCP and live
+// evaluations. Returns ErrNotFound if the session has no such enrolment.
+func findInscription(tx *gorm.DB, sessionID, inscriptionID string) (*Inscription, error) {
+	if !validID(inscriptionID) {
+		return nil, notFound("Inscription")
+	}
+	ins, err := inscriptionsOf(tx, sessionID, inscriptionID)
+	if err != nil {
+		return nil, err
+	}
+	if len(ins) == 0 {
+		return nil, notFound("Inscription")
+	}
+	return &ins[0], nil
+}
+
 // Inscriptions lists the candidats enrolled in a session the actor may see.
 func (s *Service) Inscriptions(ctx context.Context, a Acteur, sessionID string) ([]Inscription, error) {
 	db := s.read(ctx)
@@ -196,11 +212,7 @@ func (s *Service) Inscrire(ctx context.Context, a Acteur, sessionID, candidatID 
 	if err != nil {
 		return nil, err
 	}
-	ins, err := inscriptionsOf(s.read(ctx), sessionID, id)
-	if err != nil || len(ins) == 0 {
-		return nil, err
-	}
-	return &ins[0], nil
+	return findInscription(s.read(ctx), sessionID, id)
 }
 
 var readOnlyInscription = []string{"SessionReference", "SessionType", "SessionDebut", "SessionFin", "SessionVersionID",

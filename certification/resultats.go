@@ -277,11 +277,7 @@ func (s *Service) SaisirPresence(ctx context.Context, a Acteur, sessionID, inscr
 	if err != nil {
 		return nil, err
 	}
-	ins, err := inscriptionsOf(s.read(ctx), sessionID, inscriptionID)
-	if err != nil || len(ins) == 0 {
-		return nil, err
-	}
-	return &ins[0], nil
+	return findInscription(s.read(ctx), sessionID, inscriptionID)
 }
 
 // deliberer runs the rule engine over every enrolment of a session and
@@ -550,11 +546,7 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 	if err != nil {
 		return nil, err
 	}
-	ins, err := inscriptionsOf(s.read(ctx), sessionID, inscriptionID)
-	if err != nil || len(ins) == 0 {
-		return nil, err
-	}
-	return &ins[0], nil
+	return findInscription(s.read(ctx), sessionID, inscriptionID)
 }
 
 // checkEvaluation adds to the decision's own checks that its reasons can be
