@@ -38,13 +38,12 @@ func Open(url string) (*DB, error) {
 	}
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
 		// A database that does not answer must fail a request fast, not hang it.
-		if !strings.Contains(url, "connect_timeout=") {
-			sep := "?"
-			if strings.Contains(url, "?") {
-				sep = "&"
-			}
-			url += sep + "connect_timeout=5"
-		}
+		url = withParam(url, "connect_timeout", "5")
+		// The driver prepares and caches statements; after five runs
+		// PostgreSQL may switch one to a generic plan, which for a name
+		// search is a walk of the primary key instead of the name index.
+		// Planning each time costs microseconds; a wrong plan, seconds.
+		url = withParam(url, "plan_cache_mode", "force_custom_plan")
 		g, err := gorm.Open(postgres.Open(url), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
@@ -132,4 +131,16 @@ func Unavailable(err error) bool {
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
 		pgconn.SafeToRetry(err) || pgconn.Timeout(err) || errors.Is(err, context.DeadlineExceeded) ||
 		strings.Contains(err.Error(), "conn closed")
+}
+
+// withParam adds a query parameter to a connection URL unless it is set.
+func withParam(url, key, value string) string {
+	if strings.Contains(url, key+"=") {
+		return url
+	}
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	return url + sep + key + "=" + value
 }
