@@ -4,6 +4,8 @@
 //
 //	cipcert-load [flags]                        prepare, measure, print, clean up
 //	cipcert-load benchsum [-json] < bench.txt   medians of `go test -bench -count=N` output
+//	cipcert-load generate -pg URL -candidats N -resultats M   fill a seeded database (generate.go)
+//	cipcert-load scale [flags]                  list and parcours reads at 10k and 1M candidats (scale.go)
 //
 // The load run builds ./cmd/cipcert (or uses -bin), creates a fresh
 // PostgreSQL database cipcert_load_<random> through -pg, migrates and seeds
@@ -63,9 +65,14 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var err error
-	if len(os.Args) > 1 && os.Args[1] == "benchsum" {
+	switch {
+	case len(os.Args) > 1 && os.Args[1] == "benchsum":
 		err = benchsumCmd(os.Args[2:], os.Stdin, os.Stdout)
-	} else {
+	case len(os.Args) > 1 && os.Args[1] == "generate":
+		err = generateCmd(ctx, os.Args[2:], os.Stdout)
+	case len(os.Args) > 1 && os.Args[1] == "scale":
+		err = scaleCmd(ctx, os.Args[2:], os.Stdout)
+	default:
 		err = loadCmd(ctx, os.Args[1:], os.Stdout)
 	}
 	if err != nil {
@@ -91,25 +98,38 @@ func parseFlags(args []string) (config, error) {
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	for _, s := range strings.Split(*clients, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 || n > 256 {
-			return c, fmt.Errorf("-clients: %q is not a count between 1 and 256", s)
-		}
-		c.clients = append(c.clients, n)
+	var err error
+	if c.clients, err = parseRunFlags(*clients, c.duration, c.maxRequests); err != nil {
+		return c, err
 	}
 	switch {
 	case c.candidats < 1 || c.parSession < 1:
 		return c, errors.New("-candidats and -par-session must be positive")
-	case c.duration <= 0 || c.duration > 10*time.Minute:
-		return c, errors.New("-duration must be between 0 and 10m")
-	case c.maxRequests < 1:
-		return c, errors.New("-max-requests must be positive")
 	case c.candidats < slices.Max(c.clients)*len(c.clients):
 		// Each result-recording run needs at least one pair per client.
 		return c, errors.New("-candidats must be at least the largest client count times the number of client counts")
 	}
 	return c, nil
+}
+
+// parseRunFlags checks the flags every measuring command shares and returns
+// the client counts.
+func parseRunFlags(clients string, duration time.Duration, maxRequests int) ([]int, error) {
+	var counts []int
+	for _, s := range strings.Split(clients, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 || n > 256 {
+			return nil, fmt.Errorf("-clients: %q is not a count between 1 and 256", s)
+		}
+		counts = append(counts, n)
+	}
+	switch {
+	case duration <= 0 || duration > 10*time.Minute:
+		return nil, errors.New("-duration must be between 0 and 10m")
+	case maxRequests < 1:
+		return nil, errors.New("-max-requests must be positive")
+	}
+	return counts, nil
 }
 
 // Report is everything a load run measured; -json prints it as is.

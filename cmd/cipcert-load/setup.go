@@ -191,17 +191,23 @@ func (e *env) logTail() string {
 	return string(b)
 }
 
+// stopServer asks the server to shut down gracefully and kills it if it has
+// not within 20 s.
+func (e *env) stopServer() {
+	e.server.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-e.exited:
+	case <-time.After(20 * time.Second):
+		e.server.Process.Kill()
+		<-e.exited
+	}
+}
+
 // close stops the server, drops the databases and removes the scratch directory.
 func (e *env) close() error {
 	var errs []error
 	if e.server != nil && e.server.Process != nil {
-		e.server.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-e.exited:
-		case <-time.After(20 * time.Second):
-			e.server.Process.Kill()
-			<-e.exited
-		}
+		e.stopServer()
 	}
 	if e.admin != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
