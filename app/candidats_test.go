@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cipcert/cipcert/certification"
@@ -346,6 +348,72 @@ func TestCandidatPagination(t *testing.T) {
 		}
 		if len(seen) != 8 || seen["Zola"] != 1 || seen["Étranger"] != 0 {
 			t.Errorf("archives=true pages: %v", seen)
+		}
+	})
+}
+
+// TestCandidatNameSearchPages pages through a name search whose matches
+// come from the nom de naissance, the nom d'usage or both: each candidat
+// once, in id order, the other centre's never, the archived ones only when
+// asked.
+func TestCandidatNameSearchPages(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		a := newAPI(t, db)
+		want := map[string]bool{}
+		for i, n := range []string{"Marchand", "Martin", "Maréchal", "Dupont", "Marty", "Leroy", "Marais"} {
+			b := candidatBody(n)
+			switch i % 3 {
+			case 1:
+				b["nom_usage"] = "Marin" // matches twice: listed once
+			case 2:
+				b["nom_usage"] = "Blanc"
+			}
+			c := a.createCandidat("centre", b)
+			if strings.HasPrefix(strings.ToLower(n), "mar") || i%3 == 1 {
+				want[c.ID] = true
+			}
+		}
+		a.createCandidat("centre2", candidatBody("Marceau"))
+		arch := a.createCandidat("centre", candidatBody("Marot"))
+		if rec := a.as("centre", "POST", "/api/v1/candidats/"+arch.ID+"/archivage", nil, `If-Match: "1"`); rec.Code != http.StatusOK {
+			t.Fatalf("archive: %d %s", rec.Code, rec.Body)
+		}
+		walk := func(query string) []string {
+			var ids []string
+			cursor := ""
+			for range 20 {
+				q := query
+				if cursor != "" {
+					q += "&apres=" + url.QueryEscape(cursor)
+				}
+				page := a.listCandidats("centre", q)
+				if len(page.Candidats) > 2 {
+					t.Fatalf("%s: page of %d", q, len(page.Candidats))
+				}
+				for _, c := range page.Candidats {
+					ids = append(ids, c.ID)
+				}
+				if cursor = page.Suivant; cursor == "" {
+					return ids
+				}
+			}
+			t.Fatalf("%s: pagination does not end", query)
+			return nil
+		}
+		ids := walk("?limite=2&nom=MAR")
+		if !slices.IsSorted(ids) || len(ids) != len(want) {
+			t.Errorf("nom=MAR by 2: %d ids (sorted %v), want %d", len(ids), slices.IsSorted(ids), len(want))
+		}
+		for _, id := range ids {
+			if !want[id] {
+				t.Errorf("nom=MAR found %s, which it should not", id)
+			}
+		}
+		if got := walk("?limite=2&nom=mar&archives=true"); len(got) != len(want)+1 || !slices.Contains(got, arch.ID) {
+			t.Errorf("nom=mar&archives=true: %d ids, archived one included %v", len(got), slices.Contains(got, arch.ID))
+		}
+		if got := walk("?limite=2&nom=mari&parcours=vae"); len(got) != 0 {
+			t.Errorf("nom=mari&parcours=vae: %v", got)
 		}
 	})
 }

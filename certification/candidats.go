@@ -292,32 +292,55 @@ type PageCandidats struct {
 // Candidats lists the candidats the actor may see, in registration order.
 func (s *Service) Candidats(ctx context.Context, a Acteur, f FiltreCandidats) (*PageCandidats, error) {
 	db := s.read(ctx)
-	q, err := scopeCandidats(db, a)
+	if f.Limite <= 0 || f.Limite > 200 {
+		f.Limite = 50
+	}
+	// filtered is the actor's scope and every filter but the name; the
+	// candidats AS c it selects from is what the pages are cut from.
+	filtered := func(cols string) (*gorm.DB, error) {
+		q, err := scopeCandidats(db, a)
+		if err != nil {
+			return nil, err
+		}
+		q = q.Select(cols)
+		if f.Parcours != "" {
+			q = q.Where("c.parcours = ?", f.Parcours)
+		}
+		if f.CentreID != "" {
+			q = q.Where("c.centre_id = ?", f.CentreID)
+		}
+		if !f.Archives {
+			q = q.Where("c.archive_at IS NULL")
+		}
+		if f.Apres != "" {
+			q = q.Where("c.id > ?", f.Apres)
+		}
+		return q, nil
+	}
+	q, err := filtered("c.*")
 	if err != nil {
 		return nil, err
 	}
-	if f.Parcours != "" {
-		q = q.Where("c.parcours = ?", f.Parcours)
-	}
-	if f.CentreID != "" {
-		q = q.Where("c.centre_id = ?", f.CentreID)
-	}
-	if !f.Archives {
-		q = q.Where("c.archive_at IS NULL")
-	}
 	if f.Nom != "" {
+		// A prefix of a few letters matches thousands of candidats out of a
+		// million. An OR of both names leaves PostgreSQL two bad plans:
+		// read every matching row then sort, or walk the ids testing each.
+		// Each name on its own gets the better of walking the ids or of
+		// scanning its covering index (migration 7) without reading rows;
+		// the two short lists are then merged.
 		lower := "LOWER"
 		if s.db.Dialect == "sqlite" {
 			lower = sqliteLower
 		}
 		pat := likePrefix(strings.ToLower(f.Nom))
-		q = q.Where(`(`+lower+`(c.nom_naissance) LIKE ? ESCAPE '\' OR `+lower+`(c.nom_usage) LIKE ? ESCAPE '\')`, pat, pat)
-	}
-	if f.Apres != "" {
-		q = q.Where("c.id > ?", f.Apres)
-	}
-	if f.Limite <= 0 || f.Limite > 200 {
-		f.Limite = 50
+		var branches []any
+		for _, col := range []string{"c.nom_naissance", "c.nom_usage"} {
+			b, _ := filtered("c.id")
+			branches = append(branches, b.Where(lower+"("+col+`) LIKE ? ESCAPE '\'`, pat).Order("c.id").Limit(f.Limite+1))
+		}
+		page := db.Raw(`SELECT m.id FROM (SELECT n.id FROM (?) n UNION SELECT u.id FROM (?) u) m ORDER BY m.id LIMIT ?`,
+			branches[0], branches[1], f.Limite+1)
+		q = q.Where("c.id IN (?)", page)
 	}
 	var rows []candidatRow
 	if err := q.Order("c.id").Limit(f.Limite + 1).Find(&rows).Error; err != nil {

@@ -11,11 +11,12 @@ import (
 // triggers that make history unrewritable in the database itself, whatever
 // code runs against it (the audit trail is append-only, version 3; an issued
 // document's bytes and identity never change and it is never deleted,
-// version 5), and the name-search indexes (version 6).
+// version 5), and the name-search indexes (versions 6 and 7).
 const (
 	appendOnlyVersion = 3
 	documentsVersion  = 5
 	searchVersion     = 6
+	searchPageVersion = 7
 )
 
 // searchSQL indexes the candidat search by name prefix, which lowercases
@@ -31,6 +32,32 @@ var searchSQL = map[string]struct{ up, down []string }{
 		down: []string{
 			`DROP INDEX candidats_nom_usage_lower_idx`,
 			`DROP INDEX candidats_nom_naissance_lower_idx`,
+		},
+	},
+	"sqlite": {},
+}
+
+// searchPageSQL makes the name indexes covering: the search takes a page
+// of ids from each name's index, filtered by the columns a list filters on,
+// without reading the rows of the thousands of candidats a short prefix
+// matches (an index-only scan, once VACUUM has marked the pages visible).
+// The name itself is included because PostgreSQL rechecks LIKE on the
+// column, not on the indexed expression.
+var searchPageSQL = map[string]struct{ up, down []string }{
+	"postgres": {
+		up: []string{
+			`CREATE INDEX candidats_nom_naissance_page_idx ON candidats (lower(nom_naissance) text_pattern_ops)
+			INCLUDE (id, centre_id, parcours, archive_at, nom_naissance)`,
+			`CREATE INDEX candidats_nom_usage_page_idx ON candidats (lower(nom_usage) text_pattern_ops)
+			INCLUDE (id, centre_id, parcours, archive_at, nom_usage)`,
+			`DROP INDEX candidats_nom_usage_lower_idx`,
+			`DROP INDEX candidats_nom_naissance_lower_idx`,
+		},
+		down: []string{
+			`CREATE INDEX candidats_nom_naissance_lower_idx ON candidats (lower(nom_naissance) text_pattern_ops)`,
+			`CREATE INDEX candidats_nom_usage_lower_idx ON candidats (lower(nom_usage) text_pattern_ops)`,
+			`DROP INDEX candidats_nom_usage_page_idx`,
+			`DROP INDEX candidats_nom_naissance_page_idx`,
 		},
 	},
 	"sqlite": {},
@@ -102,6 +129,7 @@ func goMigrations(dialect string) []*goose.Migration {
 		dialectMigration(appendOnlyVersion, appendOnlySQL[dialect]),
 		dialectMigration(documentsVersion, documentsSQL[dialect]),
 		dialectMigration(searchVersion, searchSQL[dialect]),
+		dialectMigration(searchPageVersion, searchPageSQL[dialect]),
 	}
 }
 

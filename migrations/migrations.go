@@ -94,7 +94,7 @@ func List(ctx context.Context, db *sql.DB, dialect string) ([]Status, error) {
 // that starts an SQL file's name.
 func Latest() int64 {
 	names, _ := fs.Glob(files, "*.sql")
-	latest := int64(searchVersion)
+	latest := int64(searchPageVersion)
 	for _, n := range names {
 		num, _, _ := strings.Cut(n, "_")
 		if v, err := strconv.ParseInt(num, 10, 64); err == nil && v > latest {

@@ -50,8 +50,8 @@ const (
 	sqlListDeep    = `SELECT c.* FROM candidats AS c WHERE c.archive_at IS NULL AND c.id > $1 ORDER BY c.id LIMIT $2`
 	sqlCentre      = `SELECT c.* FROM candidats AS c WHERE c.centre_id = $1 AND c.archive_at IS NULL ORDER BY c.id LIMIT $2`
 	sqlCentreDeep  = `SELECT c.* FROM candidats AS c WHERE c.centre_id = $1 AND c.archive_at IS NULL AND c.id > $2 ORDER BY c.id LIMIT $3`
-	sqlNom         = `SELECT c.* FROM candidats AS c WHERE c.archive_at IS NULL AND ((LOWER(c.nom_naissance) LIKE $1 ESCAPE '\' OR LOWER(c.nom_usage) LIKE $2 ESCAPE '\')) ORDER BY c.id LIMIT $3`
-	sqlNomCentre   = `SELECT c.* FROM candidats AS c WHERE c.centre_id = $1 AND c.archive_at IS NULL AND ((LOWER(c.nom_naissance) LIKE $2 ESCAPE '\' OR LOWER(c.nom_usage) LIKE $3 ESCAPE '\')) ORDER BY c.id LIMIT $4`
+	sqlNom         = `SELECT c.* FROM candidats AS c WHERE c.archive_at IS NULL AND c.id IN (SELECT m.id FROM (SELECT n.id FROM (SELECT c.id FROM candidats AS c WHERE c.archive_at IS NULL AND LOWER(c.nom_naissance) LIKE $1 ESCAPE '\' ORDER BY c.id LIMIT $2) n UNION SELECT u.id FROM (SELECT c.id FROM candidats AS c WHERE c.archive_at IS NULL AND LOWER(c.nom_usage) LIKE $3 ESCAPE '\' ORDER BY c.id LIMIT $4) u) m ORDER BY m.id LIMIT $5) ORDER BY c.id LIMIT $6`
+	sqlNomCentre   = `SELECT c.* FROM candidats AS c WHERE c.centre_id = $1 AND c.archive_at IS NULL AND c.id IN (SELECT m.id FROM (SELECT n.id FROM (SELECT c.id FROM candidats AS c WHERE c.centre_id = $2 AND c.archive_at IS NULL AND LOWER(c.nom_naissance) LIKE $3 ESCAPE '\' ORDER BY c.id LIMIT $4) n UNION SELECT u.id FROM (SELECT c.id FROM candidats AS c WHERE c.centre_id = $5 AND c.archive_at IS NULL AND LOWER(c.nom_usage) LIKE $6 ESCAPE '\' ORDER BY c.id LIMIT $7) u) m ORDER BY m.id LIMIT $8) ORDER BY c.id LIMIT $9`
 	sqlParcoursVAE = `SELECT c.* FROM candidats AS c WHERE c.parcours = $1 AND c.archive_at IS NULL ORDER BY c.id LIMIT $2`
 	sqlECF         = `SELECT e.candidat_id, b.code, e.date_evaluation, e.observations FROM candidat_ecf e JOIN blocs b ON b.id = e.bloc_id WHERE e.candidat_id IN (%s) ORDER BY b.rang`
 	sqlAnterieurs  = `SELECT a.candidat_id, b.code, v.code AS version_code, a.date_obtention, a.session_reference FROM candidat_ccp_anterieurs a JOIN blocs b ON b.id = a.bloc_id JOIN titre_versions v ON v.id = b.version_id WHERE a.candidat_id IN (%s) ORDER BY b.rang`
@@ -64,6 +64,17 @@ const (
 	sqlSessBlocs   = `SELECT sb.session_id, b.code FROM session_blocs sb JOIN blocs b ON b.id = sb.bloc_id WHERE sb.session_id IN (%s) ORDER BY b.rang`
 	sqlSessJury    = `SELECT sj.session_id, sj.membre_id, m.nom, m.prenoms, sj.signe_at FROM session_jury sj JOIN jury_membres m ON m.id = sj.membre_id WHERE sj.session_id IN (%s) ORDER BY m.nom, m.prenoms`
 )
+
+// nomParams are the values of sqlNom, or of sqlNomCentre when centreID is
+// set, for a page of 50 candidats whose name starts with prefix.
+func nomParams(prefix, centreID string) []string {
+	pat := lit(likePattern(prefix))
+	if centreID == "" {
+		return []string{pat, "51", pat, "51", "51", "51"}
+	}
+	c := lit(centreID)
+	return []string{c, c, pat, "51", c, pat, "51", "51", "51"}
+}
 
 // placeholders returns "$from, …" for n values, as gorm expands IN ?.
 func placeholders(from, n int) string {
@@ -133,14 +144,10 @@ func explainAll(ctx context.Context, conn *pgx.Conn, d *scaleData) ([]QueryPlan,
 		{name: "list admin, deep page", sql: sqlListDeep, params: []string{lit(adminDeep), "51"}},
 		{name: "list centre, first page", sql: sqlCentre, params: []string{lit(d.centreID), "51"}},
 		{name: "list centre, deep page", sql: sqlCentreDeep, params: []string{lit(d.centreID), lit(centreDeep), "51"}},
-		{name: fmt.Sprintf("nom=%s admin (most frequent prefix sampled)", common), sql: sqlNom, generic: true,
-			params: []string{lit(likePattern(common)), lit(likePattern(common)), "51"}},
-		{name: fmt.Sprintf("nom=%s admin (least frequent prefix sampled)", rare), sql: sqlNom, generic: true,
-			params: []string{lit(likePattern(rare)), lit(likePattern(rare)), "51"}},
-		{name: fmt.Sprintf("nom=%s centre", common), sql: sqlNomCentre, generic: true,
-			params: []string{lit(d.centreID), lit(likePattern(common)), lit(likePattern(common)), "51"}},
-		{name: fmt.Sprintf("nom=%s centre", rare), sql: sqlNomCentre, generic: true,
-			params: []string{lit(d.centreID), lit(likePattern(rare)), lit(likePattern(rare)), "51"}},
+		{name: fmt.Sprintf("nom=%s admin (most frequent prefix sampled)", common), sql: sqlNom, generic: true, params: nomParams(common, "")},
+		{name: fmt.Sprintf("nom=%s admin (least frequent prefix sampled)", rare), sql: sqlNom, generic: true, params: nomParams(rare, "")},
+		{name: fmt.Sprintf("nom=%s centre", common), sql: sqlNomCentre, generic: true, params: nomParams(common, d.centreID)},
+		{name: fmt.Sprintf("nom=%s centre", rare), sql: sqlNomCentre, generic: true, params: nomParams(rare, d.centreID)},
 		{name: "parcours=vae admin, first page", sql: sqlParcoursVAE, params: []string{lit("vae"), "51"}, generic: true},
 		named("list hydrate: ECF of the 50 candidats of a page", in(sqlECF, page)),
 		named("list hydrate: CCP antérieurs of the page", in(sqlAnterieurs, page)),
@@ -310,8 +317,9 @@ type PrefixStat struct {
 
 // Plan shapes of the name search.
 const (
-	shapePkey   = "id order (candidats_pkey) + filter"
-	shapeBitmap = "name indexes (BitmapOr) + sort"
+	shapePkey   = "both names: id walk (candidats_pkey) + filter"
+	shapeIndex  = "both names: index-only scan + top-N"
+	shapeMixed  = "one name each way"
 	shapeOther  = "other"
 )
 
@@ -328,11 +336,9 @@ func prefixScan(ctx context.Context, conn *pgx.Conn, prefixes []string, centreID
 	for _, p := range prefixes {
 		pat := lit(likePattern(p))
 		for _, who := range []string{"admin", "centre"} {
-			sql, scope := sqlNom, ""
-			args := []string{pat, pat, "51"}
+			sql, scope, args := sqlNom, "", nomParams(p, "")
 			if who == "centre" {
-				sql, scope = sqlNomCentre, " AND centre_id = "+lit(centreID)
-				args = append([]string{lit(centreID)}, args...)
+				sql, scope, args = sqlNomCentre, " AND centre_id = "+lit(centreID), nomParams(p, centreID)
 			}
 			for i := len(args); i >= 1; i-- { // inline the values: one-off custom plans
 				sql = strings.ReplaceAll(sql, "$"+strconv.Itoa(i), args[i-1])
@@ -347,11 +353,15 @@ func prefixScan(ctx context.Context, conn *pgx.Conn, prefixes []string, centreID
 			}
 			st := PrefixStat{Prefix: p, Who: who, Plan: shapeOther}
 			plan := strings.Join(lines, "\n")
+			walks := strings.Count(plan, "Index Scan using candidats_pkey on candidats c_")
+			indexOnly := strings.Count(plan, "Index Only Scan using candidats_nom_")
 			switch {
-			case strings.Contains(plan, "BitmapOr"):
-				st.Plan = shapeBitmap
-			case strings.Contains(plan, "Index Scan using candidats_pkey"):
+			case walks == 2:
 				st.Plan = shapePkey
+			case indexOnly == 2:
+				st.Plan = shapeIndex
+			case walks == 1 && indexOnly == 1:
+				st.Plan = shapeMixed
 			}
 			_, _, st.ExecMS = analysePlan(lines, nil)
 			for _, m := range reRemoved.FindAllStringSubmatch(plan, -1) {
