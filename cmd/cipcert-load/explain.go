@@ -317,10 +317,10 @@ type PrefixStat struct {
 
 // Plan shapes of the name search.
 const (
-	shapePkey   = "both names: id walk (candidats_pkey) + filter"
-	shapeIndex  = "both names: index-only scan + top-N"
-	shapeMixed  = "one name each way"
-	shapeOther  = "other"
+	shapePkey  = "both names: id walk (candidats_pkey) + filter"
+	shapeIndex = "both names: index-only scan + top-N"
+	shapeMixed = "one name each way"
+	shapeOther = "other"
 )
 
 // prefixScan runs EXPLAIN ANALYZE of the name search, custom plan, for
