@@ -19,10 +19,12 @@ package gofpdf
 import (
 	"bytes"
 	"crypto/sha1"
+	"crypto/sha256"
 	"encoding/gob"
 	"encoding/json"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 )
 
@@ -713,6 +715,17 @@ type fontDefType struct {
 	i            string        // 1-based position in font list, set by font loader, not this program
 	utf8File     *utf8FontFile // UTF-8 font
 	usedRunes    map[int]int   // Array of used runes
+}
+
+// utf8FontIDs remembers the id of each UTF-8 font by its key and the hash
+// of its file: generateFontID JSON-encodes 65 536 character widths, which
+// cost more than the rest of a small document, and gives the same id for
+// the same file every time.
+var utf8FontIDs sync.Map
+
+func sha256Sum(b []byte) []byte {
+	sum := sha256.Sum256(b)
+	return sum[:]
 }
 
 // generateFontID generates a font Id from the font definition

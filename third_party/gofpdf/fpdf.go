@@ -1834,6 +1834,8 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		// }
 
 		Type := "UTF8"
+		// Hashed before parsing, which pads tables of utf8Bytes in place.
+		idKey := fontkey + "\x00" + string(sha256Sum(utf8Bytes))
 		reader := fileReader{readerPosition: 0, array: utf8Bytes}
 
 		utf8File := newUTF8Font(&reader)
@@ -1870,7 +1872,12 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 			utf8File:  utf8File,
 			usedRunes: sbarr,
 		}
-		def.i, _ = generateFontID(def)
+		if id, ok := utf8FontIDs.Load(idKey); ok {
+			def.i = id.(string)
+		} else {
+			def.i, _ = generateFontID(def)
+			utf8FontIDs.Store(idKey, def.i)
+		}
 		f.fonts[fontkey] = def
 	} else {
 		// load font definitions
