@@ -315,13 +315,29 @@ type PrefixStat struct {
 	Removed int64   `json:"rows_removed_by_filter"`
 }
 
-// Plan shapes of the name search.
-const (
-	shapePkey  = "both names: id walk (candidats_pkey) + filter"
-	shapeIndex = "both names: index-only scan + top-N"
-	shapeMixed = "one name each way"
-	shapeOther = "other"
-)
+// branchAccess names how one name's branch of the search (candidats c_1
+// for the nom de naissance, c_2 for the nom d'usage) reads its ids.
+func branchAccess(plan, alias string) string {
+	for _, a := range []struct{ marker, name string }{
+		{"Index Only Scan using candidats_nom_", "index-only"},
+		{"Bitmap Heap Scan on candidats", "bitmap"},
+		{"Index Scan using candidats_pkey on candidats", "id walk"},
+		{"Index Scan using candidats_centre_idx on candidats", "id walk"},
+		{"Seq Scan on candidats", "seq scan"},
+	} {
+		for _, line := range strings.Split(plan, "\n") {
+			if strings.Contains(line, a.marker) && strings.Contains(line+" ", " "+alias+" ") {
+				return a.name
+			}
+		}
+	}
+	return "other"
+}
+
+// planShape is the name search's plan, branch by branch.
+func planShape(plan string) string {
+	return "naissance " + branchAccess(plan, "c_1") + ", usage " + branchAccess(plan, "c_2")
+}
 
 // prefixScan runs EXPLAIN ANALYZE of the name search, custom plan, for
 // every prefix, as admin and as the centre: the p99 of the measured search
@@ -351,18 +367,9 @@ func prefixScan(ctx context.Context, conn *pgx.Conn, prefixes []string, centreID
 			if err != nil {
 				return nil, err
 			}
-			st := PrefixStat{Prefix: p, Who: who, Plan: shapeOther}
+			st := PrefixStat{Prefix: p, Who: who}
 			plan := strings.Join(lines, "\n")
-			walks := strings.Count(plan, "Index Scan using candidats_pkey on candidats c_")
-			indexOnly := strings.Count(plan, "Index Only Scan using candidats_nom_")
-			switch {
-			case walks == 2:
-				st.Plan = shapePkey
-			case indexOnly == 2:
-				st.Plan = shapeIndex
-			case walks == 1 && indexOnly == 1:
-				st.Plan = shapeMixed
-			}
+			st.Plan = planShape(plan)
 			_, _, st.ExecMS = analysePlan(lines, nil)
 			for _, m := range reRemoved.FindAllStringSubmatch(plan, -1) {
 				n, _ := strconv.ParseInt(m[1], 10, 64)

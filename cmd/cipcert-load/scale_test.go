@@ -255,3 +255,22 @@ func TestGenerate(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanShape names each branch of the name search from EXPLAIN lines as
+// PostgreSQL prints them.
+func TestPlanShape(t *testing.T) {
+	for _, c := range []struct{ plan, want string }{
+		{`->  Index Scan using candidats_pkey on candidats c_1  (cost=0.29..868.23 rows=135 width=37)
+   ->  Bitmap Heap Scan on candidats c_2  (cost=4.90..161.69 rows=30 width=37)
+         ->  Bitmap Index Scan on candidats_nom_usage_page_idx  (cost=0.00..4.90 rows=61 width=0)
+->  Index Scan using candidats_pkey on candidats c  (cost=0.29..7.05 rows=1 width=278)`, "naissance id walk, usage bitmap"},
+		{`->  Index Only Scan using candidats_nom_naissance_page_idx on candidats c_1  (cost=0.42..893.52 rows=9636 width=37)
+->  Index Only Scan using candidats_nom_usage_page_idx on candidats c_2  (cost=0.42..134.60 rows=1526 width=37)`, "naissance index-only, usage index-only"},
+		{`->  Seq Scan on candidats c_1
+->  Index Scan using candidats_centre_idx on candidats c_2  (cost=1)`, "naissance seq scan, usage id walk"},
+	} {
+		if got := planShape(c.plan); got != c.want {
+			t.Errorf("planShape = %q, want %q", got, c.want)
+		}
+	}
+}
