@@ -292,6 +292,9 @@ type PageCandidats struct {
 // Candidats lists the candidats the actor may see, in registration order.
 func (s *Service) Candidats(ctx context.Context, a Acteur, f FiltreCandidats) (*PageCandidats, error) {
 	db := s.read(ctx)
+	if f.Nom != "" {
+		db = s.db.forSearch().WithContext(ctx)
+	}
 	if f.Limite <= 0 || f.Limite > 200 {
 		f.Limite = 50
 	}

@@ -24,6 +24,23 @@ import (
 type DB struct {
 	*gorm.DB
 	Dialect string
+	// search is a small pool whose statements are planned for their
+	// values every time (PostgreSQL only; nil otherwise). The driver
+	// prepares and caches statements, and after five runs PostgreSQL may
+	// switch one to a generic plan: for the name search, whose best plan
+	// depends on how many names start with the prefix, that is a walk of
+	// the ids costing hundreds of milliseconds instead of an index read of
+	// a few. Every other statement keeps its cached plan: planning each
+	// time halved the throughput of result recording and parcours reads.
+	search *gorm.DB
+}
+
+// forSearch is the pool for statements whose plan depends on their values.
+func (db *DB) forSearch() *gorm.DB {
+	if db.search != nil {
+		return db.search
+	}
+	return db.DB
 }
 
 // Open connects to url: a postgres:// URL, or else the path of an SQLite file
@@ -39,23 +56,16 @@ func Open(url string) (*DB, error) {
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
 		// A database that does not answer must fail a request fast, not hang it.
 		url = withParam(url, "connect_timeout", "5")
-		// The driver prepares and caches statements; after five runs
-		// PostgreSQL may switch one to a generic plan, which for a name
-		// search is a walk of the primary key instead of the name index.
-		// Planning each time costs microseconds; a wrong plan, seconds.
-		url = withParam(url, "plan_cache_mode", "force_custom_plan")
-		g, err := gorm.Open(postgres.Open(url), cfg)
-		if err != nil {
-			return nil, fmt.Errorf("open postgres: %w", err)
-		}
-		sqlDB, err := g.DB()
+		g, err := openPostgres(url, cfg, 32)
 		if err != nil {
 			return nil, err
 		}
-		sqlDB.SetMaxOpenConns(32)
-		sqlDB.SetMaxIdleConns(32)
-		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-		return &DB{DB: g, Dialect: "postgres"}, nil
+		search, err := openPostgres(withParam(url, "plan_cache_mode", "force_custom_plan"), cfg, 8)
+		if err != nil {
+			closeGorm(g)
+			return nil, err
+		}
+		return &DB{DB: g, Dialect: "postgres", search: search}, nil
 	}
 	path := strings.TrimPrefix(url, "sqlite://")
 	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
@@ -80,9 +90,31 @@ func (db *DB) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// Close closes the connection pool.
+func openPostgres(url string, cfg *gorm.Config, conns int) (*gorm.DB, error) {
+	g, err := gorm.Open(postgres.Open(url), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(conns)
+	sqlDB.SetMaxIdleConns(conns)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	return g, nil
+}
+
+// Close closes the connection pools.
 func (db *DB) Close() error {
-	sqlDB, err := db.DB.DB()
+	if db.search != nil {
+		closeGorm(db.search)
+	}
+	return closeGorm(db.DB)
+}
+
+func closeGorm(g *gorm.DB) error {
+	sqlDB, err := g.DB()
 	if err != nil {
 		return err
 	}
