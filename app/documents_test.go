@@ -33,18 +33,6 @@ type verificationOut struct {
 	MotifRevocation                 string `json:"motif_revocation"`
 }
 
-// formationCandidat registers a formation candidat with ECF for every CCP.
-func (f *flow) formationCandidat(nom string) string {
-	f.t.Helper()
-	body := candidatBody(nom)
-	body["ecf"] = []any{
-		map[string]any{"ccp": "CCP1", "date_evaluation": "2026-03-20"},
-		map[string]any{"ccp": "CCP2", "date_evaluation": "2026-06-12"},
-		map[string]any{"ccp": "CCP3", "date_evaluation": "2026-09-11"},
-	}
-	return f.createCandidat("centre", body).ID
-}
-
 func (f *flow) issueAll(sessionID string) []docOut {
 	f.t.Helper()
 	var out struct{ Documents []docOut }

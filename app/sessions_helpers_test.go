@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -52,6 +53,37 @@ func (f *flow) sessionWith(centre, typ string, ccp []string, debut, fin string, 
 }
 
 // held plans a session titre today, enrols the candidats and holds it.
+// formationCandidat registers a formation candidat with ECF for every CCP.
+func (f *flow) formationCandidat(nom string) string {
+	f.t.Helper()
+	body := candidatBody(nom)
+	body["ecf"] = []any{
+		map[string]any{"ccp": "CCP1", "date_evaluation": "2026-03-20"},
+		map[string]any{"ccp": "CCP2", "date_evaluation": "2026-06-12"},
+		map[string]any{"ccp": "CCP3", "date_evaluation": "2026-09-11"},
+	}
+	return f.createCandidat("centre", body).ID
+}
+
+// together sends the requests at the same instant, each from its own
+// goroutine, and returns their answers in order.
+func (f *flow) together(calls ...func() *httptest.ResponseRecorder) []*httptest.ResponseRecorder {
+	out := make([]*httptest.ResponseRecorder, len(calls))
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i, call := range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			out[i] = call()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return out
+}
+
 func (f *flow) held(candidats ...string) (sessionOut, []inscriptionOut) {
 	f.t.Helper()
 	today := f.clock().Format("2006-01-02")

@@ -294,35 +294,19 @@ func TestConcurrentSignatures(t *testing.T) {
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		for round := range 8 {
-			body := candidatBody(fmt.Sprintf("Signataire-%d", round))
-			body["ecf"] = []any{
-				map[string]any{"ccp": "CCP1", "date_evaluation": "2026-03-20"},
-				map[string]any{"ccp": "CCP2", "date_evaluation": "2026-06-12"},
-				map[string]any{"ccp": "CCP3", "date_evaluation": "2026-09-11"},
-			}
-			c := f.createCandidat("centre", body)
+			c := f.formationCandidat(fmt.Sprintf("Signataire-%d", round))
 			s := f.session("titre", nil, "2026-11-23", "2026-11-24")
-			in := f.enrol(s.ID, c.ID, nil)
+			in := f.enrol(s.ID, c, nil)
 			f.step("centre", s.ID, "declaration", http.StatusOK)
 			f.step("centre", s.ID, "tenue", http.StatusOK)
 			f.record(s, in, "jury1", true, map[string]string{"CCP2": "non_acquis"})
-			codes := make([]int, 2)
-			var wg sync.WaitGroup
-			start := make(chan struct{})
-			for i, as := range []string{"jury1", "jury2"} {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					<-start
-					req := httptest.NewRequest("POST", sessionPath(s.ID, "signature"), nil)
-					req.Header.Set("Authorization", "Bearer "+f.tokens[as])
-					rec := httptest.NewRecorder()
-					f.srv.ServeHTTP(rec, req)
-					codes[i] = rec.Code
-				}()
+			sign := func(as string) func() *httptest.ResponseRecorder {
+				return func() *httptest.ResponseRecorder {
+					return f.do("POST", sessionPath(s.ID, "signature"), f.tokens[as], nil)
+				}
 			}
-			close(start)
-			wg.Wait()
+			recs := f.together(sign("jury1"), sign("jury2"))
+			codes := []int{recs[0].Code, recs[1].Code}
 			var got sessionOut
 			f.ok(f.as("jury1", "GET", sessionPath(s.ID), nil), http.StatusOK, &got)
 			if codes[0] != http.StatusOK || codes[1] != http.StatusOK || got.Statut != "deliberee" {
@@ -341,40 +325,23 @@ func TestConcurrentCorrections(t *testing.T) {
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		for round := range 6 {
-			body := candidatBody(fmt.Sprintf("Corrigé-%d", round))
-			body["ecf"] = []any{
-				map[string]any{"ccp": "CCP1", "date_evaluation": "2026-03-20"},
-				map[string]any{"ccp": "CCP2", "date_evaluation": "2026-06-12"},
-				map[string]any{"ccp": "CCP3", "date_evaluation": "2026-09-11"},
-			}
-			c := f.createCandidat("centre", body)
+			c := f.formationCandidat(fmt.Sprintf("Corrigé-%d", round))
 			s := f.session("titre", nil, "2026-11-23", "2026-11-24")
-			in := f.enrol(s.ID, c.ID, nil)
+			in := f.enrol(s.ID, c, nil)
 			f.step("centre", s.ID, "declaration", http.StatusOK)
 			f.step("centre", s.ID, "tenue", http.StatusOK)
 			f.record(s, in, "jury1", true, map[string]string{"CCP2": "non_acquis", "CCP3": "non_acquis"})
 			f.deliberate(s.ID)
 
-			codes := make([]int, 2)
-			var wg sync.WaitGroup
-			start := make(chan struct{})
-			for i, ccp := range []string{"CCP2", "CCP3"} {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					<-start
-					e := evaluation("acquis", true)
-					e["motif"] = "Erreur de report sur " + ccp + "."
-					req := httptest.NewRequest("POST", evalPath(s.ID, in.ID, ccp)+"/correction", jsonReader(e))
-					req.Header.Set("Content-Type", "application/json")
-					req.Header.Set("Authorization", "Bearer "+f.tokens["dreets"])
-					rec := httptest.NewRecorder()
-					f.srv.ServeHTTP(rec, req)
-					codes[i] = rec.Code
-				}()
+			correct := func(ccp string) func() *httptest.ResponseRecorder {
+				e := evaluation("acquis", true)
+				e["motif"] = "Erreur de report sur " + ccp + "."
+				return func() *httptest.ResponseRecorder {
+					return f.do("POST", evalPath(s.ID, in.ID, ccp)+"/correction", f.tokens["dreets"], e)
+				}
 			}
-			close(start)
-			wg.Wait()
+			recs := f.together(correct("CCP2"), correct("CCP3"))
+			codes := []int{recs[0].Code, recs[1].Code}
 			got := f.inscriptions("dreets", s.ID)[in.ID]
 			if codes[0] != http.StatusOK || codes[1] != http.StatusOK || str(got.Issue) != "titre" || got.DateLimite != nil {
 				t.Fatalf("round %d: corrections %v, issue %s, date limite %s; want both 200 and titre", round, codes, str(got.Issue), str(got.DateLimite))
@@ -391,44 +358,23 @@ func TestChangeRacingTheLastSignature(t *testing.T) {
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		for round := range 8 {
-			body := candidatBody(fmt.Sprintf("Course-%d", round))
-			body["ecf"] = []any{
-				map[string]any{"ccp": "CCP1", "date_evaluation": "2026-03-20"},
-				map[string]any{"ccp": "CCP2", "date_evaluation": "2026-06-12"},
-				map[string]any{"ccp": "CCP3", "date_evaluation": "2026-09-11"},
-			}
-			c := f.createCandidat("centre", body)
+			c := f.formationCandidat(fmt.Sprintf("Course-%d", round))
 			s := f.session("titre", nil, "2026-11-23", "2026-11-24")
-			in := f.enrol(s.ID, c.ID, nil)
+			in := f.enrol(s.ID, c, nil)
 			f.step("centre", s.ID, "declaration", http.StatusOK)
 			f.step("centre", s.ID, "tenue", http.StatusOK)
 			f.record(s, in, "jury1", true, nil)
 			f.step("jury1", s.ID, "signature", http.StatusOK)
 
-			var sign, change *httptest.ResponseRecorder
-			var wg sync.WaitGroup
-			start := make(chan struct{})
-			wg.Add(2)
-			go func() {
-				defer wg.Done()
-				<-start
-				req := httptest.NewRequest("POST", sessionPath(s.ID, "signature"), nil)
-				req.Header.Set("Authorization", "Bearer "+f.tokens["jury2"])
-				sign = httptest.NewRecorder()
-				f.srv.ServeHTTP(sign, req)
-			}()
-			go func() {
-				defer wg.Done()
-				<-start
-				req := httptest.NewRequest("PUT", evalPath(s.ID, in.ID, "CCP2"), jsonReader(evaluation("non_acquis", true)))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("If-Match", `"1"`)
-				req.Header.Set("Authorization", "Bearer "+f.tokens["jury1"])
-				change = httptest.NewRecorder()
-				f.srv.ServeHTTP(change, req)
-			}()
-			close(start)
-			wg.Wait()
+			recs := f.together(
+				func() *httptest.ResponseRecorder {
+					return f.do("POST", sessionPath(s.ID, "signature"), f.tokens["jury2"], nil)
+				},
+				func() *httptest.ResponseRecorder {
+					return f.do("PUT", evalPath(s.ID, in.ID, "CCP2"), f.tokens["jury1"], evaluation("non_acquis", true), `If-Match: "1"`)
+				},
+			)
+			sign, change := recs[0], recs[1]
 			var got sessionOut
 			f.ok(f.as("jury1", "GET", sessionPath(s.ID), nil), http.StatusOK, &got)
 			after := f.inscriptions("jury1", s.ID)[in.ID]
