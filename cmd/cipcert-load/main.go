@@ -3,7 +3,6 @@
 // plain-text table (or JSON with -json).
 //
 //	cipcert-load [flags]                        prepare, measure, print, clean up
-//	cipcert-load benchsum [-json] < bench.txt   medians of `go test -bench -count=N` output
 //	cipcert-load generate -pg URL -candidats N -resultats M   fill a seeded database (generate.go)
 //	cipcert-load scale [flags]                  list and parcours reads at 10k and 1M candidats (scale.go)
 //
@@ -57,7 +56,6 @@ type config struct {
 	duration    time.Duration
 	maxRequests int
 	timeout     time.Duration
-	gobench     string
 	json        bool
 }
 
@@ -66,8 +64,6 @@ func main() {
 	defer stop()
 	var err error
 	switch {
-	case len(os.Args) > 1 && os.Args[1] == "benchsum":
-		err = benchsumCmd(os.Args[2:], os.Stdin, os.Stdout)
 	case len(os.Args) > 1 && os.Args[1] == "generate":
 		err = generateCmd(ctx, os.Args[2:], os.Stdout)
 	case len(os.Args) > 1 && os.Args[1] == "scale":
@@ -93,7 +89,6 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "length of each measured run")
 	fs.IntVar(&c.maxRequests, "max-requests", 200000, "request cap of each measured run")
 	fs.DurationVar(&c.timeout, "timeout", 15*time.Minute, "limit for the whole program")
-	fs.StringVar(&c.gobench, "gobench", "", "`go test -bench` output to summarise into the same table")
 	fs.BoolVar(&c.json, "json", false, "print JSON instead of the table")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -134,16 +129,14 @@ func parseRunFlags(clients string, duration time.Duration, maxRequests int) ([]i
 
 // Report is everything a load run measured; -json prints it as is.
 type Report struct {
-	Started   time.Time      `json:"started"`
-	Host      string         `json:"host"`
-	LoadAvg   [2]string      `json:"loadavg_1min"` // at start and end: other work on the machine skews the figures
-	Postgres  string         `json:"postgres"`
-	Setup     SetupInfo      `json:"setup"`
-	Runs      []Run          `json:"runs"`
-	ServerRSS int64          `json:"server_peak_rss_kb"` // VmHWM at the end
-	Targets   []Target       `json:"targets"`
-	GoBench   []BenchSummary `json:"go_bench,omitempty"`
-	GoFailed  []string       `json:"go_bench_failed,omitempty"` // packages whose benchmarks did not run
+	Started   time.Time `json:"started"`
+	Host      string    `json:"host"`
+	LoadAvg   [2]string `json:"loadavg_1min"` // at start and end: other work on the machine skews the figures
+	Postgres  string    `json:"postgres"`
+	Setup     SetupInfo `json:"setup"`
+	Runs      []Run     `json:"runs"`
+	ServerRSS int64     `json:"server_peak_rss_kb"` // VmHWM at the end
+	Targets   []Target  `json:"targets"`
 }
 
 // Run is one measured run: a phase at a client count.
@@ -183,26 +176,11 @@ func loadCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var (
-		bench  []BenchSummary
-		failed []string
-	)
-	if cfg.gobench != "" {
-		f, err := os.Open(cfg.gobench)
-		if err != nil {
-			return err
-		}
-		bench, failed, err = parseBench(f)
-		f.Close()
-		if err != nil {
-			return err
-		}
-	}
 	interrupted := ctx
 	ctx, cancel := context.WithTimeoutCause(ctx, cfg.timeout, fmt.Errorf("-timeout %s reached", cfg.timeout))
 	defer cancel()
 
-	rep := &Report{Started: time.Now().UTC(), GoBench: bench, GoFailed: failed,
+	rep := &Report{Started: time.Now().UTC(),
 		Host: fmt.Sprintf("%s/%s, %d CPUs, %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())}
 	rep.LoadAvg[0] = loadAvg()
 	if err := measure(ctx, cfg, rep); err != nil {
@@ -347,7 +325,7 @@ func progress(format string, args ...any) {
 }
 
 // printTable prints the report as one table: the measured phases next to
-// their yardsticks, the targets, and the Go benchmarks when given.
+// their yardsticks and the targets.
 func printTable(w io.Writer, rep *Report) {
 	s := rep.Setup
 	fmt.Fprintf(w, "cipcert load — %s · %s · PostgreSQL %s · load average %s at start, %s at end\n",
@@ -394,12 +372,6 @@ func printTable(w io.Writer, rep *Report) {
 			verdict = "met"
 		}
 		fmt.Fprintf(tw, "target\t%s: %s → %s\n", t.Goal, t.Actual, verdict)
-	}
-	for _, b := range rep.GoBench {
-		fmt.Fprintf(tw, "go bench\t%s (median of %d): %s\n", b.shortName(), b.Runs, b.describe())
-	}
-	for _, f := range rep.GoFailed {
-		fmt.Fprintf(tw, "go bench\tFAILED %s\n", f)
 	}
 	tw.Flush()
 }
