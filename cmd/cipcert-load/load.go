@@ -1,17 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"math"
 	"net/http"
-	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -73,27 +70,7 @@ type worker func(ctx context.Context) int
 
 // runLoad runs clients workers until d has passed or maxRequests were sent,
 // whichever comes first, timing every request. newWorker(i) builds client i.
-// pid, if not 0, is the server process whose VmRSS is sampled every 100 ms.
-func runLoad(ctx context.Context, clients int, d time.Duration, maxRequests int, pid int, newWorker func(i int) worker) Run {
-	stopRSS := make(chan struct{})
-	peakRSS := make(chan int64, 1)
-	go func() {
-		var peak int64
-		tick := time.NewTicker(100 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			if pid != 0 {
-				peak = max(peak, procStatusKB(pid, "VmRSS"))
-			}
-			select {
-			case <-stopRSS:
-				peakRSS <- peak
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-
+func runLoad(ctx context.Context, clients int, d time.Duration, maxRequests int, newWorker func(i int) worker) Run {
 	var (
 		issued   atomic.Int64
 		mu       sync.Mutex
@@ -128,9 +105,8 @@ func runLoad(ctx context.Context, clients int, d time.Duration, maxRequests int,
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	close(stopRSS)
 
-	r := Run{Requests: len(lats), Errors: errs, Seconds: elapsed.Seconds(), RSS: <-peakRSS}
+	r := Run{Requests: len(lats), Errors: errs, Seconds: elapsed.Seconds()}
 	if len(statuses) > 0 {
 		r.Statuses = statuses
 	}
@@ -154,23 +130,6 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-// procStatusKB reads a kB field of /proc/<pid>/status (VmRSS, VmHWM); 0 if unreadable.
-func procStatusKB(pid int, field string) int64 {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
-			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return n
-		}
-	}
-	return 0
-}
-
 // evaluationBody is the decision every measured recording sends.
 var evaluationBody = []byte(`{"decision":"acquis","msp":true,"entretien_technique":true,"dossier_professionnel":true,"ecf_pris_en_compte":true}`)
 
@@ -184,7 +143,7 @@ func (d *dataset) recordResults(ctx context.Context, e *env, cfg config, clients
 	runPairs := d.pairs[d.used:min(d.used+share, len(d.pairs))]
 	d.used += len(runPairs)
 	var firsts, updates atomic.Int64
-	r := runLoad(ctx, clients, cfg.duration, cfg.maxRequests, e.server.Process.Pid, func(i int) worker {
+	r := runLoad(ctx, clients, cfg.duration, cfg.maxRequests, func(i int) worker {
 		var mine []*pair
 		for j := i; j < len(runPairs); j += clients {
 			mine = append(mine, &runPairs[j])
@@ -222,7 +181,7 @@ func (d *dataset) recordResults(ctx context.Context, e *env, cfg config, clients
 // readParcours is the parcours phase: the centre reads its candidats'
 // dossiers, each client starting at a different candidat.
 func (d *dataset) readParcours(ctx context.Context, e *env, cfg config, clients int) Run {
-	return runLoad(ctx, clients, cfg.duration, cfg.maxRequests, e.server.Process.Pid, func(i int) worker {
+	return runLoad(ctx, clients, cfg.duration, cfg.maxRequests, func(i int) worker {
 		next := i * len(d.candidats) / clients
 		return func(ctx context.Context) int {
 			id := d.candidats[next%len(d.candidats)]
@@ -234,9 +193,9 @@ func (d *dataset) readParcours(ctx context.Context, e *env, cfg config, clients 
 	})
 }
 
-// getLoop loads one URL with GETs; pid is the process to sample, 0 for none.
-func getLoop(ctx context.Context, c *http.Client, url string, cfg config, clients, pid int) Run {
-	return runLoad(ctx, clients, cfg.duration, cfg.maxRequests, pid, func(int) worker {
+// getLoop loads one URL with GETs.
+func getLoop(ctx context.Context, c *http.Client, url string, cfg config, clients int) Run {
+	return runLoad(ctx, clients, cfg.duration, cfg.maxRequests, func(int) worker {
 		return func(ctx context.Context) int {
 			status, _ := send(ctx, c, request{method: "GET", url: url})
 			return status

@@ -129,14 +129,14 @@ func parseRunFlags(clients string, duration time.Duration, maxRequests int) ([]i
 
 // Report is everything a load run measured; -json prints it as is.
 type Report struct {
-	Started   time.Time `json:"started"`
-	Host      string    `json:"host"`
-	LoadAvg   [2]string `json:"loadavg_1min"` // at start and end: other work on the machine skews the figures
-	Postgres  string    `json:"postgres"`
-	Setup     SetupInfo `json:"setup"`
-	Runs      []Run     `json:"runs"`
-	ServerRSS int64     `json:"server_peak_rss_kb"` // VmHWM at the end
-	Targets   []Target  `json:"targets"`
+	Started  time.Time   `json:"started"`
+	Host     string      `json:"host"`
+	LoadAvg  [2]string   `json:"loadavg_1min"` // at start and end: other work on the machine skews the figures
+	Postgres string      `json:"postgres"`
+	Setup    SetupInfo   `json:"setup"`
+	Runs     []Run       `json:"runs"`
+	Server   serverUsage `json:"server"` // the whole run, setup included
+	Targets  []Target    `json:"targets"`
 }
 
 // Run is one measured run: a phase at a client count.
@@ -151,7 +151,6 @@ type Run struct {
 	P95      float64        `json:"p95_ms"`
 	P99      float64        `json:"p99_ms"`
 	Statuses map[string]int `json:"errors_by_status,omitempty"` // "0" is a transport error
-	RSS      int64          `json:"server_rss_kb,omitempty"`    // peak sampled VmRSS during the run
 	Ratio    float64        `json:"ratio,omitempty"`            // to the phase's yardstick at the same client count
 	Note     string         `json:"note,omitempty"`
 }
@@ -241,7 +240,7 @@ func measure(ctx context.Context, cfg config, rep *Report) (err error) {
 		{phaseResultats, func(n int) (Run, error) { return data.recordResults(ctx, env, cfg, n), nil }},
 		{phasePgbench, func(n int) (Run, error) { return pgb.run(ctx, n) }},
 		{phaseParcours, func(n int) (Run, error) { return data.readParcours(ctx, env, cfg, n), nil }},
-		{phaseEcho, func(n int) (Run, error) { return getLoop(ctx, env.http, echoURL, cfg, n, 0), nil }},
+		{phaseEcho, func(n int) (Run, error) { return getLoop(ctx, env.http, echoURL, cfg, n), nil }},
 	}
 	for _, p := range phases {
 		for _, n := range cfg.clients {
@@ -258,7 +257,7 @@ func measure(ctx context.Context, cfg config, rep *Report) (err error) {
 		}
 	}
 	ratios(rep.Runs)
-	rep.ServerRSS = procStatusKB(env.server.Process.Pid, "VmHWM")
+	rep.Server = env.stopServer()
 	return nil
 }
 
@@ -298,26 +297,39 @@ func targets(rep *Report, clients []int) []Target {
 		}
 	}
 	c := fmt.Sprintf(" @%d clients", top)
-	mb := float64(rep.ServerRSS) / 1024
+	mb := float64(rep.Server.PeakRSSKB) / 1024
 	return []Target{
 		{"result recording ≥ 30 % of pgbench INSERT tps" + c, pct(res.Ratio), res.Ratio >= 0.30},
 		{"result recording p99 ≤ 25 ms" + c, fmt.Sprintf("%.1f ms", res.P99), res.Requests > 0 && res.P99 <= 25},
 		{"result recording 0 errors" + c, strconv.Itoa(res.Errors), res.Requests > 0 && res.Errors == 0},
 		{"parcours GET ≥ 25 % of bare Echo rps" + c, pct(par.Ratio), par.Ratio >= 0.25},
-		{"server peak RSS ≤ 150 MB (VmHWM, whole run)", fmt.Sprintf("%.1f MB", mb), rep.ServerRSS > 0 && mb <= 150},
+		{"server peak RSS ≤ 150 MB (whole run)", fmt.Sprintf("%.1f MB", mb), rep.Server.PeakRSSKB > 0 && mb <= 150},
 	}
 }
 
 // loadAvg is the 1-minute load average of the machine.
 func loadAvg() string {
-	b, _ := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(b)); len(f) > 0 {
-		return f[0]
+	var si syscall.Sysinfo_t
+	if syscall.Sysinfo(&si) != nil {
+		return "?"
 	}
-	return "?"
+	return fmt.Sprintf("%.2f", float64(si.Loads[0])/(1<<16)) // fixed point, SI_LOAD_SHIFT = 16
 }
 
 func pct(r float64) string { return fmt.Sprintf("%.1f %%", 100*r) }
+
+// statusNote is the run's note, after the count of each error status.
+func statusNote(r Run) string {
+	if len(r.Statuses) == 0 {
+		return r.Note
+	}
+	var st []string
+	for k, n := range r.Statuses {
+		st = append(st, fmt.Sprintf("%s×%d", k, n))
+	}
+	slices.Sort(st)
+	return strings.TrimSpace("status " + strings.Join(st, " ") + "; " + r.Note)
+}
 
 // progress reports on stderr, so that stdout holds only the table.
 func progress(format string, args ...any) {
@@ -332,18 +344,17 @@ func printTable(w io.Writer, rep *Report) {
 		rep.Started.Format("2006-01-02 15:04 MST"), rep.Host, rep.Postgres, rep.LoadAvg[0], rep.LoadAvg[1])
 	fmt.Fprintf(w, "setup (not measured): %d candidats in %d sessions titre tenues, %d (inscription, CCP) pairs, %.1f s\n",
 		s.Candidats, s.Sessions, s.Pairs, s.Seconds)
-	fmt.Fprintln(w, "latencies in ms; errors = any non-2xx; server RSS = peak VmRSS sampled every 100 ms; pgbench latencies from its -l log")
+	fmt.Fprintf(w, "server, whole run: %.1f s CPU (user + system), peak RSS %.1f MB (getrusage of the stopped process)\n",
+		rep.Server.CPU.Seconds(), float64(rep.Server.PeakRSSKB)/1024)
+	fmt.Fprintln(w, "latencies in ms; errors = any non-2xx; pgbench latencies from its -l log")
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SECTION\tCASE\tCLIENTS\tREQUESTS\tREQ/S\tP50\tP95\tP99\tERRORS\tSERVER RSS\tVS YARDSTICK\tNOTE")
+	fmt.Fprintln(tw, "SECTION\tCASE\tCLIENTS\tREQUESTS\tREQ/S\tP50\tP95\tP99\tERRORS\tVS YARDSTICK\tNOTE")
 	for _, r := range rep.Runs {
-		section, rss, ratio := "load", "-", "-"
+		section, ratio := "load", "-"
 		switch r.Phase {
 		case phasePgbench, phaseEcho:
 			section = "yardstick"
-		}
-		if r.RSS > 0 {
-			rss = fmt.Sprintf("%.1f MB", float64(r.RSS)/1024)
 		}
 		switch r.Phase {
 		case phaseResultats:
@@ -351,20 +362,12 @@ func printTable(w io.Writer, rep *Report) {
 		case phaseParcours:
 			ratio = pct(r.Ratio) + " of Echo"
 		}
-		note := r.Note
 		if r.Phase == phasePgbench {
-			note = ""
+			r.Note = ""
 		}
-		if len(r.Statuses) > 0 {
-			var st []string
-			for k, n := range r.Statuses {
-				st = append(st, fmt.Sprintf("%s×%d", k, n))
-			}
-			slices.Sort(st)
-			note = strings.TrimSpace("status " + strings.Join(st, " ") + "; " + note)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.1f\t%.2f\t%.2f\t%.2f\t%d\t%s\t%s\t%s\n", section, r.Phase, r.Clients, r.Requests,
-			r.RPS, r.P50, r.P95, r.P99, r.Errors, rss, ratio, note)
+		note := statusNote(r)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.1f\t%.2f\t%.2f\t%.2f\t%d\t%s\t%s\n", section, r.Phase, r.Clients, r.Requests,
+			r.RPS, r.P50, r.P95, r.P99, r.Errors, ratio, note)
 	}
 	for _, t := range rep.Targets {
 		verdict := "MISSED"

@@ -155,8 +155,7 @@ type ScaleResult struct {
 	Gen       *GenReport   `json:"generation"`
 	Walks     []Walk       `json:"walks"`
 	Runs      []Run        `json:"runs"`
-	CPU       []RunCPU     `json:"cpu"` // one per run
-	ServerRSS int64        `json:"server_peak_rss_kb"`
+	Server    serverUsage  `json:"server"` // walks and measured runs
 	SQL       string       `json:"sql,omitempty"`
 	NomSearch []PrefixStat `json:"nom_search_per_prefix,omitempty"`
 	Targets   []Target     `json:"targets"`
@@ -357,7 +356,6 @@ func measureScale(ctx context.Context, cfg scaleConfig, size scaleSize, rep *Sca
 		{caseParcours, "centre", parcours, false},
 	}
 	yardsticks := map[string]bool{}
-	pid := e.server.Process.Pid
 	for _, c := range cases {
 		if len(c.urls) == 0 {
 			return nil, fmt.Errorf("%s: nothing to request", c.name)
@@ -368,8 +366,7 @@ func measureScale(ctx context.Context, cfg scaleConfig, size scaleSize, rep *Sca
 			}
 			progress("scale %d: %s, %d client(s)…", size.Candidats, c.name, n)
 			token := d.tokens[c.who]
-			before := sampleCPU(pid)
-			r := runLoad(ctx, n, cfg.duration, cfg.maxRequests, pid, func(i int) worker {
+			r := runLoad(ctx, n, cfg.duration, cfg.maxRequests, func(i int) worker {
 				next := i * len(c.urls) / n
 				return func(ctx context.Context) int {
 					u := c.urls[next%len(c.urls)]
@@ -378,7 +375,6 @@ func measureScale(ctx context.Context, cfg scaleConfig, size scaleSize, rep *Sca
 					return status
 				}
 			})
-			res.CPU = append(res.CPU, cpuDelta(before, sampleCPU(pid), r.Requests))
 			r.Phase, r.Clients = c.name, n
 			yardsticks[c.name] = c.yard
 			if len(c.urls) > 1 {
@@ -387,7 +383,7 @@ func measureScale(ctx context.Context, cfg scaleConfig, size scaleSize, rep *Sca
 			res.Runs = append(res.Runs, r)
 		}
 	}
-	res.ServerRSS = procStatusKB(pid, "VmHWM")
+	res.Server = e.stopServer()
 	res.Targets = scaleTargets(slices.DeleteFunc(slices.Clone(res.Runs), func(r Run) bool { return yardsticks[r.Phase] }), cfg.targetP99)
 	if !cfg.noExplain {
 		progress("scale %d: EXPLAIN (ANALYZE, BUFFERS)…", size.Candidats)
@@ -565,26 +561,17 @@ func printScale(w io.Writer, rep *ScaleReport, r *ScaleResult) {
 	if r.SQL != "" {
 		fmt.Fprintf(w, "run after the generation (server restarted): %s\n", r.SQL)
 	}
-	fmt.Fprintln(w, "latencies in ms; CPU ms per request of the cipcert server, every postgres process and the load client;")
-	fmt.Fprintln(w, "busy = normal-priority CPU of the whole machine, niced = background (nice) work, % of all CPUs")
-	fmt.Fprintln(tw, "CASE\tCLIENTS\tREQUESTS\tREQ/S\tP50\tP95\tP99\tERRORS\tCPU SRV/PG/CLI\tBUSY\tNICED\tSERVER RSS\tNOTE")
-	for i, x := range r.Runs {
-		var cpu RunCPU
-		if i < len(r.CPU) {
-			cpu = r.CPU[i]
-		}
-		note := x.Note
-		if len(x.Statuses) > 0 {
-			var st []string
-			for k, n := range x.Statuses {
-				st = append(st, fmt.Sprintf("%s×%d", k, n))
-			}
-			slices.Sort(st)
-			note = strings.TrimSpace("status " + strings.Join(st, " ") + "; " + note)
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.2f\t%.2f\t%.2f\t%d\t%.2f/%.2f/%.2f\t%.0f %%\t%.0f %%\t%.1f MB\t%s\n", x.Phase, x.Clients,
-			x.Requests, x.RPS, x.P50, x.P95, x.P99, x.Errors, cpu.ServerMS, cpu.PostgresMS, cpu.ClientMS, cpu.BusyPct, cpu.NicePct,
-			float64(x.RSS)/1024, note)
+	requests := 0
+	for _, x := range r.Runs {
+		requests += x.Requests
+	}
+	fmt.Fprintf(w, "server, walks and measured runs: %.1f s CPU (user + system), %.3f ms per request; peak RSS %.1f MB (getrusage of the stopped process)\n",
+		r.Server.CPU.Seconds(), 1000*r.Server.CPU.Seconds()/float64(max(1, requests)), float64(r.Server.PeakRSSKB)/1024)
+	fmt.Fprintln(w, "latencies in ms")
+	fmt.Fprintln(tw, "CASE\tCLIENTS\tREQUESTS\tREQ/S\tP50\tP95\tP99\tERRORS\tNOTE")
+	for _, x := range r.Runs {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.2f\t%.2f\t%.2f\t%d\t%s\n", x.Phase, x.Clients,
+			x.Requests, x.RPS, x.P50, x.P95, x.P99, x.Errors, statusNote(x))
 	}
 	met := 0
 	for _, t := range r.Targets {
@@ -594,8 +581,7 @@ func printScale(w io.Writer, rep *ScaleReport, r *ScaleResult) {
 		}
 		fmt.Fprintf(tw, "target\t%s: %s → MISSED\n", t.Goal, t.Actual)
 	}
-	fmt.Fprintf(tw, "target\t%d of %d (case, clients) met p99 ≤ goal with no error; server peak RSS %.1f MB\n",
-		met, len(r.Targets), float64(r.ServerRSS)/1024)
+	fmt.Fprintf(tw, "target\t%d of %d (case, clients) met p99 ≤ goal with no error\n", met, len(r.Targets))
 	tw.Flush()
 	if len(r.NomSearch) > 0 {
 		printPrefixStats(w, r.NomSearch)

@@ -191,9 +191,19 @@ func (e *env) logTail() string {
 	return string(b)
 }
 
-// stopServer asks the server to shut down gracefully and kills it if it has
-// not within 20 s.
-func (e *env) stopServer() {
+// serverUsage is what the kernel accounted to a server process that has
+// exited (wait4's rusage): CPU time and peak resident set.
+type serverUsage struct {
+	CPU       time.Duration `json:"cpu_ns"` // user + system
+	PeakRSSKB int64         `json:"peak_rss_kb"`
+}
+
+// stopServer asks the server to shut down gracefully, kills it if it has
+// not within 20 s, and returns its usage. It does nothing once stopped.
+func (e *env) stopServer() serverUsage {
+	if e.server == nil || e.server.Process == nil {
+		return serverUsage{}
+	}
 	e.server.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-e.exited:
@@ -201,14 +211,19 @@ func (e *env) stopServer() {
 		e.server.Process.Kill()
 		<-e.exited
 	}
+	st := e.server.ProcessState
+	e.server = nil
+	u := serverUsage{CPU: st.UserTime() + st.SystemTime()}
+	if ru, ok := st.SysUsage().(*syscall.Rusage); ok {
+		u.PeakRSSKB = ru.Maxrss // kB on Linux
+	}
+	return u
 }
 
 // close stops the server, drops the databases and removes the scratch directory.
 func (e *env) close() error {
 	var errs []error
-	if e.server != nil && e.server.Process != nil {
-		e.stopServer()
-	}
+	e.stopServer()
 	if e.admin != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
