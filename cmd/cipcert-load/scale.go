@@ -37,9 +37,10 @@ import (
 //   - parcours=vae, first page;
 //   - the parcours read of random candidats of the centre with sessions.
 //
-// Then it prints EXPLAIN (ANALYZE, BUFFERS) of the SQL these endpoints run
-// (reproduced from certification/candidats.go and parcours.go), flags any
-// sequential scan of a large table, and drops the database.
+// Then it turns auto_explain on (autoexplain.go), sends one request of each
+// case and the name search for every sampled prefix, prints the plans the
+// server's statements got, flags any sequential scan of a large table, and
+// drops the database.
 
 // scaleConfig is the command line of `cipcert-load scale`.
 type scaleConfig struct {
@@ -55,6 +56,7 @@ type scaleConfig struct {
 	targetP99   float64
 	json        bool
 	noExplain   bool
+	pgLog       string
 	sql         string
 }
 
@@ -120,6 +122,8 @@ func parseScaleFlags(args []string) (scaleConfig, error) {
 	fs.Float64Var(&c.targetP99, "target-p99", 20, "p99 goal in ms, per case and client count")
 	fs.BoolVar(&c.json, "json", false, "print JSON instead of the tables")
 	fs.BoolVar(&c.noExplain, "no-explain", false, "skip the EXPLAIN plans")
+	fs.StringVar(&c.pgLog, "pglog", "", "PostgreSQL's log file, where auto_explain writes (default: the logging collector's\n"+
+		"current file, or else /var/log/postgresql/postgresql-<major>-main.log)")
 	fs.StringVar(&c.sql, "sql", "", "SQL run on each scratch database after the generation, before the measures, the server\n"+
 		"then restarted so that every connection sees it: to try an index or a setting ({db} is the database's name),\n"+
 		"e.g. -sql 'ALTER DATABASE {db} SET plan_cache_mode = force_custom_plan'")
@@ -239,6 +243,14 @@ const (
 	caseParcours    = "GET :id/parcours centre"
 )
 
+// scaleCase is one measured request and the URLs it draws from.
+type scaleCase struct {
+	name string
+	who  string   // the account whose token is sent; "" for none
+	urls []string // cycled through
+	yard bool     // a yardstick, not held to the target
+}
+
 // scaleData is what the measured requests draw from.
 type scaleData struct {
 	tokens      map[string]string // admin, centre
@@ -316,12 +328,6 @@ func measureScale(ctx context.Context, cfg scaleConfig, size scaleSize, rep *Sca
 		}
 	}
 
-	type scaleCase struct {
-		name string
-		who  string   // the account whose token is sent; "" for none
-		urls []string // cycled through
-		yard bool     // a yardstick, not held to the target
-	}
 	echoURL, stopEcho, err := startBareEcho()
 	if err != nil {
 		return nil, err
@@ -386,12 +392,17 @@ func measureScale(ctx context.Context, cfg scaleConfig, size scaleSize, rep *Sca
 	res.Server = e.stopServer()
 	res.Targets = scaleTargets(slices.DeleteFunc(slices.Clone(res.Runs), func(r Run) bool { return yardsticks[r.Phase] }), cfg.targetP99)
 	if !cfg.noExplain {
-		progress("scale %d: EXPLAIN (ANALYZE, BUFFERS)…", size.Candidats)
-		if res.Plans, err = explainAll(ctx, conn, d); err != nil {
+		x, err := startExplain(ctx, e, conn, cfg.bin, cfg.pgLog)
+		if err != nil {
+			return nil, fmt.Errorf("auto_explain: %w", err)
+		}
+		defer x.close()
+		progress("scale %d: the plans of each case…", size.Candidats)
+		if res.Plans, err = x.explainCases(ctx, slices.DeleteFunc(slices.Clone(cases), func(c scaleCase) bool { return c.who == "" }), d.tokens); err != nil {
 			return nil, fmt.Errorf("explain: %w", err)
 		}
 		progress("scale %d: the name search, prefix by prefix…", size.Candidats)
-		if res.NomSearch, err = prefixScan(ctx, conn, uniq(d.prefixes), d.centreID); err != nil {
+		if res.NomSearch, err = x.prefixScan(ctx, conn, uniq(d.prefixes), d.tokens, d.centreID); err != nil {
 			return nil, fmt.Errorf("name search per prefix: %w", err)
 		}
 	}
@@ -587,7 +598,7 @@ func printScale(w io.Writer, rep *ScaleReport, r *ScaleResult) {
 		printPrefixStats(w, r.NomSearch)
 	}
 	if len(r.Plans) > 0 {
-		fmt.Fprintf(w, "\nEXPLAIN (ANALYZE, BUFFERS) at %d candidats — the SQL of the list, search and parcours endpoints\n", r.Size.Candidats)
+		fmt.Fprintf(w, "\nEXPLAIN (ANALYZE, BUFFERS) by auto_explain at %d candidats — each statement the server sent, once, for one request of each case\n", r.Size.Candidats)
 		for _, p := range r.Plans {
 			printPlan(w, p)
 		}
