@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -217,7 +218,7 @@ func (x *explainer) explainCases(ctx context.Context, cases []scaleCase, tokens 
 // prefixScan runs the name search for every prefix, as admin and as the
 // centre, through the API: the p99 of the measured search is the tail of
 // these plans.
-func (x *explainer) prefixScan(ctx context.Context, conn *pgx.Conn, prefixes []string, tokens map[string]string, centreID string) ([]PrefixStat, error) {
+func (x *explainer) prefixScan(ctx context.Context, prefixes []string, tokens map[string]string) ([]PrefixStat, error) {
 	var out []PrefixStat
 	for _, p := range prefixes {
 		for _, who := range []string{"admin", "centre"} {
@@ -236,25 +237,10 @@ func (x *explainer) prefixScan(ctx context.Context, conn *pgx.Conn, prefixes []s
 				n, _ := strconv.ParseInt(m[1], 10, 64)
 				st.Removed += n
 			}
-			scope := ""
-			if who == "centre" {
-				scope = centreID
-			}
-			err = conn.QueryRow(ctx, `SELECT count(*) FROM candidats WHERE archive_at IS NULL
-				AND (lower(nom_naissance) LIKE $1 ESCAPE '\' OR lower(nom_usage) LIKE $1 ESCAPE '\')
-				AND ($2::text = '' OR centre_id::text = $2)`, likePattern(p), scope).Scan(&st.Matches)
-			if err != nil {
-				return nil, err
-			}
 			out = append(out, st)
 		}
 	}
 	return out, nil
-}
-
-// likePattern is the filter matching the noms that start with prefix.
-func likePattern(prefix string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(prefix)) + "%"
 }
 
 // tableSizes returns the estimated rows of every table, to tell large ones.
@@ -320,12 +306,10 @@ func printPlan(w io.Writer, p QueryPlan) {
 }
 
 // PrefixStat is the name search for one prefix, as admin or as the
-// centre: how many candidats it matches and the plan the server's
-// statement got, with its execution time.
+// centre: the plan the server's statement got and its execution time.
 type PrefixStat struct {
 	Prefix  string  `json:"prefix"`
 	Who     string  `json:"who"`
-	Matches int64   `json:"matches"`
 	Plan    string  `json:"plan"`
 	ExecMS  float64 `json:"execution_ms"`
 	Removed int64   `json:"rows_removed_by_filter"`
@@ -355,48 +339,22 @@ func planShape(plan string) string {
 	return "naissance " + branchAccess(plan, "c_1") + ", usage " + branchAccess(plan, "c_2")
 }
 
-// printPrefixStats summarises the name search per plan shape and lists the
-// slowest prefixes.
+// printPrefixStats summarises the name search per plan shape, with the
+// slowest prefix of each.
 func printPrefixStats(w io.Writer, stats []PrefixStat) {
 	fmt.Fprintf(w, "\nname search, prefix by prefix (auto_explain, warm cache): %d searches\n", len(stats))
-	type agg struct {
-		n          int
-		ms         []float64
-		minM, maxM int64
-		worst      PrefixStat
-	}
-	by := map[string]*agg{}
+	by := map[string][]PrefixStat{}
 	for _, s := range stats {
-		a := by[s.Who+" · "+s.Plan]
-		if a == nil {
-			a = &agg{minM: s.Matches}
-			by[s.Who+" · "+s.Plan] = a
-		}
-		a.n++
-		a.ms = append(a.ms, s.ExecMS)
-		a.minM, a.maxM = min(a.minM, s.Matches), max(a.maxM, s.Matches)
-		if s.ExecMS >= a.worst.ExecMS {
-			a.worst = s
-		}
+		by[s.Who+" · "+s.Plan] = append(by[s.Who+" · "+s.Plan], s)
 	}
-	keys := make([]string, 0, len(by))
-	for k := range by {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "WHO · PLAN\tPREFIXES\tMATCHES\tEXEC P50\tEXEC MAX\tSLOWEST")
-	for _, k := range keys {
-		a := by[k]
-		slices.Sort(a.ms)
-		fmt.Fprintf(tw, "%s\t%d\t%d–%d\t%.2f ms\t%.2f ms\t%s (%d matches, %d rows filtered out)\n", k, a.n, a.minM, a.maxM,
-			a.ms[len(a.ms)/2], a.ms[len(a.ms)-1], a.worst.Prefix, a.worst.Matches, a.worst.Removed)
+	fmt.Fprintln(tw, "WHO · PLAN\tPREFIXES\tEXEC P50\tEXEC MAX\tSLOWEST")
+	for _, k := range slices.Sorted(maps.Keys(by)) {
+		ss := by[k]
+		slices.SortFunc(ss, func(a, b PrefixStat) int { return cmp.Compare(a.ExecMS, b.ExecMS) })
+		worst := ss[len(ss)-1]
+		fmt.Fprintf(tw, "%s\t%d\t%.2f ms\t%.2f ms\tnom=%s (%d rows filtered out)\n", k, len(ss),
+			ss[len(ss)/2].ExecMS, worst.ExecMS, worst.Prefix, worst.Removed)
 	}
 	tw.Flush()
-	sorted := slices.Clone(stats)
-	slices.SortFunc(sorted, func(a, b PrefixStat) int { return cmp.Compare(b.ExecMS, a.ExecMS) })
-	fmt.Fprintln(w, "slowest:")
-	for _, s := range sorted[:min(8, len(sorted))] {
-		fmt.Fprintf(w, "   nom=%s as %s: %.2f ms, %s, %d matches, %d rows filtered out\n", s.Prefix, s.Who, s.ExecMS, s.Plan, s.Matches, s.Removed)
-	}
 }

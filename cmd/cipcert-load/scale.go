@@ -402,7 +402,7 @@ func measureScale(ctx context.Context, cfg scaleConfig, size scaleSize, rep *Sca
 			return nil, fmt.Errorf("explain: %w", err)
 		}
 		progress("scale %d: the name search, prefix by prefix…", size.Candidats)
-		if res.NomSearch, err = x.prefixScan(ctx, conn, uniq(d.prefixes), d.tokens, d.centreID); err != nil {
+		if res.NomSearch, err = x.prefixScan(ctx, uniq(d.prefixes), d.tokens); err != nil {
 			return nil, fmt.Errorf("name search per prefix: %w", err)
 		}
 	}
