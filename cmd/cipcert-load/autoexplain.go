@@ -68,39 +68,30 @@ type explainer struct {
 // server log from its current end.
 func startExplain(ctx context.Context, e *env, conn *pgx.Conn, bin, logPath string) (*explainer, error) {
 	x := &explainer{e: e, was: e.base}
-	if err := conn.QueryRow(ctx, `SELECT current_database()`).Scan(&x.db); err != nil {
-		return nil, err
+	err := conn.QueryRow(ctx, `SELECT current_database()`).Scan(&x.db)
+	if err == nil && logPath == "" {
+		logPath, err = serverLogPath(ctx, conn)
 	}
-	var err error
-	if logPath == "" {
-		if logPath, err = serverLogPath(ctx, conn); err != nil {
-			return nil, err
+	if err == nil {
+		x.sizes, err = tableSizes(ctx, conn)
+	}
+	for _, s := range autoExplainSettings {
+		if err == nil {
+			_, err = conn.Exec(ctx, "ALTER DATABASE "+pgx.Identifier{x.db}.Sanitize()+" SET "+s)
 		}
 	}
+	if err != nil {
+		return nil, err
+	}
+	progress("auto_explain on in %s, plans read from %s; restarting the server", x.db, logPath)
+	if err := restartServer(ctx, e, bin); err != nil {
+		return nil, err
+	}
+	// Read from the end: what the server ran as it started is no case's.
 	if x.log, err = os.Open(logPath); err != nil {
 		return nil, fmt.Errorf("the server log, where auto_explain writes (-pglog, or -no-explain): %w", err)
 	}
 	if _, err := x.log.Seek(0, io.SeekEnd); err != nil {
-		x.log.Close()
-		return nil, err
-	}
-	if x.sizes, err = tableSizes(ctx, conn); err != nil {
-		x.log.Close()
-		return nil, err
-	}
-	for _, s := range autoExplainSettings {
-		if _, err := conn.Exec(ctx, "ALTER DATABASE "+pgx.Identifier{x.db}.Sanitize()+" SET "+s); err != nil {
-			x.log.Close()
-			return nil, err
-		}
-	}
-	progress("auto_explain on in %s, plans read from %s; restarting the server", x.db, logPath)
-	if err := restartServer(ctx, e, bin); err != nil {
-		x.log.Close()
-		return nil, err
-	}
-	// What the server ran as it started is no case's.
-	if _, err := x.read(); err != nil {
 		x.log.Close()
 		return nil, err
 	}
@@ -228,7 +219,7 @@ func (x *explainer) prefixScan(ctx context.Context, prefixes []string, tokens ma
 			}
 			i := slices.IndexFunc(plans, func(q QueryPlan) bool { return strings.Contains(q.SQL, " LIKE ") })
 			if i < 0 {
-				return nil, fmt.Errorf("nom=%s as %s: no plan of the name search in the log", p, who)
+				return nil, fmt.Errorf("nom=%s as %s: no plan of the name search in the log (does log_line_prefix hold %%u@%%d?)", p, who)
 			}
 			st := PrefixStat{Prefix: p, Who: who, ExecMS: plans[i].ExecMS}
 			plan := strings.Join(plans[i].Lines, "\n")
