@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os/exec"
 	"testing"
 	"time"
 )
@@ -30,5 +31,24 @@ func TestPercentile(t *testing.T) {
 		if got := percentile(c.sorted, c.p); got != c.want {
 			t.Errorf("percentile(%d values, %v) = %v, want %v", len(c.sorted), c.p, got, c.want)
 		}
+	}
+}
+
+// TestStopServerUsage stops a busy child as the server is stopped and reads
+// what the kernel accounted to it; a second stop is a no-op.
+func TestStopServerUsage(t *testing.T) {
+	cmd := exec.Command("sh", "-c", "while :; do :; done")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{server: cmd, exited: make(chan struct{})}
+	go func() { cmd.Wait(); close(e.exited) }()
+	time.Sleep(500 * time.Millisecond)
+	u := e.stopServer()
+	if u.CPU < 10*time.Millisecond || u.CPU > 5*time.Second || u.PeakRSSKB <= 0 {
+		t.Errorf("usage of a child busy for 0.5 s: %+v", u)
+	}
+	if again := e.stopServer(); again != (serverUsage{}) || e.server != nil {
+		t.Errorf("second stop: %+v", again)
 	}
 }

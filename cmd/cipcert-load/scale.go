@@ -572,9 +572,11 @@ func printScale(w io.Writer, rep *ScaleReport, r *ScaleResult) {
 	if r.SQL != "" {
 		fmt.Fprintf(w, "run after the generation (server restarted): %s\n", r.SQL)
 	}
-	requests := 0
+	requests := 0 // to the server: the bare Echo yardstick runs in this process
 	for _, x := range r.Runs {
-		requests += x.Requests
+		if x.Phase != caseEcho {
+			requests += x.Requests
+		}
 	}
 	fmt.Fprintf(w, "server, walks and measured runs: %.1f s CPU (user + system), %.3f ms per request; peak RSS %.1f MB (getrusage of the stopped process)\n",
 		r.Server.CPU.Seconds(), 1000*r.Server.CPU.Seconds()/float64(max(1, requests)), float64(r.Server.PeakRSSKB)/1024)
