@@ -74,7 +74,7 @@ func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtil
 	if len(fields) > 0 {
 		return nil, Invalid("utilisateur_invalide", "Le compte ne peut pas être créé.", fields...)
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(in.MotDePasse), s.BcryptCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(in.MotDePasse), s.opt.BcryptCost)
 	if err != nil {
 		return nil, Invalid("utilisateur_invalide", "Le mot de passe est trop long.",
 			FieldError{"mot_de_passe", "trop_long", "Le mot de passe ne doit pas dépasser 72 octets."})
@@ -139,7 +139,7 @@ func (s *Service) Connexion(ctx context.Context, identifiant, motDePasse string)
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	now := s.now()
-	j := jeton{Hash: hashToken(token), UtilisateurID: u.ID, CreatedAt: now, ExpireAt: now.Add(s.TokenTTL)}
+	j := jeton{Hash: hashToken(token), UtilisateurID: u.ID, CreatedAt: now, ExpireAt: now.Add(s.opt.TokenTTL)}
 	if err := s.read(ctx).Create(&j).Error; err != nil {
 		return "", time.Time{}, err
 	}

@@ -98,9 +98,6 @@ func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionI
 		if sess.Statut != Validee {
 			return Errorf(ErrConflict, "pv_non_valide", "La session est %s : les documents ne sont délivrés qu'après validation du PV.", libelleStatut[sess.Statut])
 		}
-		if s.Renderer == nil {
-			return fmt.Errorf("no document renderer configured")
-		}
 		dc, err := s.documentContext(tx, sess)
 		if err != nil {
 			return err
@@ -117,7 +114,7 @@ func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionI
 			return err
 		}
 		if inscriptionID == "" && !existing["pv:"] {
-			d, err := s.issue(tx, a, dc, DocPV, nil, func(e EnTete) ([]byte, error) { return s.Renderer.PV(dc.pv(e, ins)) })
+			d, err := s.issue(tx, a, dc, DocPV, nil, func(e EnTete) ([]byte, error) { return s.opt.Renderer.PV(dc.pv(e, ins)) })
 			if err != nil {
 				return err
 			}
@@ -227,14 +224,14 @@ func (s *Service) issue(tx *gorm.DB, a Acteur, dc *docContext, typ TypeDocument,
 	e := dc.enTete(false)
 	e.Numero = fmt.Sprintf("%s-%s-%d-%06d", prefix, dc.titre.Code, year, rang)
 	e.Code = code
-	e.URL = strings.TrimRight(s.PublicURL, "/") + "/verification/" + code
+	e.URL = strings.TrimRight(s.opt.PublicURL, "/") + "/verification/" + code
 	content, err := render(e)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", typ, err)
 	}
 	sum := sha256.Sum256(content)
 	d := &Document{ID: newID(), Type: typ, Numero: e.Numero, TitreID: dc.titre.ID, Annee: year, Rang: rang,
-		CodeVerification: code, Sha256: hex.EncodeToString(sum[:]), Gabarit: s.Renderer.Template(), Contenu: content,
+		CodeVerification: code, Sha256: hex.EncodeToString(sum[:]), Gabarit: s.opt.Renderer.Template(), Contenu: content,
 		Taille: len(content), SessionID: dc.sess.ID, Statut: StatutValide, EmisAt: s.now(), EmisPar: a.UtilisateurID}
 	if t != nil {
 		d.TitulaireNom, d.TitulairePrenoms = t.NomNaissance, t.Prenoms
@@ -272,9 +269,9 @@ func (s *Service) issueCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ TypeD
 	}
 	d, err := s.issue(tx, a, dc, typ, &t, func(e EnTete) ([]byte, error) {
 		if typ == DocParchemin {
-			return s.Renderer.Parchemin(dc.parchemin(e, t, in, r))
+			return s.opt.Renderer.Parchemin(dc.parchemin(e, t, in, r))
 		}
-		return s.Renderer.Livret(dc.livret(e, t, r, refs))
+		return s.opt.Renderer.Livret(dc.livret(e, t, r, refs))
 	})
 	if err != nil {
 		return nil, err

@@ -223,7 +223,7 @@ func (s *Service) BrouillonPV(ctx context.Context, a Acteur, sessionID string) (
 	if err != nil {
 		return nil, err
 	}
-	return s.Renderer.PV(dc.pv(dc.enTete(true), ins))
+	return s.opt.Renderer.PV(dc.pv(dc.enTete(true), ins))
 }
 
 // ApercuLivret renders the preview of a candidat's livret at a session:
@@ -263,7 +263,7 @@ func (s *Service) ApercuLivret(ctx context.Context, a Acteur, sessionID, inscrip
 		if err != nil {
 			return nil, err
 		}
-		if r, err = rules.Decider(regles(dc.titre), s.Parametres, h, sessionID); err != nil {
+		if r, err = rules.Decider(regles(dc.titre), s.opt.Parametres, h, sessionID); err != nil {
 			return nil, Errorf(ErrConflict, "resultats_incomplets",
 				"L'aperçu n'est possible qu'avec des résultats complets et cohérents : %v", ruleError(err))
 		}
@@ -272,5 +272,5 @@ func (s *Service) ApercuLivret(ctx context.Context, a Acteur, sessionID, inscrip
 	if err != nil {
 		return nil, err
 	}
-	return s.Renderer.Livret(dc.livret(dc.enTete(true), titulaire(cand), r, refs))
+	return s.opt.Renderer.Livret(dc.livret(dc.enTete(true), titulaire(cand), r, refs))
 }

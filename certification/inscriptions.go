@@ -186,7 +186,7 @@ func (s *Service) Inscrire(ctx context.Context, a Acteur, sessionID, candidatID 
 		if err != nil {
 			return err
 		}
-		efDu, err := rules.VerifierInscription(regles(titre), s.Parametres, h,
+		efDu, err := rules.VerifierInscription(regles(titre), s.opt.Parametres, h,
 			rules.SessionPrevue{VersionID: sess.VersionID, Type: rules.TypeSession(sess.Type), Debut: sess.Debut.Time(), Fin: sess.Fin.Time()}, ccp)
 		if err != nil {
 			return ruleError(err)

@@ -83,7 +83,7 @@ func (s *Service) Parcours(ctx context.Context, a Acteur, candidatID string) (*D
 			d.Situation, d.SituationSession = &r, sess.Reference
 		}
 		if in.NotifieLe != nil {
-			if lim, _, err := rules.DateLimiteRecours(s.Parametres, in.NotifieLe.Time()); err == nil {
+			if lim, _, err := rules.DateLimiteRecours(s.opt.Parametres, in.NotifieLe.Time()); err == nil {
 				l := DateOf(lim)
 				p.RecoursJusquau = &l
 			}

@@ -121,7 +121,7 @@ func (s *Service) refreshEntretienFinal(tx *gorm.DB, sess *Session, ins []Inscri
 		}
 		h.Passages = append(ps, rules.Passage{SessionID: sess.ID, VersionID: sess.VersionID, Type: rules.TypeSession(sess.Type),
 			Date: sess.Fin.Time(), CCPInscrits: in.CCP, Presence: rules.Absent})
-		r, err := rules.Decider(ref, s.Parametres, h, sess.ID)
+		r, err := rules.Decider(ref, s.opt.Parametres, h, sess.ID)
 		if err != nil || r.EntretienFinalDu == in.EntretienFinalDu {
 			continue
 		}
@@ -323,7 +323,7 @@ func (s *Service) deliberer(tx *gorm.DB, sess *Session) (map[string]rules.Result
 		if err != nil {
 			return nil, nil, err
 		}
-		r, err := rules.Decider(ref, s.Parametres, h, sess.ID)
+		r, err := rules.Decider(ref, s.opt.Parametres, h, sess.ID)
 		if err != nil {
 			e := ruleError(err)
 			if de, ok := e.(*Error); ok {
@@ -532,7 +532,7 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 		if err != nil {
 			return err
 		}
-		r, err := rules.Decider(regles(titre), s.Parametres, h, sessionID)
+		r, err := rules.Decider(regles(titre), s.opt.Parametres, h, sessionID)
 		if err != nil {
 			return ruleError(err)
 		}

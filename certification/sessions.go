@@ -462,8 +462,5 @@ func (s *Service) lockSession(tx *gorm.DB, id string, exclusive bool) error {
 
 // param reads a rule parameter in force on d.
 func (s *Service) param(cle string, d Date) (int, rules.Parametre, error) {
-	if s.Parametres == nil {
-		return 0, rules.Parametre{}, fmt.Errorf("rule parameters not loaded")
-	}
-	return s.Parametres.Valeur(cle, d.Time())
+	return s.opt.Parametres.Valeur(cle, d.Time())
 }
