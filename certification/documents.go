@@ -87,8 +87,9 @@ func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionI
 	}
 	var issued []Document
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		// Taking the session's row lock serialises issuers of one session.
-		if err := tx.Exec("UPDATE sessions SET version = version WHERE id = ?", sessionID).Error; err != nil {
+		// Issuers of one session queue here, so that one of them issues
+		// each document.
+		if err := lockSession(tx, sessionID, lockExclusive); err != nil {
 			return err
 		}
 		sess, err := findSession(tx, a, sessionID)
@@ -427,6 +428,9 @@ var (
 func nextNumber(tx *gorm.DB, titreID string, typ TypeDocument, year int) (int, error) {
 	if err := tx.Exec(`INSERT INTO numerotation (titre_id, type, annee, dernier) VALUES (?, ?, ?, 0)
 		ON CONFLICT (titre_id, type, annee) DO NOTHING`, titreID, typ, year).Error; err != nil {
+		return 0, err
+	}
+	if err := lockRow(tx, lockExclusive, "numerotation", "titre_id = ? AND type = ? AND annee = ?", titreID, typ, year); err != nil {
 		return 0, err
 	}
 	var n int

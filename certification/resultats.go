@@ -46,7 +46,7 @@ func (s *Service) juryContext(tx *gorm.DB, a Acteur, sessionID, inscriptionID st
 	if !a.Is(RoleJury) {
 		return nil, nil, nil, forbidden()
 	}
-	if err := s.lockSession(tx, sessionID, false); err != nil {
+	if err := lockSession(tx, sessionID, lockShared); err != nil {
 		return nil, nil, nil, err
 	}
 	sess, err := findSessionRow(tx, a, sessionID)
@@ -371,7 +371,7 @@ func (s *Service) SignerPV(ctx context.Context, a Acteur, sessionID string) (*Se
 		return nil, forbidden()
 	}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		if err := s.lockSession(tx, sessionID, true); err != nil {
+		if err := lockSession(tx, sessionID, lockExclusive); err != nil {
 			return err
 		}
 		sess, err := findSession(tx, a, sessionID)
@@ -474,7 +474,7 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 		return nil, err
 	}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		if err := s.lockSession(tx, sessionID, true); err != nil {
+		if err := lockSession(tx, sessionID, lockExclusive); err != nil {
 			return err
 		}
 		sess, err := findSession(tx, a, sessionID)

@@ -441,25 +441,6 @@ func (s *Service) AnnulerSession(ctx context.Context, a Acteur, id, motif string
 	return s.Session(ctx, a, id)
 }
 
-// lockSession orders the transactions that touch a session's results on
-// PostgreSQL (SQLite runs one transaction at a time anyway). Recording a
-// result takes the session row in share mode: recordings run side by side,
-// each protected from lost updates by its own version check. Signing,
-// deliberating and correcting take it exclusively, so that they read every
-// result committed before them and no recording slips in between (a
-// signature counting the others, a correction deriving the outcome from
-// every decision).
-func (s *Service) lockSession(tx *gorm.DB, id string, exclusive bool) error {
-	if s.db.Dialect != "postgres" || !validID(id) {
-		return nil
-	}
-	mode := "FOR SHARE"
-	if exclusive {
-		mode = "FOR NO KEY UPDATE"
-	}
-	return tx.Exec("SELECT id FROM sessions WHERE id = ? "+mode, id).Error
-}
-
 // param reads a rule parameter in force on d.
 func (s *Service) param(cle string, d Date) (int, rules.Parametre, error) {
 	return s.opt.Parametres.Valeur(cle, d.Time())
