@@ -24,9 +24,6 @@ type Evenement struct {
 	Apres         string
 }
 
-// TableName maps Evenement to its table.
-func (Evenement) TableName() string { return "evenements" }
-
 // audit describes one event to append within a transaction.
 type audit struct {
 	action, objet, objetID string
@@ -48,7 +45,7 @@ func (s *Service) journal(tx *gorm.DB, a Acteur, e audit) error {
 	if e.candidatID != "" {
 		ev.CandidatID = &e.candidatID
 	}
-	return tx.Create(&ev).Error
+	return insertEvenement(tx, ev)
 }
 
 func jsonOrEmpty(v any) string {
@@ -69,17 +66,5 @@ func (s *Service) Evenements(ctx context.Context, a Acteur, sessionID, candidatI
 	if !a.Is(RoleAutorite, RoleAdmin) {
 		return nil, forbidden()
 	}
-	q := s.read(ctx).Order("at, id")
-	if sessionID != "" {
-		q = q.Where("session_id = ?", sessionID)
-	}
-	if candidatID != "" {
-		// A candidat's trail also holds what happened to the sessions it
-		// was enrolled in as a whole (declaration, PV signatures,
-		// validation…): those events name the session, not the candidat.
-		q = q.Where(`(candidat_id = ? OR (candidat_id IS NULL AND session_id IN
-			(SELECT session_id FROM inscriptions WHERE candidat_id = ?)))`, candidatID, candidatID)
-	}
-	var evs []Evenement
-	return evs, q.Find(&evs).Error
+	return listEvenements(s.read(ctx), sessionID, candidatID)
 }

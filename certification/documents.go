@@ -25,7 +25,7 @@ type Document struct {
 	Annee              int
 	Rang               int
 	CodeVerification   string
-	Sha256             string `gorm:"column:sha256"`
+	Sha256             string
 	Gabarit            string
 	Contenu            []byte
 	Taille             int
@@ -43,11 +43,6 @@ type Document struct {
 	EmisAt             time.Time
 	EmisPar            string
 }
-
-// documentColumns is every column but the bytes, for lists and metadata.
-const documentColumns = `id, type, numero, titre_id, annee, rang, code_verification, sha256, gabarit, taille, session_id,
-	candidat_id, inscription_id, titulaire_nom, titulaire_prenoms, titulaire_naissance, statut, remplace_par,
-	motif_revocation, revoque_at, revoque_par, emis_at, emis_par`
 
 // The statuses of a document.
 const (
@@ -160,22 +155,6 @@ func documentFor(in Inscription) (TypeDocument, bool) {
 	return "", false
 }
 
-func validDocuments(tx *gorm.DB, sessionID string) (map[string]bool, error) {
-	var rows []struct {
-		Type          string
-		InscriptionID *string
-	}
-	if err := tx.Table("documents").Select("type, inscription_id").
-		Where("session_id = ? AND statut = ?", sessionID, StatutValide).Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	m := map[string]bool{}
-	for _, r := range rows {
-		m[r.Type+":"+deref(r.InscriptionID)] = true
-	}
-	return m, nil
-}
-
 // docContext is what every document of a session needs.
 type docContext struct {
 	sess    *Session
@@ -193,13 +172,18 @@ func (s *Service) documentContext(tx *gorm.DB, sess *Session) (*docContext, erro
 		return nil, err
 	}
 	dc.version, _ = titreVersion(dc.titre, sess.VersionID)
-	if err := tx.Take(&dc.centre, "id = ?", sess.CentreID).Error; err != nil {
+	centre, err := findCentreByID(tx, sess.CentreID)
+	if err != nil {
 		return nil, err
 	}
+	dc.centre = *centre
 	if sess.ValideePar != nil {
-		var u Utilisateur
-		if err := tx.Select("nom").Take(&u, "id = ?", *sess.ValideePar).Error; err == nil {
+		// The signatory's name is a courtesy: a deleted account leaves the
+		// generic "représentant territorial".
+		if u, err := findUtilisateurByID(tx, *sess.ValideePar); err == nil {
 			dc.valider = u.Nom
+		} else if !isKind(err, ErrNotFound) {
+			return nil, err
 		}
 	}
 	return dc, nil
@@ -243,7 +227,7 @@ func (s *Service) issue(tx *gorm.DB, a Acteur, dc *docContext, typ TypeDocument,
 }
 
 func (s *Service) store(tx *gorm.DB, a Acteur, d *Document, candidatID string) error {
-	if err := tx.Create(d).Error; err != nil {
+	if err := insertDocument(tx, d); err != nil {
 		if isUniqueViolation(err) {
 			return Errorf(ErrConflict, "document_deja_emis", "Ce document vient d'être émis par ailleurs.")
 		}
@@ -280,17 +264,15 @@ func (s *Service) issueCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ TypeD
 	d.CandidatID, d.InscriptionID = &in.CandidatID, &in.ID
 	// A new livret supersedes the candidat's earlier ones; the parchemin
 	// supersedes the last livret.
-	var olds []Document
-	if err := tx.Select("id, numero").Where("candidat_id = ? AND titre_id = ? AND type = ? AND statut = ?",
-		in.CandidatID, dc.titre.ID, DocLivret, StatutValide).Find(&olds).Error; err != nil {
+	olds, err := validLivrets(tx, in.CandidatID, dc.titre.ID)
+	if err != nil {
 		return nil, err
 	}
 	if err := s.store(tx, a, d, in.CandidatID); err != nil {
 		return nil, err
 	}
 	for _, o := range olds {
-		if err := tx.Model(&Document{}).Where("id = ?", o.ID).
-			Updates(map[string]any{"statut": StatutRemplace, "remplace_par": d.ID}).Error; err != nil {
+		if err := supersedeDocument(tx, o.ID, d.ID); err != nil {
 			return nil, err
 		}
 		if err := s.journal(tx, a, audit{action: "document_remplace", objet: "document", objetID: o.ID, sessionID: d.SessionID,
@@ -333,18 +315,7 @@ func sessionReferences(tx *gorm.DB, r rules.Resultat) (map[string]string, error)
 	for _, c := range r.CCPAcquis {
 		ids = append(ids, c.SessionID)
 	}
-	refs := map[string]string{}
-	if len(ids) == 0 {
-		return refs, nil
-	}
-	var rows []struct{ ID, Reference string }
-	if err := tx.Table("sessions").Select("id, reference").Where("id IN ?", ids).Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	for _, row := range rows {
-		refs[row.ID] = row.Reference
-	}
-	return refs, nil
+	return sessionReferencesByID(tx, ids)
 }
 
 func (dc *docContext) livret(e EnTete, t Titulaire, r rules.Resultat, refs map[string]string) LivretData {
@@ -421,23 +392,6 @@ var (
 	libelleIssue    = map[string]string{"titre": "Titre obtenu", "ccs": "CCS obtenu", "partiel": "Réussite partielle", "echec": "Échec", "absent": "Absent", "": "Non délibéré"}
 	libelleDecision = map[string]string{"acquis": "acquis", "non_acquis": "non acquis"}
 )
-
-// nextNumber takes the next number of the sequence, inside the caller's
-// transaction: concurrent issuers queue on the counter's row, and a rolled
-// back issuance gives its number back, so numbers have no gap.
-func nextNumber(tx *gorm.DB, titreID string, typ TypeDocument, year int) (int, error) {
-	if err := tx.Exec(`INSERT INTO numerotation (titre_id, type, annee, dernier) VALUES (?, ?, ?, 0)
-		ON CONFLICT (titre_id, type, annee) DO NOTHING`, titreID, typ, year).Error; err != nil {
-		return 0, err
-	}
-	if err := lockRow(tx, lockExclusive, "numerotation", "titre_id = ? AND type = ? AND annee = ?", titreID, typ, year); err != nil {
-		return 0, err
-	}
-	var n int
-	err := tx.Raw(`UPDATE numerotation SET dernier = dernier + 1 WHERE titre_id = ? AND type = ? AND annee = ? RETURNING dernier`,
-		titreID, typ, year).Scan(&n).Error
-	return n, err
-}
 
 // verificationAlphabet is Crockford's base 32: no I, L, O or U to misread.
 const verificationAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

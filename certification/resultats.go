@@ -125,7 +125,7 @@ func (s *Service) refreshEntretienFinal(tx *gorm.DB, sess *Session, ins []Inscri
 		if err != nil || r.EntretienFinalDu == in.EntretienFinalDu {
 			continue
 		}
-		if err := tx.Model(&Inscription{}).Where("id = ?", in.ID).UpdateColumn("entretien_final_du", r.EntretienFinalDu).Error; err != nil {
+		if err := setEntretienFinalDu(tx, in.ID, r.EntretienFinalDu); err != nil {
 			return err
 		}
 		in.EntretienFinalDu = r.EntretienFinalDu
@@ -153,9 +153,8 @@ func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, ins
 		if ins.Presence != nil && *ins.Presence != "present" {
 			return Errorf(ErrConflict, "candidat_non_present", "Le candidat est noté %s : aucune décision ne peut être prise sur ses CCP.", *ins.Presence)
 		}
-		var blocID string
-		if err := tx.Raw(`SELECT b.id FROM blocs b JOIN sessions s ON s.version_id = b.version_id WHERE s.id = ? AND b.code = ?`,
-			sessionID, ccp).Scan(&blocID).Error; err != nil {
+		blocID, err := blocOfSession(tx, sessionID, ccp)
+		if err != nil {
 			return err
 		}
 		var avant *Evaluation
@@ -171,7 +170,7 @@ func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, ins
 			}
 			out = Evaluation{ID: newID(), InscriptionID: inscriptionID, BlocID: blocID, SaisiPar: a.UtilisateurID, Version: 1, CreatedAt: now, UpdatedAt: now}
 			in.apply(&out)
-			if err := tx.Omit("CCP").Create(&out).Error; err != nil {
+			if err := insertEvaluation(tx, out); err != nil {
 				if isUniqueViolation(err) {
 					return stale("L'évaluation de ce CCP")
 				}
@@ -183,19 +182,14 @@ func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, ins
 			}
 			out = *avant
 			in.apply(&out)
-			res := tx.Model(&Evaluation{}).Where("id = ? AND version = ? AND revoque_at IS NULL", avant.ID, version).Updates(map[string]any{
-				"decision": out.Decision, "motifs": out.Motifs, "msp": out.MSP, "entretien_technique": out.EntretienTechnique,
-				"questionnaire_professionnel": out.QuestionnaireProfessionnel, "questionnement_productions": out.QuestionnementProductions,
-				"dossier_professionnel": out.DossierProfessionnel, "ecf_pris_en_compte": out.EcfPrisEnCompte,
-				"saisi_par": a.UtilisateurID, "version": version + 1, "updated_at": now,
-			})
-			if res.Error != nil {
-				return res.Error
+			out.Version, out.UpdatedAt, out.SaisiPar = version+1, now, a.UtilisateurID
+			ok, err := updateEvaluation(tx, out, version)
+			if err != nil {
+				return err
 			}
-			if res.RowsAffected == 0 {
+			if !ok {
 				return stale("L'évaluation de ce CCP")
 			}
-			out.Version, out.UpdatedAt, out.SaisiPar = version+1, now, a.UtilisateurID
 		}
 		out.CCP = ccp
 		if err := resetSignatures(tx, sess.ID); err != nil {
@@ -218,12 +212,6 @@ func (in EvaluationSaisie) apply(e *Evaluation) {
 	e.Decision, e.Motifs, e.MSP, e.EntretienTechnique = in.Decision, in.Motifs, in.MSP, in.EntretienTechnique
 	e.QuestionnaireProfessionnel, e.QuestionnementProductions = in.QuestionnaireProfessionnel, in.QuestionnementProductions
 	e.DossierProfessionnel, e.EcfPrisEnCompte = in.DossierProfessionnel, in.EcfPrisEnCompte
-}
-
-// resetSignatures clears the PV signatures: they covered results that have
-// just changed.
-func resetSignatures(tx *gorm.DB, sessionID string) error {
-	return tx.Exec("UPDATE session_jury SET signe_at = NULL, empreinte = '' WHERE session_id = ? AND signe_at IS NOT NULL", sessionID).Error
 }
 
 // PresenceSaisie is the presence of a candidat and its entretien final.
@@ -261,11 +249,11 @@ func (s *Service) SaisirPresence(ctx context.Context, a Acteur, sessionID, inscr
 		if in.EntretienFinal != "" {
 			set["entretien_final"] = in.EntretienFinal
 		}
-		res := tx.Model(&Inscription{}).Where("id = ? AND version = ?", inscriptionID, version).Updates(set)
-		if res.Error != nil {
-			return res.Error
+		ok, err := updateInscription(tx, inscriptionID, version, set)
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		if !ok {
 			return stale("L'inscription")
 		}
 		if err := resetSignatures(tx, sess.ID); err != nil {
@@ -391,17 +379,15 @@ func (s *Service) SignerPV(ctx context.Context, a Acteur, sessionID string) (*Se
 		}
 		emp := empreinte(ins, res)
 		now := s.now()
-		if err := tx.Exec("UPDATE session_jury SET signe_at = ?, empreinte = ? WHERE session_id = ? AND membre_id = ?",
-			now, emp, sessionID, m.ID).Error; err != nil {
+		if err := signPV(tx, sessionID, m.ID, now, emp); err != nil {
 			return err
 		}
 		if err := s.journal(tx, a, audit{action: "pv_signe", objet: "session", objetID: sessionID, sessionID: sessionID,
 			apres: map[string]any{"membre_id": m.ID, "empreinte": emp}}); err != nil {
 			return err
 		}
-		var pending int64
-		if err := tx.Table("session_jury").Where("session_id = ? AND (signe_at IS NULL OR empreinte <> ?)", sessionID, emp).
-			Count(&pending).Error; err != nil {
+		pending, err := countUnsigned(tx, sessionID, emp)
+		if err != nil {
 			return err
 		}
 		if pending > 0 {
@@ -430,7 +416,7 @@ func (s *Service) storeOutcome(tx *gorm.DB, a Acteur, sess *Session, in Inscript
 	if r.DateLimite != nil {
 		set["date_limite"] = DateOf(*r.DateLimite)
 	}
-	if err := tx.Model(&Inscription{}).Where("id = ?", in.ID).Updates(set).Error; err != nil {
+	if err := storeInscriptionOutcome(tx, in.ID, set); err != nil {
 		return err
 	}
 	return s.journal(tx, a, audit{action: "issue", objet: "inscription", objetID: in.ID, sessionID: sess.ID, candidatID: in.CandidatID,
@@ -452,7 +438,7 @@ func (s *Service) ValiderPV(ctx context.Context, a Acteur, sessionID string) (*S
 		if err := s.transition(tx, a, sess, Validee, map[string]any{"validee_at": s.now(), "validee_par": a.UtilisateurID}, Deliberee); err != nil {
 			return err
 		}
-		return tx.Model(&Inscription{}).Where("session_id = ?", sessionID).Update("notifie_le", s.today()).Error
+		return notifySession(tx, sessionID, s.today())
 	})
 	if err != nil {
 		return nil, err
@@ -501,18 +487,17 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 			return Errorf(ErrNotFound, "evaluation_introuvable", "Aucune décision n'est enregistrée pour %s.", ccp)
 		}
 		now := s.now()
-		res := tx.Model(&Evaluation{}).Where("id = ? AND revoque_at IS NULL", avant.ID).
-			Updates(map[string]any{"revoque_at": now, "revoque_par": a.UtilisateurID, "motif_revocation": motif})
-		if res.Error != nil {
-			return res.Error
+		ok, err := revokeEvaluation(tx, avant.ID, a.UtilisateurID, motif, now)
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		if !ok {
 			return stale("L'évaluation de ce CCP")
 		}
 		nouvelle := Evaluation{ID: newID(), InscriptionID: inscriptionID, BlocID: avant.BlocID, SaisiPar: a.UtilisateurID,
 			Version: 1, CreatedAt: now, UpdatedAt: now}
 		in.apply(&nouvelle)
-		if err := tx.Omit("CCP").Create(&nouvelle).Error; err != nil {
+		if err := insertEvaluation(tx, nouvelle); err != nil {
 			return err
 		}
 		nouvelle.CCP = ccp
