@@ -3,6 +3,7 @@ package certification
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -28,14 +29,23 @@ type Evenement struct {
 type audit struct {
 	action, objet, objetID string
 	sessionID, candidatID  string
-	avant, apres           any
+	// avant and apres are snapshot structs (see audit_snapshots.go), or nil.
+	avant, apres any
 }
 
 // journal appends an event in tx, so that it is written if and only if the
 // change it records is.
 func (s *Service) journal(tx *gorm.DB, a Acteur, e audit) error {
+	avant, err := jsonOrEmpty(e.avant)
+	if err != nil {
+		return fmt.Errorf("audit %s %s %s: avant: %w", e.action, e.objet, e.objetID, err)
+	}
+	apres, err := jsonOrEmpty(e.apres)
+	if err != nil {
+		return fmt.Errorf("audit %s %s %s: après: %w", e.action, e.objet, e.objetID, err)
+	}
 	ev := Evenement{ID: newID(), At: s.now(), Role: a.Role, Action: e.action, Objet: e.objet, ObjetID: e.objetID,
-		Avant: jsonOrEmpty(e.avant), Apres: jsonOrEmpty(e.apres)}
+		Avant: avant, Apres: apres}
 	if a.UtilisateurID != "" {
 		ev.UtilisateurID = &a.UtilisateurID
 	}
@@ -48,15 +58,16 @@ func (s *Service) journal(tx *gorm.DB, a Acteur, e audit) error {
 	return insertEvenement(tx, ev)
 }
 
-func jsonOrEmpty(v any) string {
+// jsonOrEmpty marshals a snapshot; nil is stored as "", which reads as absent.
+func jsonOrEmpty(v any) (string, error) {
 	if v == nil {
-		return ""
+		return "", nil
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		return ""
+		return "", err
 	}
-	return string(b)
+	return string(b), nil
 }
 
 // Evenements returns the audit trail of a session or of a candidat, oldest

@@ -115,7 +115,7 @@ func (s *Service) CreateCandidat(ctx context.Context, a Acteur, in CandidatSaisi
 		if err := insertCandidat(tx, row, plan.ecf, plan.anterieurs); err != nil {
 			return err
 		}
-		return s.journal(tx, a, audit{action: "candidat_cree", objet: "candidat", objetID: id, candidatID: id, apres: in})
+		return s.journal(tx, a, audit{action: "candidat_cree", objet: "candidat", objetID: id, candidatID: id, apres: snapshotSaisie(in)})
 	})
 	if err != nil {
 		return nil, err
@@ -155,7 +155,7 @@ func (s *Service) UpdateCandidat(ctx context.Context, a Acteur, id string, versi
 		if err != nil {
 			return err
 		}
-		return s.journal(tx, a, audit{action: "candidat_modifie", objet: "candidat", objetID: id, candidatID: id, avant: avant[0], apres: in})
+		return s.journal(tx, a, audit{action: "candidat_modifie", objet: "candidat", objetID: id, candidatID: id, avant: snapshotCandidat(avant[0]), apres: snapshotSaisie(in)})
 	})
 	if err != nil {
 		return nil, err

@@ -235,7 +235,7 @@ func (s *Service) store(tx *gorm.DB, a Acteur, d *Document, candidatID string) e
 	}
 	d.Contenu = nil
 	return s.journal(tx, a, audit{action: "document_emis", objet: "document", objetID: d.ID, sessionID: d.SessionID,
-		candidatID: candidatID, apres: map[string]any{"type": d.Type, "numero": d.Numero, "sha256": d.Sha256}})
+		candidatID: candidatID, apres: documentSnapshot{Type: d.Type, Numero: d.Numero, Sha256: d.Sha256, Statut: d.Statut}})
 }
 
 func (s *Service) issueCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ TypeDocument, in Inscription) (*Document, error) {
@@ -276,7 +276,7 @@ func (s *Service) issueCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ TypeD
 			return nil, err
 		}
 		if err := s.journal(tx, a, audit{action: "document_remplace", objet: "document", objetID: o.ID, sessionID: d.SessionID,
-			candidatID: in.CandidatID, avant: map[string]any{"statut": StatutValide}, apres: map[string]any{"statut": StatutRemplace, "remplace_par": d.Numero}}); err != nil {
+			candidatID: in.CandidatID, avant: documentSnapshot{Statut: StatutValide}, apres: documentSnapshot{Statut: StatutRemplace, RemplacePar: d.Numero}}); err != nil {
 			return nil, err
 		}
 	}

@@ -83,7 +83,7 @@ func (s *Service) RevoquerDocument(ctx context.Context, a Acteur, id, motif stri
 			return stale("Le document")
 		}
 		return s.journal(tx, a, audit{action: "document_revoque", objet: "document", objetID: id, sessionID: d.SessionID,
-			candidatID: deref(d.CandidatID), avant: map[string]any{"statut": d.Statut}, apres: map[string]any{"statut": StatutRevoque, "motif": motif}})
+			candidatID: deref(d.CandidatID), avant: documentSnapshot{Statut: d.Statut}, apres: documentSnapshot{Statut: StatutRevoque, Motif: motif}})
 	})
 	if err != nil {
 		return nil, err

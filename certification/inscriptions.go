@@ -141,7 +141,7 @@ func (s *Service) Inscrire(ctx context.Context, a Acteur, sessionID, candidatID 
 			return err
 		}
 		return s.journal(tx, a, audit{action: "inscription", objet: "inscription", objetID: id, sessionID: sessionID, candidatID: candidatID,
-			apres: map[string]any{"ccp": ccp, "entretien_final_du": efDu}})
+			apres: inscriptionSnapshot{CCP: ccp, EntretienFinalDu: efDu}})
 	})
 	if err != nil {
 		return nil, err

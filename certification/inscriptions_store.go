@@ -202,20 +202,23 @@ func insertInscription(tx *gorm.DB, row inscriptionRow, blocIDs []string) error 
 	return nil
 }
 
-// updateInscription applies set to an enrolment if its version is still
-// version, and reports false when it is not.
-func updateInscription(tx *gorm.DB, id string, version int, set map[string]any) (bool, error) {
-	res := tx.Model(&inscriptionRow{}).Where("id = ? AND version = ?", id, version).Updates(set)
+// updatePresence records a candidat's presence and entretien final (nil:
+// none) if the enrolment's version is still version, and reports false
+// when it is not.
+func updatePresence(tx *gorm.DB, id string, version int, presence, entretienFinal *string, at time.Time) (bool, error) {
+	res := tx.Model(&inscriptionRow{}).Where("id = ? AND version = ?", id, version).Updates(map[string]any{
+		"presence": nullable(presence), "entretien_final": nullable(entretienFinal), "version": version + 1, "updated_at": at})
 	if res.Error != nil {
-		return false, wrap(res.Error, "inscription %s version %d: update", id, version)
+		return false, wrap(res.Error, "inscription %s version %d: presence", id, version)
 	}
 	return res.RowsAffected > 0, nil
 }
 
-// storeInscriptionOutcome applies set, the outcome the rules derived, to an
-// enrolment whatever its version: the session's lock orders deliberations.
-func storeInscriptionOutcome(tx *gorm.DB, id string, set map[string]any) error {
-	err := tx.Model(&inscriptionRow{}).Where("id = ?", id).Updates(set).Error
+// storeInscriptionOutcome records the outcome the rules derived for an
+// enrolment, whatever its version: the session's lock orders deliberations.
+func storeInscriptionOutcome(tx *gorm.DB, id, issue, explication string, dateLimite *Date, at time.Time) error {
+	err := tx.Model(&inscriptionRow{}).Where("id = ?", id).Updates(map[string]any{"issue": issue, "explication": explication,
+		"date_limite": nullable(dateLimite), "version": gorm.Expr("version + 1"), "updated_at": at}).Error
 	return wrap(err, "inscription %s: store outcome", id)
 }
 

@@ -78,7 +78,8 @@ func (s *Service) CreateMembre(ctx context.Context, a Acteur, in NouveauMembre) 
 			}
 			return err
 		}
-		return s.journal(tx, a, audit{action: "membre_cree", objet: "membre_jury", objetID: m.ID, apres: m})
+		return s.journal(tx, a, audit{action: "membre_cree", objet: "membre_jury", objetID: m.ID,
+			apres: membreSnapshot{ID: m.ID, Nom: m.Nom, Prenoms: m.Prenoms, Email: m.Email, UtilisateurID: m.UtilisateurID}})
 	})
 	if err != nil {
 		return nil, err
@@ -118,7 +119,8 @@ func (s *Service) Habiliter(ctx context.Context, a Acteur, membreID string, in N
 		if err := insertHabilitation(tx, h); err != nil {
 			return err
 		}
-		return s.journal(tx, a, audit{action: "habilitation", objet: "membre_jury", objetID: membreID, apres: h})
+		return s.journal(tx, a, audit{action: "habilitation", objet: "membre_jury", objetID: membreID,
+			apres: habilitationSnapshot{ID: h.ID, TitreCode: h.TitreCode, Debut: h.Debut, Fin: h.Fin, Reference: h.Reference}})
 	})
 	if err != nil {
 		return nil, err
@@ -179,7 +181,8 @@ func (s *Service) DeclarerLien(ctx context.Context, a Acteur, membreID, candidat
 		if err := insertLien(tx, l); err != nil {
 			return err
 		}
-		return s.journal(tx, a, audit{action: "lien_declare", objet: "lien", objetID: l.ID, candidatID: candidatID, apres: l})
+		return s.journal(tx, a, audit{action: "lien_declare", objet: "lien", objetID: l.ID, candidatID: candidatID,
+			apres: lienSnapshot{ID: l.ID, MembreID: l.MembreID, CandidatID: l.CandidatID, Nature: l.Nature}})
 	})
 	if err != nil {
 		return nil, err

@@ -197,10 +197,10 @@ func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, ins
 		}
 		var before any
 		if avant != nil {
-			before = avant
+			before = snapshotEvaluation(*avant)
 		}
 		return s.journal(tx, a, audit{action: "evaluation", objet: "evaluation", objetID: out.ID, sessionID: sessionID,
-			candidatID: ins.CandidatID, avant: before, apres: out})
+			candidatID: ins.CandidatID, avant: before, apres: snapshotEvaluation(out)})
 	})
 	if err != nil {
 		return nil, err
@@ -245,11 +245,11 @@ func (s *Service) SaisirPresence(ctx context.Context, a Acteur, sessionID, inscr
 		if in.Presence != "present" && len(ins.Evaluations) > 0 {
 			return Errorf(ErrConflict, "decisions_existantes", "Des décisions sont déjà saisies pour ce candidat : un candidat %s n'en a aucune.", in.Presence)
 		}
-		set := map[string]any{"presence": in.Presence, "entretien_final": nil, "version": version + 1, "updated_at": s.now()}
+		apres := presenceSnapshot{Presence: &in.Presence, Version: version + 1}
 		if in.EntretienFinal != "" {
-			set["entretien_final"] = in.EntretienFinal
+			apres.EntretienFinal = &in.EntretienFinal
 		}
-		ok, err := updateInscription(tx, inscriptionID, version, set)
+		ok, err := updatePresence(tx, inscriptionID, version, apres.Presence, apres.EntretienFinal, s.now())
 		if err != nil {
 			return err
 		}
@@ -260,7 +260,7 @@ func (s *Service) SaisirPresence(ctx context.Context, a Acteur, sessionID, inscr
 			return err
 		}
 		return s.journal(tx, a, audit{action: "presence", objet: "inscription", objetID: inscriptionID, sessionID: sessionID, candidatID: ins.CandidatID,
-			avant: map[string]any{"presence": ins.Presence, "entretien_final": ins.EntretienFinal}, apres: in})
+			avant: presenceSnapshot{Presence: ins.Presence, EntretienFinal: ins.EntretienFinal, Version: ins.Version}, apres: apres})
 	})
 	if err != nil {
 		return nil, err
@@ -383,7 +383,7 @@ func (s *Service) SignerPV(ctx context.Context, a Acteur, sessionID string) (*Se
 			return err
 		}
 		if err := s.journal(tx, a, audit{action: "pv_signe", objet: "session", objetID: sessionID, sessionID: sessionID,
-			apres: map[string]any{"membre_id": m.ID, "empreinte": emp}}); err != nil {
+			apres: signatureSnapshot{MembreID: m.ID, Empreinte: emp}}); err != nil {
 			return err
 		}
 		pending, err := countUnsigned(tx, sessionID, emp)
@@ -398,7 +398,7 @@ func (s *Service) SignerPV(ctx context.Context, a Acteur, sessionID string) (*Se
 				return err
 			}
 		}
-		return s.transition(tx, a, sess, Deliberee, map[string]any{"deliberee_at": now}, Tenue)
+		return s.transition(tx, a, sess, sessionEtat{Statut: Deliberee, DelibereeAt: &now}, Tenue)
 	})
 	if err != nil {
 		return nil, err
@@ -411,16 +411,16 @@ func (s *Service) storeOutcome(tx *gorm.DB, a Acteur, sess *Session, in Inscript
 	if err != nil {
 		return err
 	}
-	set := map[string]any{"issue": string(r.Issue), "explication": string(expl), "date_limite": nil,
-		"version": gorm.Expr("version + 1"), "updated_at": s.now()}
+	var limite *Date
 	if r.DateLimite != nil {
-		set["date_limite"] = DateOf(*r.DateLimite)
+		d := DateOf(*r.DateLimite)
+		limite = &d
 	}
-	if err := storeInscriptionOutcome(tx, in.ID, set); err != nil {
+	if err := storeInscriptionOutcome(tx, in.ID, string(r.Issue), string(expl), limite, s.now()); err != nil {
 		return err
 	}
 	return s.journal(tx, a, audit{action: "issue", objet: "inscription", objetID: in.ID, sessionID: sess.ID, candidatID: in.CandidatID,
-		avant: map[string]any{"issue": in.Issue}, apres: map[string]any{"issue": r.Issue, "ccp_manquants": r.CCPManquants}})
+		avant: issueSnapshot{Issue: in.Issue}, apres: snapshotIssue(r)})
 }
 
 // ValiderPV validates a deliberated session's PV: results become visible to
@@ -435,7 +435,8 @@ func (s *Service) ValiderPV(ctx context.Context, a Acteur, sessionID string) (*S
 		if err != nil {
 			return err
 		}
-		if err := s.transition(tx, a, sess, Validee, map[string]any{"validee_at": s.now(), "validee_par": a.UtilisateurID}, Deliberee); err != nil {
+		now := s.now()
+		if err := s.transition(tx, a, sess, sessionEtat{Statut: Validee, ValideeAt: &now, ValideePar: a.UtilisateurID}, Deliberee); err != nil {
 			return err
 		}
 		return notifySession(tx, sessionID, s.today())
@@ -502,7 +503,8 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 		}
 		nouvelle.CCP = ccp
 		if err := s.journal(tx, a, audit{action: "revocation", objet: "evaluation", objetID: avant.ID, sessionID: sessionID,
-			candidatID: ins[0].CandidatID, avant: avant, apres: map[string]any{"motif": motif, "remplacee_par": nouvelle}}); err != nil {
+			candidatID: ins[0].CandidatID, avant: snapshotEvaluation(*avant),
+			apres: revocationSnapshot{Motif: motif, RemplaceePar: snapshotEvaluation(nouvelle)}}); err != nil {
 			return err
 		}
 		titre, err := findTitreByCode(tx, sess.TitreCode)

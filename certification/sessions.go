@@ -121,7 +121,12 @@ func (s *Service) CreateSession(ctx context.Context, a Acteur, in NouvelleSessio
 		if err := setJury(tx, id, in.Jury); err != nil {
 			return err
 		}
-		return s.journal(tx, a, audit{action: "session_creee", objet: "session", objetID: id, sessionID: id, apres: in})
+		ccp := make([]string, len(blocs))
+		for i, b := range blocs {
+			ccp[i] = b.Code
+		}
+		return s.journal(tx, a, audit{action: "session_creee", objet: "session", objetID: id, sessionID: id,
+			apres: snapshotNouvelleSession(in, ccp)})
 	})
 	if err != nil {
 		return nil, err
@@ -217,26 +222,24 @@ func (s *Service) Sessions(ctx context.Context, a Acteur) ([]Session, error) {
 	return ss, loadSessionDetails(db, ss)
 }
 
-// transition moves a session from one of the statuses from to status to,
-// atomically: of two concurrent attempts, one sees ErrConflict.
-func (s *Service) transition(tx *gorm.DB, a Acteur, sess *Session, to StatutSession, extra map[string]any, from ...StatutSession) error {
+// transition moves a session from one of the statuses from to the status
+// of to, with what to records besides, atomically: of two concurrent
+// attempts, one sees ErrConflict.
+func (s *Service) transition(tx *gorm.DB, a Acteur, sess *Session, to sessionEtat, from ...StatutSession) error {
 	if !contains(from, sess.Statut) {
 		return Errorf(ErrConflict, "transition_interdite", "La session est %s : elle ne peut pas passer à l'état %s.",
-			libelleStatut[sess.Statut], libelleStatut[to])
+			libelleStatut[sess.Statut], libelleStatut[to.Statut])
 	}
-	set := map[string]any{"statut": to, "version": gorm.Expr("version + 1"), "updated_at": s.now()}
-	for k, v := range extra {
-		set[k] = v
-	}
-	ok, err := updateSessionStatut(tx, sess.ID, sess.Statut, set)
+	to.Version = sess.Version + 1
+	ok, err := updateSessionStatut(tx, sess.ID, sess.Statut, sess.Version, to, s.now())
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return Errorf(ErrConflict, "transition_concurrente", "La session a changé d'état entre-temps : relisez-la.")
 	}
-	return s.journal(tx, a, audit{action: "session_" + string(to), objet: "session", objetID: sess.ID, sessionID: sess.ID,
-		avant: map[string]any{"statut": sess.Statut}, apres: set})
+	return s.journal(tx, a, audit{action: "session_" + string(to.Statut), objet: "session", objetID: sess.ID, sessionID: sess.ID,
+		avant: sessionEtat{Statut: sess.Statut, Version: sess.Version}, apres: to})
 }
 
 // DeclarerSession sends a planned session to the représentant territorial.
@@ -269,7 +272,8 @@ func (s *Service) DeclarerSession(ctx context.Context, a Acteur, id string) (*Se
 					m.Prenoms, m.Nom, sess.TitreCode, sess.Debut.Francais(), sess.Fin.Francais())
 			}
 		}
-		return s.transition(tx, a, sess, Declaree, map[string]any{"declaree_at": s.now()}, Planifiee)
+		now := s.now()
+		return s.transition(tx, a, sess, sessionEtat{Statut: Declaree, DeclareeAt: &now}, Planifiee)
 	})
 	if err != nil {
 		return nil, err
@@ -290,7 +294,8 @@ func (s *Service) TenirSession(ctx context.Context, a Acteur, id string) (*Sessi
 		if s.today().Before(sess.Debut) && sess.Statut == Declaree {
 			return Errorf(ErrConflict, "session_pas_commencee", "La session commence le %s : elle ne peut pas être tenue avant.", sess.Debut.Francais())
 		}
-		if err := s.transition(tx, a, sess, Tenue, map[string]any{"tenue_at": s.now()}, Declaree); err != nil {
+		now := s.now()
+		if err := s.transition(tx, a, sess, sessionEtat{Statut: Tenue, TenueAt: &now}, Declaree); err != nil {
 			return err
 		}
 		// The jury works from the enrolments: their entretien final must
@@ -320,7 +325,7 @@ func (s *Service) AnnulerSession(ctx context.Context, a Acteur, id, motif string
 		if err != nil {
 			return err
 		}
-		return s.transition(tx, a, sess, Annulee, map[string]any{"motif_annulation": motif}, Planifiee, Declaree, Tenue)
+		return s.transition(tx, a, sess, sessionEtat{Statut: Annulee, MotifAnnulation: motif}, Planifiee, Declaree, Tenue)
 	})
 	if err != nil {
 		return nil, err

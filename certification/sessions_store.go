@@ -170,10 +170,23 @@ func loadSessionDetails(tx *gorm.DB, ss []Session) error {
 	return nil
 }
 
-// updateSessionStatut applies set to a session still in status from. It
-// reports false when the session has left that status in between.
-func updateSessionStatut(tx *gorm.DB, id string, from StatutSession, set map[string]any) (bool, error) {
-	res := tx.Model(&sessionRow{}).Where("id = ? AND statut = ?", id, from).Updates(set)
+// updateSessionStatut writes a transition to a session still in status
+// from at version. It reports false when the session changed in between.
+func updateSessionStatut(tx *gorm.DB, id string, from StatutSession, version int, to sessionEtat, at time.Time) (bool, error) {
+	set := map[string]any{"statut": to.Statut, "version": to.Version, "updated_at": at}
+	for col, v := range map[string]*time.Time{"declaree_at": to.DeclareeAt, "tenue_at": to.TenueAt,
+		"deliberee_at": to.DelibereeAt, "validee_at": to.ValideeAt} {
+		if v != nil {
+			set[col] = *v
+		}
+	}
+	if to.ValideePar != "" {
+		set["validee_par"] = to.ValideePar
+	}
+	if to.MotifAnnulation != "" {
+		set["motif_annulation"] = to.MotifAnnulation
+	}
+	res := tx.Model(&sessionRow{}).Where("id = ? AND statut = ? AND version = ?", id, from, version).Updates(set)
 	if res.Error != nil {
 		return false, wrap(res.Error, "session %s: update from %s", id, from)
 	}
