@@ -105,9 +105,6 @@ func (s *Service) Centre(ctx context.Context, a Acteur, id string) (*Centre, err
 	if a.Is(RoleCentre) && a.CentreID != id {
 		return nil, notFound("Centre")
 	}
-	if !validID(id) {
-		return nil, notFound("Centre")
-	}
 	db := s.read(ctx)
 	c, err := findCentreByID(db, id)
 	if err != nil {

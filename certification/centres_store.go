@@ -50,6 +50,9 @@ func insertAgrement(tx *gorm.DB, row agrementRow) error {
 
 // findCentreByID returns a centre without its agréments, or ErrNotFound.
 func findCentreByID(tx *gorm.DB, id string) (*Centre, error) {
+	if !validID(id) {
+		return nil, notFound("Centre")
+	}
 	var rows []centreRow
 	if err := tx.Where("id = ?", id).Limit(1).Find(&rows).Error; err != nil {
 		return nil, wrap(err, "centre %s: load", id)

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -81,9 +82,6 @@ func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtil
 	}
 	err = s.inTx(ctx, func(tx *gorm.DB) error {
 		if u.CentreID != nil {
-			if !validID(*u.CentreID) {
-				return notFound("Centre")
-			}
 			if _, err := findCentreByID(tx, *u.CentreID); err != nil {
 				return err
 			}
@@ -127,7 +125,7 @@ func (s *Service) Connexion(ctx context.Context, identifiant, motDePasse string)
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
-		return "", time.Time{}, err
+		return "", time.Time{}, fmt.Errorf("token for %s: %w", u.ID, err)
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	now := s.now()

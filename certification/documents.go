@@ -400,7 +400,7 @@ const verificationAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 func newVerificationCode() (string, error) {
 	b := make([]byte, 12)
 	if _, err := rand.Read(b); err != nil {
-		return "", err
+		return "", fmt.Errorf("verification code: %w", err)
 	}
 	var sb strings.Builder
 	for i, x := range b {

@@ -3,6 +3,7 @@ package certification
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -205,7 +206,7 @@ func (s *Service) ApercuLivret(ctx context.Context, a Acteur, sessionID, inscrip
 	var r rules.Resultat
 	if ins[0].Explication != "" {
 		if err := json.Unmarshal([]byte(ins[0].Explication), &r); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("explication of %s: %w", ins[0].ID, err)
 		}
 	} else {
 		h, _, err := historique(db, cand, dc.titre, decidedStatuts, sessionID)

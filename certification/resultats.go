@@ -409,7 +409,7 @@ func (s *Service) SignerPV(ctx context.Context, a Acteur, sessionID string) (*Se
 func (s *Service) storeOutcome(tx *gorm.DB, a Acteur, sess *Session, in Inscription, r rules.Resultat) error {
 	expl, err := json.Marshal(r)
 	if err != nil {
-		return err
+		return fmt.Errorf("explication of %s: %w", in.ID, err)
 	}
 	var limite *Date
 	if r.DateLimite != nil {

@@ -87,9 +87,19 @@ func (s *Service) now() time.Time { return s.Now() }
 
 func (s *Service) today() Date { return DateOf(s.now()) }
 
-// inTx runs fn in a transaction, committed if fn returns nil.
+// inTx runs fn in a transaction, committed if fn returns nil. fn's errors
+// come back as fn returned them; a transaction that could not begin or
+// commit says so.
 func (s *Service) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(fn)
+	var fnErr error
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		fnErr = fn(tx)
+		return fnErr
+	})
+	if err != nil && fnErr == nil {
+		return wrap(err, "transaction: begin or commit")
+	}
+	return err
 }
 
 // read returns a session for read-only work outside a transaction.
