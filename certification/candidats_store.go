@@ -120,6 +120,12 @@ func listCandidats(db *gorm.DB, dialect string, a Acteur, f FiltreCandidats) (*P
 	return page, err
 }
 
+// likePrefix is a LIKE pattern matching the strings that start with s.
+func likePrefix(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s) + "%"
+}
+
 // scopeCandidats restricts a query on candidats (aliased c) to what the
 // actor may see.
 func scopeCandidats(db *gorm.DB, a Acteur) (*gorm.DB, error) {

@@ -197,11 +197,6 @@ func wrap(err error, format string, args ...any) error {
 // holding a NUL or bytes that are not UTF-8.
 func validID(id string) bool { return uuid.Validate(id) == nil }
 
-func likePrefix(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s) + "%"
-}
-
 // nullable gives a column value: the pointed value, or NULL for nil.
 func nullable[T any](p *T) any {
 	if p == nil {
