@@ -37,9 +37,13 @@ func newAPI(t *testing.T, db *certification.DB) *api {
 func newAPIWith(t *testing.T, db *certification.DB, opt app.Options) *api {
 	t.Helper()
 	a := &api{t: t, db: db, now: certtest.Now, tokens: map[string]string{}}
-	a.svc = certtest.NewService(t, db)
-	a.svc.Now = a.clock
-	certtest.Seed(t, a.svc)
+	opts := certtest.Options(t)
+	opts.Now = a.clock
+	a.svc = certtest.NewServiceWith(t, db, opts)
+	// The stories start from the demo candidats without any history: the
+	// demo sessions (Lefèvre's titre, Nguyễn's partial success) would make
+	// their enrolments refuse. TestDemoSessions seeds them explicitly.
+	certtest.SeedWith(t, a.svc, false)
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

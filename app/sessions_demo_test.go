@@ -20,8 +20,9 @@ import (
 func newDemoFlow(t *testing.T, db *certification.DB, now time.Time) *flow {
 	t.Helper()
 	a := &api{t: t, db: db, now: now, tokens: map[string]string{}}
-	a.svc = certtest.NewService(t, db)
-	a.svc.Now = a.clock
+	opts := certtest.Options(t)
+	opts.Now = a.clock
+	a.svc = certtest.NewServiceWith(t, db, opts)
 	wrote, err := fixtures.SeedWith(context.Background(), a.svc, true)
 	if err != nil || !wrote {
 		t.Fatalf("seed with the demo sessions: %v (wrote %v)", err, wrote)

@@ -10,13 +10,7 @@ import (
 
 	"github.com/cipcert/cipcert/certification"
 	"github.com/cipcert/cipcert/certification/certtest"
-	"github.com/cipcert/cipcert/fixtures"
 )
-
-// The stories of this package start from the demo candidats without any
-// history: the demo sessions (Lefèvre's titre, Nguyễn's partial success)
-// would make their enrolments refuse. TestDemoSessions seeds them explicitly.
-func init() { fixtures.DemoSessions = false }
 
 // flow drives sessions through the API as the demo accounts.
 type flow struct {

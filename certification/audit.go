@@ -3,6 +3,7 @@ package certification
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -24,21 +25,27 @@ type Evenement struct {
 	Apres         string
 }
 
-// TableName maps Evenement to its table.
-func (Evenement) TableName() string { return "evenements" }
-
 // audit describes one event to append within a transaction.
 type audit struct {
 	action, objet, objetID string
 	sessionID, candidatID  string
-	avant, apres           any
+	// avant and apres are snapshot structs (see audit_snapshots.go), or nil.
+	avant, apres any
 }
 
 // journal appends an event in tx, so that it is written if and only if the
 // change it records is.
 func (s *Service) journal(tx *gorm.DB, a Acteur, e audit) error {
+	avant, err := jsonOrEmpty(e.avant)
+	if err != nil {
+		return fmt.Errorf("audit %s %s %s: avant: %w", e.action, e.objet, e.objetID, err)
+	}
+	apres, err := jsonOrEmpty(e.apres)
+	if err != nil {
+		return fmt.Errorf("audit %s %s %s: après: %w", e.action, e.objet, e.objetID, err)
+	}
 	ev := Evenement{ID: newID(), At: s.now(), Role: a.Role, Action: e.action, Objet: e.objet, ObjetID: e.objetID,
-		Avant: jsonOrEmpty(e.avant), Apres: jsonOrEmpty(e.apres)}
+		Avant: avant, Apres: apres}
 	if a.UtilisateurID != "" {
 		ev.UtilisateurID = &a.UtilisateurID
 	}
@@ -48,18 +55,19 @@ func (s *Service) journal(tx *gorm.DB, a Acteur, e audit) error {
 	if e.candidatID != "" {
 		ev.CandidatID = &e.candidatID
 	}
-	return tx.Create(&ev).Error
+	return insertEvenement(tx, ev)
 }
 
-func jsonOrEmpty(v any) string {
+// jsonOrEmpty marshals a snapshot; nil is stored as "", which reads as absent.
+func jsonOrEmpty(v any) (string, error) {
 	if v == nil {
-		return ""
+		return "", nil
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		return ""
+		return "", err
 	}
-	return string(b)
+	return string(b), nil
 }
 
 // Evenements returns the audit trail of a session or of a candidat, oldest
@@ -69,17 +77,5 @@ func (s *Service) Evenements(ctx context.Context, a Acteur, sessionID, candidatI
 	if !a.Is(RoleAutorite, RoleAdmin) {
 		return nil, forbidden()
 	}
-	q := s.read(ctx).Order("at, id")
-	if sessionID != "" {
-		q = q.Where("session_id = ?", sessionID)
-	}
-	if candidatID != "" {
-		// A candidat's trail also holds what happened to the sessions it
-		// was enrolled in as a whole (declaration, PV signatures,
-		// validation…): those events name the session, not the candidat.
-		q = q.Where(`(candidat_id = ? OR (candidat_id IS NULL AND session_id IN
-			(SELECT session_id FROM inscriptions WHERE candidat_id = ?)))`, candidatID, candidatID)
-	}
-	var evs []Evenement
-	return evs, q.Find(&evs).Error
+	return listEvenements(s.read(ctx), sessionID, candidatID)
 }

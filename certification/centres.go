@@ -21,7 +21,7 @@ type Centre struct {
 	Version   int
 	CreatedAt time.Time
 	UpdatedAt time.Time
-	Agrements []Agrement `gorm:"-"`
+	Agrements []Agrement
 }
 
 // Agrement is the approval of a centre for a titre over a period.
@@ -29,7 +29,7 @@ type Agrement struct {
 	ID        string
 	CentreID  string
 	TitreID   string
-	TitreCode string `gorm:"->;-:migration"`
+	TitreCode string
 	Debut     Date
 	Fin       Date
 }
@@ -65,7 +65,7 @@ func (s *Service) CreateCentre(ctx context.Context, a Acteur, in NouveauCentre) 
 	c := &Centre{ID: newID(), Nom: in.Nom, Siret: in.Siret, Adresse: in.Adresse, CodePostal: in.CodePostal,
 		Ville: in.Ville, Region: in.Region, Version: 1, CreatedAt: now, UpdatedAt: now}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Omit("Agrements").Create(c).Error; err != nil {
+		if err := insertCentre(tx, c); err != nil {
 			if isUniqueViolation(err) {
 				return Errorf(ErrConflict, "siret_deja_enregistre", "Un centre est déjà enregistré avec le SIRET %s.", in.Siret)
 			}
@@ -84,8 +84,7 @@ func (s *Service) CreateCentre(ctx context.Context, a Acteur, in NouveauCentre) 
 				return Invalid("agrement_invalide", "La fin de l'agrément précède son début.",
 					FieldError{fieldIndex("agrements", i, "fin"), "avant_debut", "La date de fin précède la date de début."})
 			}
-			row := Agrement{ID: newID(), CentreID: c.ID, TitreID: t.ID, Debut: ag.Debut, Fin: ag.Fin}
-			if err := tx.Omit("TitreCode").Create(&row).Error; err != nil {
+			if err := insertAgrement(tx, agrementRow{ID: newID(), CentreID: c.ID, TitreID: t.ID, Debut: ag.Debut, Fin: ag.Fin}); err != nil {
 				return err
 			}
 		}
@@ -106,18 +105,15 @@ func (s *Service) Centre(ctx context.Context, a Acteur, id string) (*Centre, err
 	if a.Is(RoleCentre) && a.CentreID != id {
 		return nil, notFound("Centre")
 	}
-	if !validID(id) {
-		return nil, notFound("Centre")
-	}
 	db := s.read(ctx)
-	var c Centre
-	if err := db.Take(&c, "id = ?", id).Error; err != nil {
-		return nil, notFoundOr(err, "Centre")
-	}
-	if err := loadAgrements(db, []*Centre{&c}); err != nil {
+	c, err := findCentreByID(db, id)
+	if err != nil {
 		return nil, err
 	}
-	return &c, nil
+	if err := loadAgrements(db, []*Centre{c}); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // Centres lists the centres. Admin and autorité only.
@@ -126,8 +122,8 @@ func (s *Service) Centres(ctx context.Context, a Acteur) ([]Centre, error) {
 		return nil, forbidden()
 	}
 	db := s.read(ctx)
-	var cs []Centre
-	if err := db.Order("nom, id").Find(&cs).Error; err != nil {
+	cs, err := listCentres(db)
+	if err != nil {
 		return nil, err
 	}
 	ptrs := make([]*Centre, len(cs))
@@ -135,26 +131,4 @@ func (s *Service) Centres(ctx context.Context, a Acteur) ([]Centre, error) {
 		ptrs[i] = &cs[i]
 	}
 	return cs, loadAgrements(db, ptrs)
-}
-
-func loadAgrements(db *gorm.DB, cs []*Centre) error {
-	if len(cs) == 0 {
-		return nil
-	}
-	ids := make([]string, len(cs))
-	byID := map[string]*Centre{}
-	for i, c := range cs {
-		ids[i] = c.ID
-		byID[c.ID] = c
-	}
-	var ags []Agrement
-	err := db.Raw(`SELECT a.*, t.code AS titre_code FROM agrements a JOIN titres t ON t.id = a.titre_id
-		WHERE a.centre_id IN ? ORDER BY t.code, a.debut`, ids).Scan(&ags).Error
-	if err != nil {
-		return err
-	}
-	for _, ag := range ags {
-		byID[ag.CentreID].Agrements = append(byID[ag.CentreID].Agrements, ag)
-	}
-	return nil
 }

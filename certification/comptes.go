@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -19,23 +20,13 @@ type Utilisateur struct {
 	ID             string
 	Identifiant    string
 	Nom            string
-	MotDePasseHash string `gorm:"column:mot_de_passe_hash"`
+	MotDePasseHash string
 	Role           Role
 	CentreID       *string
 	CandidatID     *string
 	Actif          bool
 	CreatedAt      time.Time
 }
-
-type jeton struct {
-	Hash          string `gorm:"primaryKey"`
-	UtilisateurID string
-	CreatedAt     time.Time
-	ExpireAt      time.Time
-	RevoqueAt     *time.Time
-}
-
-func (jeton) TableName() string { return "jetons" }
 
 // NouvelUtilisateur is the input of CreateUtilisateur.
 type NouvelUtilisateur struct {
@@ -74,7 +65,7 @@ func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtil
 	if len(fields) > 0 {
 		return nil, Invalid("utilisateur_invalide", "Le compte ne peut pas être créé.", fields...)
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(in.MotDePasse), s.BcryptCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(in.MotDePasse), s.opt.BcryptCost)
 	if err != nil {
 		return nil, Invalid("utilisateur_invalide", "Le mot de passe est trop long.",
 			FieldError{"mot_de_passe", "trop_long", "Le mot de passe ne doit pas dépasser 72 octets."})
@@ -91,8 +82,8 @@ func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtil
 	}
 	err = s.inTx(ctx, func(tx *gorm.DB) error {
 		if u.CentreID != nil {
-			if err := tx.Select("id").Take(&Centre{}, "id = ?", *u.CentreID).Error; err != nil {
-				return notFoundOr(err, "Centre")
+			if _, err := findCentreByID(tx, *u.CentreID); err != nil {
+				return err
 			}
 		}
 		if u.CandidatID != nil {
@@ -100,7 +91,7 @@ func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtil
 				return err
 			}
 		}
-		if err := tx.Create(u).Error; err != nil {
+		if err := insertUtilisateur(tx, u); err != nil {
 			if isUniqueViolation(err) {
 				return Errorf(ErrConflict, "identifiant_pris", "L'identifiant %s est déjà utilisé.", in.Identifiant)
 			}
@@ -122,9 +113,8 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("cipcert-compte-inexistant
 // Returns ErrUnauthorized, with the same message whatever was wrong.
 func (s *Service) Connexion(ctx context.Context, identifiant, motDePasse string) (string, time.Time, error) {
 	refus := Errorf(ErrUnauthorized, "identifiants_invalides", "Identifiant ou mot de passe incorrect.")
-	var u Utilisateur
-	err := s.read(ctx).Where("identifiant = ?", strings.ToLower(strings.TrimSpace(identifiant))).Take(&u).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	u, err := findUtilisateurByIdentifiant(s.read(ctx), strings.ToLower(strings.TrimSpace(identifiant)))
+	if errors.Is(err, ErrNotFound) {
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(motDePasse))
 		return "", time.Time{}, refus
 	} else if err != nil {
@@ -135,15 +125,15 @@ func (s *Service) Connexion(ctx context.Context, identifiant, motDePasse string)
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
-		return "", time.Time{}, err
+		return "", time.Time{}, fmt.Errorf("token for %s: %w", u.ID, err)
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	now := s.now()
-	j := jeton{Hash: hashToken(token), UtilisateurID: u.ID, CreatedAt: now, ExpireAt: now.Add(s.TokenTTL)}
-	if err := s.read(ctx).Create(&j).Error; err != nil {
+	expire := now.Add(s.opt.TokenTTL)
+	if err := insertJeton(s.read(ctx), u.ID, hashToken(token), now, expire); err != nil {
 		return "", time.Time{}, err
 	}
-	return token, j.ExpireAt, nil
+	return token, expire, nil
 }
 
 // Authentifier returns the actor a bearer token stands for. Returns
@@ -153,19 +143,7 @@ func (s *Service) Authentifier(ctx context.Context, token string) (Acteur, error
 	if token == "" {
 		return Acteur{}, refus
 	}
-	var row struct {
-		ExpireAt    time.Time
-		RevoqueAt   *time.Time
-		ID          string
-		Identifiant string
-		Nom         string
-		Role        Role
-		CentreID    *string
-		CandidatID  *string
-		Actif       bool
-	}
-	err := s.read(ctx).Raw(`SELECT j.expire_at, j.revoque_at, u.id, u.identifiant, u.nom, u.role, u.centre_id, u.candidat_id, u.actif
-		FROM jetons j JOIN utilisateurs u ON u.id = j.utilisateur_id WHERE j.hash = ?`, hashToken(token)).Scan(&row).Error
+	row, err := findJeton(s.read(ctx), hashToken(token))
 	if err != nil {
 		return Acteur{}, err
 	}
@@ -184,8 +162,7 @@ func (s *Service) Authentifier(ctx context.Context, token string) (Acteur, error
 
 // Deconnexion revokes a token. Revoking an unknown or revoked token is not an error.
 func (s *Service) Deconnexion(ctx context.Context, token string) error {
-	return s.read(ctx).Model(&jeton{}).Where("hash = ? AND revoque_at IS NULL", hashToken(token)).
-		Update("revoque_at", s.now()).Error
+	return revokeJeton(s.read(ctx), hashToken(token), s.now())
 }
 
 func hashToken(token string) string {
@@ -193,15 +170,7 @@ func hashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func notFoundOr(err error, what string) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return notFound(what)
-	}
-	return err
-}
-
 // CountUtilisateurs returns the number of accounts.
 func (s *Service) CountUtilisateurs(ctx context.Context) (int64, error) {
-	var n int64
-	return n, s.read(ctx).Model(&Utilisateur{}).Count(&n).Error
+	return countUtilisateurs(s.read(ctx))
 }

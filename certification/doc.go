@@ -9,5 +9,16 @@
 // for an id that does not exist. Errors are *Error values whose Kind is one
 // of the sentinel errors below and whose Message is French and safe to show.
 //
+// Storage has its own files. Each aggregate's domain file (sessions.go,
+// candidats.go, documents.go…) holds its types, with no GORM tag, and the
+// business checks of its Service methods; its *_store.go file holds the
+// row structs that map the tables, their mapping to and from the domain
+// types, and small query helpers that take the transaction
+// (findSessionRow(tx, a, id), insertInscription, updateCandidat…). Store
+// helpers wrap every database error with the operation and key
+// ("store: session …: load: …") and pass the domain's *Error through
+// untouched. lock_store.go holds the one row-locking helper; store.go opens
+// the database.
+//
 // The package knows nothing of HTTP, JSON or PDF layout.
 package certification

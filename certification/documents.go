@@ -25,7 +25,7 @@ type Document struct {
 	Annee              int
 	Rang               int
 	CodeVerification   string
-	Sha256             string `gorm:"column:sha256"`
+	Sha256             string
 	Gabarit            string
 	Contenu            []byte
 	Taille             int
@@ -43,11 +43,6 @@ type Document struct {
 	EmisAt             time.Time
 	EmisPar            string
 }
-
-// documentColumns is every column but the bytes, for lists and metadata.
-const documentColumns = `id, type, numero, titre_id, annee, rang, code_verification, sha256, gabarit, taille, session_id,
-	candidat_id, inscription_id, titulaire_nom, titulaire_prenoms, titulaire_naissance, statut, remplace_par,
-	motif_revocation, revoque_at, revoque_par, emis_at, emis_par`
 
 // The statuses of a document.
 const (
@@ -87,8 +82,9 @@ func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionI
 	}
 	var issued []Document
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		// Taking the session's row lock serialises issuers of one session.
-		if err := tx.Exec("UPDATE sessions SET version = version WHERE id = ?", sessionID).Error; err != nil {
+		// Issuers of one session queue here, so that one of them issues
+		// each document.
+		if err := lockSession(tx, sessionID, lockExclusive); err != nil {
 			return err
 		}
 		sess, err := findSession(tx, a, sessionID)
@@ -97,9 +93,6 @@ func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionI
 		}
 		if sess.Statut != Validee {
 			return Errorf(ErrConflict, "pv_non_valide", "La session est %s : les documents ne sont délivrés qu'après validation du PV.", libelleStatut[sess.Statut])
-		}
-		if s.Renderer == nil {
-			return fmt.Errorf("no document renderer configured")
 		}
 		dc, err := s.documentContext(tx, sess)
 		if err != nil {
@@ -117,7 +110,7 @@ func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionI
 			return err
 		}
 		if inscriptionID == "" && !existing["pv:"] {
-			d, err := s.issue(tx, a, dc, DocPV, nil, func(e EnTete) ([]byte, error) { return s.Renderer.PV(dc.pv(e, ins)) })
+			d, err := s.issue(tx, a, dc, DocPV, nil, func(e EnTete) ([]byte, error) { return s.opt.Renderer.PV(dc.pv(e, ins)) })
 			if err != nil {
 				return err
 			}
@@ -162,22 +155,6 @@ func documentFor(in Inscription) (TypeDocument, bool) {
 	return "", false
 }
 
-func validDocuments(tx *gorm.DB, sessionID string) (map[string]bool, error) {
-	var rows []struct {
-		Type          string
-		InscriptionID *string
-	}
-	if err := tx.Table("documents").Select("type, inscription_id").
-		Where("session_id = ? AND statut = ?", sessionID, StatutValide).Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	m := map[string]bool{}
-	for _, r := range rows {
-		m[r.Type+":"+deref(r.InscriptionID)] = true
-	}
-	return m, nil
-}
-
 // docContext is what every document of a session needs.
 type docContext struct {
 	sess    *Session
@@ -195,13 +172,18 @@ func (s *Service) documentContext(tx *gorm.DB, sess *Session) (*docContext, erro
 		return nil, err
 	}
 	dc.version, _ = titreVersion(dc.titre, sess.VersionID)
-	if err := tx.Take(&dc.centre, "id = ?", sess.CentreID).Error; err != nil {
+	centre, err := findCentreByID(tx, sess.CentreID)
+	if err != nil {
 		return nil, err
 	}
+	dc.centre = *centre
 	if sess.ValideePar != nil {
-		var u Utilisateur
-		if err := tx.Select("nom").Take(&u, "id = ?", *sess.ValideePar).Error; err == nil {
+		// The signatory's name is a courtesy: a deleted account leaves the
+		// generic "représentant territorial".
+		if u, err := findUtilisateurByID(tx, *sess.ValideePar); err == nil {
 			dc.valider = u.Nom
+		} else if !isKind(err, ErrNotFound) {
+			return nil, err
 		}
 	}
 	return dc, nil
@@ -227,14 +209,14 @@ func (s *Service) issue(tx *gorm.DB, a Acteur, dc *docContext, typ TypeDocument,
 	e := dc.enTete(false)
 	e.Numero = fmt.Sprintf("%s-%s-%d-%06d", prefix, dc.titre.Code, year, rang)
 	e.Code = code
-	e.URL = strings.TrimRight(s.PublicURL, "/") + "/verification/" + code
+	e.URL = strings.TrimRight(s.opt.PublicURL, "/") + "/verification/" + code
 	content, err := render(e)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", typ, err)
 	}
 	sum := sha256.Sum256(content)
 	d := &Document{ID: newID(), Type: typ, Numero: e.Numero, TitreID: dc.titre.ID, Annee: year, Rang: rang,
-		CodeVerification: code, Sha256: hex.EncodeToString(sum[:]), Gabarit: s.Renderer.Template(), Contenu: content,
+		CodeVerification: code, Sha256: hex.EncodeToString(sum[:]), Gabarit: s.opt.Renderer.Template(), Contenu: content,
 		Taille: len(content), SessionID: dc.sess.ID, Statut: StatutValide, EmisAt: s.now(), EmisPar: a.UtilisateurID}
 	if t != nil {
 		d.TitulaireNom, d.TitulairePrenoms = t.NomNaissance, t.Prenoms
@@ -245,7 +227,7 @@ func (s *Service) issue(tx *gorm.DB, a Acteur, dc *docContext, typ TypeDocument,
 }
 
 func (s *Service) store(tx *gorm.DB, a Acteur, d *Document, candidatID string) error {
-	if err := tx.Create(d).Error; err != nil {
+	if err := insertDocument(tx, d); err != nil {
 		if isUniqueViolation(err) {
 			return Errorf(ErrConflict, "document_deja_emis", "Ce document vient d'être émis par ailleurs.")
 		}
@@ -253,7 +235,7 @@ func (s *Service) store(tx *gorm.DB, a Acteur, d *Document, candidatID string) e
 	}
 	d.Contenu = nil
 	return s.journal(tx, a, audit{action: "document_emis", objet: "document", objetID: d.ID, sessionID: d.SessionID,
-		candidatID: candidatID, apres: map[string]any{"type": d.Type, "numero": d.Numero, "sha256": d.Sha256}})
+		candidatID: candidatID, apres: documentSnapshot{Type: d.Type, Numero: d.Numero, Sha256: d.Sha256, Statut: d.Statut}})
 }
 
 func (s *Service) issueCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ TypeDocument, in Inscription) (*Document, error) {
@@ -272,9 +254,9 @@ func (s *Service) issueCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ TypeD
 	}
 	d, err := s.issue(tx, a, dc, typ, &t, func(e EnTete) ([]byte, error) {
 		if typ == DocParchemin {
-			return s.Renderer.Parchemin(dc.parchemin(e, t, in, r))
+			return s.opt.Renderer.Parchemin(dc.parchemin(e, t, in, r))
 		}
-		return s.Renderer.Livret(dc.livret(e, t, r, refs))
+		return s.opt.Renderer.Livret(dc.livret(e, t, r, refs))
 	})
 	if err != nil {
 		return nil, err
@@ -282,21 +264,19 @@ func (s *Service) issueCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ TypeD
 	d.CandidatID, d.InscriptionID = &in.CandidatID, &in.ID
 	// A new livret supersedes the candidat's earlier ones; the parchemin
 	// supersedes the last livret.
-	var olds []Document
-	if err := tx.Select("id, numero").Where("candidat_id = ? AND titre_id = ? AND type = ? AND statut = ?",
-		in.CandidatID, dc.titre.ID, DocLivret, StatutValide).Find(&olds).Error; err != nil {
+	olds, err := validLivrets(tx, in.CandidatID, dc.titre.ID)
+	if err != nil {
 		return nil, err
 	}
 	if err := s.store(tx, a, d, in.CandidatID); err != nil {
 		return nil, err
 	}
 	for _, o := range olds {
-		if err := tx.Model(&Document{}).Where("id = ?", o.ID).
-			Updates(map[string]any{"statut": StatutRemplace, "remplace_par": d.ID}).Error; err != nil {
+		if err := supersedeDocument(tx, o.ID, d.ID); err != nil {
 			return nil, err
 		}
 		if err := s.journal(tx, a, audit{action: "document_remplace", objet: "document", objetID: o.ID, sessionID: d.SessionID,
-			candidatID: in.CandidatID, avant: map[string]any{"statut": StatutValide}, apres: map[string]any{"statut": StatutRemplace, "remplace_par": d.Numero}}); err != nil {
+			candidatID: in.CandidatID, avant: documentSnapshot{Statut: StatutValide}, apres: documentSnapshot{Statut: StatutRemplace, RemplacePar: d.Numero}}); err != nil {
 			return nil, err
 		}
 	}
@@ -335,18 +315,7 @@ func sessionReferences(tx *gorm.DB, r rules.Resultat) (map[string]string, error)
 	for _, c := range r.CCPAcquis {
 		ids = append(ids, c.SessionID)
 	}
-	refs := map[string]string{}
-	if len(ids) == 0 {
-		return refs, nil
-	}
-	var rows []struct{ ID, Reference string }
-	if err := tx.Table("sessions").Select("id, reference").Where("id IN ?", ids).Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	for _, row := range rows {
-		refs[row.ID] = row.Reference
-	}
-	return refs, nil
+	return sessionReferencesByID(tx, ids)
 }
 
 func (dc *docContext) livret(e EnTete, t Titulaire, r rules.Resultat, refs map[string]string) LivretData {
@@ -424,20 +393,6 @@ var (
 	libelleDecision = map[string]string{"acquis": "acquis", "non_acquis": "non acquis"}
 )
 
-// nextNumber takes the next number of the sequence, inside the caller's
-// transaction: concurrent issuers queue on the counter's row, and a rolled
-// back issuance gives its number back, so numbers have no gap.
-func nextNumber(tx *gorm.DB, titreID string, typ TypeDocument, year int) (int, error) {
-	if err := tx.Exec(`INSERT INTO numerotation (titre_id, type, annee, dernier) VALUES (?, ?, ?, 0)
-		ON CONFLICT (titre_id, type, annee) DO NOTHING`, titreID, typ, year).Error; err != nil {
-		return 0, err
-	}
-	var n int
-	err := tx.Raw(`UPDATE numerotation SET dernier = dernier + 1 WHERE titre_id = ? AND type = ? AND annee = ? RETURNING dernier`,
-		titreID, typ, year).Scan(&n).Error
-	return n, err
-}
-
 // verificationAlphabet is Crockford's base 32: no I, L, O or U to misread.
 const verificationAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -445,7 +400,7 @@ const verificationAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 func newVerificationCode() (string, error) {
 	b := make([]byte, 12)
 	if _, err := rand.Read(b); err != nil {
-		return "", err
+		return "", fmt.Errorf("verification code: %w", err)
 	}
 	var sb strings.Builder
 	for i, x := range b {

@@ -3,6 +3,7 @@ package certification
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -14,23 +15,6 @@ import (
 
 	"github.com/cipcert/cipcert/certification/rules"
 )
-
-// scopeDocuments restricts a query on documents (aliased d) to those the
-// actor may read: its own for a candidat, its candidats' and sessions' for a
-// centre, all for the autorité and the admin. The PV, which names every
-// candidat of a session, is never a candidat's.
-func scopeDocuments(db *gorm.DB, a Acteur) (*gorm.DB, error) {
-	q := db.Table("documents AS d")
-	switch a.Role {
-	case RoleAdmin, RoleAutorite:
-		return q, nil
-	case RoleCentre:
-		return q.Where("d.session_id IN (SELECT id FROM sessions WHERE centre_id = ?)", a.CentreID), nil
-	case RoleCandidat:
-		return q.Where("d.candidat_id = ?", a.CandidatID), nil
-	}
-	return nil, forbidden()
-}
 
 // FiltreDocuments selects documents.
 type FiltreDocuments struct {
@@ -51,36 +35,14 @@ func (s *Service) Documents(ctx context.Context, a Acteur, f FiltreDocuments) ([
 	if f.SessionID != "" {
 		q = q.Where("d.session_id = ?", f.SessionID)
 	}
-	var ds []Document
-	return ds, q.Select(documentColumns).Order("d.emis_at DESC, d.numero").Limit(1000).Find(&ds).Error
+	ds, err := listDocuments(q.Select(documentColumns).Order("d.emis_at DESC, d.numero").Limit(1000))
+	return ds, wrap(err, "documents of %s %s: list", a.Role, a.UtilisateurID)
 }
 
 // Document returns one document the actor may read, with its bytes when
 // withContent. Returns ErrNotFound otherwise.
 func (s *Service) Document(ctx context.Context, a Acteur, id string, withContent bool) (*Document, error) {
 	return findDocument(s.read(ctx), a, id, withContent)
-}
-
-func findDocument(tx *gorm.DB, a Acteur, id string, withContent bool) (*Document, error) {
-	if !validID(id) {
-		return nil, notFound("Document")
-	}
-	q, err := scopeDocuments(tx, a)
-	if err != nil {
-		return nil, err
-	}
-	cols := documentColumns
-	if withContent {
-		cols += ", contenu"
-	}
-	var ds []Document
-	if err := q.Select(cols).Where("d.id = ?", id).Limit(1).Find(&ds).Error; err != nil {
-		return nil, err
-	}
-	if len(ds) == 0 {
-		return nil, notFound("Document")
-	}
-	return &ds[0], nil
 }
 
 // DocumentsSessionContenu returns every valid document of a session with
@@ -93,9 +55,7 @@ func (s *Service) DocumentsSessionContenu(ctx context.Context, a Acteur, session
 	if _, err := findSession(db, a, sessionID); err != nil {
 		return nil, err
 	}
-	var ds []Document
-	return ds, db.Table("documents").Select(documentColumns+", contenu").
-		Where("session_id = ? AND statut = ?", sessionID, StatutValide).Order("type, numero").Find(&ds).Error
+	return documentsOfSession(db, sessionID)
 }
 
 // RevoquerDocument revokes a document with a reason: its bytes stay, its
@@ -116,16 +76,15 @@ func (s *Service) RevoquerDocument(ctx context.Context, a Acteur, id, motif stri
 			return Errorf(ErrConflict, "deja_revoque", "Ce document est déjà révoqué.")
 		}
 		now := s.now()
-		res := tx.Model(&Document{}).Where("id = ? AND statut = ?", id, d.Statut).
-			Updates(map[string]any{"statut": StatutRevoque, "motif_revocation": motif, "revoque_at": now, "revoque_par": a.UtilisateurID})
-		if res.Error != nil {
-			return res.Error
+		ok, err := revokeDocument(tx, id, d.Statut, a.UtilisateurID, motif, now)
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		if !ok {
 			return stale("Le document")
 		}
 		return s.journal(tx, a, audit{action: "document_revoque", objet: "document", objetID: id, sessionID: d.SessionID,
-			candidatID: deref(d.CandidatID), avant: map[string]any{"statut": d.Statut}, apres: map[string]any{"statut": StatutRevoque, "motif": motif}})
+			candidatID: deref(d.CandidatID), avant: documentSnapshot{Statut: d.Statut}, apres: documentSnapshot{Statut: StatutRevoque, Motif: motif}})
 	})
 	if err != nil {
 		return nil, err
@@ -153,25 +112,16 @@ type Verification struct {
 // name of the holder is disclosed only to who already knows its nom de
 // naissance and date of birth. Returns ErrNotFound for an unknown code.
 func (s *Service) Verifier(ctx context.Context, code, nom string, naissance *Date) (*Verification, error) {
-	var rows []struct {
-		Document
-		Code, Intitule string
-		Remplacant     *string
-	}
-	// One indexed query whatever the outcome, so that a miss costs what a hit costs.
-	err := s.read(ctx).Raw(`SELECT d.id, d.type, d.numero, d.statut, d.emis_at, d.titulaire_nom, d.titulaire_prenoms,
-			d.titulaire_naissance, d.motif_revocation, t.code, t.intitule, r.numero AS remplacant
-		FROM documents d JOIN titres t ON t.id = d.titre_id LEFT JOIN documents r ON r.id = d.remplace_par
-		WHERE d.code_verification = ?`, NormaliserCode(code)).Scan(&rows).Error
+	x, err := findVerification(s.read(ctx), NormaliserCode(code))
 	if err != nil {
 		return nil, err
 	}
-	if len(rows) == 0 || rows[0].ID == "" {
+	if x == nil {
 		return nil, Errorf(ErrNotFound, "code_inconnu", "Aucun document ne porte ce code de vérification.")
 	}
-	r := rows[0]
-	v := &Verification{Statut: r.Statut, Type: r.Type, Numero: r.Numero, TitreCode: r.Code, TitreIntitule: r.Intitule,
-		EmisLe: r.EmisAt, Initiales: initiales(r.TitulairePrenoms, r.TitulaireNom), RemplacePar: deref(r.Remplacant),
+	r := x.Row
+	v := &Verification{Statut: r.Statut, Type: r.Type, Numero: r.Numero, TitreCode: x.Code, TitreIntitule: x.Intitule,
+		EmisLe: r.EmisAt, Initiales: initiales(r.TitulairePrenoms, r.TitulaireNom), RemplacePar: deref(x.Remplacant),
 		MotifRevocation: r.MotifRevocation}
 	if nom != "" && naissance != nil && r.TitulaireNaissance != nil &&
 		plier(nom) == plier(r.TitulaireNom) && *naissance == *r.TitulaireNaissance {
@@ -223,7 +173,7 @@ func (s *Service) BrouillonPV(ctx context.Context, a Acteur, sessionID string) (
 	if err != nil {
 		return nil, err
 	}
-	return s.Renderer.PV(dc.pv(dc.enTete(true), ins))
+	return s.opt.Renderer.PV(dc.pv(dc.enTete(true), ins))
 }
 
 // ApercuLivret renders the preview of a candidat's livret at a session:
@@ -256,14 +206,14 @@ func (s *Service) ApercuLivret(ctx context.Context, a Acteur, sessionID, inscrip
 	var r rules.Resultat
 	if ins[0].Explication != "" {
 		if err := json.Unmarshal([]byte(ins[0].Explication), &r); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("explication of %s: %w", ins[0].ID, err)
 		}
 	} else {
 		h, _, err := historique(db, cand, dc.titre, decidedStatuts, sessionID)
 		if err != nil {
 			return nil, err
 		}
-		if r, err = rules.Decider(regles(dc.titre), s.Parametres, h, sessionID); err != nil {
+		if r, err = rules.Decider(regles(dc.titre), s.opt.Parametres, h, sessionID); err != nil {
 			return nil, Errorf(ErrConflict, "resultats_incomplets",
 				"L'aperçu n'est possible qu'avec des résultats complets et cohérents : %v", ruleError(err))
 		}
@@ -272,5 +222,5 @@ func (s *Service) ApercuLivret(ctx context.Context, a Acteur, sessionID, inscrip
 	if err != nil {
 		return nil, err
 	}
-	return s.Renderer.Livret(dc.livret(dc.enTete(true), titulaire(cand), r, refs))
+	return s.opt.Renderer.Livret(dc.livret(dc.enTete(true), titulaire(cand), r, refs))
 }

@@ -1,8 +1,6 @@
 package certification
 
 import (
-	"time"
-
 	"gorm.io/gorm"
 
 	"github.com/cipcert/cipcert/certification/rules"
@@ -83,19 +81,8 @@ func candidatRegles(c *Candidat, t *Titre) rules.Candidat {
 // decidedOnly, only sessions whose results are deliberated count, plus the
 // session except, whose results are being deliberated.
 func passagesOf(tx *gorm.DB, candidatID string, statuts []StatutSession, except string) ([]rules.Passage, []Inscription, error) {
-	var ins []Inscription
-	q := tx.Table("inscriptions AS i").Select(inscriptionSelect).
-		Joins("JOIN sessions s ON s.id = i.session_id").Joins("JOIN candidats c ON c.id = i.candidat_id").
-		Where("i.candidat_id = ?", candidatID)
-	if except != "" {
-		q = q.Where("(s.statut IN ? OR s.id = ?)", statuts, except)
-	} else {
-		q = q.Where("s.statut IN ?", statuts)
-	}
-	if err := q.Order("s.fin, s.id").Find(&ins).Error; err != nil {
-		return nil, nil, err
-	}
-	if err := loadInscriptionDetails(tx, ins); err != nil {
+	ins, err := inscriptionsOfCandidat(tx, candidatID, statuts, except)
+	if err != nil {
 		return nil, nil, err
 	}
 	out := make([]rules.Passage, len(ins))
@@ -133,12 +120,4 @@ func historique(tx *gorm.DB, c *Candidat, t *Titre, statuts []StatutSession, exc
 		return rules.Historique{}, nil, err
 	}
 	return rules.Historique{Candidat: candidatRegles(c, t), Passages: ps}, ins, nil
-}
-
-func timeOrNil(d *Date) *time.Time {
-	if d == nil {
-		return nil
-	}
-	t := d.Time()
-	return &t
 }

@@ -31,18 +31,18 @@ type Inscription struct {
 	UpdatedAt   time.Time
 
 	// Read-only, joined from the session and the candidat.
-	SessionReference string        `gorm:"->;-:migration"`
-	SessionType      string        `gorm:"->;-:migration"`
-	SessionDebut     Date          `gorm:"->;-:migration"`
-	SessionFin       Date          `gorm:"->;-:migration"`
-	SessionVersionID string        `gorm:"->;-:migration"`
-	SessionStatut    StatutSession `gorm:"->;-:migration"`
-	NomNaissance     string        `gorm:"->;-:migration"`
-	NomUsage         string        `gorm:"->;-:migration"`
-	Prenoms          string        `gorm:"->;-:migration"`
+	SessionReference string
+	SessionType      string
+	SessionDebut     Date
+	SessionFin       Date
+	SessionVersionID string
+	SessionStatut    StatutSession
+	NomNaissance     string
+	NomUsage         string
+	Prenoms          string
 
-	CCP         []string     `gorm:"-"`
-	Evaluations []Evaluation `gorm:"-"`
+	CCP         []string
+	Evaluations []Evaluation
 }
 
 // Evaluation is the jury's decision on one CCP of an enrolment.
@@ -50,10 +50,10 @@ type Evaluation struct {
 	ID                         string
 	InscriptionID              string
 	BlocID                     string
-	CCP                        string `gorm:"->;-:migration"`
+	CCP                        string
 	Decision                   string
 	Motifs                     string
-	MSP                        bool `gorm:"column:msp"`
+	MSP                        bool
 	EntretienTechnique         bool
 	QuestionnaireProfessionnel bool
 	QuestionnementProductions  bool
@@ -66,71 +66,6 @@ type Evaluation struct {
 	Version                    int
 	CreatedAt                  time.Time
 	UpdatedAt                  time.Time
-}
-
-// loadInscriptionDetails fills the CCP and live evaluations of enrolments.
-func loadInscriptionDetails(tx *gorm.DB, ins []Inscription) error {
-	if len(ins) == 0 {
-		return nil
-	}
-	ids := make([]string, len(ins))
-	idx := map[string]*Inscription{}
-	for i := range ins {
-		ids[i] = ins[i].ID
-		idx[ins[i].ID] = &ins[i]
-		ins[i].CCP, ins[i].Evaluations = []string{}, []Evaluation{}
-	}
-	var blocs []struct{ InscriptionID, Code string }
-	if err := tx.Raw(`SELECT ib.inscription_id, b.code FROM inscription_blocs ib JOIN blocs b ON b.id = ib.bloc_id
-		WHERE ib.inscription_id IN ? ORDER BY b.rang`, ids).Scan(&blocs).Error; err != nil {
-		return err
-	}
-	for _, b := range blocs {
-		idx[b.InscriptionID].CCP = append(idx[b.InscriptionID].CCP, b.Code)
-	}
-	var evs []Evaluation
-	if err := tx.Raw(`SELECT e.*, b.code AS ccp FROM evaluations e JOIN blocs b ON b.id = e.bloc_id
-		WHERE e.inscription_id IN ? AND e.revoque_at IS NULL ORDER BY b.rang`, ids).Scan(&evs).Error; err != nil {
-		return err
-	}
-	for _, e := range evs {
-		idx[e.InscriptionID].Evaluations = append(idx[e.InscriptionID].Evaluations, e)
-	}
-	return nil
-}
-
-const inscriptionSelect = `i.*, s.reference AS session_reference, s.type AS session_type, s.debut AS session_debut,
-	s.fin AS session_fin, s.version_id AS session_version_id, s.statut AS session_statut,
-	c.nom_naissance, c.nom_usage, c.prenoms`
-
-func inscriptionsOf(tx *gorm.DB, sessionID, inscriptionID string) ([]Inscription, error) {
-	q := tx.Table("inscriptions AS i").Select(inscriptionSelect).
-		Joins("JOIN sessions s ON s.id = i.session_id").Joins("JOIN candidats c ON c.id = i.candidat_id").
-		Where("i.session_id = ?", sessionID)
-	if inscriptionID != "" {
-		q = q.Where("i.id = ?", inscriptionID)
-	}
-	var ins []Inscription
-	if err := q.Order("c.nom_naissance, c.prenoms, i.id").Find(&ins).Error; err != nil {
-		return nil, err
-	}
-	return ins, loadInscriptionDetails(tx, ins)
-}
-
-// findInscription returns one enrolment of a session with its CCP and live
-// evaluations. Returns ErrNotFound if the session has no such enrolment.
-func findInscription(tx *gorm.DB, sessionID, inscriptionID string) (*Inscription, error) {
-	if !validID(inscriptionID) {
-		return nil, notFound("Inscription")
-	}
-	ins, err := inscriptionsOf(tx, sessionID, inscriptionID)
-	if err != nil {
-		return nil, err
-	}
-	if len(ins) == 0 {
-		return nil, notFound("Inscription")
-	}
-	return &ins[0], nil
 }
 
 // Inscriptions lists the candidats enrolled in a session the actor may see.
@@ -186,37 +121,33 @@ func (s *Service) Inscrire(ctx context.Context, a Acteur, sessionID, candidatID 
 		if err != nil {
 			return err
 		}
-		efDu, err := rules.VerifierInscription(regles(titre), s.Parametres, h,
+		efDu, err := rules.VerifierInscription(regles(titre), s.opt.Parametres, h,
 			rules.SessionPrevue{VersionID: sess.VersionID, Type: rules.TypeSession(sess.Type), Debut: sess.Debut.Time(), Fin: sess.Fin.Time()}, ccp)
 		if err != nil {
 			return ruleError(err)
 		}
 		now := s.now()
-		row := Inscription{ID: id, SessionID: sessionID, CandidatID: candidatID, EntretienFinalDu: efDu, Version: 1, CreatedAt: now, UpdatedAt: now}
-		if err := tx.Omit(readOnlyInscription...).Create(&row).Error; err != nil {
+		v, _ := titreVersion(titre, sess.VersionID)
+		blocIDs := make([]string, len(ccp))
+		for i, c := range ccp {
+			b, _ := v.Bloc(c)
+			blocIDs[i] = b.ID
+		}
+		row := inscriptionRow{ID: id, SessionID: sessionID, CandidatID: candidatID, EntretienFinalDu: efDu, Version: 1, CreatedAt: now, UpdatedAt: now}
+		if err := insertInscription(tx, row, blocIDs); err != nil {
 			if isUniqueViolation(err) {
 				return Errorf(ErrConflict, "deja_inscrit", "Ce candidat est déjà inscrit à cette session.")
 			}
 			return err
 		}
-		v, _ := titreVersion(titre, sess.VersionID)
-		for _, c := range ccp {
-			b, _ := v.Bloc(c)
-			if err := tx.Exec("INSERT INTO inscription_blocs (inscription_id, bloc_id) VALUES (?, ?)", id, b.ID).Error; err != nil {
-				return err
-			}
-		}
 		return s.journal(tx, a, audit{action: "inscription", objet: "inscription", objetID: id, sessionID: sessionID, candidatID: candidatID,
-			apres: map[string]any{"ccp": ccp, "entretien_final_du": efDu}})
+			apres: inscriptionSnapshot{CCP: ccp, EntretienFinalDu: efDu}})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return findInscription(s.read(ctx), sessionID, id)
 }
-
-var readOnlyInscription = []string{"SessionReference", "SessionType", "SessionDebut", "SessionFin", "SessionVersionID",
-	"SessionStatut", "NomNaissance", "NomUsage", "Prenoms"}
 
 func titreVersion(t *Titre, versionID string) (Version, bool) {
 	for _, v := range t.Versions {

@@ -12,7 +12,8 @@ import (
 )
 
 // actor logs a demo account in and returns the actor it stands for.
-func actor(b *testing.B, svc *certification.Service, identifiant string) certification.Acteur {
+func actor(b testing.TB, svc *certification.Service, identifiant string) certification.Acteur {
+	b.Helper()
 	for _, acc := range fixtures.DemoComptes {
 		if acc.Identifiant == identifiant {
 			tok, _, err := svc.Connexion(context.Background(), identifiant, acc.MotDePasse)
@@ -30,9 +31,10 @@ func actor(b *testing.B, svc *certification.Service, identifiant string) certifi
 	return certification.Acteur{}
 }
 
-// validatedSession builds, through the service, a validated session titre
-// of n candidats who all obtained the titre.
-func validatedSession(b *testing.B, svc *certification.Service, n int, jury []string, centre, jury1, jury2, dreets certification.Acteur) string {
+// heldSession builds, through the service, a session titre held today with
+// n candidats enrolled, and returns its id and the enrolments' ids.
+func heldSession(b testing.TB, svc *certification.Service, n int, jury []string, centre certification.Acteur) (string, []string) {
+	b.Helper()
 	ctx := context.Background()
 	d := certification.NewDate
 	today := certification.DateOf(svc.Now())
@@ -62,6 +64,16 @@ func validatedSession(b *testing.B, svc *certification.Service, n int, jury []st
 	if _, err := svc.TenirSession(ctx, centre, s.ID); err != nil {
 		b.Fatal(err)
 	}
+	return s.ID, ins
+}
+
+// validatedSession builds, through the service, a validated session titre
+// of n candidats who all obtained the titre.
+func validatedSession(b testing.TB, svc *certification.Service, n int, jury []string, centre, jury1, jury2, dreets certification.Acteur) string {
+	b.Helper()
+	ctx := context.Background()
+	id, ins := heldSession(b, svc, n, jury, centre)
+	s := &certification.Session{ID: id}
 	for _, id := range ins {
 		if _, err := svc.SaisirPresence(ctx, jury1, s.ID, id, 1, certification.PresenceSaisie{Presence: "present", EntretienFinal: "favorable"}); err != nil {
 			b.Fatal(err)
@@ -84,6 +96,26 @@ func validatedSession(b *testing.B, svc *certification.Service, n int, jury []st
 	return s.ID
 }
 
+// habilitatedJury records the jury accounts as members habilitated for
+// TP-00403 and returns the members' ids.
+func habilitatedJury(b testing.TB, svc *certification.Service, dreets certification.Acteur, accounts ...certification.Acteur) []string {
+	b.Helper()
+	ctx := context.Background()
+	var jury []string
+	for _, j := range accounts {
+		m, err := svc.CreateMembre(ctx, dreets, certification.NouveauMembre{Nom: j.Nom, Prenoms: "Membre", Email: "j@example.fr", UtilisateurID: j.UtilisateurID})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := svc.Habiliter(ctx, dreets, m.ID, certification.NouvelleHabilitation{TitreCode: "TP-00403",
+			Debut: certification.NewDate(2026, 1, 1), Fin: certification.NewDate(2028, 12, 31), Reference: "HAB"}); err != nil {
+			b.Fatal(err)
+		}
+		jury = append(jury, m.ID)
+	}
+	return jury
+}
+
 // BenchmarkIssueSession100 issues the PV and the 100 parchemins of a
 // validated session, in one transaction, on PostgreSQL when
 // TEST_DATABASE_URL is set.
@@ -99,18 +131,7 @@ func BenchmarkIssueSession100(b *testing.B) {
 	}
 	ctx := context.Background()
 	centre, jury1, jury2, dreets := actor(b, svc, "centre"), actor(b, svc, "jury1"), actor(b, svc, "jury2"), actor(b, svc, "dreets")
-	var jury []string
-	for _, j := range []certification.Acteur{jury1, jury2} {
-		m, err := svc.CreateMembre(ctx, dreets, certification.NouveauMembre{Nom: j.Nom, Prenoms: "Membre", Email: "j@example.fr", UtilisateurID: j.UtilisateurID})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := svc.Habiliter(ctx, dreets, m.ID, certification.NouvelleHabilitation{TitreCode: "TP-00403",
-			Debut: certification.NewDate(2026, 1, 1), Fin: certification.NewDate(2028, 12, 31), Reference: "HAB"}); err != nil {
-			b.Fatal(err)
-		}
-		jury = append(jury, m.ID)
-	}
+	jury := habilitatedJury(b, svc, dreets, jury1, jury2)
 	var bytes, docs int
 	for b.Loop() {
 		b.StopTimer()

@@ -15,18 +15,15 @@ type MembreJury struct {
 	Prenoms       string
 	Email         string
 	CreatedAt     time.Time
-	Habilitations []Habilitation `gorm:"-"`
+	Habilitations []Habilitation
 }
-
-// TableName maps MembreJury to its table.
-func (MembreJury) TableName() string { return "jury_membres" }
 
 // Habilitation allows a member to sit on juries of a titre over a period.
 type Habilitation struct {
 	ID        string
 	MembreID  string
 	TitreID   string
-	TitreCode string `gorm:"->;-:migration"`
+	TitreCode string
 	Debut     Date
 	Fin       Date
 	Reference string
@@ -42,9 +39,6 @@ type Lien struct {
 	DeclarePar string
 	CreatedAt  time.Time
 }
-
-// TableName maps Lien to its table.
-func (Lien) TableName() string { return "liens" }
 
 // NatureLien lists the links that bar a member from evaluating a candidat.
 var NatureLien = []string{"formateur", "tuteur", "employeur", "connaissance_personnelle"}
@@ -68,9 +62,9 @@ func (s *Service) CreateMembre(ctx context.Context, a Acteur, in NouveauMembre) 
 	m := &MembreJury{ID: newID(), Nom: in.Nom, Prenoms: in.Prenoms, Email: in.Email, CreatedAt: s.now()}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		if in.UtilisateurID != "" {
-			var u Utilisateur
-			if err := tx.Take(&u, "id = ?", in.UtilisateurID).Error; err != nil {
-				return notFoundOr(err, "Compte")
+			u, err := findUtilisateurByID(tx, in.UtilisateurID)
+			if err != nil {
+				return err
 			}
 			if u.Role != RoleJury {
 				return Invalid("compte_non_jury", "Le compte lié doit avoir le rôle jury.",
@@ -78,13 +72,14 @@ func (s *Service) CreateMembre(ctx context.Context, a Acteur, in NouveauMembre) 
 			}
 			m.UtilisateurID = &in.UtilisateurID
 		}
-		if err := tx.Create(m).Error; err != nil {
+		if err := insertMembre(tx, m); err != nil {
 			if isUniqueViolation(err) {
 				return Errorf(ErrConflict, "compte_deja_lie", "Ce compte est déjà lié à un membre de jury.")
 			}
 			return err
 		}
-		return s.journal(tx, a, audit{action: "membre_cree", objet: "membre_jury", objetID: m.ID, apres: m})
+		return s.journal(tx, a, audit{action: "membre_cree", objet: "membre_jury", objetID: m.ID,
+			apres: membreSnapshot{ID: m.ID, Nom: m.Nom, Prenoms: m.Prenoms, Email: m.Email, UtilisateurID: m.UtilisateurID}})
 	})
 	if err != nil {
 		return nil, err
@@ -110,7 +105,7 @@ func (s *Service) Habiliter(ctx context.Context, a Acteur, membreID string, in N
 	}
 	h := &Habilitation{ID: newID(), MembreID: membreID, Debut: in.Debut, Fin: in.Fin, Reference: in.Reference, CreatedAt: s.now()}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Select("id").Take(&MembreJury{}, "id = ?", membreID).Error; err != nil {
+		if ok, err := membreExists(tx, membreID); err != nil || !ok {
 			return notFoundOr(err, "Membre de jury")
 		}
 		t, err := findTitreByCode(tx, in.TitreCode)
@@ -121,10 +116,11 @@ func (s *Service) Habiliter(ctx context.Context, a Acteur, membreID string, in N
 			return Invalid("titre_inconnu", "Titre inconnu.", FieldError{"titre_code", "inconnu", "Aucun titre n'a le code " + in.TitreCode + "."})
 		}
 		h.TitreID, h.TitreCode = t.ID, t.Code
-		if err := tx.Omit("TitreCode").Create(h).Error; err != nil {
+		if err := insertHabilitation(tx, h); err != nil {
 			return err
 		}
-		return s.journal(tx, a, audit{action: "habilitation", objet: "membre_jury", objetID: membreID, apres: h})
+		return s.journal(tx, a, audit{action: "habilitation", objet: "membre_jury", objetID: membreID,
+			apres: habilitationSnapshot{ID: h.ID, TitreCode: h.TitreCode, Debut: h.Debut, Fin: h.Fin, Reference: h.Reference}})
 	})
 	if err != nil {
 		return nil, err
@@ -138,39 +134,7 @@ func (s *Service) Membres(ctx context.Context, a Acteur) ([]MembreJury, error) {
 	if !a.Is(RoleAdmin, RoleAutorite, RoleCentre) {
 		return nil, forbidden()
 	}
-	db := s.read(ctx)
-	var ms []MembreJury
-	if err := db.Order("nom, prenoms, id").Find(&ms).Error; err != nil {
-		return nil, err
-	}
-	var hs []Habilitation
-	if err := db.Raw(`SELECT h.*, t.code AS titre_code FROM habilitations h JOIN titres t ON t.id = h.titre_id ORDER BY h.debut`).
-		Scan(&hs).Error; err != nil {
-		return nil, err
-	}
-	idx := map[string]int{}
-	for i := range ms {
-		idx[ms[i].ID] = i
-		ms[i].Habilitations = []Habilitation{}
-	}
-	for _, h := range hs {
-		if i, ok := idx[h.MembreID]; ok {
-			ms[i].Habilitations = append(ms[i].Habilitations, h)
-		}
-	}
-	return ms, nil
-}
-
-// membreOf returns the jury member an account stands for, or ErrForbidden.
-func membreOf(tx *gorm.DB, a Acteur) (*MembreJury, error) {
-	var ms []MembreJury
-	if err := tx.Where("utilisateur_id = ?", a.UtilisateurID).Limit(1).Find(&ms).Error; err != nil {
-		return nil, err
-	}
-	if len(ms) == 0 {
-		return nil, Errorf(ErrForbidden, "membre_inconnu", "Votre compte n'est lié à aucun membre de jury.")
-	}
-	return &ms[0], nil
+	return listMembres(s.read(ctx))
 }
 
 // DeclarerLien records a link between a member and a candidat. The centre
@@ -195,41 +159,35 @@ func (s *Service) DeclarerLien(ctx context.Context, a Acteur, membreID, candidat
 				return Errorf(ErrForbidden, "lien_autre_membre", "Un membre de jury ne déclare que ses propres liens.")
 			}
 			// A member may not know which centre registered the candidat: any existing candidat.
-			if err := tx.Select("id").Take(&candidatRow{}, "id = ?", candidatID).Error; err != nil {
+			if ok, err := candidatExists(tx, candidatID); err != nil || !ok {
 				return notFoundOr(err, "Candidat")
 			}
 		} else {
 			if _, err := findCandidatRow(tx, a, candidatID); err != nil {
 				return err
 			}
-			if err := tx.Select("id").Take(&MembreJury{}, "id = ?", membreID).Error; err != nil {
+			if ok, err := membreExists(tx, membreID); err != nil || !ok {
 				return notFoundOr(err, "Membre de jury")
 			}
 		}
-		var existing []Lien
-		if err := tx.Where("membre_id = ? AND candidat_id = ? AND nature = ?", membreID, candidatID, nature).Find(&existing).Error; err != nil {
+		existing, err := findLien(tx, membreID, candidatID, nature)
+		if err != nil {
 			return err
 		}
-		if len(existing) > 0 {
-			*l = existing[0]
+		if existing != nil {
+			*l = *existing
 			return nil
 		}
-		if err := tx.Create(l).Error; err != nil {
+		if err := insertLien(tx, l); err != nil {
 			return err
 		}
-		return s.journal(tx, a, audit{action: "lien_declare", objet: "lien", objetID: l.ID, candidatID: candidatID, apres: l})
+		return s.journal(tx, a, audit{action: "lien_declare", objet: "lien", objetID: l.ID, candidatID: candidatID,
+			apres: lienSnapshot{ID: l.ID, MembreID: l.MembreID, CandidatID: l.CandidatID, Nature: l.Nature}})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return l, nil
-}
-
-// lienEntre returns the natures of the links between a member and a candidat.
-func lienEntre(tx *gorm.DB, membreID, candidatID string) ([]string, error) {
-	var natures []string
-	err := tx.Model(&Lien{}).Where("membre_id = ? AND candidat_id = ?", membreID, candidatID).Pluck("nature", &natures).Error
-	return natures, err
 }
 
 func contains[T comparable](xs []T, x T) bool {

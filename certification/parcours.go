@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"github.com/cipcert/cipcert/certification/rules"
 )
 
@@ -83,7 +81,7 @@ func (s *Service) Parcours(ctx context.Context, a Acteur, candidatID string) (*D
 			d.Situation, d.SituationSession = &r, sess.Reference
 		}
 		if in.NotifieLe != nil {
-			if lim, _, err := rules.DateLimiteRecours(s.Parametres, in.NotifieLe.Time()); err == nil {
+			if lim, _, err := rules.DateLimiteRecours(s.opt.Parametres, in.NotifieLe.Time()); err == nil {
 				l := DateOf(lim)
 				p.RecoursJusquau = &l
 			}
@@ -121,32 +119,4 @@ func prochaineEtape(d *Dossier, today Date) string {
 		return fmt.Sprintf("Se présenter à une session pour %s.", strings.Join(r.CCPManquants, ", "))
 	}
 	return "Se présenter à une nouvelle session titre, avec l'entretien final."
-}
-
-// sessionsByID loads the sessions of enrolments, with their details, in
-// three queries whatever their number.
-func sessionsByID(db *gorm.DB, ins []Inscription) (map[string]*Session, error) {
-	out := map[string]*Session{}
-	if len(ins) == 0 {
-		return out, nil
-	}
-	ids := make([]string, len(ins))
-	for i, in := range ins {
-		ids[i] = in.SessionID
-	}
-	q, err := scopeSessions(db, Acteur{Role: RoleAdmin})
-	if err != nil {
-		return nil, err
-	}
-	var ss []Session
-	if err := q.Where("s.id IN ?", ids).Find(&ss).Error; err != nil {
-		return nil, err
-	}
-	if err := loadSessionDetails(db, ss); err != nil {
-		return nil, err
-	}
-	for i := range ss {
-		out[ss[i].ID] = &ss[i]
-	}
-	return out, nil
 }

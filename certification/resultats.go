@@ -46,7 +46,7 @@ func (s *Service) juryContext(tx *gorm.DB, a Acteur, sessionID, inscriptionID st
 	if !a.Is(RoleJury) {
 		return nil, nil, nil, forbidden()
 	}
-	if err := s.lockSession(tx, sessionID, false); err != nil {
+	if err := lockSession(tx, sessionID, lockShared); err != nil {
 		return nil, nil, nil, err
 	}
 	sess, err := findSessionRow(tx, a, sessionID)
@@ -121,11 +121,11 @@ func (s *Service) refreshEntretienFinal(tx *gorm.DB, sess *Session, ins []Inscri
 		}
 		h.Passages = append(ps, rules.Passage{SessionID: sess.ID, VersionID: sess.VersionID, Type: rules.TypeSession(sess.Type),
 			Date: sess.Fin.Time(), CCPInscrits: in.CCP, Presence: rules.Absent})
-		r, err := rules.Decider(ref, s.Parametres, h, sess.ID)
+		r, err := rules.Decider(ref, s.opt.Parametres, h, sess.ID)
 		if err != nil || r.EntretienFinalDu == in.EntretienFinalDu {
 			continue
 		}
-		if err := tx.Model(&Inscription{}).Where("id = ?", in.ID).UpdateColumn("entretien_final_du", r.EntretienFinalDu).Error; err != nil {
+		if err := setEntretienFinalDu(tx, in.ID, r.EntretienFinalDu); err != nil {
 			return err
 		}
 		in.EntretienFinalDu = r.EntretienFinalDu
@@ -153,9 +153,8 @@ func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, ins
 		if ins.Presence != nil && *ins.Presence != "present" {
 			return Errorf(ErrConflict, "candidat_non_present", "Le candidat est noté %s : aucune décision ne peut être prise sur ses CCP.", *ins.Presence)
 		}
-		var blocID string
-		if err := tx.Raw(`SELECT b.id FROM blocs b JOIN sessions s ON s.version_id = b.version_id WHERE s.id = ? AND b.code = ?`,
-			sessionID, ccp).Scan(&blocID).Error; err != nil {
+		blocID, err := blocOfSession(tx, sessionID, ccp)
+		if err != nil {
 			return err
 		}
 		var avant *Evaluation
@@ -171,7 +170,7 @@ func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, ins
 			}
 			out = Evaluation{ID: newID(), InscriptionID: inscriptionID, BlocID: blocID, SaisiPar: a.UtilisateurID, Version: 1, CreatedAt: now, UpdatedAt: now}
 			in.apply(&out)
-			if err := tx.Omit("CCP").Create(&out).Error; err != nil {
+			if err := insertEvaluation(tx, out); err != nil {
 				if isUniqueViolation(err) {
 					return stale("L'évaluation de ce CCP")
 				}
@@ -183,19 +182,14 @@ func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, ins
 			}
 			out = *avant
 			in.apply(&out)
-			res := tx.Model(&Evaluation{}).Where("id = ? AND version = ? AND revoque_at IS NULL", avant.ID, version).Updates(map[string]any{
-				"decision": out.Decision, "motifs": out.Motifs, "msp": out.MSP, "entretien_technique": out.EntretienTechnique,
-				"questionnaire_professionnel": out.QuestionnaireProfessionnel, "questionnement_productions": out.QuestionnementProductions,
-				"dossier_professionnel": out.DossierProfessionnel, "ecf_pris_en_compte": out.EcfPrisEnCompte,
-				"saisi_par": a.UtilisateurID, "version": version + 1, "updated_at": now,
-			})
-			if res.Error != nil {
-				return res.Error
+			out.Version, out.UpdatedAt, out.SaisiPar = version+1, now, a.UtilisateurID
+			ok, err := updateEvaluation(tx, out, version)
+			if err != nil {
+				return err
 			}
-			if res.RowsAffected == 0 {
+			if !ok {
 				return stale("L'évaluation de ce CCP")
 			}
-			out.Version, out.UpdatedAt, out.SaisiPar = version+1, now, a.UtilisateurID
 		}
 		out.CCP = ccp
 		if err := resetSignatures(tx, sess.ID); err != nil {
@@ -203,10 +197,10 @@ func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, ins
 		}
 		var before any
 		if avant != nil {
-			before = avant
+			before = snapshotEvaluation(*avant)
 		}
 		return s.journal(tx, a, audit{action: "evaluation", objet: "evaluation", objetID: out.ID, sessionID: sessionID,
-			candidatID: ins.CandidatID, avant: before, apres: out})
+			candidatID: ins.CandidatID, avant: before, apres: snapshotEvaluation(out)})
 	})
 	if err != nil {
 		return nil, err
@@ -218,12 +212,6 @@ func (in EvaluationSaisie) apply(e *Evaluation) {
 	e.Decision, e.Motifs, e.MSP, e.EntretienTechnique = in.Decision, in.Motifs, in.MSP, in.EntretienTechnique
 	e.QuestionnaireProfessionnel, e.QuestionnementProductions = in.QuestionnaireProfessionnel, in.QuestionnementProductions
 	e.DossierProfessionnel, e.EcfPrisEnCompte = in.DossierProfessionnel, in.EcfPrisEnCompte
-}
-
-// resetSignatures clears the PV signatures: they covered results that have
-// just changed.
-func resetSignatures(tx *gorm.DB, sessionID string) error {
-	return tx.Exec("UPDATE session_jury SET signe_at = NULL, empreinte = '' WHERE session_id = ? AND signe_at IS NOT NULL", sessionID).Error
 }
 
 // PresenceSaisie is the presence of a candidat and its entretien final.
@@ -257,22 +245,22 @@ func (s *Service) SaisirPresence(ctx context.Context, a Acteur, sessionID, inscr
 		if in.Presence != "present" && len(ins.Evaluations) > 0 {
 			return Errorf(ErrConflict, "decisions_existantes", "Des décisions sont déjà saisies pour ce candidat : un candidat %s n'en a aucune.", in.Presence)
 		}
-		set := map[string]any{"presence": in.Presence, "entretien_final": nil, "version": version + 1, "updated_at": s.now()}
+		apres := presenceSnapshot{Presence: &in.Presence, Version: version + 1}
 		if in.EntretienFinal != "" {
-			set["entretien_final"] = in.EntretienFinal
+			apres.EntretienFinal = &in.EntretienFinal
 		}
-		res := tx.Model(&Inscription{}).Where("id = ? AND version = ?", inscriptionID, version).Updates(set)
-		if res.Error != nil {
-			return res.Error
+		ok, err := updatePresence(tx, inscriptionID, version, apres.Presence, apres.EntretienFinal, s.now())
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		if !ok {
 			return stale("L'inscription")
 		}
 		if err := resetSignatures(tx, sess.ID); err != nil {
 			return err
 		}
 		return s.journal(tx, a, audit{action: "presence", objet: "inscription", objetID: inscriptionID, sessionID: sessionID, candidatID: ins.CandidatID,
-			avant: map[string]any{"presence": ins.Presence, "entretien_final": ins.EntretienFinal}, apres: in})
+			avant: presenceSnapshot{Presence: ins.Presence, EntretienFinal: ins.EntretienFinal, Version: ins.Version}, apres: apres})
 	})
 	if err != nil {
 		return nil, err
@@ -323,7 +311,7 @@ func (s *Service) deliberer(tx *gorm.DB, sess *Session) (map[string]rules.Result
 		if err != nil {
 			return nil, nil, err
 		}
-		r, err := rules.Decider(ref, s.Parametres, h, sess.ID)
+		r, err := rules.Decider(ref, s.opt.Parametres, h, sess.ID)
 		if err != nil {
 			e := ruleError(err)
 			if de, ok := e.(*Error); ok {
@@ -371,7 +359,7 @@ func (s *Service) SignerPV(ctx context.Context, a Acteur, sessionID string) (*Se
 		return nil, forbidden()
 	}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		if err := s.lockSession(tx, sessionID, true); err != nil {
+		if err := lockSession(tx, sessionID, lockExclusive); err != nil {
 			return err
 		}
 		sess, err := findSession(tx, a, sessionID)
@@ -391,17 +379,15 @@ func (s *Service) SignerPV(ctx context.Context, a Acteur, sessionID string) (*Se
 		}
 		emp := empreinte(ins, res)
 		now := s.now()
-		if err := tx.Exec("UPDATE session_jury SET signe_at = ?, empreinte = ? WHERE session_id = ? AND membre_id = ?",
-			now, emp, sessionID, m.ID).Error; err != nil {
+		if err := signPV(tx, sessionID, m.ID, now, emp); err != nil {
 			return err
 		}
 		if err := s.journal(tx, a, audit{action: "pv_signe", objet: "session", objetID: sessionID, sessionID: sessionID,
-			apres: map[string]any{"membre_id": m.ID, "empreinte": emp}}); err != nil {
+			apres: signatureSnapshot{MembreID: m.ID, Empreinte: emp}}); err != nil {
 			return err
 		}
-		var pending int64
-		if err := tx.Table("session_jury").Where("session_id = ? AND (signe_at IS NULL OR empreinte <> ?)", sessionID, emp).
-			Count(&pending).Error; err != nil {
+		pending, err := countUnsigned(tx, sessionID, emp)
+		if err != nil {
 			return err
 		}
 		if pending > 0 {
@@ -412,7 +398,7 @@ func (s *Service) SignerPV(ctx context.Context, a Acteur, sessionID string) (*Se
 				return err
 			}
 		}
-		return s.transition(tx, a, sess, Deliberee, map[string]any{"deliberee_at": now}, Tenue)
+		return s.transition(tx, a, sess, sessionEtat{Statut: Deliberee, DelibereeAt: &now}, Tenue)
 	})
 	if err != nil {
 		return nil, err
@@ -423,18 +409,18 @@ func (s *Service) SignerPV(ctx context.Context, a Acteur, sessionID string) (*Se
 func (s *Service) storeOutcome(tx *gorm.DB, a Acteur, sess *Session, in Inscription, r rules.Resultat) error {
 	expl, err := json.Marshal(r)
 	if err != nil {
-		return err
+		return fmt.Errorf("explication of %s: %w", in.ID, err)
 	}
-	set := map[string]any{"issue": string(r.Issue), "explication": string(expl), "date_limite": nil,
-		"version": gorm.Expr("version + 1"), "updated_at": s.now()}
+	var limite *Date
 	if r.DateLimite != nil {
-		set["date_limite"] = DateOf(*r.DateLimite)
+		d := DateOf(*r.DateLimite)
+		limite = &d
 	}
-	if err := tx.Model(&Inscription{}).Where("id = ?", in.ID).Updates(set).Error; err != nil {
+	if err := storeInscriptionOutcome(tx, in.ID, string(r.Issue), string(expl), limite, s.now()); err != nil {
 		return err
 	}
 	return s.journal(tx, a, audit{action: "issue", objet: "inscription", objetID: in.ID, sessionID: sess.ID, candidatID: in.CandidatID,
-		avant: map[string]any{"issue": in.Issue}, apres: map[string]any{"issue": r.Issue, "ccp_manquants": r.CCPManquants}})
+		avant: issueSnapshot{Issue: in.Issue}, apres: snapshotIssue(r)})
 }
 
 // ValiderPV validates a deliberated session's PV: results become visible to
@@ -449,10 +435,11 @@ func (s *Service) ValiderPV(ctx context.Context, a Acteur, sessionID string) (*S
 		if err != nil {
 			return err
 		}
-		if err := s.transition(tx, a, sess, Validee, map[string]any{"validee_at": s.now(), "validee_par": a.UtilisateurID}, Deliberee); err != nil {
+		now := s.now()
+		if err := s.transition(tx, a, sess, sessionEtat{Statut: Validee, ValideeAt: &now, ValideePar: a.UtilisateurID}, Deliberee); err != nil {
 			return err
 		}
-		return tx.Model(&Inscription{}).Where("session_id = ?", sessionID).Update("notifie_le", s.today()).Error
+		return notifySession(tx, sessionID, s.today())
 	})
 	if err != nil {
 		return nil, err
@@ -474,7 +461,7 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 		return nil, err
 	}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		if err := s.lockSession(tx, sessionID, true); err != nil {
+		if err := lockSession(tx, sessionID, lockExclusive); err != nil {
 			return err
 		}
 		sess, err := findSession(tx, a, sessionID)
@@ -501,23 +488,23 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 			return Errorf(ErrNotFound, "evaluation_introuvable", "Aucune décision n'est enregistrée pour %s.", ccp)
 		}
 		now := s.now()
-		res := tx.Model(&Evaluation{}).Where("id = ? AND revoque_at IS NULL", avant.ID).
-			Updates(map[string]any{"revoque_at": now, "revoque_par": a.UtilisateurID, "motif_revocation": motif})
-		if res.Error != nil {
-			return res.Error
+		ok, err := revokeEvaluation(tx, avant.ID, a.UtilisateurID, motif, now)
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		if !ok {
 			return stale("L'évaluation de ce CCP")
 		}
 		nouvelle := Evaluation{ID: newID(), InscriptionID: inscriptionID, BlocID: avant.BlocID, SaisiPar: a.UtilisateurID,
 			Version: 1, CreatedAt: now, UpdatedAt: now}
 		in.apply(&nouvelle)
-		if err := tx.Omit("CCP").Create(&nouvelle).Error; err != nil {
+		if err := insertEvaluation(tx, nouvelle); err != nil {
 			return err
 		}
 		nouvelle.CCP = ccp
 		if err := s.journal(tx, a, audit{action: "revocation", objet: "evaluation", objetID: avant.ID, sessionID: sessionID,
-			candidatID: ins[0].CandidatID, avant: avant, apres: map[string]any{"motif": motif, "remplacee_par": nouvelle}}); err != nil {
+			candidatID: ins[0].CandidatID, avant: snapshotEvaluation(*avant),
+			apres: revocationSnapshot{Motif: motif, RemplaceePar: snapshotEvaluation(nouvelle)}}); err != nil {
 			return err
 		}
 		titre, err := findTitreByCode(tx, sess.TitreCode)
@@ -532,7 +519,7 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 		if err != nil {
 			return err
 		}
-		r, err := rules.Decider(regles(titre), s.Parametres, h, sessionID)
+		r, err := rules.Decider(regles(titre), s.opt.Parametres, h, sessionID)
 		if err != nil {
 			return ruleError(err)
 		}

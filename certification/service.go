@@ -3,6 +3,7 @@ package certification
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -13,42 +14,92 @@ import (
 
 // Service is the domain's entry point. Its exported methods open and own
 // their transaction; unexported helpers take the *gorm.DB of that
-// transaction.
+// transaction. Its configuration is fixed by NewService: nothing swaps it
+// while requests run.
 type Service struct {
-	db *DB
-	// Now is the clock; tests replace it.
-	Now func() time.Time
-	// BcryptCost is the password hashing cost; tests lower it.
-	BcryptCost int
-	// TokenTTL is how long a bearer token lives.
-	TokenTTL time.Duration
-	// Parametres are the rule parameters in force, loaded from the fixtures.
-	Parametres *rules.Parametres
-	// Renderer lays documents out; PublicURL prefixes their verification URL.
-	Renderer  Renderer
-	PublicURL string
+	db  *DB
+	opt Options
 }
 
-// NewService returns a Service on db with production defaults.
-func NewService(db *DB) *Service {
-	return &Service{
-		db:         db,
-		Now:        func() time.Time { return time.Now().UTC() },
-		BcryptCost: bcrypt.DefaultCost + 2,
-		TokenTTL:   8 * time.Hour,
+// Options configure a Service. Now, Parametres and Renderer are required;
+// the others have production defaults.
+type Options struct {
+	// Now is the clock. Tests pass a fixed or controlled one.
+	Now func() time.Time
+	// Parametres are the rule parameters in force, loaded from the fixtures.
+	Parametres *rules.Parametres
+	// Renderer lays documents out.
+	Renderer Renderer
+	// PublicURL prefixes the verification URL printed on documents.
+	PublicURL string
+	// BcryptCost is the password hashing cost; 0 means bcrypt.DefaultCost+2.
+	// Tests lower it.
+	BcryptCost int
+	// TokenTTL is how long a bearer token lives; 0 means 8 hours.
+	TokenTTL time.Duration
+}
+
+// NewService returns a Service on db. It fails, naming every missing
+// option at once, when the clock, the rule parameters or the renderer is
+// not set: a service without them would only fail later, mid-request.
+func NewService(db *DB, opt Options) (*Service, error) {
+	var missing []string
+	if db == nil {
+		missing = append(missing, "database")
 	}
+	if opt.Now == nil {
+		missing = append(missing, "Now (clock)")
+	}
+	if opt.Parametres == nil {
+		missing = append(missing, "Parametres (rule parameters)")
+	}
+	if opt.Renderer == nil {
+		missing = append(missing, "Renderer (document renderer)")
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("certification.NewService: missing %s", strings.Join(missing, ", "))
+	}
+	if opt.BcryptCost == 0 {
+		opt.BcryptCost = bcrypt.DefaultCost + 2
+	}
+	if opt.TokenTTL == 0 {
+		opt.TokenTTL = 8 * time.Hour
+	}
+	return &Service{db: db, opt: opt}, nil
+}
+
+// WithClock returns a service identical to s but reading the time from
+// now; s itself is unchanged. The demo seed uses it to write past events
+// at the time they happened.
+func (s *Service) WithClock(now func() time.Time) *Service {
+	c := *s
+	c.opt.Now = now
+	return &c
 }
 
 // DB returns the database the service works on.
 func (s *Service) DB() *DB { return s.db }
 
-func (s *Service) now() time.Time { return s.Now().UTC() }
+// Now returns the service clock's current time, in UTC.
+func (s *Service) Now() time.Time { return s.opt.Now().UTC() }
+
+func (s *Service) now() time.Time { return s.Now() }
 
 func (s *Service) today() Date { return DateOf(s.now()) }
 
-// inTx runs fn in a transaction, committed if fn returns nil.
+// inTx runs fn in a transaction, committed if fn returns nil. fn's errors
+// come back as fn returned them; a transaction that could not begin or
+// commit says so.
 func (s *Service) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(fn)
+	var fnErr error
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		fnErr = fn(tx)
+		return fnErr
+	})
+	if err != nil && fnErr == nil {
+		return wrap(err, "transaction: begin or commit")
+	}
+	return err
 }
 
 // read returns a session for read-only work outside a transaction.
@@ -106,10 +157,10 @@ func forbidden() *Error {
 // imprimable reports, as a field error, text that documents could not print:
 // a name is printed on the parchemin exactly as registered.
 func (s *Service) imprimable(field, value string) *FieldError {
-	if s.Renderer == nil || value == "" {
+	if value == "" {
 		return nil
 	}
-	bad := s.Renderer.Unsupported(value)
+	bad := s.opt.Renderer.Unsupported(value)
 	if len(bad) == 0 {
 		return nil
 	}

@@ -34,8 +34,8 @@ type Session struct {
 	Reference       string
 	CentreID        string
 	VersionID       string
-	VersionCode     string `gorm:"->;-:migration"`
-	TitreCode       string `gorm:"->;-:migration"`
+	VersionCode     string
+	TitreCode       string
 	Type            string
 	Debut           Date
 	Fin             Date
@@ -51,8 +51,8 @@ type Session struct {
 	Version         int
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
-	CCP             []string        `gorm:"-"`
-	Jury            []MembreSession `gorm:"-"`
+	CCP             []string
+	Jury            []MembreSession
 }
 
 // MembreSession is a jury member of a session and its signature of the PV.
@@ -103,9 +103,8 @@ func (s *Service) CreateSession(ctx context.Context, a Acteur, in NouvelleSessio
 		if err != nil {
 			return err
 		}
-		var agrees int64
-		if err := tx.Model(&Agrement{}).Where("centre_id = ? AND titre_id = ? AND debut <= ? AND fin >= ?",
-			a.CentreID, titre.ID, in.Debut, in.Fin).Count(&agrees).Error; err != nil {
+		agrees, err := countAgrements(tx, a.CentreID, titre.ID, in.Debut, in.Fin)
+		if err != nil {
 			return err
 		}
 		if agrees == 0 {
@@ -113,21 +112,21 @@ func (s *Service) CreateSession(ctx context.Context, a Acteur, in NouvelleSessio
 				FieldError{"version_code", "centre_non_agree", fmt.Sprintf("Aucun agrément du centre pour le titre %s ne couvre le %s au %s.", titre.Code, in.Debut.Francais(), in.Fin.Francais())})
 		}
 		now := s.now()
-		row := Session{ID: id, Reference: fmt.Sprintf("S-%d-%s", in.Debut.Time().Year(), strings.ToUpper(id[len(id)-8:])),
+		row := sessionRow{ID: id, Reference: fmt.Sprintf("S-%d-%s", in.Debut.Time().Year(), strings.ToUpper(id[len(id)-8:])),
 			CentreID: a.CentreID, VersionID: v.ID, Type: in.Type, Debut: in.Debut, Fin: in.Fin, Lieu: in.Lieu,
 			Responsable: in.Responsable, Statut: Planifiee, Version: 1, CreatedAt: now, UpdatedAt: now}
-		if err := tx.Omit("VersionCode", "TitreCode").Create(&row).Error; err != nil {
+		if err := insertSession(tx, row, blocs); err != nil {
 			return err
-		}
-		for _, b := range blocs {
-			if err := tx.Exec("INSERT INTO session_blocs (session_id, bloc_id) VALUES (?, ?)", id, b.ID).Error; err != nil {
-				return err
-			}
 		}
 		if err := setJury(tx, id, in.Jury); err != nil {
 			return err
 		}
-		return s.journal(tx, a, audit{action: "session_creee", objet: "session", objetID: id, sessionID: id, apres: in})
+		ccp := make([]string, len(blocs))
+		for i, b := range blocs {
+			ccp[i] = b.Code
+		}
+		return s.journal(tx, a, audit{action: "session_creee", objet: "session", objetID: id, sessionID: id,
+			apres: snapshotNouvelleSession(in, ccp)})
 	})
 	if err != nil {
 		return nil, err
@@ -189,121 +188,16 @@ func setJury(tx *gorm.DB, sessionID string, membres []string) error {
 			return Invalid("jury_invalide", "Un membre figure deux fois dans le jury.", FieldError{fieldIndex("jury", i, "id"), "doublon", "Membre répété."})
 		}
 		seen[m] = true
-		var n int64
-		if err := tx.Model(&MembreJury{}).Where("id = ?", m).Count(&n).Error; err != nil {
+		ok, err := membreExists(tx, m)
+		if err != nil {
 			return err
 		}
-		if n == 0 {
+		if !ok {
 			return Invalid("jury_invalide", "Membre de jury inconnu.", FieldError{fieldIndex("jury", i, "id"), "inconnu", "Aucun membre de jury n'a cet identifiant."})
 		}
-		if err := tx.Exec("INSERT INTO session_jury (session_id, membre_id) VALUES (?, ?)", sessionID, m).Error; err != nil {
+		if err := insertSessionJury(tx, sessionID, m); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// findVersionByCode returns a version with its blocs, and its titre.
-func findVersionByCode(tx *gorm.DB, code string) (*Version, *Titre, error) {
-	var v Version
-	if err := tx.Where("code = ?", code).Limit(1).Find(&v).Error; err != nil || v.ID == "" {
-		return nil, nil, err
-	}
-	var t Titre
-	if err := tx.Take(&t, "id = ?", v.TitreID).Error; err != nil {
-		return nil, nil, err
-	}
-	full, err := findTitreByCode(tx, t.Code)
-	if err != nil {
-		return nil, nil, err
-	}
-	for i := range full.Versions {
-		if full.Versions[i].ID == v.ID {
-			return &full.Versions[i], full, nil
-		}
-	}
-	return nil, nil, fmt.Errorf("version %s vanished", code)
-}
-
-// scopeSessions restricts a query on sessions (aliased s) to the actor's.
-func scopeSessions(db *gorm.DB, a Acteur) (*gorm.DB, error) {
-	q := db.Table("sessions AS s").
-		Select("s.*, v.code AS version_code, t.code AS titre_code").
-		Joins("JOIN titre_versions v ON v.id = s.version_id").
-		Joins("JOIN titres t ON t.id = v.titre_id")
-	switch a.Role {
-	case RoleAdmin, RoleAutorite:
-		return q, nil
-	case RoleCentre:
-		return q.Where("s.centre_id = ?", a.CentreID), nil
-	case RoleJury:
-		return q.Where(`s.id IN (SELECT sj.session_id FROM session_jury sj JOIN jury_membres m ON m.id = sj.membre_id
-			WHERE m.utilisateur_id = ?)`, a.UtilisateurID), nil
-	}
-	return nil, forbidden()
-}
-
-func findSession(tx *gorm.DB, a Acteur, id string) (*Session, error) {
-	sess, err := findSessionRow(tx, a, id)
-	if err != nil {
-		return nil, err
-	}
-	ss := []Session{*sess}
-	if err := loadSessionDetails(tx, ss); err != nil {
-		return nil, err
-	}
-	return &ss[0], nil
-}
-
-// findSessionRow is findSession without the CCP and jury lists, for the hot
-// paths that need neither.
-func findSessionRow(tx *gorm.DB, a Acteur, id string) (*Session, error) {
-	if !validID(id) {
-		return nil, notFound("Session")
-	}
-	q, err := scopeSessions(tx, a)
-	if err != nil {
-		return nil, err
-	}
-	var ss []Session
-	if err := q.Where("s.id = ?", id).Limit(1).Find(&ss).Error; err != nil {
-		return nil, err
-	}
-	if len(ss) == 0 {
-		return nil, notFound("Session")
-	}
-	return &ss[0], nil
-}
-
-func loadSessionDetails(tx *gorm.DB, ss []Session) error {
-	if len(ss) == 0 {
-		return nil
-	}
-	ids := make([]string, len(ss))
-	idx := map[string]*Session{}
-	for i := range ss {
-		ids[i] = ss[i].ID
-		idx[ss[i].ID] = &ss[i]
-		ss[i].CCP, ss[i].Jury = []string{}, []MembreSession{}
-	}
-	var blocs []struct{ SessionID, Code string }
-	if err := tx.Raw(`SELECT sb.session_id, b.code FROM session_blocs sb JOIN blocs b ON b.id = sb.bloc_id
-		WHERE sb.session_id IN ? ORDER BY b.rang`, ids).Scan(&blocs).Error; err != nil {
-		return err
-	}
-	for _, b := range blocs {
-		idx[b.SessionID].CCP = append(idx[b.SessionID].CCP, b.Code)
-	}
-	var jury []struct {
-		SessionID string
-		MembreSession
-	}
-	if err := tx.Raw(`SELECT sj.session_id, sj.membre_id, m.nom, m.prenoms, sj.signe_at FROM session_jury sj
-		JOIN jury_membres m ON m.id = sj.membre_id WHERE sj.session_id IN ? ORDER BY m.nom, m.prenoms`, ids).Scan(&jury).Error; err != nil {
-		return err
-	}
-	for _, j := range jury {
-		idx[j.SessionID].Jury = append(idx[j.SessionID].Jury, j.MembreSession)
 	}
 	return nil
 }
@@ -321,33 +215,31 @@ func (s *Service) Sessions(ctx context.Context, a Acteur) ([]Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	var ss []Session
-	if err := q.Order("s.debut DESC, s.id").Limit(500).Find(&ss).Error; err != nil {
-		return nil, err
+	ss, err := listSessions(q.Order("s.debut DESC, s.id").Limit(500))
+	if err != nil {
+		return nil, wrap(err, "sessions of %s %s: list", a.Role, a.UtilisateurID)
 	}
 	return ss, loadSessionDetails(db, ss)
 }
 
-// transition moves a session from one of the statuses from to status to,
-// atomically: of two concurrent attempts, one sees ErrConflict.
-func (s *Service) transition(tx *gorm.DB, a Acteur, sess *Session, to StatutSession, extra map[string]any, from ...StatutSession) error {
+// transition moves a session from one of the statuses from to the status
+// of to, with what to records besides, atomically: of two concurrent
+// attempts, one sees ErrConflict.
+func (s *Service) transition(tx *gorm.DB, a Acteur, sess *Session, to sessionEtat, from ...StatutSession) error {
 	if !contains(from, sess.Statut) {
 		return Errorf(ErrConflict, "transition_interdite", "La session est %s : elle ne peut pas passer à l'état %s.",
-			libelleStatut[sess.Statut], libelleStatut[to])
+			libelleStatut[sess.Statut], libelleStatut[to.Statut])
 	}
-	set := map[string]any{"statut": to, "version": gorm.Expr("version + 1"), "updated_at": s.now()}
-	for k, v := range extra {
-		set[k] = v
+	to.Version = sess.Version + 1
+	ok, err := updateSessionStatut(tx, sess.ID, sess.Statut, sess.Version, to, s.now())
+	if err != nil {
+		return err
 	}
-	res := tx.Model(&Session{}).Where("id = ? AND statut = ?", sess.ID, sess.Statut).Updates(set)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
+	if !ok {
 		return Errorf(ErrConflict, "transition_concurrente", "La session a changé d'état entre-temps : relisez-la.")
 	}
-	return s.journal(tx, a, audit{action: "session_" + string(to), objet: "session", objetID: sess.ID, sessionID: sess.ID,
-		avant: map[string]any{"statut": sess.Statut}, apres: set})
+	return s.journal(tx, a, audit{action: "session_" + string(to.Statut), objet: "session", objetID: sess.ID, sessionID: sess.ID,
+		avant: sessionEtat{Statut: sess.Statut, Version: sess.Version}, apres: to})
 }
 
 // DeclarerSession sends a planned session to the représentant territorial.
@@ -370,10 +262,8 @@ func (s *Service) DeclarerSession(ctx context.Context, a Acteur, id string) (*Se
 			return Errorf(ErrConflict, "jury_incomplet", "Le jury compte %d membre(s) ; il en faut au moins %d (%s).", len(sess.Jury), min, p.Source)
 		}
 		for _, m := range sess.Jury {
-			var n int64
-			if err := tx.Table("habilitations h").Joins("JOIN titres t ON t.id = h.titre_id").
-				Where("h.membre_id = ? AND t.code = ? AND h.debut <= ? AND h.fin >= ?", m.MembreID, sess.TitreCode, sess.Debut, sess.Fin).
-				Count(&n).Error; err != nil {
+			n, err := countHabilitations(tx, m.MembreID, sess.TitreCode, sess.Debut, sess.Fin)
+			if err != nil {
 				return err
 			}
 			if n == 0 {
@@ -382,7 +272,8 @@ func (s *Service) DeclarerSession(ctx context.Context, a Acteur, id string) (*Se
 					m.Prenoms, m.Nom, sess.TitreCode, sess.Debut.Francais(), sess.Fin.Francais())
 			}
 		}
-		return s.transition(tx, a, sess, Declaree, map[string]any{"declaree_at": s.now()}, Planifiee)
+		now := s.now()
+		return s.transition(tx, a, sess, sessionEtat{Statut: Declaree, DeclareeAt: &now}, Planifiee)
 	})
 	if err != nil {
 		return nil, err
@@ -403,7 +294,8 @@ func (s *Service) TenirSession(ctx context.Context, a Acteur, id string) (*Sessi
 		if s.today().Before(sess.Debut) && sess.Statut == Declaree {
 			return Errorf(ErrConflict, "session_pas_commencee", "La session commence le %s : elle ne peut pas être tenue avant.", sess.Debut.Francais())
 		}
-		if err := s.transition(tx, a, sess, Tenue, map[string]any{"tenue_at": s.now()}, Declaree); err != nil {
+		now := s.now()
+		if err := s.transition(tx, a, sess, sessionEtat{Statut: Tenue, TenueAt: &now}, Declaree); err != nil {
 			return err
 		}
 		// The jury works from the enrolments: their entretien final must
@@ -433,7 +325,7 @@ func (s *Service) AnnulerSession(ctx context.Context, a Acteur, id, motif string
 		if err != nil {
 			return err
 		}
-		return s.transition(tx, a, sess, Annulee, map[string]any{"motif_annulation": motif}, Planifiee, Declaree, Tenue)
+		return s.transition(tx, a, sess, sessionEtat{Statut: Annulee, MotifAnnulation: motif}, Planifiee, Declaree, Tenue)
 	})
 	if err != nil {
 		return nil, err
@@ -441,29 +333,7 @@ func (s *Service) AnnulerSession(ctx context.Context, a Acteur, id, motif string
 	return s.Session(ctx, a, id)
 }
 
-// lockSession orders the transactions that touch a session's results on
-// PostgreSQL (SQLite runs one transaction at a time anyway). Recording a
-// result takes the session row in share mode: recordings run side by side,
-// each protected from lost updates by its own version check. Signing,
-// deliberating and correcting take it exclusively, so that they read every
-// result committed before them and no recording slips in between (a
-// signature counting the others, a correction deriving the outcome from
-// every decision).
-func (s *Service) lockSession(tx *gorm.DB, id string, exclusive bool) error {
-	if s.db.Dialect != "postgres" || !validID(id) {
-		return nil
-	}
-	mode := "FOR SHARE"
-	if exclusive {
-		mode = "FOR NO KEY UPDATE"
-	}
-	return tx.Exec("SELECT id FROM sessions WHERE id = ? "+mode, id).Error
-}
-
 // param reads a rule parameter in force on d.
 func (s *Service) param(cle string, d Date) (int, rules.Parametre, error) {
-	if s.Parametres == nil {
-		return 0, rules.Parametre{}, fmt.Errorf("rule parameters not loaded")
-	}
-	return s.Parametres.Valeur(cle, d.Time())
+	return s.opt.Parametres.Valeur(cle, d.Time())
 }

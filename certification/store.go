@@ -176,3 +176,31 @@ func withParam(url, key, value string) string {
 	}
 	return url + sep + key + "=" + value
 }
+
+// wrap annotates a storage error with what was being done to which row
+// ("store: session 0192…: load: …"), so that a logged 500 says what failed.
+// nil and the domain's own *Error pass through unchanged: they carry their
+// kind and French message to the transport, which must still map them.
+func wrap(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	var de *Error
+	if errors.As(err, &de) {
+		return err
+	}
+	return fmt.Errorf("store: "+format+": %w", append(args, err)...)
+}
+
+// validID reports whether id could be one of ours, a UUID. Anything else
+// names no row and must not reach the database: PostgreSQL fails on text
+// holding a NUL or bytes that are not UTF-8.
+func validID(id string) bool { return uuid.Validate(id) == nil }
+
+// nullable gives a column value: the pointed value, or NULL for nil.
+func nullable[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}

@@ -123,29 +123,53 @@ func postgresSchema(tb testing.TB) string {
 	return u.String()
 }
 
-// NewService returns a service on db with a fixed clock, a cheap password
-// hash and the référentiel loaded.
-func NewService(tb testing.TB, db *certification.DB) *certification.Service {
+// Options returns the options of test services: the fixed clock Now, a
+// cheap password hash, the rule parameters of the fixtures and the PDF
+// renderer. A test changes what it needs and passes them to NewServiceWith.
+func Options(tb testing.TB) certification.Options {
 	tb.Helper()
-	svc := certification.NewService(db)
-	svc.Now = func() time.Time { return Now }
-	svc.BcryptCost = bcrypt.MinCost
 	p, err := fixtures.Parametres()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	svc.Parametres = p
-	svc.Renderer, svc.PublicURL = pdf.New(), "https://cipcert.test"
+	return certification.Options{
+		Now:        func() time.Time { return Now },
+		Parametres: p,
+		Renderer:   pdf.New(),
+		PublicURL:  "https://cipcert.test",
+		BcryptCost: bcrypt.MinCost,
+	}
+}
+
+// NewService returns a service on db with Options and the référentiel loaded.
+func NewService(tb testing.TB, db *certification.DB) *certification.Service {
+	tb.Helper()
+	return NewServiceWith(tb, db, Options(tb))
+}
+
+// NewServiceWith returns a service on db with opt and the référentiel loaded.
+func NewServiceWith(tb testing.TB, db *certification.DB, opt certification.Options) *certification.Service {
+	tb.Helper()
+	svc, err := certification.NewService(db, opt)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	if err := fixtures.LoadReferentiel(context.Background(), svc); err != nil {
 		tb.Fatal(err)
 	}
 	return svc
 }
 
-// Seed loads the demo data set into svc's database.
+// Seed loads the whole demo data set, sessions included, into svc's database.
 func Seed(tb testing.TB, svc *certification.Service) {
 	tb.Helper()
-	if _, err := fixtures.Seed(context.Background(), svc); err != nil {
+	SeedWith(tb, svc, true)
+}
+
+// SeedWith loads the demo data set with or without the demo sessions.
+func SeedWith(tb testing.TB, svc *certification.Service, sessions bool) {
+	tb.Helper()
+	if _, err := fixtures.SeedWith(context.Background(), svc, sessions); err != nil {
 		tb.Fatal(err)
 	}
 }

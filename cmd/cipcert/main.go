@@ -104,11 +104,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
-	svc := certification.NewService(db)
-	if svc.Parametres, err = fixtures.Parametres(); err != nil {
+	params, err := fixtures.Parametres()
+	if err != nil {
 		return fmt.Errorf("rule parameters: %w", err)
 	}
-	svc.Renderer, svc.PublicURL = pdf.New(), cfg.PublicURL
+	svc, err := certification.NewService(db, certification.Options{
+		Now:        func() time.Time { return time.Now().UTC() },
+		Parametres: params,
+		Renderer:   pdf.New(),
+		PublicURL:  cfg.PublicURL,
+	})
+	if err != nil {
+		return err
+	}
 
 	switch cmd {
 	case "serve":

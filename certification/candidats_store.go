@@ -1,0 +1,332 @@
+package certification
+
+import (
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// candidatRow is the candidats table; Candidat nests what it flattens.
+type candidatRow struct {
+	ID                  string
+	CentreID            string
+	TitreID             string
+	Parcours            Parcours
+	NomNaissance        string
+	NomUsage            string
+	Prenoms             string
+	DateNaissance       Date
+	LieuNaissance       string
+	Email               string
+	FormationDebut      *Date
+	FormationFin        *Date
+	VaeDateNotification *Date
+	VaeReference        *string
+	VaeDdets            *string
+	VaeMoisExperience   *int
+	VaeTypeSession      *string
+	MoisExperience      *int
+	ArchiveAt           *time.Time
+	Version             int
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+}
+
+func (candidatRow) TableName() string { return "candidats" }
+
+type ecfRow struct {
+	ID             string
+	CandidatID     string
+	BlocID         string
+	DateEvaluation Date
+	Observations   string
+}
+
+func (ecfRow) TableName() string { return "candidat_ecf" }
+
+type anterieurRow struct {
+	ID               string
+	CandidatID       string
+	BlocID           string
+	DateObtention    Date
+	SessionReference string
+}
+
+func (anterieurRow) TableName() string { return "candidat_ccp_anterieurs" }
+
+// listCandidats reads one page of the candidats the actor may see; db is
+// the search pool when the filter has a name (see DB.forSearch).
+func listCandidats(db *gorm.DB, dialect string, a Acteur, f FiltreCandidats) (*PageCandidats, error) {
+	// filtered is the actor's scope and every filter but the name; the
+	// candidats AS c it selects from is what the pages are cut from.
+	filtered := func(cols string) (*gorm.DB, error) {
+		q, err := scopeCandidats(db, a)
+		if err != nil {
+			return nil, err
+		}
+		q = q.Select(cols)
+		if f.Parcours != "" {
+			q = q.Where("c.parcours = ?", f.Parcours)
+		}
+		if f.CentreID != "" {
+			q = q.Where("c.centre_id = ?", f.CentreID)
+		}
+		if !f.Archives {
+			q = q.Where("c.archive_at IS NULL")
+		}
+		if f.Apres != "" {
+			q = q.Where("c.id > ?", f.Apres)
+		}
+		return q, nil
+	}
+	q, err := filtered("c.*")
+	if err != nil {
+		return nil, err
+	}
+	if f.Nom != "" {
+		// A prefix of a few letters matches thousands of candidats out of a
+		// million. An OR of both names leaves PostgreSQL two bad plans:
+		// read every matching row then sort, or walk the ids testing each.
+		// Each name on its own is read from its covering index (migration
+		// 7) without touching the rows, keeping the first ids of the page;
+		// the two short lists are then merged. Ordering by id || '' keeps
+		// the planner from walking the ids instead: it underrates what
+		// LOWER costs on each of the tens of thousands of rows walked.
+		lower := "LOWER"
+		if dialect == "sqlite" {
+			lower = sqliteLower
+		}
+		pat := likePrefix(strings.ToLower(f.Nom))
+		var branches []any
+		for _, col := range []string{"c.nom_naissance", "c.nom_usage"} {
+			b, _ := filtered("c.id")
+			branches = append(branches, b.Where(lower+"("+col+`) LIKE ? ESCAPE '\'`, pat).Order("c.id || ''").Limit(f.Limite+1))
+		}
+		page := db.Raw(`SELECT m.id FROM (SELECT n.id FROM (?) n UNION SELECT u.id FROM (?) u) m ORDER BY m.id LIMIT ?`,
+			branches[0], branches[1], f.Limite+1)
+		q = q.Where("c.id IN (?)", page)
+	}
+	var rows []candidatRow
+	if err := q.Order("c.id").Limit(f.Limite + 1).Find(&rows).Error; err != nil {
+		return nil, wrap(err, "candidats of %s %s: list", a.Role, a.UtilisateurID)
+	}
+	page := &PageCandidats{}
+	if len(rows) > f.Limite {
+		rows = rows[:f.Limite]
+		page.Suivant = rows[len(rows)-1].ID
+	}
+	page.Candidats, err = hydrate(db, rows)
+	return page, err
+}
+
+// likePrefix is a LIKE pattern matching the strings that start with s.
+func likePrefix(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s) + "%"
+}
+
+// scopeCandidats restricts a query on candidats (aliased c) to what the
+// actor may see.
+func scopeCandidats(db *gorm.DB, a Acteur) (*gorm.DB, error) {
+	q := db.Table("candidats AS c").Select("c.*")
+	switch a.Role {
+	case RoleAdmin, RoleAutorite:
+		return q, nil
+	case RoleCentre:
+		return q.Where("c.centre_id = ?", a.CentreID), nil
+	case RoleCandidat:
+		return q.Where("c.id = ?", a.CandidatID), nil
+	}
+	return nil, forbidden()
+}
+
+func findCandidatRow(tx *gorm.DB, a Acteur, id string) (*candidatRow, error) {
+	if !validID(id) {
+		return nil, notFound("Candidat")
+	}
+	q, err := scopeCandidats(tx, a)
+	if err != nil {
+		return nil, err
+	}
+	var rows []candidatRow
+	if err := q.Where("c.id = ?", id).Limit(1).Find(&rows).Error; err != nil {
+		return nil, wrap(err, "candidat %s: load", id)
+	}
+	if len(rows) == 0 {
+		return nil, notFound("Candidat")
+	}
+	return &rows[0], nil
+}
+
+func findCandidat(tx *gorm.DB, a Acteur, id string) (*Candidat, error) {
+	row, err := findCandidatRow(tx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := hydrate(tx, []candidatRow{*row})
+	if err != nil {
+		return nil, err
+	}
+	return &cs[0], nil
+}
+
+// hydrate turns rows into Candidats with their ECF and CCP antérieurs, in
+// three queries whatever the number of rows.
+func hydrate(db *gorm.DB, rows []candidatRow) ([]Candidat, error) {
+	out, err := hydrateRows(db, rows)
+	return out, wrap(err, "details of %d candidats: load", len(rows))
+}
+
+func hydrateRows(db *gorm.DB, rows []candidatRow) ([]Candidat, error) {
+	out := make([]Candidat, len(rows))
+	if len(rows) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(rows))
+	titreIDs := map[string]bool{}
+	for i, r := range rows {
+		ids[i] = r.ID
+		titreIDs[r.TitreID] = true
+	}
+	var titres []struct{ ID, Code string }
+	tids := make([]string, 0, len(titreIDs))
+	for id := range titreIDs {
+		tids = append(tids, id)
+	}
+	if err := db.Table("titres").Select("id, code").Where("id IN ?", tids).Find(&titres).Error; err != nil {
+		return nil, err
+	}
+	codes := map[string]string{}
+	for _, t := range titres {
+		codes[t.ID] = t.Code
+	}
+	var ecfs []struct {
+		CandidatID     string
+		Code           string
+		DateEvaluation Date
+		Observations   string
+	}
+	if err := db.Raw(`SELECT e.candidat_id, b.code, e.date_evaluation, e.observations FROM candidat_ecf e
+		JOIN blocs b ON b.id = e.bloc_id WHERE e.candidat_id IN ? ORDER BY b.rang`, ids).Scan(&ecfs).Error; err != nil {
+		return nil, err
+	}
+	var ants []struct {
+		CandidatID       string
+		Code             string
+		VersionCode      string
+		DateObtention    Date
+		SessionReference string
+	}
+	if err := db.Raw(`SELECT a.candidat_id, b.code, v.code AS version_code, a.date_obtention, a.session_reference
+		FROM candidat_ccp_anterieurs a JOIN blocs b ON b.id = a.bloc_id JOIN titre_versions v ON v.id = b.version_id
+		WHERE a.candidat_id IN ? ORDER BY b.rang`, ids).Scan(&ants).Error; err != nil {
+		return nil, err
+	}
+	idx := map[string]*Candidat{}
+	for i, r := range rows {
+		c := Candidat{
+			ID: r.ID, CentreID: r.CentreID, TitreCode: codes[r.TitreID], Parcours: r.Parcours,
+			NomNaissance: r.NomNaissance, NomUsage: r.NomUsage, Prenoms: r.Prenoms,
+			DateNaissance: r.DateNaissance, LieuNaissance: r.LieuNaissance, Email: r.Email,
+			MoisExperience: r.MoisExperience, ArchiveAt: r.ArchiveAt, Version: r.Version,
+			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+			ECF: []ECF{}, CCPAnterieurs: []CCPAnterieur{},
+		}
+		if r.FormationDebut != nil && r.FormationFin != nil {
+			c.Formation = &Periode{*r.FormationDebut, *r.FormationFin}
+		}
+		if r.VaeDateNotification != nil {
+			c.Recevabilite = &Recevabilite{DateNotification: *r.VaeDateNotification, Reference: deref(r.VaeReference),
+				DDETS: deref(r.VaeDdets), TypeSession: deref(r.VaeTypeSession)}
+			if r.VaeMoisExperience != nil {
+				c.Recevabilite.MoisExperience = *r.VaeMoisExperience
+			}
+		}
+		out[i] = c
+		idx[r.ID] = &out[i]
+	}
+	for _, e := range ecfs {
+		c := idx[e.CandidatID]
+		c.ECF = append(c.ECF, ECF{CCP: e.Code, DateEvaluation: e.DateEvaluation, Observations: e.Observations})
+	}
+	for _, x := range ants {
+		c := idx[x.CandidatID]
+		c.CCPAnterieurs = append(c.CCPAnterieurs, CCPAnterieur{CCP: x.Code, VersionCode: x.VersionCode,
+			DateObtention: x.DateObtention, SessionReference: x.SessionReference})
+	}
+	return out, nil
+}
+
+// candidatExists reports whether any candidat has that id.
+func candidatExists(tx *gorm.DB, id string) (bool, error) {
+	if !validID(id) {
+		return false, nil
+	}
+	var n int64
+	err := tx.Model(&candidatRow{}).Where("id = ?", id).Count(&n).Error
+	return n > 0, wrap(err, "candidat %s: count", id)
+}
+
+// insertCandidat writes a new candidat with its ECF and CCP antérieurs.
+func insertCandidat(tx *gorm.DB, row candidatRow, ecf []ecfRow, anterieurs []anterieurRow) error {
+	if err := tx.Create(&row).Error; err != nil {
+		return wrap(err, "candidat %s: insert", row.ID)
+	}
+	return insertCandidatChildren(tx, row.ID, ecf, anterieurs)
+}
+
+// updateCandidat replaces a candidat's row, ECF and CCP antérieurs if its
+// version is still version. It reports false when it is not.
+func updateCandidat(tx *gorm.DB, row candidatRow, version int, ecf []ecfRow, anterieurs []anterieurRow) (bool, error) {
+	res := tx.Model(&candidatRow{}).Where("id = ? AND version = ?", row.ID, version).Updates(map[string]any{
+		"titre_id": row.TitreID, "parcours": row.Parcours,
+		"nom_naissance": row.NomNaissance, "nom_usage": row.NomUsage, "prenoms": row.Prenoms,
+		"date_naissance": row.DateNaissance, "lieu_naissance": row.LieuNaissance, "email": row.Email,
+		"formation_debut": row.FormationDebut, "formation_fin": row.FormationFin,
+		"vae_date_notification": row.VaeDateNotification, "vae_reference": row.VaeReference,
+		"vae_ddets": row.VaeDdets, "vae_mois_experience": row.VaeMoisExperience,
+		"vae_type_session": row.VaeTypeSession, "mois_experience": row.MoisExperience,
+		"version": row.Version, "updated_at": row.UpdatedAt,
+	})
+	if res.Error != nil {
+		return false, wrap(res.Error, "candidat %s version %d: update", row.ID, version)
+	}
+	if res.RowsAffected == 0 {
+		return false, nil
+	}
+	if err := tx.Where("candidat_id = ?", row.ID).Delete(&ecfRow{}).Error; err != nil {
+		return false, wrap(err, "candidat %s: delete ECF", row.ID)
+	}
+	if err := tx.Where("candidat_id = ?", row.ID).Delete(&anterieurRow{}).Error; err != nil {
+		return false, wrap(err, "candidat %s: delete CCP antérieurs", row.ID)
+	}
+	return true, insertCandidatChildren(tx, row.ID, ecf, anterieurs)
+}
+
+// archiveCandidat archives a candidat if its version is still version. It
+// reports false when it is not.
+func archiveCandidat(tx *gorm.DB, id string, version int, at time.Time) (bool, error) {
+	res := tx.Model(&candidatRow{}).Where("id = ? AND version = ?", id, version).
+		Updates(map[string]any{"archive_at": at, "version": version + 1, "updated_at": at})
+	if res.Error != nil {
+		return false, wrap(res.Error, "candidat %s version %d: archive", id, version)
+	}
+	return res.RowsAffected > 0, nil
+}
+
+func insertCandidatChildren(tx *gorm.DB, candidatID string, ecf []ecfRow, anterieurs []anterieurRow) error {
+	for _, e := range ecf {
+		e.ID, e.CandidatID = newID(), candidatID
+		if err := tx.Create(&e).Error; err != nil {
+			return wrap(err, "candidat %s: insert ECF", candidatID)
+		}
+	}
+	for _, x := range anterieurs {
+		x.ID, x.CandidatID = newID(), candidatID
+		if err := tx.Create(&x).Error; err != nil {
+			return wrap(err, "candidat %s: insert CCP antérieur", candidatID)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,6 @@
+package certification
+
+import "gorm.io/gorm"
+
+// LockSession exposes the locking helper to the external tests.
+func LockSession(tx *gorm.DB, id string) error { return lockSession(tx, id, lockExclusive) }
