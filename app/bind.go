@@ -232,11 +232,3 @@ func date(s string) certification.Date {
 	return d
 }
 
-// optDate converts an optional validated date.
-func optDate(s *string) *certification.Date {
-	if s == nil {
-		return nil
-	}
-	d := date(*s)
-	return &d
-}
