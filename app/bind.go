@@ -231,4 +231,3 @@ func date(s string) certification.Date {
 	d, _ := certification.ParseDate(s)
 	return d
 }
-

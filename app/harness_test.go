@@ -121,6 +121,9 @@ func (a *api) do(method, path, token string, body any, headers ...string) *httpt
 	}
 	rec := httptest.NewRecorder()
 	a.srv.ServeHTTP(rec, req)
+	// Every answer of every test that drives the API is checked against
+	// the OpenAPI document.
+	checkAnswer(a.t, req, rec)
 	return rec
 }
 

@@ -190,7 +190,10 @@ func (g *schemaGen) responses(r route) map[string]any {
 		t := reflect.TypeOf(r.response)
 		content["application/json"] = map[string]any{"schema": g.ref(t), "example": g.example(t, false)}
 	}
-	if r.binary != "" {
+	switch {
+	case r.binary == "application/json": // the document itself
+		content[r.binary] = map[string]any{"schema": map[string]any{"type": "object"}}
+	case r.binary != "":
 		content[r.binary] = map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": r.binary}}
 	}
 	if len(content) > 0 {
@@ -336,7 +339,7 @@ func (g *schemaGen) fields(owner, t reflect.Type, props map[string]any, required
 		validate := f.Tag.Get("validate")
 		s := g.schema(f.Type, validate)
 		c, _ := fieldDoc(owner, name)
-		if s["type"] == "string" && s["format"] == nil && f.Type.Kind() == reflect.String && (name == "id" || strings.HasSuffix(name, "_id")) {
+		if s["type"] == "string" && s["format"] == nil && f.Type.Kind() == reflect.String && (name == "id" || strings.HasSuffix(name, "_id")) && name != "request_id" {
 			// Ids are UUIDs; in a request they may be empty when optional.
 			if isRequest(owner) && !strings.Contains(","+validate+",", ",required,") {
 				s["anyOf"] = []any{map[string]any{"format": "uuid"}, map[string]any{"maxLength": 0}}
@@ -473,7 +476,7 @@ func (g *schemaGen) exampleOf(owner, t reflect.Type, name, validate string, requ
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		if depth > 6 {
+		if depth > 20 { // no type of the API nests this deep; a guard against a cycle
 			return map[string]any{}
 		}
 		out := map[string]any{}
@@ -484,7 +487,10 @@ func (g *schemaGen) exampleOf(owner, t reflect.Type, name, validate string, requ
 			return []any{}
 		}
 		if c.ex != nil && t.Elem().Kind() != reflect.Struct {
-			return c.ex
+			if reflect.TypeOf(c.ex).Kind() == reflect.Slice {
+				return c.ex
+			}
+			return []any{c.ex}
 		}
 		_, elem, _ := strings.Cut(validate, "dive")
 		return []any{g.exampleOf(owner, t.Elem(), name, strings.Trim(elem, ","), request, depth+1)}
@@ -547,8 +553,10 @@ func (g *schemaGen) exampleFields(owner, t reflect.Type, out map[string]any, req
 			case request || omitempty:
 			case f.Type.Kind() == reflect.Slice:
 				out[name] = []any{}
-			default:
+			case f.Type.Kind() == reflect.Pointer:
 				out[name] = nil
+			default:
+				out[name] = reflect.Zero(f.Type).Interface()
 			}
 			continue
 		}

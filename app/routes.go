@@ -133,7 +133,7 @@ func routeList() []route {
 			summary: "Vérification publique d'un document délivré.",
 			description: "Le code figure sur le document et dans son QR code. Sans paramètre, seules les initiales du titulaire sont montrées ; " +
 				"avec son nom et sa date de naissance exacts, son nom complet. Avec « Accept: text/html », une page lisible. Limité à 60 requêtes par minute et par adresse.",
-			response: verificationResponse{}, status: 200,
+			response: verificationResponse{}, status: 200, binary: "text/html",
 			query: []queryParam{{name: "nom", kind: "string", doc: "Nom de naissance du titulaire, pour obtenir son nom complet."},
 				{name: "date_naissance", kind: "string", format: "date", doc: "Date de naissance du titulaire (AAAA-MM-JJ)."}}},
 
