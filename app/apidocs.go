@@ -5,7 +5,6 @@ import (
 	"embed"
 	"html/template"
 	"io/fs"
-	"mime"
 	"net/http"
 	"path"
 	"sort"
@@ -54,18 +53,15 @@ func (s *Server) handleAPIDocs(c echo.Context) error {
 // handleAPIVendor serves the vendored files. Their path carries their
 // version, so a browser may keep them for a year without asking again.
 func (s *Server) handleAPIVendor(c echo.Context) error {
+	// Only the scripts are served; the licences stay in the sources.
 	p := path.Join("static/vendor", c.Param("paquet"), c.Param("fichier"))
 	data, err := fs.ReadFile(vendorFS, p)
-	if err != nil || path.Dir(p) != path.Join("static/vendor", c.Param("paquet")) {
+	if err != nil || path.Dir(p) != path.Join("static/vendor", c.Param("paquet")) || path.Ext(p) != ".js" {
 		return &httpError{status: http.StatusNotFound, code: "introuvable", detail: "Aucun fichier à cette adresse."}
-	}
-	ct := mime.TypeByExtension(path.Ext(p))
-	if ct == "" {
-		ct = "text/plain; charset=utf-8"
 	}
 	docsHeaders(c)
 	c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	return c.Blob(http.StatusOK, ct, data)
+	return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", data)
 }
 
 var erreursPage = template.Must(template.New("erreurs").Parse(`<!doctype html>

@@ -152,7 +152,7 @@ func routeList() []route {
 			status: 200, binary: "text/html"},
 		{method: "GET", path: "/api/docs/vendor/:paquet/:fichier", handler: (*Server).handleAPIVendor, public: true, tag: tagDoc,
 			summary: "Fichiers statiques de la référence.", description: "Immuables : leur chemin porte leur version.",
-			status: 200, binary: "application/javascript"},
+			status: 200, binary: "text/javascript"},
 
 		{method: "POST", path: "/api/v1/auth/deconnexion", handler: (*Server).handleDeconnexion, roles: tous, tag: tagAuth,
 			summary: "Révoque le jeton utilisé.", description: "Le jeton cesse aussitôt d'être accepté.", status: 204},
