@@ -341,7 +341,7 @@ func (g *schemaGen) fields(owner, t reflect.Type, props map[string]any, required
 		c, _ := fieldDoc(owner, name)
 		if s["type"] == "string" && s["format"] == nil && f.Type.Kind() == reflect.String && (name == "id" || strings.HasSuffix(name, "_id")) && name != "request_id" {
 			// Ids are UUIDs; in a request they may be empty when optional.
-			if isRequest(owner) && !strings.Contains(","+validate+",", ",required,") {
+			if own, _, _ := strings.Cut(validate, "dive"); isRequest(owner) && !strings.Contains(","+own+",", ",required,") {
 				s["anyOf"] = []any{map[string]any{"format": "uuid"}, map[string]any{"maxLength": 0}}
 			} else {
 				s["format"] = "uuid"
@@ -358,11 +358,14 @@ func (g *schemaGen) fields(owner, t reflect.Type, props map[string]any, required
 			s["readOnly"] = true
 		}
 		if readOnly {
-			s["description"] = strings.TrimSpace(c.doc + " En lecture seule : ignoré s'il est renvoyé.")
+			s["description"] = strings.TrimSpace(c.doc + " En lecture seule : le corps lu par GET peut le renvoyer ; id, centre_id et version doivent alors être inchangés, les horodatages sont ignorés.")
 		}
 		props[name] = s
 		if isRequest(owner) {
-			if strings.Contains(","+validate+",", ",required,") {
+			// Only the rules before "dive" are the field's own; after it
+			// they apply to each element of a list.
+			own, _, _ := strings.Cut(validate, "dive")
+			if strings.Contains(","+own+",", ",required,") {
 				*required = append(*required, name)
 			}
 		} else if !omitempty {
