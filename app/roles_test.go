@@ -18,11 +18,14 @@ var roleAccounts = []string{"admin", "dreets", "centre", "jury1", "candidat"}
 
 // publicRoutes answer without a token.
 var publicRoutes = map[string]bool{
-	"GET /healthz":                true,
-	"GET /readyz":                 true,
-	"POST /api/v1/auth/connexion": true,
-	"GET /verification/:code":     true,
-	"GET /api/v1/openapi.json":    true,
+	"GET /healthz":                          true,
+	"GET /readyz":                           true,
+	"POST /api/v1/auth/connexion":           true,
+	"GET /verification/:code":               true,
+	"GET /api/v1/openapi.json":              true,
+	"GET /api/docs":                         true,
+	"GET /api/docs/erreurs":                 true,
+	"GET /api/docs/vendor/:paquet/:fichier": true,
 }
 
 // roleCase is one route of the API and what each role gets from it. A role

@@ -30,7 +30,7 @@ func newDemoFlow(t *testing.T, db *certification.DB, now time.Time) *flow {
 	if got := a.svc.Now(); !got.Equal(now) {
 		t.Fatalf("the seed left the service clock at %s, want %s", got, now)
 	}
-	a.srv = app.New(a.svc, app.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), LoginBurst: 1000})
+	a.srv = app.New(a.svc, app.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), LoginBurst: 1000, UndocumentedError: undocumentedError(t)})
 	for _, acc := range fixtures.DemoComptes {
 		a.tokens[acc.Identifiant] = a.login(acc.Identifiant, acc.MotDePasse)
 	}
