@@ -30,6 +30,7 @@ deps:
 # root and pg_ctlcluster, as in CI.
 test: deps
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 	@$(GO) test -count=1 -v ./... > .test.log 2>&1; rc=$$?; \
 	if [ "$$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/null; then \
 		CIPCERT_FAULT=1 $(GO) test -count=1 -v -run '^TestFaultPostgresRestart$$' ./app/ >> .test.log 2>&1 || rc=1; \

@@ -270,7 +270,7 @@ func TestCandidatSeesOnlyValidatedResults(t *testing.T) {
 			}
 		}
 		hidden("enrolled")
-		in = f.record(s, in, "jury1", true, map[string]string{"CCP2": "non_acquis"})
+		f.record(s, in, "jury1", true, map[string]string{"CCP2": "non_acquis"})
 		f.record(s, ins[1], "jury2", false, nil)
 		hidden("recorded")
 		f.step("jury1", s.ID, "signature", http.StatusOK)

@@ -1,8 +1,6 @@
 package certification
 
 import (
-	"time"
-
 	"gorm.io/gorm"
 
 	"github.com/cipcert/cipcert/certification/rules"
@@ -133,12 +131,4 @@ func historique(tx *gorm.DB, c *Candidat, t *Titre, statuts []StatutSession, exc
 		return rules.Historique{}, nil, err
 	}
 	return rules.Historique{Candidat: candidatRegles(c, t), Passages: ps}, ins, nil
-}
-
-func timeOrNil(d *Date) *time.Time {
-	if d == nil {
-		return nil
-	}
-	t := d.Time()
-	return &t
 }
