@@ -179,6 +179,7 @@ func (a *api) freshToken(identifiant string) string {
 }
 
 func TestRoleTable(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		ids := a.roleIDs()
@@ -237,6 +238,7 @@ func TestRoleTable(t *testing.T) {
 // TestRoleTableOwnership complements the table: a role that passes the role
 // check still sees only its own centre.
 func TestRoleTableOwnership(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		ids := a.roleIDs()
@@ -258,6 +260,7 @@ func TestRoleTableOwnership(t *testing.T) {
 }
 
 func TestRoutesNeedAToken(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		ids := a.roleIDs()
@@ -306,6 +309,7 @@ func TestRoutesNeedAToken(t *testing.T) {
 // TestRoleTableCoversEveryRoute fails when a route is added without a line
 // in roleTable, so that no route escapes the role review.
 func TestRoleTableCoversEveryRoute(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		listed := map[string]bool{}

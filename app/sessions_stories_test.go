@@ -18,6 +18,7 @@ import (
 // naming a session CCP, she sits CCP2 alone with the entretien final and
 // obtains the titre, the earlier CCP counting (DOMAIN §3, §4.2, §4.3).
 func TestStoryVAEPartielPuisCapitalisation(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		nguyen := f.candidatID("Nguyễn")
@@ -164,6 +165,7 @@ func candidatAsRequest(t *testing.T, rec *httptest.ResponseRecorder) map[string]
 // a link with (DOMAIN §5); the other member may. A centre declares links
 // for its own candidats only.
 func TestStoryLienJury(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		lefevre, nguyen, popescu := f.candidatID("Lefèvre"), f.candidatID("Nguyễn"), f.candidatID("Popescu")
@@ -243,6 +245,7 @@ func TestStoryLienJury(t *testing.T) {
 // candidat sees its enrolment and nothing of the jury's work or outcome;
 // after, everything. It never sees another candidat nor the sessions.
 func TestCandidatSeesOnlyValidatedResults(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		lefevre, nguyen := f.candidatID("Lefèvre"), f.candidatID("Nguyễn")
@@ -310,6 +313,7 @@ func TestCandidatSeesOnlyValidatedResults(t *testing.T) {
 // audit trail, who enrolled it, recorded its presence and decisions, signed
 // the PV and derived the outcome, and when. Autorité and admin only.
 func TestAuditTrailOfACandidat(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		lefevre, nguyen := f.candidatID("Lefèvre"), f.candidatID("Nguyễn")
