@@ -162,7 +162,7 @@ func TestSessionCancellation(t *testing.T) {
 }
 
 // TestInscriptionRefusals: the rule engine's refusals reach the centre as
-// 422 with the rule's code (DOMAIN §4.7).
+// 422 with the rule's code (docs/domaine.md §4.7).
 func TestInscriptionRefusals(t *testing.T) {
 	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
@@ -216,7 +216,7 @@ func TestInscriptionRefusals(t *testing.T) {
 // TestEntretienFinalFollowsEarlierSessions: a capitalisation candidat
 // enrolled in advance in two sessions CCP, one per missing CCP, has its
 // entretien final at the second once the first brought the other CCP —
-// although at enrolment that was not yet known (DOMAIN §3).
+// although at enrolment that was not yet known (docs/domaine.md §3).
 func TestEntretienFinalFollowsEarlierSessions(t *testing.T) {
 	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {

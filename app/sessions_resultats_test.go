@@ -17,7 +17,7 @@ import (
 
 // TestResultatsVerrouilles: a change of results clears the signatures
 // already given; once every member signed, the results are locked for the
-// jury (DOMAIN §5), and stay so after validation.
+// jury (docs/domaine.md §5), and stay so after validation.
 func TestResultatsVerrouilles(t *testing.T) {
 	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {

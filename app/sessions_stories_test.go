@@ -16,7 +16,7 @@ import (
 // titre and acquires CCP1 and CCP3 but not CCP2 (partial success, livret
 // deadline at the end of validity); months later, with a new recevabilité
 // naming a session CCP, she sits CCP2 alone with the entretien final and
-// obtains the titre, the earlier CCP counting (DOMAIN §3, §4.2, §4.3).
+// obtains the titre, the earlier CCP counting (docs/domaine.md §3, §4.2, §4.3).
 func TestStoryVAEPartielPuisCapitalisation(t *testing.T) {
 	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
@@ -162,7 +162,7 @@ func candidatAsRequest(t *testing.T, rec *httptest.ResponseRecorder) map[string]
 }
 
 // TestStoryLienJury: a jury member may not evaluate a candidat it declared
-// a link with (DOMAIN §5); the other member may. A centre declares links
+// a link with (docs/domaine.md §5); the other member may. A centre declares links
 // for its own candidats only.
 func TestStoryLienJury(t *testing.T) {
 	t.Parallel()
