@@ -189,6 +189,7 @@ func checkPages(t *testing.T, doc []byte, e certification.EnTete) int {
 }
 
 func TestParchemin(t *testing.T) {
+	t.Parallel()
 	p := parcheminData(t)
 	out, err := New().Parchemin(p)
 	if err != nil {
@@ -210,6 +211,7 @@ func TestParchemin(t *testing.T) {
 }
 
 func TestParcheminCCS(t *testing.T) {
+	t.Parallel()
 	p := parcheminData(t)
 	p.NomUsage = ""
 	p.CCS = "Accompagner des personnes en situation de handicap vers l’emploi"
@@ -228,6 +230,7 @@ func TestParcheminCCS(t *testing.T) {
 }
 
 func TestLivret(t *testing.T) {
+	t.Parallel()
 	_, _, blocs := cip(t)
 	l := livretData(t, false, len(blocs), 0)
 	out, err := New().Livret(l)
@@ -255,6 +258,7 @@ func TestLivret(t *testing.T) {
 }
 
 func TestLivretBrouillon(t *testing.T) {
+	t.Parallel()
 	_, _, blocs := cip(t)
 	l := livretData(t, true, len(blocs), 0)
 	out, err := New().Livret(l)
@@ -273,6 +277,7 @@ func TestLivretBrouillon(t *testing.T) {
 }
 
 func TestPV(t *testing.T) {
+	t.Parallel()
 	p := pvData(t, false, 8)
 	out, err := New().PV(p)
 	if err != nil {
@@ -296,6 +301,7 @@ func TestPV(t *testing.T) {
 }
 
 func TestPVBrouillon(t *testing.T) {
+	t.Parallel()
 	p := pvData(t, true, 8)
 	out, err := New().PV(p)
 	if err != nil {
@@ -311,6 +317,7 @@ func TestPVBrouillon(t *testing.T) {
 // TestFlow checks that long documents run over several pages with the
 // header and footer on each, and that no row is lost at a page break.
 func TestFlow(t *testing.T) {
+	t.Parallel()
 	for _, brouillon := range []bool{false, true} {
 		l := livretData(t, brouillon, 3, 6)
 		out, err := New().Livret(l)
@@ -354,6 +361,7 @@ func TestFlow(t *testing.T) {
 // TestLongRow checks a cell taller than a page: it is cut between lines and
 // nothing is lost.
 func TestLongRow(t *testing.T) {
+	t.Parallel()
 	p := pvData(t, false, 2)
 	var motifs []string
 	for i := 1; i <= 80; i++ {
@@ -374,6 +382,7 @@ func TestLongRow(t *testing.T) {
 }
 
 func TestDeterministic(t *testing.T) {
+	t.Parallel()
 	r := New()
 	render := map[string]func() ([]byte, error){
 		"parchemin":        func() ([]byte, error) { return r.Parchemin(parcheminData(t)) },
@@ -408,6 +417,7 @@ func TestDeterministic(t *testing.T) {
 // TestDecomposedInput checks that text typed in decomposed form (e + U+0301)
 // prints as the composed letter.
 func TestDecomposedInput(t *testing.T) {
+	t.Parallel()
 	p := parcheminData(t)
 	p.Prenoms = "E\u0301loi\u0308se"
 	p.NomNaissance = "Nguye\u0302\u0303n"
@@ -419,6 +429,7 @@ func TestDecomposedInput(t *testing.T) {
 }
 
 func TestUnsupportedText(t *testing.T) {
+	t.Parallel()
 	if got := Unsupported("Nguyễn Łukasz Ștefan Œuvray D’Artagnan\n"); got != nil {
 		t.Errorf("Unsupported(Latin names) = %q", got)
 	}
@@ -440,6 +451,7 @@ func TestUnsupportedText(t *testing.T) {
 }
 
 func TestIssuedNeedsIdentity(t *testing.T) {
+	t.Parallel()
 	p := parcheminData(t)
 	p.Code = ""
 	if _, err := New().Parchemin(p); err == nil {
@@ -448,6 +460,7 @@ func TestIssuedNeedsIdentity(t *testing.T) {
 }
 
 func TestTemplate(t *testing.T) {
+	t.Parallel()
 	if got := New().Template(); got != LayoutVersion || got == "" {
 		t.Fatalf("Template() = %q", got)
 	}
@@ -456,6 +469,7 @@ func TestTemplate(t *testing.T) {
 // TestDump writes sample documents to $PDF_DUMP, to look at them:
 // PDF_DUMP=/tmp/pdf go test ./pdf -run Dump.
 func TestDump(t *testing.T) {
+	t.Parallel()
 	dir := os.Getenv("PDF_DUMP")
 	if dir == "" {
 		t.Skip("PDF_DUMP not set")
@@ -489,6 +503,7 @@ func TestDump(t *testing.T) {
 // TestConcurrent renders from several goroutines with one renderer: the
 // shared fonts must come out unchanged (go test -race checks the rest).
 func TestConcurrent(t *testing.T) {
+	t.Parallel()
 	r := New()
 	l := livretData(t, false, 3, 0)
 	want, err := r.Livret(l)
