@@ -182,6 +182,7 @@ func (a *api) freshToken(identifiant string) string {
 }
 
 func TestRoleTable(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		ids := a.roleIDs()
@@ -240,6 +241,7 @@ func TestRoleTable(t *testing.T) {
 // TestRoleTableOwnership complements the table: a role that passes the role
 // check still sees only its own centre.
 func TestRoleTableOwnership(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		ids := a.roleIDs()
@@ -261,6 +263,7 @@ func TestRoleTableOwnership(t *testing.T) {
 }
 
 func TestRoutesNeedAToken(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		ids := a.roleIDs()
@@ -309,6 +312,7 @@ func TestRoutesNeedAToken(t *testing.T) {
 // TestRoleTableCoversEveryRoute fails when a route is added without a line
 // in roleTable, so that no route escapes the role review.
 func TestRoleTableCoversEveryRoute(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		listed := map[string]bool{}
