@@ -1,6 +1,7 @@
 package certification
 
 import (
+	"errors"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -182,7 +183,7 @@ func (s *Service) documentContext(tx *gorm.DB, sess *Session) (*docContext, erro
 		// generic "représentant territorial".
 		if u, err := findUtilisateurByID(tx, *sess.ValideePar); err == nil {
 			dc.valider = u.Nom
-		} else if !isKind(err, ErrNotFound) {
+		} else if !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
 	}
