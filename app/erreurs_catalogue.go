@@ -140,7 +140,7 @@ var codesParFonction = map[string][]string{
 	"handleCentreCreate":       {"acces_refuse", "agrement_invalide", "centre_invalide", "champ_inconnu", "corps_illisible", "corps_trop_volumineux", "corps_vide", "introuvable", "json_invalide", "siret_deja_enregistre", "siret_invalide", "titre_inconnu", "type_contenu_non_supporte", "type_invalide", "utf8_invalide", "validation"},
 	"handleCentreGet":          {"acces_refuse", "introuvable"},
 	"handleCentreList":         {"acces_refuse"},
-	"handleConnexion":          {"champ_inconnu", "corps_illisible", "corps_trop_volumineux", "corps_vide", "identifiants_invalides", "json_invalide", "trop_de_tentatives", "type_contenu_non_supporte", "type_invalide", "utf8_invalide", "validation"},
+	"handleConnexion":          {"champ_inconnu", "corps_illisible", "corps_trop_volumineux", "corps_vide", "identifiants_invalides", "introuvable", "json_invalide", "trop_de_tentatives", "type_contenu_non_supporte", "type_invalide", "utf8_invalide", "validation"},
 	"handleDeconnexion":        {},
 	"handleDocumentGet":        {"acces_refuse", "introuvable"},
 	"handleDocumentIssue":      {"acces_refuse", "aucun_document", "document_deja_emis", "introuvable", "pv_non_valide"},

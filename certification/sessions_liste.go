@@ -95,9 +95,9 @@ func (s *Service) SessionsPage(ctx context.Context, a Acteur, f FiltreSessions) 
 		debut := db.Table("sessions").Select("debut").Where("id = ?", f.Apres)
 		q = q.Where("s.debut < (?) OR (s.debut = (?) AND s.id > ?)", debut, debut, f.Apres)
 	}
-	var ss []Session
-	if err := q.Order("s.debut DESC, s.id").Limit(f.Limite + 1).Find(&ss).Error; err != nil {
-		return nil, err
+	ss, err := listSessions(q.Order("s.debut DESC, s.id").Limit(f.Limite + 1))
+	if err != nil {
+		return nil, wrap(err, "store: sessions page")
 	}
 	page := &PageSessions{}
 	if len(ss) > f.Limite {
