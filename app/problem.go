@@ -5,9 +5,11 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cipcert/cipcert/app/web"
 	"github.com/cipcert/cipcert/certification"
 )
 
@@ -60,9 +62,10 @@ func badRequest(code, detail string, fields ...ChampErreur) *httpError {
 	return &httpError{status: http.StatusBadRequest, code: code, detail: detail, fields: fields}
 }
 
-// errorHandler answers every error as problem+json. Unknown errors are
-// logged with their cause and answered as a bare 500.
-func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+// errorHandler answers every error as problem+json, except to a browser
+// outside /api/, which gets page: the same status and message as an HTML
+// page. Unknown errors are logged with their cause and answered as a bare 500.
+func errorHandler(log *slog.Logger, page func(c echo.Context, status int, message string)) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
@@ -104,6 +107,10 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			log.Error("request failed", "err", err, "method", c.Request().Method,
 				"path", c.Request().URL.Path, "request_id", p.RequestID)
 			p.Code, p.Detail = "erreur_interne", "Une erreur interne est survenue ; elle a été consignée. Réessayez plus tard."
+		}
+		if page != nil && !strings.HasPrefix(c.Request().URL.Path, "/api/") && web.PrefersHTML(c.Request()) {
+			page(c, p.Status, p.Detail)
+			return
 		}
 		p.Title = http.StatusText(p.Status)
 		p.Type = "https://cipcert.fr/problemes/" + p.Code
