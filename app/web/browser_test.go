@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/cipcert/cipcert/app/web"
 )
@@ -50,6 +51,7 @@ func TestMain(m *testing.M) {
 	if f := flag.Lookup("test.run"); code == 0 && f != nil && f.Value.String() == "" {
 		var missing []string
 		for _, p := range web.Pages() {
+			// A file route counts once a test has downloaded it (fetched).
 			if !visited[p.Method+" "+p.Path] {
 				missing = append(missing, p.Method+" "+p.Path)
 			}
@@ -307,4 +309,38 @@ func isRoute(route string) bool {
 		}
 	}
 	return false
+}
+
+// fetched records a file route as covered, once a test compared the bytes
+// it served.
+func fetched(t *testing.T, route string) {
+	t.Helper()
+	for _, p := range web.Pages() {
+		if p.Method+" "+p.Path == route && p.File {
+			visitedMu.Lock()
+			visited[route] = true
+			visitedMu.Unlock()
+			return
+		}
+	}
+	t.Fatalf("fetched: %q is not a file route of the page table", route)
+}
+
+// tabTo presses Tab until the element with that id has the focus, as a
+// keyboard user would; it fails if the element cannot be reached.
+func (tb *tab) tabTo(id string) {
+	tb.t.Helper()
+	for range 80 {
+		if eval[string](tb, `document.activeElement ? document.activeElement.id : ""`) == id {
+			return
+		}
+		tb.do(chromedp.KeyEvent(kb.Tab))
+	}
+	tb.t.Fatalf("#%s cannot be reached with Tab", id)
+}
+
+// typeKeys sends key events to the focused element.
+func (tb *tab) typeKeys(s string) {
+	tb.t.Helper()
+	tb.do(chromedp.KeyEvent(s))
 }

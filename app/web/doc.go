@@ -34,8 +34,7 @@
 //     }
 //
 //     Roles empty means public. Menu puts the page in the main menu of
-//     those roles. For a path with parameters, set Example ("/centre/sessions/:id"
-//     with the placeholders the tests fill).
+//     those roles. File marks a route that answers a file, not a page.
 //
 //  2. Write the handler: read the acting account with acteur(c), call one
 //     service method, then w.render(c, status, "template-name", v) where

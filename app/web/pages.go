@@ -28,12 +28,12 @@ type Page struct {
 	// ServedByAPI marks a path the API registers itself and hands to this
 	// page when a browser asks for HTML (see Delegate).
 	ServedByAPI bool
+	// File marks a route that answers a file (a PDF), not a page: the
+	// browser tests download it rather than check it with axe.
+	File bool
 	// Menu, when set, is the page's label in the main menu of the roles
 	// that may open it.
 	Menu string
-	// Example is a sample path for tests when Path has parameters, with
-	// ":id"-style placeholders the test fills; empty means Path itself.
-	Example string
 }
 
 var pages []Page

@@ -17,7 +17,7 @@ func init() {
 		Page{Method: http.MethodGet, Path: "/mon-espace", Handler: (*Web).handleMonEspace, Title: "Mon espace",
 			Roles: candidatOnly, Menu: "Mon espace"},
 		Page{Method: http.MethodGet, Path: "/mon-espace/documents/:fichier", Handler: (*Web).handleMonDocument,
-			Title: "Document", Roles: candidatOnly, Example: "/mon-espace/documents/:document.pdf"},
+			Title: "Document", Roles: candidatOnly, File: true},
 	)
 }
 
@@ -82,26 +82,7 @@ func (w *Web) handleMonEspace(c echo.Context) error {
 	if d.Situation != nil {
 		data.Badge = issueBadge(d.Situation.Issue)
 	}
-	for _, p := range d.Passages {
-		pv := passageView{P: p}
-		if r := p.Resultat; r != nil {
-			pv.Badge = issueBadge(r.Issue)
-			for _, cc := range r.CCPAcquis {
-				ref := p.Session.Reference
-				switch cc.Origine {
-				case rules.OrigineSessionAnterieure:
-					ref = "Session antérieure"
-				case rules.OrigineDeclaree:
-					ref = "Déclaré à l’inscription (" + cc.SessionID + ")"
-				}
-				pv.CCP = append(pv.CCP, ccpLine{cc.CCP, data.Intitules[cc.CCP], true, ref, cc.Date.In(paris).Format("02/01/2006")})
-			}
-			for _, m := range r.CCPManquants {
-				pv.CCP = append(pv.CCP, ccpLine{Code: m, Intitule: data.Intitules[m]})
-			}
-		}
-		data.Passages = append(data.Passages, pv)
-	}
+	data.Passages = passages(d, data.Intitules)
 	v := w.view(c, data)
 	v.Home = true
 	return w.render(c, http.StatusOK, "mon-espace", v)
@@ -129,4 +110,30 @@ var libelleParcours = map[certification.Parcours]string{
 	certification.ParcoursVAE:            "Validation des acquis de l’expérience (VAE)",
 	certification.ParcoursCapitalisation: "Capitalisation de CCP",
 	certification.ParcoursCCS:            "Certificat complémentaire de spécialisation (CCS)",
+}
+
+// passages lays out a dossier's sessions with a line per CCP.
+func passages(d *certification.Dossier, intitules map[string]string) []passageView {
+	var out []passageView
+	for _, p := range d.Passages {
+		pv := passageView{P: p}
+		if r := p.Resultat; r != nil {
+			pv.Badge = issueBadge(r.Issue)
+			for _, cc := range r.CCPAcquis {
+				ref := p.Session.Reference
+				switch cc.Origine {
+				case rules.OrigineSessionAnterieure:
+					ref = "Session antérieure"
+				case rules.OrigineDeclaree:
+					ref = "Déclaré à l’inscription (" + cc.SessionID + ")"
+				}
+				pv.CCP = append(pv.CCP, ccpLine{cc.CCP, intitules[cc.CCP], true, ref, cc.Date.In(paris).Format("02/01/2006")})
+			}
+			for _, m := range r.CCPManquants {
+				pv.CCP = append(pv.CCP, ccpLine{Code: m, Intitule: intitules[m]})
+			}
+		}
+		out = append(out, pv)
+	}
+	return out
 }

@@ -300,7 +300,17 @@ var funcs = template.FuncMap{
 	"instant": func(t time.Time) string {
 		return t.In(paris).Format("02/01/2006 à 15h04")
 	},
-	"jour": func(t time.Time) string { return t.In(paris).Format("02/01/2006") },
+	"jour": func(v any) string {
+		switch t := v.(type) {
+		case time.Time:
+			return t.In(paris).Format("02/01/2006")
+		case *time.Time:
+			if t != nil {
+				return t.In(paris).Format("02/01/2006")
+			}
+		}
+		return ""
+	},
 	"taille": func(n int) string {
 		switch {
 		case n >= 1<<20:
@@ -319,6 +329,14 @@ var funcs = template.FuncMap{
 		}
 		return string(p)
 	},
+	"seq": func(n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	},
+	"inc":         func(i int) int { return i + 1 },
 	"withOptions": func(f field, opts []option) field { f.Options = opts; return f },
 	"typeDoc":     func(t certification.TypeDocument) string { return libelleType[t] },
 	"statutDoc":   func(s string) string { return libelleStatut[s] },

@@ -27,7 +27,26 @@
 		});
 	}
 
+	// The candidat form shows only the sections of the parcours chosen.
+	// Hidden sections are disabled too, so that nothing typed there is sent.
+	function setupParcours(root) {
+		var radios = root.querySelectorAll('input[name="parcours"]');
+		var sections = root.querySelectorAll("fieldset[data-parcours]");
+		if (!radios.length || !sections.length) { return; }
+		function update() {
+			var chosen = root.querySelector('input[name="parcours"]:checked');
+			sections.forEach(function (s) {
+				var show = !chosen || s.getAttribute("data-parcours").split(" ").indexOf(chosen.value) >= 0;
+				s.hidden = !show;
+				s.disabled = !show;
+			});
+		}
+		radios.forEach(function (r) { r.addEventListener("change", update); });
+		update();
+	}
+
 	document.addEventListener("DOMContentLoaded", function () {
+		setupParcours(document);
 		focusErrors();
 		setupCopy(document);
 	});
