@@ -190,3 +190,13 @@ func (w testWriter) Write(b []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(b)))
 	return len(b), nil
 }
+
+// token signs a demo account in and returns its API bearer token.
+func (s *site) token(identifiant string) string {
+	s.t.Helper()
+	tok, _, err := s.svc.Connexion(context.Background(), identifiant, password(identifiant))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return tok
+}
