@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -133,6 +134,20 @@ func TestBrowserCentreBoundaries(t *testing.T) {
 		u.open("/centre/candidats?nom=lef")
 		if !strings.Contains(u.body(), "Lefèvre") || strings.Contains(u.body(), "Nguyễn") {
 			t.Errorf("search lef: %s", u.body())
+		}
+		// With JavaScript, the list follows what is typed (htmx), and the
+		// address keeps the search.
+		u.open("/centre/candidats")
+		u.do(chromedp.SendKeys(chromedp.CSS("#f-nom"), "ngu"))
+		deadline := time.Now().Add(10 * time.Second)
+		for time.Now().Before(deadline) && strings.Contains(u.text("#resultats"), "Lefèvre") {
+			time.Sleep(100 * time.Millisecond)
+		}
+		if got := u.text("#resultats"); strings.Contains(got, "Lefèvre") || !strings.Contains(got, "Nguyễn") {
+			t.Errorf("live search ngu: %s", got)
+		}
+		if !strings.Contains(u.path(), "nom=ngu") {
+			t.Errorf("live search: the address is %s", u.path())
 		}
 		u.open("/centre/candidats/" + id + "/archivage")
 		u.check("GET /centre/candidats/:id/archivage", "candidat-archivage")

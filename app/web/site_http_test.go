@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -190,6 +192,40 @@ func TestStatic(t *testing.T) {
 		}
 		if strings.Contains(body, "http://") || strings.Contains(body, `src="https://`) || strings.Contains(body, `href="//`) {
 			t.Error("a page loads something from another host")
+		}
+	})
+}
+
+func TestCandidatListPages(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		s := newSite(t, db)
+		centre := s.acteur("centre")
+		for i := range 25 {
+			in := certification.CandidatSaisie{TitreCode: "TP-00403", Parcours: certification.ParcoursFormation,
+				NomNaissance: fmt.Sprintf("Martin%02d", i), Prenoms: "Jean", DateNaissance: certification.NewDate(1990, 1, 2),
+				LieuNaissance: "Lyon (69)", Email: "j@example.fr",
+				Formation: &certification.Periode{Debut: certification.NewDate(2026, 1, 5), Fin: certification.NewDate(2026, 9, 25)}}
+			if _, err := s.svc.CreateCandidat(context.Background(), centre, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c := s.client()
+		c.login("centre")
+		first := c.get("/centre/candidats?nom=mar&parcours=formation")
+		next := regexpFind(t, `href="(/centre/candidats\?[^"]*apres=[^"]+)"`, first.Body)
+		next = strings.ReplaceAll(next, "&amp;", "&")
+		if !strings.Contains(next, "nom=mar") || !strings.Contains(next, "parcours=formation") {
+			t.Errorf("next page link drops the filters: %s", next)
+		}
+		second := c.get(next)
+		if n1, n2 := strings.Count(first.Body, `href="/centre/candidats/0`), strings.Count(second.Body, `href="/centre/candidats/0`); n1 != 20 || n2 != 5 {
+			t.Errorf("pages of %d and %d candidats, want 20 and 5", n1, n2)
+		}
+		if !strings.Contains(second.Body, "Martin24") || strings.Contains(second.Body, "Martin00") {
+			t.Error("second page holds the wrong candidats")
+		}
+		if p := c.get("/centre/candidats?parcours=inconnu"); p.Status != http.StatusOK || !strings.Contains(p.Body, "Parcours inconnu.") {
+			t.Errorf("unknown parcours filter: %d", p.Status)
 		}
 	})
 }
