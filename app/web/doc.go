@@ -17,7 +17,7 @@
 //	pages_public.go    sign-in, legal pages, public verification
 //	pages_accueil.go   the home of the jury, autorité and admin
 //	pages_candidat.go  /mon-espace
-//	pages_centre.go    /centre/candidats
+//	pages_centre.go    /centre/candidats and a candidat's pages
 //
 // Register mounts the table on the server's Echo instance, and the browser
 // tests walk the same table: a page no accessibility check visited fails
@@ -25,16 +25,13 @@
 //
 // # Adding a page
 //
-//  1. In your area's file (or a new pages_<area>.go), add a row:
-//
-//     func init() {
-//     addPages(Page{Method: http.MethodGet, Path: "/centre/sessions",
-//     Handler: (*Web).handleSessionList, Title: "Sessions",
-//     Roles: []certification.Role{certification.RoleCentre}, Menu: "Sessions"})
-//     }
-//
-//     Roles empty means public. Menu puts the page in the main menu of
-//     those roles. File marks a route that answers a file, not a page.
+//  1. In your area's file (or a new pages_<area>.go), add a row from an
+//     init function: addPages(Page{Method: http.MethodGet, Path:
+//     "/centre/sessions", Handler: (*Web).handleSessionList, Title:
+//     "Sessions", Roles: []certification.Role{certification.RoleCentre},
+//     Menu: "Sessions"}). Roles empty means public; Menu puts the page in
+//     the main menu of those roles; File marks a route that answers a
+//     file, not a page.
 //
 //  2. Write the handler: read the acting account with acteur(c), call one
 //     service method, then w.render(c, status, "template-name", v) where
@@ -51,8 +48,10 @@
 //  4. After a successful POST, redirect (303) to a GET page, with
 //     ?info=<key of notices> for a confirmation line.
 //
-//  5. Add the page to the browser tests' visits (web_test.go): the walk
-//     over Pages() fails until some test has checked it with axe.
+//  5. Visit the page in a browser test (browser_*_test.go) and call
+//     tab.check("GET /centre/sessions", "screenshot-name"): a full run fails
+//     for any row of Pages() no test checked with axe (or, for a File
+//     route, downloaded with fetched).
 //
 // Session, CSRF and role checks come from the row (see chain): the
 // session cookie holds the API's own revocable bearer token; every POST

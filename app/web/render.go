@@ -76,6 +76,8 @@ type view struct {
 	HTMX      string
 	App       string
 	RequestID string
+	// Path is the address shown, to mark the current menu entry.
+	Path string
 	// Notice is a one-line confirmation shown above the page ("Candidat
 	// enregistré.").
 	Notice string
@@ -98,6 +100,7 @@ func (w *Web) view(c echo.Context, data any) *view {
 	v.CSRF = formToken(c)
 	v.Nonce, _ = c.Get(nonceKey).(string)
 	v.RequestID = c.Response().Header().Get(echo.HeaderXRequestID)
+	v.Path = c.Request().URL.Path
 	if n := c.QueryParam("info"); n != "" {
 		v.Notice = notices[n]
 	}
@@ -323,6 +326,9 @@ var funcs = template.FuncMap{
 	"fieldID": fieldID,
 	"home":    func(a *certification.Acteur) string { return homeOf(*a) },
 	"navOf":   navOf,
+	"within": func(path, prefix string) bool {
+		return path == prefix || strings.HasPrefix(path, prefix+"/")
+	},
 	"parcours": func(p certification.Parcours) string {
 		if l, ok := libelleParcours[p]; ok {
 			return l

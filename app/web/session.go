@@ -37,11 +37,14 @@ func (w *Web) session(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ck, err := c.Cookie(sessionCookie)
 		if err == nil && ck.Value != "" {
+			// The CSRF token derives from the cookie as sent, valid or not,
+			// so that a form loaded before the session expired still gets
+			// its user to the sign-in page rather than a refusal.
+			c.Set(tokenKey, ck.Value)
 			a, err := w.svc.Authentifier(c.Request().Context(), ck.Value)
 			switch {
 			case err == nil:
 				c.Set(acteurKey, a)
-				c.Set(tokenKey, ck.Value)
 			case errors.Is(err, certification.ErrUnauthorized):
 				w.clearSession(c)
 			default:
@@ -145,6 +148,7 @@ func (w *Web) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// sessionOf is the session cookie's value as the browser sent it.
 func sessionOf(c echo.Context) string {
 	s, _ := c.Get(tokenKey).(string)
 	return s

@@ -97,6 +97,28 @@ func TestSignIn(t *testing.T) {
 				t.Errorf("after logout /mon-espace: %d", p.Status)
 			}
 		})
+		t.Run("expired session", func(t *testing.T) {
+			c := s.client()
+			c.login("centre")
+			form := c.get("/centre/candidats")
+			u, _ := url.Parse(s.srv.URL)
+			for _, ck := range c.http.Jar.Cookies(u) {
+				if ck.Name == "cipcert_session" {
+					if err := s.svc.Deconnexion(context.Background(), ck.Value); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			// A form loaded before the end of the session leads to sign-in, not to a refusal.
+			p := c.do("POST", "/deconnexion", url.Values{"_csrf": {csrfOf(t, form.Body)}}, browserAccept)
+			if p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "/connexion") {
+				t.Errorf("logout after expiry: %d %q", p.Status, p.Location)
+			}
+			if p := c.get("/centre/candidats/nouveau"); p.Status != http.StatusSeeOther ||
+				p.Location != "/connexion?suite=%2Fcentre%2Fcandidats%2Fnouveau" {
+				t.Errorf("revoked session: %d %q", p.Status, p.Location)
+			}
+		})
 		t.Run("wrong role", func(t *testing.T) {
 			c := s.client()
 			c.login("candidat")
