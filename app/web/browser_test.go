@@ -165,13 +165,25 @@ func (tb *tab) scripts(on bool) {
 	}
 }
 
-// do runs steps, failing the test on the first error.
+// do runs steps, failing the test on the first error. A step whose node
+// went away before it acted (the page's script replaced the document's
+// nodes between the query and the action) did nothing, and is tried again.
 func (tb *tab) do(steps ...chromedp.Action[chromedp.Void]) {
 	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		tb.t.Fatal(err)
+	for _, step := range steps {
+		var err error
+		for range 3 {
+			ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
+			err = chromedp.Do(ctx, step)
+			cancel()
+			if err == nil || !strings.Contains(err.Error(), "No node with given id found") {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err != nil {
+			tb.t.Fatal(err)
+		}
 	}
 }
 
@@ -231,11 +243,12 @@ func (tb *tab) submit(fields ...string) {
 }
 
 // navigates runs steps that load another page, and waits for it: the old
-// page's root is marked through the DOM (which works without JavaScript),
-// and the wait ends when a loaded page without the mark is there.
+// page's root is marked (the DevTools evaluation works even with the
+// page's JavaScript off), and the wait ends when a loaded page without the
+// mark is there.
 func (tb *tab) navigates(steps ...chromedp.Action[chromedp.Void]) {
 	tb.t.Helper()
-	tb.do(chromedp.SetAttributeValue(chromedp.CSS("html"), "data-cc-old", "1"))
+	eval[any](tb, `document.documentElement.setAttribute("data-cc-old", "1")`)
 	tb.do(steps...)
 	deadline := time.Now().Add(20 * time.Second)
 	var err error
