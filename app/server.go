@@ -23,6 +23,9 @@ type Options struct {
 	// and per identifiant: LoginBurst attempts, then one per LoginEvery.
 	LoginEvery time.Duration
 	LoginBurst int
+	// Neutre shows the pages without the État's bloc marque and Marianne
+	// typeface, which only State services may use (see web.Config).
+	Neutre bool
 	// RequestTimeout bounds the work done for one request (default 15 s):
 	// past it, the database calls are cancelled and the client gets a 503.
 	RequestTimeout time.Duration
@@ -69,7 +72,7 @@ func New(svc *certification.Service, opt Options) *Server {
 		// minute per address is plenty for people following QR codes.
 		verifyByIP: newLimiter(time.Second, 60),
 	}
-	w, err := web.New(web.Config{Service: svc, Limits: sharedLimits{s}, Logger: opt.Logger})
+	w, err := web.New(web.Config{Service: svc, Limits: sharedLimits{s}, Logger: opt.Logger, Neutre: opt.Neutre})
 	if err != nil {
 		panic(err) // the templates are embedded: failing to parse them is a bug
 	}

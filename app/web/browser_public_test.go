@@ -6,6 +6,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/cipcert/cipcert/app"
 	"github.com/cipcert/cipcert/certification"
 	"github.com/cipcert/cipcert/certification/certtest"
 )
@@ -22,6 +23,9 @@ func TestBrowserPublicPages(t *testing.T) {
 		}
 		v.check("GET /", "racine")
 		v.check("GET /connexion", "connexion")
+		n := newSiteWith(t, db, app.Options{Neutre: true}).person(t)
+		n.open("/connexion")
+		n.check("GET /connexion", "connexion-neutre")
 		for _, p := range []struct{ path, name, want string }{
 			{"/accessibilite", "accessibilite", "non conforme"},
 			{"/mentions-legales", "mentions-legales", "directeur de la publication"},

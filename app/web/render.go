@@ -78,6 +78,8 @@ type view struct {
 	RequestID string
 	// Path is the address shown, to mark the current menu entry.
 	Path string
+	// Neutre drops the État's bloc marque (see Config.Neutre).
+	Neutre bool
 	// Notice is a one-line confirmation shown above the page ("Candidat
 	// enregistré.").
 	Notice string
@@ -87,7 +89,7 @@ type view struct {
 
 // view prepares the layout's data for the current request.
 func (w *Web) view(c echo.Context, data any) *view {
-	v := &view{DSFR: dsfrPath, HTMX: htmxPath, App: w.appStatic, Data: data, Form: &Form{}}
+	v := &view{DSFR: dsfrPath, HTMX: htmxPath, App: w.appStatic, Data: data, Form: &Form{}, Neutre: w.neutre}
 	if p, ok := c.Get(pageKey).(Page); ok {
 		v.Title = p.Title
 	}

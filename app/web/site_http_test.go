@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cipcert/cipcert/app"
 	"github.com/cipcert/cipcert/certification"
 	"github.com/cipcert/cipcert/certification/certtest"
 )
@@ -250,4 +251,39 @@ func TestCandidatListPages(t *testing.T) {
 			t.Errorf("unknown parcours filter: %d", p.Status)
 		}
 	})
+}
+
+func TestNeutralTheme(t *testing.T) {
+	db := certtest.Open(t, "sqlite")
+	etat := newSite(t, db).client().get("/connexion").Body
+	if !strings.Contains(etat, `<p class="fr-logo">`) || strings.Contains(etat, "cc-neutre") {
+		t.Error("the default theme lacks the bloc marque")
+	}
+	neutre := newSiteWith(t, certtest.Open(t, "sqlite"), app.Options{Neutre: true}).client().get("/connexion").Body
+	if strings.Contains(neutre, "fr-logo") || strings.Contains(neutre, "gouv.fr") || !strings.Contains(neutre, `class="cc-neutre"`) {
+		t.Error("the neutral theme shows the État's marks")
+	}
+}
+
+func TestLoginLimitShared(t *testing.T) {
+	db := certtest.Open(t, "sqlite")
+	s := newSiteWith(t, db, app.Options{LoginBurst: 2})
+	c := s.client()
+	for range 2 {
+		c.post("/connexion", "/connexion", url.Values{"identifiant": {"centre"}, "mot_de_passe": {"non"}})
+	}
+	// The API's attempts and the form's draw on the same limit.
+	p := c.post("/connexion", "/connexion", url.Values{"identifiant": {"centre"}, "mot_de_passe": {password("centre")}})
+	if p.Status != http.StatusTooManyRequests || !strings.Contains(p.Body, "Trop de tentatives") || p.Header.Get("Retry-After") == "" {
+		t.Errorf("third attempt: %d", p.Status)
+	}
+	res, err := http.Post(s.srv.URL+"/api/v1/auth/connexion", "application/json",
+		strings.NewReader(`{"identifiant":"centre","mot_de_passe":"`+password("centre")+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("the API after the form's attempts: %d, want 429", res.StatusCode)
+	}
 }

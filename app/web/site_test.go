@@ -29,16 +29,22 @@ type site struct {
 
 func newSite(t *testing.T, db *certification.DB) *site {
 	t.Helper()
+	return newSiteWith(t, db, app.Options{})
+}
+
+func newSiteWith(t *testing.T, db *certification.DB, opt app.Options) *site {
+	t.Helper()
 	svc := certtest.NewService(t, db)
 	certtest.Seed(t, svc)
 	s := &site{t: t, db: db, svc: svc}
 	s.srv = httptest.NewUnstartedServer(nil)
 	// Cookies are Secure when the public address is https: here it is not.
 	svc.PublicURL = "http://" + s.srv.Listener.Addr().String()
-	s.srv.Config.Handler = app.New(svc, app.Options{
-		Logger:     slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelError})),
-		LoginBurst: 1000, // only the rate-limit checks exercise the limiter
-	})
+	opt.Logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelError}))
+	if opt.LoginBurst == 0 {
+		opt.LoginBurst = 1000 // only the rate-limit checks exercise the limiter
+	}
+	s.srv.Config.Handler = app.New(svc, opt)
 	s.srv.Start()
 	t.Cleanup(s.srv.Close)
 	return s

@@ -35,6 +35,11 @@ type Config struct {
 	Service *certification.Service
 	Limits  Limits
 	Logger  *slog.Logger
+	// Neutre is for an operator that is not a State service: the
+	// État's bloc marque, its Marianne typeface and its institutional
+	// links are reserved to State services, so the pages then show the
+	// same layout without them.
+	Neutre bool
 }
 
 // Web serves the pages.
@@ -47,6 +52,7 @@ type Web struct {
 	secure bool
 	// appStatic is the versioned prefix of our own static files.
 	appStatic string
+	neutre    bool
 }
 
 // New parses the templates and prepares the pages.
@@ -54,7 +60,7 @@ func New(cfg Config) (*Web, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	w := &Web{svc: cfg.Service, limits: cfg.Limits, log: cfg.Logger,
+	w := &Web{svc: cfg.Service, limits: cfg.Limits, log: cfg.Logger, neutre: cfg.Neutre,
 		secure: strings.HasPrefix(cfg.Service.PublicURL, "https://")}
 	sum, err := hashDir("static/app")
 	if err != nil {
