@@ -287,3 +287,40 @@ func TestLoginLimitShared(t *testing.T) {
 		t.Errorf("the API after the form's attempts: %d, want 429", res.StatusCode)
 	}
 }
+
+// TestMonEspacePartial: a réussite partielle shows each CCP acquis or not,
+// the next step and the deadline, and the livret to download.
+func TestMonEspacePartial(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		s := newSite(t, db)
+		s.issueDemoDocuments()
+		if _, err := s.svc.CreateUtilisateur(context.Background(), s.acteur("centre"), certification.NouvelUtilisateur{
+			Identifiant: "nguyen", Nom: "Thị Hoa Nguyễn", MotDePasse: "nguyen-demo-cipcert", Role: certification.RoleCandidat,
+			CandidatID: s.candidatID("Nguyễn")}); err != nil {
+			t.Fatal(err)
+		}
+		c := s.client()
+		c.get("/connexion")
+		p := c.post("/connexion", "/connexion", url.Values{"identifiant": {"nguyen"}, "mot_de_passe": {"nguyen-demo-cipcert"}})
+		if p.Location != "/mon-espace" {
+			t.Fatalf("sign-in: %d %q", p.Status, p.Location)
+		}
+		body := c.get("/mon-espace").Body
+		for _, want := range []string{"Réussite partielle", "Non acquis", "Acquis", "Date limite pour obtenir le titre",
+			"Livret de certification n° ", "PDF — ", "Prochaine étape"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("mon espace lacks %q", want)
+			}
+		}
+		if strings.Contains(body, "Parchemin") {
+			t.Error("a partial success shows a parchemin")
+		}
+		// Another candidat's document is not found.
+		other := s.client()
+		other.login("candidat")
+		id := regexpFind(t, `href="/mon-espace/documents/([0-9a-f-]+)\.pdf"`, body)
+		if p := other.get("/mon-espace/documents/" + id + ".pdf"); p.Status != http.StatusNotFound {
+			t.Errorf("another candidat's livret: %d", p.Status)
+		}
+	})
+}
