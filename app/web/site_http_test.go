@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -203,6 +206,23 @@ func TestStatic(t *testing.T) {
 			if p.Status != http.StatusOK || p.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
 				t.Errorf("%s: %d %q", path, p.Status, p.Header.Get("Cache-Control"))
 			}
+		}
+		// Compressed for who accepts it, byte for byte the same once inflated.
+		req, _ := http.NewRequest("GET", s.srv.URL+"/static/vendor/dsfr@1.15.3/dsfr.min.css", nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zipped, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		zr, err := gzip.NewReader(bytes.NewReader(zipped))
+		if err != nil || res.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("dsfr.min.css not compressed: %q %v", res.Header.Get("Content-Encoding"), err)
+		}
+		plain, _ := io.ReadAll(zr)
+		if direct := c.get("/static/vendor/dsfr@1.15.3/dsfr.min.css").Body; string(plain) != direct || len(zipped) > len(direct)/4 {
+			t.Errorf("compressed %d bytes into %d", len(direct), len(zipped))
 		}
 		app := regexpFind(t, `href="(/static/app@[0-9a-f]+/app\.css)"`, body)
 		if p := c.get(app); p.Status != http.StatusOK || !strings.HasPrefix(p.Header.Get("Content-Type"), "text/css") {
