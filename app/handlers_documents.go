@@ -3,13 +3,13 @@ package app
 import (
 	"archive/zip"
 	"bytes"
-	"html/template"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cipcert/cipcert/app/web"
 	"github.com/cipcert/cipcert/certification"
 )
 
@@ -176,33 +176,14 @@ type verificationResponse struct {
 	VerifieLe       time.Time `json:"verifie_le"`
 }
 
-var libelleStatutDocument = map[string]string{
-	certification.StatutValide:   "Document authentique et en vigueur",
-	certification.StatutRemplace: "Document authentique, remplacé par une version plus récente",
-	certification.StatutRevoque:  "Document révoqué : il n'a plus de valeur",
-}
-
-var libelleTypeDocument = map[string]string{"parchemin": "Parchemin", "livret": "Livret de certification", "pv": "Procès-verbal de session"}
-
-var verificationPage = template.Must(template.New("verification").Parse(`<!doctype html>
-<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Vérification d'un document — cipcert</title>
-<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#161616}
-.valide{color:#18753c}.remplace{color:#b34000}.revoque{color:#ce0500}dt{font-weight:600;margin-top:.6rem}</style></head>
-<body><p>République française — Ministère du Travail</p>
-<h1 class="{{.Statut}}">{{.Libelle}}</h1>
-<dl><dt>Document</dt><dd>{{.Type}} n° {{.Numero}}</dd>
-<dt>Titre professionnel</dt><dd>{{.TitreIntitule}} ({{.TitreCode}})</dd>
-<dt>Délivré le</dt><dd>{{.EmisLe}}</dd>
-<dt>Titulaire</dt><dd>{{if .NomComplet}}{{.NomComplet}}{{else}}{{.Initiales}}{{end}}</dd>
-{{if .RemplacePar}}<dt>Remplacé par</dt><dd>{{.RemplacePar}}</dd>{{end}}
-{{if .MotifRevocation}}<dt>Motif de la révocation</dt><dd>{{.MotifRevocation}}</dd>{{end}}</dl>
-</body></html>`))
-
 // handleVerification is public: anyone holding a document checks its code.
+// A browser gets the web page, an API client (JSON, curl's */*) the data.
 func (s *Server) handleVerification(c echo.Context) error {
 	if ok, wait := s.verifyByIP.allow(c.RealIP(), s.svc.Now()); !ok {
 		return tooManyRequests(wait)
+	}
+	if web.PrefersHTML(c.Request()) {
+		return s.verificationPage(c)
 	}
 	var naissance *certification.Date
 	if v := c.QueryParam("date_naissance"); v != "" {
@@ -220,16 +201,5 @@ func (s *Server) handleVerification(c echo.Context) error {
 	out := verificationResponse{Statut: v.Statut, Type: string(v.Type), Numero: v.Numero, TitreCode: v.TitreCode,
 		TitreIntitule: v.TitreIntitule, EmisLe: certification.DateOf(v.EmisLe).String(), Initiales: v.Initiales,
 		NomComplet: v.NomComplet, RemplacePar: v.RemplacePar, MotifRevocation: v.MotifRevocation, VerifieLe: s.svc.Now().UTC()}
-	if strings.Contains(c.Request().Header.Get("Accept"), "text/html") {
-		var buf bytes.Buffer
-		err := verificationPage.Execute(&buf, map[string]string{"Statut": v.Statut, "Libelle": libelleStatutDocument[v.Statut],
-			"Type": libelleTypeDocument[string(v.Type)], "Numero": v.Numero, "TitreIntitule": v.TitreIntitule, "TitreCode": v.TitreCode,
-			"EmisLe": certification.DateOf(v.EmisLe).Francais(), "NomComplet": v.NomComplet, "Initiales": v.Initiales,
-			"RemplacePar": v.RemplacePar, "MotifRevocation": v.MotifRevocation})
-		if err != nil {
-			return err
-		}
-		return c.HTMLBlob(http.StatusOK, buf.Bytes())
-	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -5,9 +5,11 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cipcert/cipcert/app/web"
 	"github.com/cipcert/cipcert/certification"
 )
 
@@ -68,10 +70,12 @@ var (
 		detail: "Une erreur interne est survenue ; elle a été consignée. Réessayez plus tard."}
 )
 
-// errorHandler answers every error as problem+json. Unknown errors are
-// logged with their cause and answered as a bare 500. A code the route does
-// not document is reported to undocumented: the document would have lied.
-func errorHandler(log *slog.Logger, undocumented func(route, code string)) echo.HTTPErrorHandler {
+// errorHandler answers every error as problem+json, except to a browser
+// outside /api/, which gets page: the same status and message as an HTML
+// page. Unknown errors are logged with their cause and answered as a bare
+// 500. A code the route does not document is reported to undocumented: the
+// document would have lied.
+func errorHandler(log *slog.Logger, undocumented func(route, code string), page func(c echo.Context, status int, message string)) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
@@ -116,6 +120,10 @@ func errorHandler(log *slog.Logger, undocumented func(route, code string)) echo.
 		route := c.Request().Method + " " + c.Path()
 		if codes, ok := documentedCodes()[route]; ok && !codes[p.Code] {
 			undocumented(route, p.Code)
+		}
+		if page != nil && !strings.HasPrefix(c.Request().URL.Path, "/api/") && web.PrefersHTML(c.Request()) {
+			page(c, p.Status, p.Detail)
+			return
 		}
 		p.Title = http.StatusText(p.Status)
 		p.Type = "https://cipcert.fr/problemes/" + p.Code

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/cipcert/cipcert/app/web"
 	"github.com/cipcert/cipcert/certification"
 )
 
@@ -22,6 +23,9 @@ type Options struct {
 	// and per identifiant: LoginBurst attempts, then one per LoginEvery.
 	LoginEvery time.Duration
 	LoginBurst int
+	// Neutre shows the pages without the État's bloc marque and Marianne
+	// typeface, which only State services may use (see web.Config).
+	Neutre bool
 	// RequestTimeout bounds the work done for one request (default 15 s):
 	// past it, the database calls are cancelled and the client gets a 503.
 	RequestTimeout time.Duration
@@ -38,6 +42,10 @@ type Server struct {
 	loginByIP  *limiter
 	loginByID  *limiter
 	verifyByIP *limiter
+	// web serves the pages; verificationPage is its answer to a browser
+	// on the API's /verification/:code.
+	web              *web.Web
+	verificationPage echo.HandlerFunc
 }
 
 // New builds the API on svc.
@@ -72,7 +80,12 @@ func New(svc *certification.Service, opt Options) *Server {
 			opt.Logger.Warn("error code missing from the API document", "route", route, "code", code)
 		}
 	}
-	e.HTTPErrorHandler = errorHandler(opt.Logger, opt.UndocumentedError)
+	w, err := web.New(web.Config{Service: svc, Limits: sharedLimits{s}, Logger: opt.Logger, Neutre: opt.Neutre})
+	if err != nil {
+		panic(err) // the templates are embedded: failing to parse them is a bug
+	}
+	s.web, s.verificationPage = w, w.Delegate(http.MethodGet, "/verification/:code")
+	e.HTTPErrorHandler = errorHandler(opt.Logger, opt.UndocumentedError, w.ErrorPage)
 	e.Use(middleware.RequestID())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -94,18 +107,35 @@ func New(svc *certification.Service, opt Options) *Server {
 	e.Use(cleanURL)
 	e.Use(deadline(opt.RequestTimeout))
 	s.routes()
+	w.Register(e)
 	return s
+}
+
+// sharedLimits gives the web the API's login and verification limiters, so
+// that switching from one to the other buys no extra attempts.
+type sharedLimits struct{ s *Server }
+
+func (l sharedLimits) AllowLogin(ip, identifiant string, now time.Time) (bool, time.Duration) {
+	if ok, wait := l.s.loginByIP.allow(ip, now); !ok {
+		return false, wait
+	}
+	return l.s.loginByID.allow(identifiant, now)
+}
+
+func (l sharedLimits) AllowVerification(ip string, now time.Time) (bool, time.Duration) {
+	return l.s.verifyByIP.allow(ip, now)
 }
 
 // ServeHTTP makes the Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
 
-// Routes lists "METHOD path" for every registered route.
+// Routes lists "METHOD path" for every registered API route; the web's
+// pages are listed by web.Pages.
 func (s *Server) Routes() []string {
 	var out []string
 	for _, r := range s.echo.Routes() {
 		// Echo registers catch-alls for groups with middleware; they are not API.
-		if strings.HasPrefix(r.Method, "echo_") {
+		if strings.HasPrefix(r.Method, "echo_") || web.IsPage(r.Method, r.Path) {
 			continue
 		}
 		out = append(out, r.Method+" "+r.Path)

@@ -85,6 +85,10 @@ func (s *Service) Now() time.Time { return s.opt.Now().UTC() }
 
 func (s *Service) now() time.Time { return s.Now() }
 
+// PublicURL returns the address printed in documents' verification links;
+// the interface sets Secure cookies when it is https.
+func (s *Service) PublicURL() string { return s.opt.PublicURL }
+
 func (s *Service) today() Date { return DateOf(s.now()) }
 
 // inTx runs fn in a transaction, committed if fn returns nil. fn's errors

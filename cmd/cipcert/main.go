@@ -9,7 +9,9 @@
 // DATABASE_URL_FILE), a postgres:// URL; without it, the SQLite file
 // CIPCERT_SQLITE (default cipcert.db). ADDR is the listen address (default
 // :8080); PUBLIC_URL the address printed in documents' verification links
-// (default http://localhost:8080).
+// (default http://localhost:8080); THEME the look of the pages: etat (the
+// default, for State services) or neutre (no bloc marque nor Marianne, for
+// any other operator).
 package main
 
 import (
@@ -50,6 +52,8 @@ type Config struct {
 	// PublicURL is where the public reaches the server; issued documents
 	// print it in their verification URL and QR code.
 	PublicURL string
+	// Neutre drops the État's bloc marque from the pages (THEME=neutre).
+	Neutre bool
 }
 
 // loadConfig reads the environment and reports every problem at once.
@@ -81,6 +85,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		c.PublicURL = "http://localhost:8080"
 	} else if !strings.HasPrefix(c.PublicURL, "https://") && !strings.HasPrefix(c.PublicURL, "http://") {
 		errs = append(errs, errors.New("PUBLIC_URL must start with https:// or http://"))
+	}
+	switch getenv("THEME") {
+	case "", "etat":
+	case "neutre":
+		c.Neutre = true
+	default:
+		errs = append(errs, errors.New("THEME must be etat or neutre"))
 	}
 	return c, errors.Join(errs...)
 }
@@ -226,7 +237,7 @@ func serve(ctx context.Context, cfg Config, db *certification.DB, svc *certifica
 	}
 	srv := &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           app.New(svc, app.Options{Logger: log}),
+		Handler:           app.New(svc, app.Options{Logger: log, Neutre: cfg.Neutre}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

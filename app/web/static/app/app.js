@@ -1,0 +1,56 @@
+// cipcert's progressive enhancements: every page works without them.
+(function () {
+	"use strict";
+
+	// After a refused form, move focus to the list of errors so that it is
+	// read first, and the keyboard starts from there.
+	function focusErrors() {
+		var box = document.getElementById("erreurs");
+		if (box) { box.focus(); }
+	}
+
+	// « Copier le code »: copy buttons name the text to copy with
+	// data-copier="id of the element"; they are hidden until the browser
+	// can copy.
+	function setupCopy(root) {
+		if (!navigator.clipboard) { return; }
+		root.querySelectorAll("[data-copier]").forEach(function (btn) {
+			btn.hidden = false;
+			btn.addEventListener("click", function () {
+				var src = document.getElementById(btn.getAttribute("data-copier"));
+				if (!src) { return; }
+				navigator.clipboard.writeText(src.textContent.trim()).then(function () {
+					var status = document.getElementById(btn.getAttribute("aria-describedby"));
+					if (status) { status.textContent = "Code copié."; }
+				});
+			});
+		});
+	}
+
+	// The candidat form shows only the sections of the parcours chosen.
+	// Hidden sections are disabled too, so that nothing typed there is sent.
+	function setupParcours(root) {
+		var radios = root.querySelectorAll('input[name="parcours"]');
+		var sections = root.querySelectorAll("fieldset[data-parcours]");
+		if (!radios.length || !sections.length) { return; }
+		function update() {
+			var chosen = root.querySelector('input[name="parcours"]:checked');
+			sections.forEach(function (s) {
+				var show = !chosen || s.getAttribute("data-parcours").split(" ").indexOf(chosen.value) >= 0;
+				s.hidden = !show;
+				s.disabled = !show;
+			});
+		}
+		radios.forEach(function (r) { r.addEventListener("change", update); });
+		update();
+	}
+
+	document.addEventListener("DOMContentLoaded", function () {
+		setupParcours(document);
+		focusErrors();
+		setupCopy(document);
+	});
+	document.addEventListener("htmx:afterSwap", function (e) {
+		setupCopy(e.target);
+	});
+})();
