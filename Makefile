@@ -9,6 +9,10 @@ CIPCERT_SQLITE ?= cipcert.db
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 export TEST_DATABASE_URL
 
+# go.mod asks for Go 1.27.3, whose standard library carries security fixes
+# that 1.26 lacks; a machine with an older Go fetches it from the module proxy.
+export GOTOOLCHAIN := go1.27.3
+
 .PHONY: build run test deps vet fmt bench clean
 
 build:
