@@ -9,7 +9,11 @@ CIPCERT_SQLITE ?= cipcert.db
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: build run test deps vet fmt bench clean fork-check
+# go.mod asks for Go 1.27.3, whose standard library carries security fixes
+# that 1.26 lacks; a machine with an older Go fetches it from the module proxy.
+export GOTOOLCHAIN := go1.27.3
+
+.PHONY: build run test deps vet fmt bench clean fork-check vuln
 
 build:
 	$(GO) build -o $(BIN) ./cmd/cipcert
@@ -68,6 +72,34 @@ fork-check:
 # bare Echo endpoint, as one table; see scripts/bench.
 bench:
 	scripts/bench
+
+# Known vulnerabilities that the code can reach: govulncheck (a tool dependency
+# in go.mod) against the Go vulnerability database, i.e. the OSV files of the
+# pinned golang.org/x/vulndb module, fetched through the module proxy and
+# indexed by that module's own indexdb command into .cache/vulndb, once per
+# version. Fails on any finding not listed, with its reason, in .govulncheck-allow.
+VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
+VULNDB         := .cache/vulndb/$(VULNDB_VERSION)
+
+vuln:
+	@if [ ! -f $(VULNDB)/index/db.json ]; then \
+		echo "vuln: downloading golang.org/x/vulndb@$(VULNDB_VERSION) (25 MB) and its indexdb command's dependencies, building the database in $(VULNDB)"; \
+		src=$$($(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p'); \
+		[ -d "$$src/data/osv" ] || { echo "vuln: golang.org/x/vulndb@$(VULNDB_VERSION) has no data/osv"; exit 1; }; \
+		rm -rf $(VULNDB).tmp; \
+		$(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns "$$src/data/osv" -out $(VULNDB).tmp || exit 1; \
+		mv $(VULNDB).tmp $(VULNDB); \
+	fi
+	@out=$$($(GO) tool govulncheck -db file://$(CURDIR)/$(VULNDB) ./... 2>&1); rc=$$?; echo "$$out"; \
+	case $$rc in 0) exit 0;; 3) ;; *) echo "vuln: govulncheck failed ($$rc)"; exit $$rc;; esac; \
+	found=$$(echo "$$out" | sed -n 's/^Vulnerability #[0-9]*: \(GO-[0-9]*-[0-9]*\)$$/\1/p' | sort -u); \
+	[ -n "$$found" ] || { echo "vuln: govulncheck found something, but no ID could be read from its output"; exit 1; }; \
+	allowed=$$(grep -oE '^GO-[0-9]+-[0-9]+' .govulncheck-allow | sort -u); \
+	new=$$(comm -23 <(echo "$$found") <(echo "$$allowed")); \
+	stale=$$(comm -13 <(echo "$$found") <(echo "$$allowed")); \
+	[ -z "$$stale" ] || echo "vuln: no longer found, remove from .govulncheck-allow:" $$stale; \
+	if [ -n "$$new" ]; then echo "vuln: reachable and not in .govulncheck-allow:" $$new; exit 1; fi; \
+	echo "vuln: every reachable finding is in .govulncheck-allow, with its reason:" $$found
 
 fmt:
 	gofmt -l -w .

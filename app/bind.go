@@ -36,8 +36,10 @@ func bind(c echo.Context, req any) error {
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, maxBody))
 	if err != nil {
+		// Echo's BodyLimit middleware, with the same limit, stops its reader at
+		// the limit and so usually answers before MaxBytesReader can.
 		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
+		if errors.As(err, &mbe) || errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
 			return &httpError{status: http.StatusRequestEntityTooLarge, code: "corps_trop_volumineux",
 				detail: "Le corps de la requête dépasse la taille permise (1 Mio)."}
 		}
