@@ -110,7 +110,11 @@ func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionI
 			return err
 		}
 		if inscriptionID == "" && !existing["pv:"] {
-			d, err := s.issue(tx, a, dc, DocPV, nil, func(e EnTete) ([]byte, error) { return s.opt.Renderer.PV(dc.pv(e, ins)) })
+			liens, err := liensDuJury(tx, sessionID)
+			if err != nil {
+				return err
+			}
+			d, err := s.issue(tx, a, dc, DocPV, nil, func(e EnTete) ([]byte, error) { return s.opt.Renderer.PV(dc.pv(e, ins, liens)) })
 			if err != nil {
 				return err
 			}
@@ -355,7 +359,9 @@ func (dc *docContext) livret(e EnTete, t Titulaire, r rules.Resultat, refs map[s
 	return l
 }
 
-func (dc *docContext) pv(e EnTete, ins []Inscription) PVData {
+// pv lays out the PV of the enrolments ins; liens maps each candidat to the
+// members who declared a link with it, printed as abstaining.
+func (dc *docContext) pv(e EnTete, ins []Inscription, liens map[string][]string) PVData {
 	sess := dc.sess
 	p := PVData{EnTete: e, SessionReference: sess.Reference, TypeSession: sess.Type, Centre: dc.centre.Nom, Lieu: sess.Lieu,
 		Debut: sess.Debut, Fin: sess.Fin, TitreIntitule: dc.titre.Intitule, TitreCode: dc.titre.Code, VersionCode: dc.version.Code,
@@ -381,6 +387,11 @@ func (dc *docContext) pv(e EnTete, ins []Inscription) PVData {
 		}
 		for _, ev := range in.Evaluations {
 			c.Decisions = append(c.Decisions, PVDecision{CCP: ev.CCP, Decision: libelleDecision[ev.Decision], Motifs: ev.Motifs})
+		}
+		for _, m := range sess.Jury {
+			if contains(liens[in.CandidatID], m.MembreID) {
+				c.Abstentions = append(c.Abstentions, m.Prenoms+" "+m.Nom)
+			}
 		}
 		p.Candidats = append(p.Candidats, c)
 	}

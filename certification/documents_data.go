@@ -120,6 +120,9 @@ type PVCandidat struct {
 	Decisions      []PVDecision
 	EntretienFinal string
 	Issue          string
+	// Abstentions names the jury members who declared a link with the
+	// candidat and so did not deliberate on it.
+	Abstentions []string
 }
 
 // PVDecision is the decision on one CCP.

@@ -296,6 +296,9 @@ func (s *Service) deliberer(tx *gorm.DB, sess *Session) (map[string]rules.Result
 	if len(manque) > 0 {
 		return nil, nil, Errorf(ErrConflict, "resultats_incomplets", "Les résultats sont incomplets : %s.", strings.Join(manque, " ; "))
 	}
+	if err := s.verifierIndependance(tx, sess, ins); err != nil {
+		return nil, nil, err
+	}
 	titre, err := findTitreByCode(tx, sess.TitreCode)
 	if err != nil {
 		return nil, nil, err
@@ -322,6 +325,33 @@ func (s *Service) deliberer(tx *gorm.DB, sess *Session) (map[string]rules.Result
 		out[in.ID] = r
 	}
 	return out, ins, nil
+}
+
+// verifierIndependance refuses a deliberation in which a candidat would be
+// judged by fewer members without a declared link than the minimum jury: a
+// linked member abstains for that candidat (DOMAIN §5, §6 bis), he does not
+// make up the number.
+func (s *Service) verifierIndependance(tx *gorm.DB, sess *Session, ins []Inscription) error {
+	liens, err := liensDuJury(tx, sess.ID)
+	if err != nil {
+		return err
+	}
+	min, p, err := s.param(rules.CleJuryTailleMin, sess.Debut)
+	if err != nil {
+		return err
+	}
+	var manque []string
+	for _, in := range ins {
+		if n := len(sess.Jury) - len(liens[in.CandidatID]); n < min {
+			manque = append(manque, fmt.Sprintf("%s %s (%d)", in.Prenoms, in.NomNaissance, n))
+		}
+	}
+	if len(manque) > 0 {
+		return Errorf(ErrInvalid, "jury_independant_insuffisant",
+			"Un membre lié à un candidat s'abstient de délibérer à son sujet ; il faut au moins %d membres sans lien déclaré par candidat (%s). Membres pouvant délibérer : %s.",
+			min, p.Source, strings.Join(manque, " ; "))
+	}
+	return nil
 }
 
 // empreinte digests the results a signature covers.

@@ -73,7 +73,7 @@ func (*Renderer) PV(p certification.PVData) ([]byte, error) {
 			blocks = append(blocks, tblock{suite: c.Nom, rows: []trow{{
 				{text: c.Nom, bold: true},
 				{text: c.Presence},
-				{text: decisions(c.Decisions)},
+				{text: decisions(c.Decisions) + abstentions(c.Abstentions)},
 				{text: c.EntretienFinal},
 				{text: c.Issue, bold: true},
 			}}})
@@ -129,6 +129,15 @@ func decisions(ds []certification.PVDecision) string {
 		lines = append(lines, l)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// abstentions is a line naming the members who did not deliberate on the
+// candidat because of a declared link, or nothing.
+func abstentions(noms []string) string {
+	if len(noms) == 0 {
+		return ""
+	}
+	return "\nAbstention (lien déclaré) : " + strings.Join(noms, ", ")
 }
 
 // validation says who validated the PV and when, if it was.

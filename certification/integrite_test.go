@@ -1,0 +1,176 @@
+package certification_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/cipcert/cipcert/certification"
+	"github.com/cipcert/cipcert/certification/certtest"
+)
+
+// spyRenderer records the data of the PVs it renders.
+type spyRenderer struct {
+	certification.Renderer
+	mu  sync.Mutex
+	pvs []certification.PVData
+}
+
+func (r *spyRenderer) PV(p certification.PVData) ([]byte, error) {
+	r.mu.Lock()
+	r.pvs = append(r.pvs, p)
+	r.mu.Unlock()
+	return r.Renderer.PV(p)
+}
+
+func (r *spyRenderer) last(t *testing.T) certification.PVData {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.pvs) == 0 {
+		t.Fatal("no PV rendered")
+	}
+	return r.pvs[len(r.pvs)-1]
+}
+
+// newSpyWorld is newWorld with a renderer that records the PVs.
+func newSpyWorld(t *testing.T, db *certification.DB) (*world, *spyRenderer) {
+	t.Helper()
+	opt := certtest.Options(t)
+	spy := &spyRenderer{Renderer: opt.Renderer}
+	opt.Renderer = spy
+	svc := certtest.NewServiceWith(t, db, opt)
+	certtest.SeedWith(t, svc, false)
+	w := &world{svc: svc, centre: actor(t, svc, "centre"), jury1: actor(t, svc, "jury1"), jury2: actor(t, svc, "jury2"),
+		dreets: actor(t, svc, "dreets")}
+	w.jury = habilitatedJury(t, svc, w.dreets, w.jury1, w.jury2)
+	return w, spy
+}
+
+// thirdJury opens a third jury account, habilitated, and returns it with its member id.
+func (w *world) thirdJury(t *testing.T) (certification.Acteur, string) {
+	t.Helper()
+	ctx := context.Background()
+	admin := actor(t, w.svc, "admin")
+	if _, err := w.svc.CreateUtilisateur(ctx, admin, certification.NouvelUtilisateur{Identifiant: "jury3", Nom: "Lucie Roche",
+		MotDePasse: "jury3-mot-de-passe-long", Role: certification.RoleJury}); err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := w.svc.Connexion(ctx, "jury3", "jury3-mot-de-passe-long")
+	if err != nil {
+		t.Fatal(err)
+	}
+	j3, err := w.svc.Authentifier(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j3, habilitatedJury(t, w.svc, w.dreets, j3)[0]
+}
+
+// recordAll records, as member j, every candidat of a session present with
+// every CCP acquis and a favourable entretien final.
+func recordAll(t *testing.T, w *world, j certification.Acteur, sid string, ins []string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, id := range ins {
+		if _, err := w.svc.SaisirPresence(ctx, j, sid, id, 1, certification.PresenceSaisie{Presence: "present", EntretienFinal: "favorable"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []string{"CCP1", "CCP2", "CCP3"} {
+			if _, err := w.svc.SaisirEvaluation(ctx, j, sid, id, c, 0, certification.EvaluationSaisie{Decision: "acquis",
+				MSP: true, EntretienTechnique: true, DossierProfessionnel: true, EcfPrisEnCompte: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+func code(err error) string {
+	var de *certification.Error
+	if errors.As(err, &de) {
+		return de.Code
+	}
+	return ""
+}
+
+// TestLienAbstentionDeliberation: a member linked to a candidat does not
+// deliberate on it. With two members, the candidat would be judged by one:
+// the signature is refused. With three, the PV records the abstention, and
+// the linked member sees neither that candidat's line of the draft PV nor
+// its livret preview.
+func TestLienAbstentionDeliberation(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		w, spy := newSpyWorld(t, db)
+		ctx := context.Background()
+
+		sid, ins := heldSession(t, w.svc, 1, w.jury, w.centre)
+		list, err := w.svc.Inscriptions(ctx, w.centre, sid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.DeclarerLien(ctx, w.jury1, w.jury[0], list[0].CandidatID, "formateur"); err != nil {
+			t.Fatal(err)
+		}
+		recordAll(t, w, w.jury2, sid, ins)
+		_, err = w.svc.SignerPV(ctx, w.jury2, sid)
+		if !errors.Is(err, certification.ErrInvalid) || code(err) != "jury_independant_insuffisant" {
+			t.Fatalf("signature with one member free of links for a candidat: %v, want jury_independant_insuffisant", err)
+		}
+		if _, err := w.svc.SignerPV(ctx, w.jury1, sid); code(err) != "jury_independant_insuffisant" {
+			t.Fatalf("signature by the linked member: %v, want jury_independant_insuffisant", err)
+		}
+
+		j3, m3 := w.thirdJury(t)
+		sid, ins = heldSession(t, w.svc, 2, append(slices.Clone(w.jury), m3), w.centre)
+		list, err = w.svc.Inscriptions(ctx, w.centre, sid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		linked, free := list[0], list[1]
+		if _, err := w.svc.DeclarerLien(ctx, w.centre, w.jury[0], linked.CandidatID, "tuteur"); err != nil {
+			t.Fatal(err)
+		}
+		recordAll(t, w, w.jury2, sid, ins)
+
+		if _, err := w.svc.BrouillonPV(ctx, w.jury1, sid); err != nil {
+			t.Fatal(err)
+		}
+		draft := spy.last(t)
+		if len(draft.Candidats) != 1 || draft.Candidats[0].Nom != free.Prenoms+" "+free.NomNaissance {
+			t.Errorf("draft PV shown to the linked member lists %+v, want only %s", draft.Candidats, free.NomNaissance)
+		}
+		if _, err := w.svc.ApercuLivret(ctx, w.jury1, sid, linked.ID); code(err) != "lien_avec_candidat" {
+			t.Errorf("livret preview of a linked candidat for the member: %v, want lien_avec_candidat", err)
+		}
+		if _, err := w.svc.ApercuLivret(ctx, w.jury2, sid, linked.ID); err != nil {
+			t.Errorf("livret preview for a member without a link: %v", err)
+		}
+
+		for _, j := range []certification.Acteur{w.jury1, w.jury2, j3} {
+			if _, err := w.svc.SignerPV(ctx, j, sid); err != nil {
+				t.Fatalf("signature by %s: %v", j.Identifiant, err)
+			}
+		}
+		if _, err := w.svc.ValiderPV(ctx, w.dreets, sid); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.EmettreDocumentsSession(ctx, w.dreets, sid); err != nil {
+			t.Fatal(err)
+		}
+		pv := spy.last(t)
+		if len(pv.Candidats) != 2 {
+			t.Fatalf("issued PV lists %d candidats, want 2", len(pv.Candidats))
+		}
+		for _, c := range pv.Candidats {
+			want := []string(nil)
+			if c.Nom == linked.Prenoms+" "+linked.NomNaissance {
+				want = []string{"Membre " + w.jury1.Nom}
+			}
+			if !slices.Equal(c.Abstentions, want) {
+				t.Errorf("PV line of %s: abstentions %v, want %v", c.Nom, c.Abstentions, want)
+			}
+		}
+	})
+}
