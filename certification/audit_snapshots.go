@@ -117,6 +117,11 @@ type inscriptionSnapshot struct {
 	EntretienFinalDu bool     `json:"entretien_final_du"`
 }
 
+// retraitSnapshot is a withdrawal from a session and its reason.
+type retraitSnapshot struct {
+	Motif string `json:"motif_retrait"`
+}
+
 type presenceSnapshot struct {
 	Presence       *string `json:"presence"`
 	EntretienFinal *string `json:"entretien_final"`

@@ -174,3 +174,90 @@ func TestLienAbstentionDeliberation(t *testing.T) {
 		}
 	})
 }
+
+// plannedSession plans and declares a session titre of the demo centre on day.
+func (w *world) plannedSession(t *testing.T, day certification.Date) *certification.Session {
+	t.Helper()
+	ctx := context.Background()
+	s, err := w.svc.CreateSession(ctx, w.centre, certification.NouvelleSession{VersionCode: "TP-00403-2023", Type: "titre",
+		Debut: day, Fin: day, Lieu: "Lyon", Responsable: "Sophie Garnier", Jury: w.jury})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err = w.svc.DeclarerSession(ctx, w.centre, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// formationCandidat registers a training candidat with the ECF of every CCP.
+func (w *world) formationCandidat(t *testing.T, nom string) *certification.Candidat {
+	t.Helper()
+	d := certification.NewDate
+	c, err := w.svc.CreateCandidat(context.Background(), w.centre, certification.CandidatSaisie{TitreCode: "TP-00403", Parcours: "formation",
+		NomNaissance: nom, Prenoms: "Léa", DateNaissance: d(1998, 4, 12), LieuNaissance: "Annecy (74)", Email: "lea@example.fr",
+		Formation: &certification.Periode{Debut: d(2026, 1, 5), Fin: d(2026, 9, 25)},
+		ECF:       []certification.ECF{{CCP: "CCP1", DateEvaluation: d(2026, 3, 20)}, {CCP: "CCP2", DateEvaluation: d(2026, 6, 12)}, {CCP: "CCP3", DateEvaluation: d(2026, 9, 11)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestDoubleInscriptionEtRetrait: a candidat enrolled for a CCP in a session
+// not yet deliberated cannot be enrolled for it in another one; withdrawn
+// from the first, with a reason that the trail keeps, it can.
+func TestDoubleInscriptionEtRetrait(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		first := w.plannedSession(t, certification.NewDate(2026, 12, 7))
+		second := w.plannedSession(t, certification.NewDate(2026, 12, 14))
+		c := w.formationCandidat(t, "Durand")
+		in, err := w.svc.Inscrire(ctx, w.centre, first.ID, c.ID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = w.svc.Inscrire(ctx, w.centre, second.ID, c.ID, nil)
+		if !errors.Is(err, certification.ErrInvalid) || code(err) != "double_inscription" {
+			t.Fatalf("second enrolment for the same CCP: %v, want double_inscription", err)
+		}
+		if err := w.svc.RetirerInscription(ctx, w.centre, first.ID, in.ID, " "); code(err) != "motif_requis" {
+			t.Errorf("withdrawal without a reason: %v, want motif_requis", err)
+		}
+		other := actor(t, w.svc, "centre2")
+		if err := w.svc.RetirerInscription(ctx, other, first.ID, in.ID, "Erreur de saisie"); !errors.Is(err, certification.ErrNotFound) {
+			t.Errorf("withdrawal by another centre: %v, want ErrNotFound", err)
+		}
+		if err := w.svc.RetirerInscription(ctx, w.centre, first.ID, in.ID, "Le candidat a déménagé à Nantes."); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.svc.RetirerInscription(ctx, w.centre, first.ID, in.ID, "Encore"); !errors.Is(err, certification.ErrNotFound) {
+			t.Errorf("second withdrawal: %v, want ErrNotFound", err)
+		}
+		if list, err := w.svc.Inscriptions(ctx, w.centre, first.ID); err != nil || len(list) != 0 {
+			t.Errorf("first session after the withdrawal lists %d enrolments (%v), want 0", len(list), err)
+		}
+		if _, err := w.svc.Inscrire(ctx, w.centre, second.ID, c.ID, nil); err != nil {
+			t.Fatalf("enrolment after the withdrawal: %v", err)
+		}
+		evs, err := w.svc.Evenements(ctx, w.dreets, first.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seen bool
+		for _, e := range evs {
+			if e.Action == "inscription_retiree" && e.ObjetID == in.ID && e.Apres == `{"motif_retrait":"Le candidat a déménagé à Nantes."}` {
+				seen = true
+			}
+		}
+		if !seen {
+			t.Error("no inscription_retiree event with the reason in the first session's trail")
+		}
+
+		sid, ins := heldSession(t, w.svc, 1, w.jury, w.centre)
+		if err := w.svc.RetirerInscription(ctx, w.centre, sid, ins[0], "Trop tard"); !errors.Is(err, certification.ErrConflict) || code(err) != "retrait_impossible" {
+			t.Errorf("withdrawal from a held session: %v, want retrait_impossible", err)
+		}
+	})
+}

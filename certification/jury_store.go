@@ -153,7 +153,7 @@ func liensDuJury(tx *gorm.DB, sessionID string) (map[string][]string, error) {
 	var rows []struct{ CandidatID, MembreID string }
 	err := tx.Raw(`SELECT DISTINCT l.candidat_id, l.membre_id FROM liens l
 		JOIN session_jury sj ON sj.membre_id = l.membre_id AND sj.session_id = ?
-		JOIN inscriptions i ON i.candidat_id = l.candidat_id AND i.session_id = sj.session_id`, sessionID).Scan(&rows).Error
+		JOIN inscriptions i ON i.candidat_id = l.candidat_id AND i.session_id = sj.session_id AND i.retiree_at IS NULL`, sessionID).Scan(&rows).Error
 	if err != nil {
 		return nil, wrap(err, "liens of the jury of session %s: load", sessionID)
 	}
