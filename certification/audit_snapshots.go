@@ -110,6 +110,9 @@ type sessionEtat struct {
 	ValideeAt       *time.Time    `json:"validee_at,omitempty"`
 	ValideePar      string        `json:"validee_par,omitempty"`
 	MotifAnnulation string        `json:"motif_annulation,omitempty"`
+	// MotifRegularisation is the reason of a declaration the autorité
+	// recorded after the session began.
+	MotifRegularisation string `json:"motif_regularisation,omitempty"`
 }
 
 type inscriptionSnapshot struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -258,6 +259,54 @@ func TestDoubleInscriptionEtRetrait(t *testing.T) {
 		sid, ins := heldSession(t, w.svc, 1, w.jury, w.centre)
 		if err := w.svc.RetirerInscription(ctx, w.centre, sid, ins[0], "Trop tard"); !errors.Is(err, certification.ErrConflict) || code(err) != "retrait_impossible" {
 			t.Errorf("withdrawal from a held session: %v, want retrait_impossible", err)
+		}
+	})
+}
+
+// TestDeclarationTardive: the centre declares a session before its first
+// day; once it has begun, only the autorité records the declaration, with a
+// reason that the session and its trail keep.
+func TestDeclarationTardive(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		day := certification.NewDate(2026, 11, 20)
+		s, err := w.svc.CreateSession(ctx, w.centre, certification.NouvelleSession{VersionCode: "TP-00403-2023", Type: "titre",
+			Debut: day, Fin: day, Lieu: "Lyon", Responsable: "Sophie Garnier", Jury: w.jury})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = w.svc.DeclarerSession(ctx, w.centre, s.ID)
+		if !errors.Is(err, certification.ErrInvalid) || code(err) != "declaration_tardive" {
+			t.Fatalf("centre declaring a session begun three days ago: %v, want declaration_tardive", err)
+		}
+		if _, err := w.svc.RegulariserDeclaration(ctx, w.centre, s.ID, "Oubli"); !errors.Is(err, certification.ErrForbidden) {
+			t.Errorf("centre regularising: %v, want ErrForbidden", err)
+		}
+		if _, err := w.svc.RegulariserDeclaration(ctx, w.dreets, s.ID, ""); code(err) != "motif_requis" {
+			t.Errorf("regularisation without a reason: %v, want motif_requis", err)
+		}
+		const motif = "Déclaration reçue par courrier le 18/11, saisie tardive."
+		got, err := w.svc.RegulariserDeclaration(ctx, w.dreets, s.ID, motif)
+		if err != nil || got.Statut != certification.Declaree || got.MotifRegularisation != motif {
+			t.Fatalf("regularisation: %v %+v", err, got)
+		}
+		evs, err := w.svc.Evenements(ctx, w.dreets, s.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seen bool
+		for _, e := range evs {
+			if e.Action == "session_declaree" && e.Role == certification.RoleAutorite && strings.Contains(e.Apres, motif) {
+				seen = true
+			}
+		}
+		if !seen {
+			t.Error("no session_declaree event by the autorité with the reason")
+		}
+		future := w.plannedSession(t, certification.NewDate(2026, 12, 7))
+		if future.MotifRegularisation != "" {
+			t.Errorf("a declaration on time carries a regularisation reason %q", future.MotifRegularisation)
 		}
 	})
 }
