@@ -310,3 +310,59 @@ func TestDeclarationTardive(t *testing.T) {
 		}
 	})
 }
+
+// heldWith plans, declares and holds a session of the given type today for
+// the candidats, enrolled for ccp (all the session's when nil).
+func (w *world) heldWith(t *testing.T, typ string, ccp []string, candidats ...string) (string, []string) {
+	t.Helper()
+	ctx := context.Background()
+	today := certification.DateOf(w.svc.Now())
+	s, err := w.svc.CreateSession(ctx, w.centre, certification.NouvelleSession{VersionCode: "TP-00403-2023", Type: typ, CCP: ccp,
+		Debut: today, Fin: today, Lieu: "Lyon", Responsable: "Sophie Garnier", Jury: w.jury})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.DeclarerSession(ctx, w.centre, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	var ins []string
+	for _, c := range candidats {
+		in, err := w.svc.Inscrire(ctx, w.centre, s.ID, c, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ins = append(ins, in.ID)
+	}
+	if _, err := w.svc.TenirSession(ctx, w.centre, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	return s.ID, ins
+}
+
+// TestECFVAERefuseALaSaisie: a decision resting on ECF for a VAE candidat
+// is refused when the jury records it, not at the signature of the PV.
+func TestECFVAERefuseALaSaisie(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		vae := w.candidat(t, "Nguyễn")
+		sid, ins := w.heldWith(t, "titre", nil, vae.ID)
+		if _, err := w.svc.SaisirPresence(ctx, w.jury1, sid, ins[0], 1, certification.PresenceSaisie{Presence: "present", EntretienFinal: "favorable"}); err != nil {
+			t.Fatal(err)
+		}
+		avecECF := certification.EvaluationSaisie{Decision: "acquis", MSP: true, DossierProfessionnel: true, EcfPrisEnCompte: true}
+		_, err := w.svc.SaisirEvaluation(ctx, w.jury1, sid, ins[0], "CCP1", 0, avecECF)
+		if !errors.Is(err, certification.ErrInvalid) || code(err) != "ecf_vae" {
+			t.Fatalf("decision with ECF for a VAE candidat: %v, want ecf_vae when recorded", err)
+		}
+		list, err := w.svc.Inscriptions(ctx, w.centre, sid)
+		if err != nil || len(list[0].Evaluations) != 0 {
+			t.Fatalf("after the refusal the enrolment holds %+v (%v), want no decision", list[0].Evaluations, err)
+		}
+		sansECF := avecECF
+		sansECF.EcfPrisEnCompte = false
+		if _, err := w.svc.SaisirEvaluation(ctx, w.jury1, sid, ins[0], "CCP1", 0, sansECF); err != nil {
+			t.Errorf("decision without ECF for a VAE candidat: %v", err)
+		}
+	})
+}

@@ -150,6 +150,9 @@ func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, ins
 		if !contains(ins.CCP, ccp) {
 			return Errorf(ErrNotFound, "ccp_non_inscrit", "Le candidat n'est pas inscrit au %s lors de cette session.", ccp)
 		}
+		if err := s.verifierEvaluation(tx, sess.TitreCode, ins.CandidatID, ccp, in); err != nil {
+			return err
+		}
 		if ins.Presence != nil && *ins.Presence != "present" {
 			return Errorf(ErrConflict, "candidat_non_present", "Le candidat est noté %s : aucune décision ne peut être prise sur ses CCP.", *ins.Presence)
 		}
@@ -517,6 +520,9 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 		if avant == nil {
 			return Errorf(ErrNotFound, "evaluation_introuvable", "Aucune décision n'est enregistrée pour %s.", ccp)
 		}
+		if err := s.verifierEvaluation(tx, sess.TitreCode, ins[0].CandidatID, ccp, in); err != nil {
+			return err
+		}
 		now := s.now()
 		ok, err := revokeEvaluation(tx, avant.ID, a.UtilisateurID, motif, now)
 		if err != nil {
@@ -564,6 +570,24 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 		return nil, err
 	}
 	return findInscription(s.read(ctx), sessionID, inscriptionID)
+}
+
+// verifierEvaluation refuses, as it is recorded, a decision the candidat's
+// route forbids (ECF for a candidat who never sits them), rather than at
+// the signature of the PV.
+func (s *Service) verifierEvaluation(tx *gorm.DB, titreCode, candidatID, ccp string, in EvaluationSaisie) error {
+	if !in.EcfPrisEnCompte {
+		return nil
+	}
+	cand, err := findCandidat(tx, Acteur{Role: RoleAdmin}, candidatID)
+	if err != nil {
+		return err
+	}
+	titre, err := findTitreByCode(tx, titreCode)
+	if err != nil {
+		return err
+	}
+	return ruleError(rules.VerifierEvaluation(candidatRegles(cand, titre), rules.Evaluation{CCP: ccp, ECFPrisEnCompte: true}))
 }
 
 // checkEvaluation adds to the decision's own checks that its reasons can be
