@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/cipcert/cipcert/certification"
 	"github.com/cipcert/cipcert/certification/certtest"
@@ -363,6 +364,63 @@ func TestECFVAERefuseALaSaisie(t *testing.T) {
 		sansECF.EcfPrisEnCompte = false
 		if _, err := w.svc.SaisirEvaluation(ctx, w.jury1, sid, ins[0], "CCP1", 0, sansECF); err != nil {
 			t.Errorf("decision without ECF for a VAE candidat: %v", err)
+		}
+	})
+}
+
+// TestPoursuiteApresReussitePartielle: a candidat in partial success
+// capitalises the missing CCP at a session CCP without a new recevabilité
+// (from the VAE) or new training evidence (capitalisation).
+func TestPoursuiteApresReussitePartielle(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		vae := w.candidat(t, "Nguyễn")
+		sid, ins := w.heldWith(t, "titre", nil, vae.ID)
+		if _, err := w.svc.SaisirPresence(ctx, w.jury1, sid, ins[0], 1, certification.PresenceSaisie{Presence: "present", EntretienFinal: "favorable"}); err != nil {
+			t.Fatal(err)
+		}
+		for c, decision := range map[string]string{"CCP1": "acquis", "CCP2": "non_acquis", "CCP3": "acquis"} {
+			e := certification.EvaluationSaisie{Decision: decision, Motifs: "Diagnostic incomplet.", MSP: true, DossierProfessionnel: true}
+			if _, err := w.svc.SaisirEvaluation(ctx, w.jury1, sid, ins[0], c, 0, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, j := range []certification.Acteur{w.jury1, w.jury2} {
+			if _, err := w.svc.SignerPV(ctx, j, sid); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := w.svc.ValiderPV(ctx, w.dreets, sid); err != nil {
+			t.Fatal(err)
+		}
+
+		// Four months later, with a recevabilité for a session titre only.
+		later := *w
+		later.svc = w.svc.WithClock(func() time.Time { return certtest.Now.AddDate(0, 4, 0) })
+		day := certification.NewDate(2027, 3, 29)
+		s, err := later.svc.CreateSession(ctx, w.centre, certification.NouvelleSession{VersionCode: "TP-00403-2023", Type: "ccp",
+			CCP: []string{"CCP2"}, Debut: day, Fin: day, Lieu: "Lyon", Responsable: "Sophie Garnier", Jury: w.jury})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, err := later.svc.Inscrire(ctx, w.centre, s.ID, vae.ID, []string{"CCP2"})
+		if err != nil {
+			t.Fatalf("VAE candidat in partial success enrolled for the missing CCP: %v, want accepted without a new recevabilité", err)
+		}
+		if !in.EntretienFinalDu {
+			t.Error("the last missing CCP: the entretien final is due")
+		}
+
+		d := certification.NewDate
+		cap, err := w.svc.CreateCandidat(ctx, w.centre, certification.CandidatSaisie{TitreCode: "TP-00403", Parcours: "capitalisation",
+			NomNaissance: "Moreau", Prenoms: "Inès", DateNaissance: d(1985, 7, 3), LieuNaissance: "Vienne (38)", Email: "ines@example.fr",
+			CCPAnterieurs: []certification.CCPAnterieur{{CCP: "CCP1", VersionCode: "TP-00403-2023", DateObtention: d(2025, 6, 12), SessionReference: "S-2025-LYON-07"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := later.svc.Inscrire(ctx, w.centre, s.ID, cap.ID, []string{"CCP2"}); err != nil {
+			t.Errorf("capitalisation candidat holding CCP1, without training, enrolled for CCP2: %v, want accepted", err)
 		}
 	})
 }

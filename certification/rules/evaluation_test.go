@@ -10,6 +10,7 @@ func TestVerifierEvaluation(t *testing.T) {
 	capitalisationVAE := enVAE("2025-11-02", titre)
 	capitalisationVAE.Parcours, capitalisationVAE.Origine = rules.ParcoursCapitalisation, rules.ParcoursVAE
 	ccsExperience := rules.Candidat{Parcours: rules.ParcoursCCS, MoisExperience: 24, TitresDetenus: []string{"TP-99002"}}
+	capitalisationSansECF := rules.Candidat{Parcours: rules.ParcoursCapitalisation, ECF: map[string]bool{"CCP2": true}}
 	avecECF := acquis("CCP1")
 	sansECF := avecECF
 	sansECF.ECFPrisEnCompte = false
@@ -26,6 +27,8 @@ func TestVerifierEvaluation(t *testing.T) {
 		{"capitalisation après VAE avec ECF", capitalisationVAE, avecECF, "ecf_vae"},
 		{"CCS par l'expérience avec ECF", ccsExperience, avecECF, "ecf_hors_formation"},
 		{"CCS par l'expérience sans ECF", ccsExperience, sansECF, ""},
+		{"capitalisation sans ECF de ce CCP, ECF pris en compte", capitalisationSansECF, avecECF, "ecf_absents"},
+		{"capitalisation sans ECF de ce CCP, sans ECF", capitalisationSansECF, sansECF, ""},
 	}
 	for _, tc := range cas {
 		t.Run(tc.nom, func(t *testing.T) {
