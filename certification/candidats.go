@@ -31,19 +31,22 @@ func (p Parcours) Valid() bool {
 
 // Candidat is a person registered by a centre on a route to a titre.
 type Candidat struct {
-	ID             string
-	CentreID       string
-	TitreCode      string
-	Parcours       Parcours
-	NomNaissance   string
-	NomUsage       string
-	Prenoms        string
-	DateNaissance  Date
-	LieuNaissance  string
-	Email          string
-	Formation      *Periode
-	ECF            []ECF
-	Recevabilite   *Recevabilite
+	ID            string
+	CentreID      string
+	TitreCode     string
+	Parcours      Parcours
+	NomNaissance  string
+	NomUsage      string
+	Prenoms       string
+	DateNaissance Date
+	LieuNaissance string
+	Email         string
+	Formation     *Periode
+	ECF           []ECF
+	Recevabilite  *Recevabilite
+	// Recevabilites is every notification received, oldest first; the
+	// latest is Recevabilite.
+	Recevabilites  []Recevabilite
 	MoisExperience *int
 	CCPAnterieurs  []CCPAnterieur
 	ArchiveAt      *time.Time
@@ -115,6 +118,9 @@ func (s *Service) CreateCandidat(ctx context.Context, a Acteur, in CandidatSaisi
 		if err := insertCandidat(tx, row, plan.ecf, plan.anterieurs); err != nil {
 			return err
 		}
+		if err := s.noterRecevabilite(tx, a, id, nil, in.Recevabilite); err != nil {
+			return err
+		}
 		return s.journal(tx, a, audit{action: "candidat_cree", objet: "candidat", objetID: id, candidatID: id, apres: snapshotSaisie(in)})
 	})
 	if err != nil {
@@ -153,6 +159,9 @@ func (s *Service) UpdateCandidat(ctx context.Context, a Acteur, id string, versi
 		}
 		avant, err := hydrate(tx, []candidatRow{*cur})
 		if err != nil {
+			return err
+		}
+		if err := s.noterRecevabilite(tx, a, id, avant[0].Recevabilites, in.Recevabilite); err != nil {
 			return err
 		}
 		return s.journal(tx, a, audit{action: "candidat_modifie", objet: "candidat", objetID: id, candidatID: id, avant: snapshotCandidat(avant[0]), apres: snapshotSaisie(in)})
@@ -229,6 +238,16 @@ func (s *Service) Candidats(ctx context.Context, a Acteur, f FiltreCandidats) (*
 		db = s.db.forSearch().WithContext(ctx)
 	}
 	return listCandidats(db, s.db.Dialect, a, f)
+}
+
+// noterRecevabilite keeps a notification de recevabilité entered for the
+// candidat in its history, unless it is one already recorded: a new
+// notification never erases the earlier ones.
+func (s *Service) noterRecevabilite(tx *gorm.DB, a Acteur, candidatID string, connues []Recevabilite, r *Recevabilite) error {
+	if r == nil || contains(connues, *r) {
+		return nil
+	}
+	return insertRecevabilite(tx, candidatID, *r, a.UtilisateurID, s.now())
 }
 
 func deref(s *string) string {

@@ -424,3 +424,35 @@ func TestPoursuiteApresReussitePartielle(t *testing.T) {
 		}
 	})
 }
+
+// TestHistoriqueRecevabilites: a new notification de recevabilité does not
+// erase the first; eligibility takes the one in force for the session's
+// date and type.
+func TestHistoriqueRecevabilites(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		c := w.candidat(t, "Nguyễn")
+		first := *c.Recevabilite
+		in := saisieOf(c)
+		in.Recevabilite = &certification.Recevabilite{DateNotification: certification.NewDate(2026, 11, 2), Reference: "VAE-69-2026-0977",
+			DDETS: "DDETS du Rhône", MoisExperience: 40, TypeSession: "ccp"}
+		got, err := w.svc.UpdateCandidat(ctx, w.centre, c.ID, c.Version, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Recevabilites) != 2 || got.Recevabilites[0] != first || got.Recevabilites[1] != *in.Recevabilite || *got.Recevabilite != *in.Recevabilite {
+			t.Fatalf("recevabilités after a second notification = %+v (latest %+v), want both, oldest first", got.Recevabilites, got.Recevabilite)
+		}
+		// The same notification sent again with the next update is not a new one.
+		again := saisieOf(got)
+		again.Email = "hoa.nguyen@nouveau.example.fr"
+		if got, err = w.svc.UpdateCandidat(ctx, w.centre, c.ID, got.Version, again); err != nil || len(got.Recevabilites) != 2 {
+			t.Fatalf("update repeating the notification: %v, %d recevabilités, want 2", err, len(got.Recevabilites))
+		}
+		s := w.plannedSession(t, certification.NewDate(2026, 12, 7))
+		if _, err := w.svc.Inscrire(ctx, w.centre, s.ID, c.ID, nil); err != nil {
+			t.Errorf("session titre covered by the first notification: %v, want enrolled", err)
+		}
+	})
+}
