@@ -393,14 +393,25 @@ type correctionRequest struct {
 	evaluationRequest
 }
 
+// handleResultatCorrect corrects a decision at the version in If-Match: of
+// corrections read at one version, one wins. The ETag is the new decision's.
 func (s *Server) handleResultatCorrect(c echo.Context) error {
 	var req correctionRequest
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	in, err := s.svc.CorrigerEvaluation(c.Request().Context(), acteur(c), c.Param("id"), c.Param("iid"), c.Param("ccp"), req.Motif, req.saisie())
+	version, err := ifMatch(c)
 	if err != nil {
 		return err
+	}
+	in, err := s.svc.CorrigerEvaluationVersion(c.Request().Context(), acteur(c), c.Param("id"), c.Param("iid"), c.Param("ccp"), version, req.Motif, req.saisie())
+	if err != nil {
+		return err
+	}
+	for _, e := range in.Evaluations {
+		if e.CCP == c.Param("ccp") {
+			c.Response().Header().Set("ETag", etag(e.Version))
+		}
 	}
 	return c.JSON(http.StatusOK, toInscription(*in))
 }

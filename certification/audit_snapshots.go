@@ -153,7 +153,13 @@ func snapshotEvaluation(e Evaluation) evaluationSnapshot {
 		EcfPrisEnCompte: e.EcfPrisEnCompte, SaisiPar: e.SaisiPar, Version: e.Version}
 }
 
+// natureErreurMaterielle is what a correction by the autorité is: the jury
+// is sovereign, the autorité only rectifies a decision transcribed wrongly
+// (DOMAIN §6 bis).
+const natureErreurMaterielle = "erreur_materielle"
+
 type revocationSnapshot struct {
+	Nature       string             `json:"nature"`
 	Motif        string             `json:"motif"`
 	RemplaceePar evaluationSnapshot `json:"remplacee_par"`
 }

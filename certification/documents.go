@@ -276,11 +276,7 @@ func (s *Service) issueCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ TypeD
 		return nil, err
 	}
 	for _, o := range olds {
-		if err := supersedeDocument(tx, o.ID, d.ID); err != nil {
-			return nil, err
-		}
-		if err := s.journal(tx, a, audit{action: "document_remplace", objet: "document", objetID: o.ID, sessionID: d.SessionID,
-			candidatID: in.CandidatID, avant: documentSnapshot{Statut: StatutValide}, apres: documentSnapshot{Statut: StatutRemplace, RemplacePar: d.Numero}}); err != nil {
+		if err := s.remplacer(tx, a, o, d, in.CandidatID); err != nil {
 			return nil, err
 		}
 	}

@@ -105,6 +105,9 @@ type PVData struct {
 	// Validation says who validated the PV and when; empty for a draft.
 	ValidePar string
 	ValideLe  Date
+	// Rectificatif says, on a PV that replaces another after a correction,
+	// which one and why; empty otherwise.
+	Rectificatif string
 }
 
 // PVJure is a jury member and its signature.

@@ -3,6 +3,7 @@ package certification_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -453,6 +454,110 @@ func TestHistoriqueRecevabilites(t *testing.T) {
 		s := w.plannedSession(t, certification.NewDate(2026, 12, 7))
 		if _, err := w.svc.Inscrire(ctx, w.centre, s.ID, c.ID, nil); err != nil {
 			t.Errorf("session titre covered by the first notification: %v, want enrolled", err)
+		}
+	})
+}
+
+// TestCorrectionRectifiePV: a correction after validation issues, in its
+// transaction, a rectified PV and the candidat's document as the record now
+// stands, the previous ones replaced; of corrections read at one version,
+// one wins and the others are stale.
+func TestCorrectionRectifiePV(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		w, spy := newSpyWorld(t, db)
+		ctx := context.Background()
+		sid := validatedSession(t, w.svc, 1, w.jury, w.centre, w.jury1, w.jury2, w.dreets)
+		first, err := w.svc.EmettreDocumentsSession(ctx, w.dreets, sid)
+		if err != nil || len(first) != 2 {
+			t.Fatalf("issuance: %v, %d documents", err, len(first))
+		}
+		list, err := w.svc.Inscriptions(ctx, w.dreets, sid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := list[0]
+		const motif = "Erreur de report : le jury avait déclaré CCP2 non acquis."
+		nonAcquis := certification.EvaluationSaisie{Decision: "non_acquis", Motifs: "Diagnostic incomplet.", MSP: true, DossierProfessionnel: true, EcfPrisEnCompte: true}
+		got, err := w.svc.CorrigerEvaluationVersion(ctx, w.dreets, sid, in.ID, "CCP2", in.Evaluations[1].Version, motif, nonAcquis)
+		if err != nil || got.Issue == nil || *got.Issue != "partiel" {
+			t.Fatalf("correction: %v %+v", err, got)
+		}
+		pv := spy.last(t)
+		if !strings.Contains(pv.Rectificatif, "erreur matérielle") || !strings.Contains(pv.Rectificatif, first[0].Numero) {
+			t.Errorf("rectified PV says %q, want the material error and the number it replaces", pv.Rectificatif)
+		}
+		if d := pv.Candidats[0].Decisions[1]; d.CCP != "CCP2" || d.Decision != "non acquis" || pv.Candidats[0].Issue != "Réussite partielle" {
+			t.Errorf("rectified PV line = %+v, want CCP2 non acquis, réussite partielle", pv.Candidats[0])
+		}
+		for _, old := range first {
+			v, err := w.svc.Verifier(ctx, old.CodeVerification, "", nil)
+			if err != nil || v.Statut != certification.StatutRemplace || v.RemplacePar == "" {
+				t.Errorf("verification of %s after the correction: %+v (%v), want remplacé with its successor", old.Numero, v, err)
+			}
+		}
+		docs, err := w.svc.Documents(ctx, w.dreets, certification.FiltreDocuments{SessionID: sid})
+		if err != nil {
+			t.Fatal(err)
+		}
+		valid := map[certification.TypeDocument]int{}
+		for _, d := range docs {
+			if d.Statut == certification.StatutValide {
+				valid[d.Type]++
+			}
+		}
+		if valid[certification.DocPV] != 1 || valid[certification.DocLivret] != 1 || valid[certification.DocParchemin] != 0 {
+			t.Errorf("valid documents after the correction = %v, want one PV and one livret", valid)
+		}
+		if again, err := w.svc.EmettreDocumentsSession(ctx, w.dreets, sid); err != nil || len(again) != 0 {
+			t.Errorf("issuance after the correction issued %d documents (%v), want none: they follow the correction", len(again), err)
+		}
+
+		cur, err := w.svc.Inscriptions(ctx, w.dreets, sid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acquis := nonAcquis
+		acquis.Decision, acquis.Motifs = "acquis", ""
+		const n = 4
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, errs[i] = w.svc.CorrigerEvaluationVersion(ctx, w.dreets, sid, in.ID, "CCP2", cur[0].Evaluations[1].Version, fmt.Sprintf("Erreur de report n° %d.", i), acquis)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		var ok, stale int
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				ok++
+			case errors.Is(err, certification.ErrStale):
+				stale++
+			default:
+				t.Errorf("parallel correction: %v", err)
+			}
+		}
+		if ok != 1 || stale != n-1 {
+			t.Errorf("parallel corrections at one version: %d succeeded, %d stale; want 1 and %d", ok, stale, n-1)
+		}
+		evs, err := w.svc.Evenements(ctx, w.dreets, sid, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var revocations int
+		for _, e := range evs {
+			if e.Action == "revocation" && strings.Contains(e.Apres, `"nature":"erreur_materielle"`) {
+				revocations++
+			}
+		}
+		if revocations != 2 {
+			t.Errorf("%d revocations recorded as material errors, want 2", revocations)
 		}
 	})
 }

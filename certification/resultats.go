@@ -481,9 +481,21 @@ func (s *Service) ValiderPV(ctx context.Context, a Acteur, sessionID string) (*S
 }
 
 // CorrigerEvaluation replaces a decision of a deliberated or validated
-// session: the current decision is revoked with the reason, kept, and a new
-// one recorded; the outcome is derived again. Autorité only.
+// session whatever the enrolment's version; see CorrigerEvaluationVersion.
 func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, inscriptionID, ccp, motif string, in EvaluationSaisie) (*Inscription, error) {
+	return s.CorrigerEvaluationVersion(ctx, a, sessionID, inscriptionID, ccp, 0, motif, in)
+}
+
+// CorrigerEvaluationVersion corrects a material error in a decision of a
+// deliberated or validated session, if the decision is still at version
+// (0: whatever its version): the current decision is revoked with the
+// reason, kept, and a new one recorded; the outcome is derived again. In a
+// validated session whose documents are issued, the same transaction issues
+// a rectified PV and the candidat's document as the record now stands, the
+// previous ones marked replaced. Returns ErrStale when the decision changed
+// since version: of concurrent corrections read at one version, one wins.
+// Autorité only.
+func (s *Service) CorrigerEvaluationVersion(ctx context.Context, a Acteur, sessionID, inscriptionID, ccp string, version int, motif string, in EvaluationSaisie) (*Inscription, error) {
 	if !a.Is(RoleAutorite) {
 		return nil, forbidden()
 	}
@@ -520,6 +532,9 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 		if avant == nil {
 			return Errorf(ErrNotFound, "evaluation_introuvable", "Aucune décision n'est enregistrée pour %s.", ccp)
 		}
+		if version != 0 && avant.Version != version {
+			return stale("La décision sur " + ccp)
+		}
 		if err := s.verifierEvaluation(tx, sess.TitreCode, ins[0].CandidatID, ccp, in); err != nil {
 			return err
 		}
@@ -531,8 +546,10 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 		if !ok {
 			return stale("L'évaluation de ce CCP")
 		}
+		// The new decision continues the versions of the one it replaces,
+		// so that a version read before the correction is stale after it.
 		nouvelle := Evaluation{ID: newID(), InscriptionID: inscriptionID, BlocID: avant.BlocID, SaisiPar: a.UtilisateurID,
-			Version: 1, CreatedAt: now, UpdatedAt: now}
+			Version: avant.Version + 1, CreatedAt: now, UpdatedAt: now}
 		in.apply(&nouvelle)
 		if err := insertEvaluation(tx, nouvelle); err != nil {
 			return err
@@ -540,7 +557,7 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 		nouvelle.CCP = ccp
 		if err := s.journal(tx, a, audit{action: "revocation", objet: "evaluation", objetID: avant.ID, sessionID: sessionID,
 			candidatID: ins[0].CandidatID, avant: snapshotEvaluation(*avant),
-			apres: revocationSnapshot{Motif: motif, RemplaceePar: snapshotEvaluation(nouvelle)}}); err != nil {
+			apres: revocationSnapshot{Nature: natureErreurMaterielle, Motif: motif, RemplaceePar: snapshotEvaluation(nouvelle)}}); err != nil {
 			return err
 		}
 		titre, err := findTitreByCode(tx, sess.TitreCode)
@@ -561,7 +578,10 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 		}
 		for _, f := range fresh {
 			if f.ID == inscriptionID {
-				return s.storeOutcome(tx, a, sess, f, r)
+				if err := s.storeOutcome(tx, a, sess, f, r); err != nil {
+					return err
+				}
+				return s.rectifierDocuments(tx, a, sess, inscriptionID, motif)
 			}
 		}
 		return fmt.Errorf("inscription %s vanished", inscriptionID)

@@ -85,6 +85,10 @@ func (*Renderer) PV(p certification.PVData) ([]byte, error) {
 	d.need(3 * lineH(11))
 	d.color(black)
 	d.para(validation(p), true, 11, "L", marginX, contentW)
+	if r := strings.TrimSpace(p.Rectificatif); r != "" {
+		d.space(2)
+		d.para(r, true, 10, "L", marginX, contentW)
+	}
 	d.space(2)
 	d.para(faitA(p.EnTete.Lieu, p.EnTete.Date), false, 10, "L", marginX, contentW)
 	return d.finish()
