@@ -28,6 +28,15 @@ type candidatSnapshot struct {
 	Version        int                 `json:"version,omitempty"`
 }
 
+// identiteSnapshot is a candidat's civil identity, and for a rectification
+// its reason and supporting document.
+type identiteSnapshot struct {
+	Identite
+	Version int    `json:"version"`
+	Motif   string `json:"motif,omitempty"`
+	Piece   string `json:"piece_justificative,omitempty"`
+}
+
 type periodeSnapshot struct {
 	Debut Date `json:"debut"`
 	Fin   Date `json:"fin"`

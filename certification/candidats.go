@@ -144,6 +144,16 @@ func (s *Service) UpdateCandidat(ctx context.Context, a Acteur, id string, versi
 		if cur.ArchiveAt != nil {
 			return Errorf(ErrConflict, "candidat_archive", "Ce candidat est archivé : il ne peut plus être modifié.")
 		}
+		if identiteOf(cur.NomNaissance, cur.Prenoms, cur.DateNaissance, cur.LieuNaissance) !=
+			identiteOf(in.NomNaissance, in.Prenoms, in.DateNaissance, in.LieuNaissance) {
+			locked, err := identiteVerrouillee(tx, id)
+			if err != nil {
+				return err
+			}
+			if locked {
+				return identiteFigee()
+			}
+		}
 		plan, err := s.checkSaisie(tx, cur.CentreID, in)
 		if err != nil {
 			return err

@@ -338,6 +338,18 @@ func updateCandidat(tx *gorm.DB, row candidatRow, version int, ecf []ecfRow, ant
 	return true, insertCandidatChildren(tx, row.ID, ecf, anterieurs)
 }
 
+// updateIdentite rewrites a candidat's civil identity if its version is
+// still version. It reports false when it is not.
+func updateIdentite(tx *gorm.DB, id string, version int, in Identite, at time.Time) (bool, error) {
+	res := tx.Model(&candidatRow{}).Where("id = ? AND version = ?", id, version).Updates(map[string]any{
+		"nom_naissance": in.NomNaissance, "prenoms": in.Prenoms, "date_naissance": in.DateNaissance,
+		"lieu_naissance": in.LieuNaissance, "version": version + 1, "updated_at": at})
+	if res.Error != nil {
+		return false, wrap(res.Error, "candidat %s version %d: identity", id, version)
+	}
+	return res.RowsAffected > 0, nil
+}
+
 // archiveCandidat archives a candidat if its version is still version. It
 // reports false when it is not.
 func archiveCandidat(tx *gorm.DB, id string, version int, at time.Time) (bool, error) {

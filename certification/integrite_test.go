@@ -561,3 +561,90 @@ func TestCorrectionRectifiePV(t *testing.T) {
 		}
 	})
 }
+
+// TestIdentiteApresDeliberation: once a result is deliberated the centre
+// can no longer rewrite the civil identity; the autorité rectifies it with a
+// reason and a supporting document, and the candidat's documents are issued
+// again in the same transaction, the previous ones replaced.
+func TestIdentiteApresDeliberation(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		sid := validatedSession(t, w.svc, 1, w.jury, w.centre, w.jury1, w.jury2, w.dreets)
+		list, err := w.svc.Inscriptions(ctx, w.dreets, sid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := w.svc.Candidat(ctx, w.centre, list[0].CandidatID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := saisieOf(c)
+		in.NomUsage = "Martin"
+		if c, err = w.svc.UpdateCandidat(ctx, w.centre, c.ID, c.Version, in); err != nil {
+			t.Fatalf("a change outside the civil identity: %v", err)
+		}
+		for _, change := range []func(*certification.CandidatSaisie){
+			func(s *certification.CandidatSaisie) { s.NomNaissance = "Lefebvre" },
+			func(s *certification.CandidatSaisie) { s.Prenoms = "Camille" },
+			func(s *certification.CandidatSaisie) { s.DateNaissance = certification.NewDate(1994, 5, 18) },
+			func(s *certification.CandidatSaisie) { s.LieuNaissance = "Lyon (69)" },
+		} {
+			in := saisieOf(c)
+			change(&in)
+			if _, err := w.svc.UpdateCandidat(ctx, w.centre, c.ID, c.Version, in); !errors.Is(err, certification.ErrConflict) || code(err) != "identite_verrouillee" {
+				t.Errorf("centre rewriting the identity after deliberation: %v, want identite_verrouillee", err)
+			}
+		}
+		issued, err := w.svc.EmettreDocumentsSession(ctx, w.dreets, sid)
+		if err != nil || len(issued) != 2 || issued[1].Type != certification.DocParchemin {
+			t.Fatalf("issuance: %v %+v", err, issued)
+		}
+		rect := certification.IdentiteRectifiee{Identite: certification.Identite{NomNaissance: "Lefebvre", Prenoms: c.Prenoms,
+			DateNaissance: c.DateNaissance, LieuNaissance: c.LieuNaissance}, Motif: "Erreur de transcription du nom de naissance."}
+		if _, err := w.svc.RectifierIdentite(ctx, w.dreets, c.ID, c.Version, rect); code(err) != "rectification_invalide" {
+			t.Errorf("rectification without a supporting document: %v, want rectification_invalide", err)
+		}
+		rect.PieceJustificative = "Extrait d'acte de naissance n° 2026-1147"
+		if _, err := w.svc.RectifierIdentite(ctx, w.centre, c.ID, c.Version, rect); !errors.Is(err, certification.ErrForbidden) {
+			t.Errorf("rectification by the centre: %v, want ErrForbidden", err)
+		}
+		if _, err := w.svc.RectifierIdentite(ctx, w.dreets, c.ID, c.Version-1, rect); !errors.Is(err, certification.ErrStale) {
+			t.Errorf("rectification at a stale version: %v, want ErrStale", err)
+		}
+		got, err := w.svc.RectifierIdentite(ctx, w.dreets, c.ID, c.Version, rect)
+		if err != nil || got.NomNaissance != "Lefebvre" || got.NomUsage != "Martin" {
+			t.Fatalf("rectification: %v %+v", err, got)
+		}
+		v, err := w.svc.Verifier(ctx, issued[1].CodeVerification, "", nil)
+		if err != nil || v.Statut != certification.StatutRemplace || v.RemplacePar == "" || v.RemplacePar == issued[1].Numero {
+			t.Errorf("verification of the former parchemin: %+v (%v), want remplacé by a new number", v, err)
+		}
+		docs, err := w.svc.Documents(ctx, w.dreets, certification.FiltreDocuments{CandidatID: c.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var valid []certification.Document
+		for _, d := range docs {
+			if d.Statut == certification.StatutValide {
+				valid = append(valid, d)
+			}
+		}
+		if len(valid) != 1 || valid[0].Type != certification.DocParchemin || valid[0].TitulaireNom != "Lefebvre" || valid[0].Numero != v.RemplacePar {
+			t.Errorf("valid documents after the rectification = %+v, want the new parchemin in the name of Lefebvre", valid)
+		}
+		evs, err := w.svc.Evenements(ctx, w.dreets, "", c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seen bool
+		for _, e := range evs {
+			if e.Action == "identite_rectifiee" && strings.Contains(e.Apres, "2026-1147") && strings.Contains(e.Avant, "Lefèvre") {
+				seen = true
+			}
+		}
+		if !seen {
+			t.Error("no identite_rectifiee event with the former identity and the supporting document")
+		}
+	})
+}

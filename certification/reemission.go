@@ -31,7 +31,13 @@ func (s *Service) rectifierDocuments(tx *gorm.DB, a Acteur, sess *Session, inscr
 			return err
 		}
 	}
-	ins, err := inscriptionsOf(tx, sess.ID, inscriptionID)
+	return s.reemettreInscriptionID(tx, a, dc, inscriptionID, motif)
+}
+
+// reemettreInscriptionID is reemettreInscription for the enrolment of the
+// session of dc with that id.
+func (s *Service) reemettreInscriptionID(tx *gorm.DB, a Acteur, dc *docContext, inscriptionID, motif string) error {
+	ins, err := inscriptionsOf(tx, dc.sess.ID, inscriptionID)
 	if err != nil {
 		return err
 	}
