@@ -251,8 +251,8 @@ func TestRoleTableOwnership(t *testing.T) {
 		wantProblem(t, a.as("centre", "POST", "/api/v1/utilisateurs", body), http.StatusNotFound, "")
 		body["role"], body["candidat_id"], body["centre_id"] = "centre", "", ids.centre
 		wantProblem(t, a.as("centre", "POST", "/api/v1/utilisateurs", body), http.StatusForbidden, "")
-		if n := a.count("utilisateurs"); n != 7 {
-			t.Errorf("%d utilisateurs, want 7", n)
+		if n := a.count("utilisateurs"); n != 8 {
+			t.Errorf("%d utilisateurs, want 8", n)
 		}
 	})
 }

@@ -156,8 +156,10 @@ func likePrefix(s string) string {
 func scopeCandidats(db *gorm.DB, a Acteur) (*gorm.DB, error) {
 	q := db.Table("candidats AS c").Select("c.*")
 	switch a.Role {
-	case RoleAdmin, RoleAutorite:
+	case RoleAdmin:
 		return q, nil
+	case RoleAutorite:
+		return q.Where("c.centre_id IN (?)", centresDu(db, a.Territoire)), nil
 	case RoleCentre:
 		return q.Where("c.centre_id = ?", a.CentreID), nil
 	case RoleCandidat:

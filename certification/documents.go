@@ -167,6 +167,8 @@ type docContext struct {
 	centre  Centre
 	today   Date
 	valider string
+	// autorite is the authority of the account that validated the PV.
+	autorite string
 }
 
 func (s *Service) documentContext(tx *gorm.DB, sess *Session) (*docContext, error) {
@@ -185,7 +187,7 @@ func (s *Service) documentContext(tx *gorm.DB, sess *Session) (*docContext, erro
 		// The signatory's name is a courtesy: a deleted account leaves the
 		// generic "représentant territorial".
 		if u, err := findUtilisateurByID(tx, *sess.ValideePar); err == nil {
-			dc.valider = u.Nom
+			dc.valider, dc.autorite = u.Nom, u.Autorite
 		} else if !isKind(err, ErrNotFound) {
 			return nil, err
 		}
@@ -194,7 +196,11 @@ func (s *Service) documentContext(tx *gorm.DB, sess *Session) (*docContext, erro
 }
 
 func (dc *docContext) enTete(brouillon bool) EnTete {
-	return EnTete{Ministere: Ministere, Service: "DREETS " + dc.centre.Region, Brouillon: brouillon, Lieu: dc.centre.Ville, Date: dc.today}
+	service := "DREETS " + dc.centre.Region
+	if dc.autorite != "" {
+		service = dc.autorite
+	}
+	return EnTete{Ministere: Ministere, Service: service, Brouillon: brouillon, Lieu: dc.centre.Ville, Date: dc.today}
 }
 
 // issue numbers, renders and stores one document; render receives the
@@ -302,11 +308,16 @@ func (dc *docContext) parchemin(e EnTete, t Titulaire, in Inscription, r rules.R
 	return p
 }
 
+// signataire is the authority that validated the PV, in the name of its
+// representative: "Hélène Girard, DREETS Auvergne-Rhône-Alpes".
 func (dc *docContext) signataire() string {
-	if dc.valider == "" {
+	switch {
+	case dc.valider == "":
 		return "Le représentant territorial"
+	case dc.autorite == "" || strings.Contains(dc.valider, dc.autorite):
+		return dc.valider
 	}
-	return dc.valider
+	return dc.valider + ", " + dc.autorite
 }
 
 // sessionReferences maps the sessions a result cites to their references.

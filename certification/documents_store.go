@@ -48,8 +48,10 @@ const documentColumns = `id, type, numero, titre_id, annee, rang, code_verificat
 func scopeDocuments(db *gorm.DB, a Acteur) (*gorm.DB, error) {
 	q := db.Table("documents AS d")
 	switch a.Role {
-	case RoleAdmin, RoleAutorite:
+	case RoleAdmin:
 		return q, nil
+	case RoleAutorite:
+		return q.Where("d.session_id IN (SELECT id FROM sessions WHERE centre_id IN (?))", centresDu(db, a.Territoire)), nil
 	case RoleCentre:
 		return q.Where("d.session_id IN (SELECT id FROM sessions WHERE centre_id = ?)", a.CentreID), nil
 	case RoleCandidat:

@@ -648,3 +648,79 @@ func TestIdentiteApresDeliberation(t *testing.T) {
 		}
 	})
 }
+
+// TestAutoriteTerritoriale: an autorité acts only on the sessions,
+// candidats, documents and trail of the centres in its territory; the
+// documents print the authority that validated the PV; the administrator
+// sees everything.
+func TestAutoriteTerritoriale(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		w, spy := newSpyWorld(t, db)
+		ctx := context.Background()
+		pdl := actor(t, w.svc, "dreets-pdl")
+		if pdl.Territoire.Region != "Pays de la Loire" || w.dreets.Territoire.Autorite != "DREETS Auvergne-Rhône-Alpes" {
+			t.Fatalf("territories: %+v / %+v", pdl.Territoire, w.dreets.Territoire)
+		}
+		sid, ins := heldSession(t, w.svc, 1, w.jury, w.centre)
+		recordAll(t, w, w.jury1, sid, ins)
+		for _, j := range []certification.Acteur{w.jury1, w.jury2} {
+			if _, err := w.svc.SignerPV(ctx, j, sid); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := w.svc.Session(ctx, pdl, sid); !errors.Is(err, certification.ErrNotFound) {
+			t.Errorf("another region's session: %v, want ErrNotFound", err)
+		}
+		if _, err := w.svc.ValiderPV(ctx, pdl, sid); !errors.Is(err, certification.ErrNotFound) {
+			t.Errorf("validating another region's PV: %v, want ErrNotFound", err)
+		}
+		list, err := w.svc.Inscriptions(ctx, w.dreets, sid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.Candidat(ctx, pdl, list[0].CandidatID); !errors.Is(err, certification.ErrNotFound) {
+			t.Errorf("another region's candidat: %v, want ErrNotFound", err)
+		}
+		if _, err := w.svc.Evenements(ctx, pdl, sid, ""); !errors.Is(err, certification.ErrNotFound) {
+			t.Errorf("another region's trail: %v, want ErrNotFound", err)
+		}
+		if ss, err := w.svc.Sessions(ctx, pdl); err != nil || len(ss) != 0 {
+			t.Errorf("sessions of the Pays de la Loire: %d (%v), want none", len(ss), err)
+		}
+		if _, err := w.svc.ValiderPV(ctx, w.dreets, sid); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.EmettreDocumentsSession(ctx, pdl, sid); !errors.Is(err, certification.ErrNotFound) {
+			t.Errorf("issuing another region's documents: %v, want ErrNotFound", err)
+		}
+		docs, err := w.svc.EmettreDocumentsSession(ctx, w.dreets, sid)
+		if err != nil || len(docs) != 2 {
+			t.Fatalf("issuance by the competent DREETS: %v, %d documents", err, len(docs))
+		}
+		if pv := spy.last(t); pv.EnTete.Service != "DREETS Auvergne-Rhône-Alpes" {
+			t.Errorf("PV issued by %q, want the validating account's authority", pv.EnTete.Service)
+		}
+		if _, err := w.svc.Document(ctx, pdl, docs[0].ID, false); !errors.Is(err, certification.ErrNotFound) {
+			t.Errorf("another region's document: %v, want ErrNotFound", err)
+		}
+		admin := actor(t, w.svc, "admin")
+		if _, err := w.svc.Session(ctx, admin, sid); err != nil {
+			t.Errorf("the administrator reading the session: %v", err)
+		}
+
+		// The Nantes centre's session is the Pays de la Loire's.
+		centre2 := actor(t, w.svc, "centre2")
+		day := certification.NewDate(2026, 12, 7)
+		s, err := w.svc.CreateSession(ctx, centre2, certification.NouvelleSession{VersionCode: "TP-00403-2023", Type: "titre",
+			Debut: day, Fin: day, Lieu: "Nantes", Responsable: "Paul Bernard", Jury: w.jury})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.Session(ctx, pdl, s.ID); err != nil {
+			t.Errorf("the Pays de la Loire reading a Nantes session: %v", err)
+		}
+		if _, err := w.svc.AnnulerSession(ctx, w.dreets, s.ID, "Hors délai"); !errors.Is(err, certification.ErrNotFound) {
+			t.Errorf("Auvergne-Rhône-Alpes cancelling a Nantes session: %v, want ErrNotFound", err)
+		}
+	})
+}

@@ -78,8 +78,10 @@ func scopeSessions(db *gorm.DB, a Acteur) (*gorm.DB, error) {
 		Joins("JOIN titre_versions v ON v.id = s.version_id").
 		Joins("JOIN titres t ON t.id = v.titre_id")
 	switch a.Role {
-	case RoleAdmin, RoleAutorite:
+	case RoleAdmin:
 		return q, nil
+	case RoleAutorite:
+		return q.Where("s.centre_id IN (?)", centresDu(db, a.Territoire)), nil
 	case RoleCentre:
 		return q.Where("s.centre_id = ?", a.CentreID), nil
 	case RoleJury:

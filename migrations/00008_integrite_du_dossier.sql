@@ -1,5 +1,6 @@
 -- What keeps the certification record truthful: withdrawals from a session
--- not yet held, late declarations, every notification de recevabilité.
+-- not yet held, late declarations, every notification de recevabilité, the
+-- territory of the autorité.
 
 -- +goose Up
 -- A withdrawn enrolment is kept, with its reason, and counts no longer: the
@@ -33,7 +34,26 @@ SELECT id, id, vae_date_notification, COALESCE(vae_reference, ''), COALESCE(vae_
        COALESCE(vae_type_session, 'titre'), updated_at
 FROM candidats WHERE vae_date_notification IS NOT NULL;
 
+-- Territorial competence: a DREETS acts for the centres of its region, a
+-- DDETS for those of its départements. The département of existing centres
+-- comes from their code postal (Corsica and overseas are set by hand).
+ALTER TABLE centres ADD COLUMN departement TEXT NOT NULL DEFAULT '';
+UPDATE centres SET departement = SUBSTR(code_postal, 1, 2)
+WHERE LENGTH(code_postal) = 5 AND SUBSTR(code_postal, 1, 2) NOT IN ('20', '97', '98');
+UPDATE centres SET departement = SUBSTR(code_postal, 1, 3)
+WHERE LENGTH(code_postal) = 5 AND SUBSTR(code_postal, 1, 2) IN ('97', '98');
+-- autorite is the authority an autorité account acts for, as printed on
+-- documents; region (a DREETS) or departements (a DDETS, comma-separated)
+-- its territory. An account without one acts on nothing.
+ALTER TABLE utilisateurs ADD COLUMN autorite TEXT NOT NULL DEFAULT '';
+ALTER TABLE utilisateurs ADD COLUMN region TEXT NOT NULL DEFAULT '';
+ALTER TABLE utilisateurs ADD COLUMN departements TEXT NOT NULL DEFAULT '';
+
 -- +goose Down
+ALTER TABLE utilisateurs DROP COLUMN departements;
+ALTER TABLE utilisateurs DROP COLUMN region;
+ALTER TABLE utilisateurs DROP COLUMN autorite;
+ALTER TABLE centres DROP COLUMN departement;
 DROP TABLE candidat_recevabilites;
 ALTER TABLE sessions DROP COLUMN motif_regularisation;
 ALTER TABLE inscriptions DROP COLUMN motif_retrait;
