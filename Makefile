@@ -9,7 +9,7 @@ CIPCERT_SQLITE ?= cipcert.db
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: build run test deps vet fmt bench clean
+.PHONY: build run test deps vet fmt bench clean fork-check
 
 build:
 	$(GO) build -o $(BIN) ./cmd/cipcert
@@ -19,24 +19,50 @@ run: build
 	CIPCERT_SQLITE=$(CIPCERT_SQLITE) $(BIN) seed
 	CIPCERT_SQLITE=$(CIPCERT_SQLITE) ADDR=$(ADDR) $(BIN) serve
 
-# The PDF tests read documents back with pdftotext (Debian's poppler-utils).
+# What the tests need beyond Go: pdftotext (Debian's poppler-utils) reads the
+# documents back. `make test` installs it when it is missing, and says so.
 deps:
-	@command -v pdftotext >/dev/null || { echo "installing poppler-utils"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
+	@if ! command -v pdftotext >/dev/null; then \
+		echo "make test: pdftotext is missing; installing Debian's poppler-utils with apt-get"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils; \
+	fi
 
-# The verbose log goes to .test.log; the screen gets the package results, the
-# failures, and the PostgreSQL subtests, so a run shows that suite ran. The
-# fault test restarts PostgreSQL, so it runs alone, after the others; it needs
-# root and pg_ctlcluster, as in CI.
+# RACE lists the packages whose tests run under the race detector; the others
+# run without it. Every package fits today (see README, Measuring).
+RACE ?= ./...
+
+# vet and staticcheck first. The verbose log goes to .test.log; the screen
+# gets the package results, the failures, and the PostgreSQL subtests, so a
+# run shows that suite ran. The fault test restarts PostgreSQL, so it runs
+# alone, after the others; it needs root and pg_ctlcluster, as in CI.
 test: deps
 	$(GO) vet ./...
-	@$(GO) test -count=1 -v ./... > .test.log 2>&1; rc=$$?; \
+	$(GO) tool staticcheck ./...
+	@norace=$$($(GO) list ./... | grep -vxF -f <($(GO) list $(RACE))); \
+	$(GO) test -count=1 -race -v $(RACE) > .test.log 2>&1; rc=$$?; \
+	if [ -n "$$norace" ]; then $(GO) test -count=1 -v $$norace >> .test.log 2>&1 || rc=1; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/null; then \
 		CIPCERT_FAULT=1 $(GO) test -count=1 -v -run '^TestFaultPostgresRestart$$' ./app/ >> .test.log 2>&1 || rc=1; \
 	else echo "fault test not run: it needs root and pg_ctlcluster"; fi; \
-	grep -E '^(ok|FAIL|panic:)|--- FAIL|^    --- PASS: [^/ ]+/postgres |--- PASS: TestFault|fault_test.go:[0-9]+: restart' .test.log; \
+	grep -E '^(ok|FAIL|panic:|WARNING: DATA RACE)|--- FAIL|^    --- PASS: [^/ ]+/postgres |--- PASS: TestFault|fault_test.go:[0-9]+: restart' .test.log; \
 	echo "$$(grep -c -- '--- PASS' .test.log) passed, $$(grep -c -- '--- FAIL' .test.log) failed"; \
 	exit $$rc
+
+# The patches third_party/gofpdf carries: its diff against upstream v1.16.2
+# from the module cache, the upstream files gofmt'd first as the copy was.
+# go.mod and README.cipcert.md are the copy's own.
+GOFPDF_UPSTREAM := github.com/jung-kurt/gofpdf@v1.16.2
+fork-check:
+	@dir=$$($(GO) mod download -json $(GOFPDF_UPSTREAM) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p'); \
+	[ -d "$$dir" ] || { echo "fork-check: $(GOFPDF_UPSTREAM) is not in the module cache"; exit 1; }; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; mkdir "$$tmp/upstream"; \
+	for f in "$$dir"/*.go "$$dir"/LICENSE; do \
+		case "$$f" in *_test.go) ;; *) cp "$$f" "$$tmp/upstream/";; esac; \
+	done; \
+	chmod -R u+w "$$tmp"; gofmt -w "$$tmp/upstream"; \
+	echo "third_party/gofpdf against $(GOFPDF_UPSTREAM), upstream gofmt'd:"; \
+	diff -ru -x go.mod -x 'README*' "$$tmp/upstream" third_party/gofpdf | sed -E "s|$$tmp/upstream|upstream|g; s/\t[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+ [+-][0-9]{4}$$//"; \
+	[ $${PIPESTATUS[0]} -le 1 ]
 
 # Go benchmarks (median of 5 runs) and the load driver against pgbench and a
 # bare Echo endpoint, as one table; see scripts/bench.

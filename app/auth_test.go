@@ -32,6 +32,7 @@ func connexion(identifiant, motDePasse string) map[string]string {
 }
 
 func TestConnexion(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		rec := a.do("POST", "/api/v1/auth/connexion", "", connexion("centre", "centre-demo-cipcert"))
@@ -76,6 +77,7 @@ func TestConnexion(t *testing.T) {
 }
 
 func TestConnexionRateLimit(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPIWith(t, db, app.Options{LoginBurst: 3, LoginEvery: time.Minute})
 		// The harness logged every demo account in once; let the buckets refill.
@@ -107,6 +109,7 @@ func TestConnexionRateLimit(t *testing.T) {
 }
 
 func TestConnexionRateLimitPerAddress(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPIWith(t, db, app.Options{LoginBurst: 3, LoginEvery: time.Minute})
 		a.advance(time.Hour)
@@ -125,6 +128,7 @@ func TestConnexionRateLimitPerAddress(t *testing.T) {
 }
 
 func TestJetonExpire(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		a.advance(7*time.Hour + 59*time.Minute)
@@ -151,6 +155,7 @@ func TestJetonExpire(t *testing.T) {
 }
 
 func TestDeconnexion(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		other := a.freshToken("centre")
@@ -179,6 +184,7 @@ func TestDeconnexion(t *testing.T) {
 }
 
 func TestMoi(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		ids := a.roleIDs()

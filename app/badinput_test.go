@@ -315,6 +315,7 @@ func (a *api) send(bc badCase, lefevre string) *httptest.ResponseRecorder {
 }
 
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	cases := append(badCandidatCases(), badLoginCases()...)
 	if len(cases) < 35 {
 		t.Fatalf("only %d bad-input cases", len(cases))
@@ -391,6 +392,7 @@ func centreBody(siret string) map[string]any {
 }
 
 func TestCentreSiret(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		before := a.count("centres")
@@ -450,6 +452,7 @@ func TestCentreSiret(t *testing.T) {
 // UTF-8) through the URL instead of the body: ids answer 404, filters 400,
 // never a 500 from the driver.
 func TestBadPathAndQuery(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		lefevre := a.candidatID("Lefèvre")

@@ -231,12 +231,3 @@ func date(s string) certification.Date {
 	d, _ := certification.ParseDate(s)
 	return d
 }
-
-// optDate converts an optional validated date.
-func optDate(s *string) *certification.Date {
-	if s == nil {
-		return nil
-	}
-	d := date(*s)
-	return &d
-}

@@ -104,6 +104,7 @@ func noms(l candidatList) map[string]bool {
 }
 
 func TestCandidatCreateReadUpdate(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		rec := a.as("centre", "POST", "/api/v1/candidats", candidatBody("Martin"))
@@ -181,6 +182,7 @@ func TestCandidatCreateReadUpdate(t *testing.T) {
 }
 
 func TestCandidatArchive(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		c := a.createCandidat("centre", candidatBody("Archivé"))
@@ -220,6 +222,7 @@ func TestCandidatArchive(t *testing.T) {
 }
 
 func TestCandidatListFilters(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		all := noms(a.listCandidats("centre", ""))
@@ -284,6 +287,7 @@ func TestCandidatListFilters(t *testing.T) {
 }
 
 func TestCandidatPagination(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		want := map[string]bool{"Lefèvre": true, "Nguyễn": true, "Kowalski": true}
@@ -360,6 +364,7 @@ func TestCandidatPagination(t *testing.T) {
 // once, in id order, the other centre's never, the archived ones only when
 // asked.
 func TestCandidatNameSearchPages(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		want := map[string]bool{}
@@ -422,6 +427,7 @@ func TestCandidatNameSearchPages(t *testing.T) {
 }
 
 func TestCandidatTenantIsolation(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		lefevre := a.candidatID("Lefèvre")
@@ -472,6 +478,7 @@ func TestCandidatTenantIsolation(t *testing.T) {
 }
 
 func TestCandidatNamesRoundTrip(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		cases := []struct{ nom, usage, prenoms, lieu string }{

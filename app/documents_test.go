@@ -75,6 +75,7 @@ func pdfText(t *testing.T, data []byte) string {
 // TestDocuments issues a session's documents after validation and checks
 // immutability, access, the public verification, revocation and the archive.
 func TestDocuments(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		lefevre, nguyen := f.candidatID("Lefèvre"), f.candidatID("Nguyễn")
@@ -212,6 +213,7 @@ func TestDocuments(t *testing.T) {
 // TestLivretSupersededByParchemin: a partial success gives a livret; the
 // session that completes the titre gives a parchemin that supersedes it.
 func TestLivretSupersededByParchemin(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		id := f.formationCandidat("Dvořák")
@@ -253,6 +255,7 @@ func TestLivretSupersededByParchemin(t *testing.T) {
 // TestConcurrentIssuance issues the documents of one session's candidats
 // from many goroutines: every number is unique and the sequence has no gap.
 func TestConcurrentIssuance(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		var ids []string
@@ -311,6 +314,7 @@ func TestConcurrentIssuance(t *testing.T) {
 // TestVerificationRateLimit: the public verification answers 429 with
 // Retry-After once an address has spent its allowance, known code or not.
 func TestVerificationRateLimit(t *testing.T) {
+	t.Parallel()
 	db := certtest.Open(t, "sqlite")
 	a := newAPI(t, db)
 	limited := 0

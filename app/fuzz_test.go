@@ -18,7 +18,7 @@ func fuzzServer(f *testing.F) (*app.Server, string) {
 	db := certtest.Open(f, "sqlite")
 	svc := certtest.NewService(f, db)
 	certtest.SeedWith(f, svc, false)
-	srv := app.New(svc, app.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), LoginBurst: 1 << 30})
+	srv := app.New(svc, app.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), LoginBurst: 1 << 30, UndocumentedError: undocumentedError(f)})
 	tok, _, err := svc.Connexion(f.Context(), "centre", fixtures.DemoComptes[2].MotDePasse)
 	if err != nil {
 		f.Fatal(err)

@@ -13,19 +13,32 @@ import (
 )
 
 type candidatRequest struct {
-	TitreCode      string               `json:"titre_code" validate:"required,max=20"`
-	Parcours       string               `json:"parcours" validate:"required,oneof=formation vae capitalisation ccs"`
-	NomNaissance   string               `json:"nom_naissance" validate:"required,notblank,max=100,nocontrol"`
-	NomUsage       string               `json:"nom_usage" validate:"max=100,nocontrol"`
-	Prenoms        string               `json:"prenoms" validate:"required,notblank,max=200,nocontrol"`
-	DateNaissance  string               `json:"date_naissance" validate:"required,datetime=2006-01-02"`
-	LieuNaissance  string               `json:"lieu_naissance" validate:"required,notblank,max=200,nocontrol"`
-	Email          string               `json:"email" validate:"required,max=254,email"`
-	Formation      *periodeRequest      `json:"formation"`
-	ECF            []ecfRequest         `json:"ecf" validate:"max=20,dive"`
-	Recevabilite   *recevabiliteRequest `json:"recevabilite"`
-	MoisExperience *int                 `json:"mois_experience" validate:"omitempty,gte=0,lte=720"`
-	CCPAnterieurs  []anterieurRequest   `json:"ccp_anterieurs" validate:"max=20,dive"`
+	TitreCode            string               `json:"titre_code" validate:"required,max=20"`
+	Parcours             string               `json:"parcours" validate:"required,oneof=formation vae capitalisation ccs"`
+	NomNaissance         string               `json:"nom_naissance" validate:"required,notblank,max=100,nocontrol"`
+	NomUsage             string               `json:"nom_usage" validate:"max=100,nocontrol"`
+	Prenoms              string               `json:"prenoms" validate:"required,notblank,max=200,nocontrol"`
+	DateNaissance        string               `json:"date_naissance" validate:"required,datetime=2006-01-02"`
+	LieuNaissance        string               `json:"lieu_naissance" validate:"required,notblank,max=200,nocontrol"`
+	Email                string               `json:"email" validate:"required,max=254,email"`
+	Formation            *periodeRequest      `json:"formation"`
+	ECF                  []ecfRequest         `json:"ecf" validate:"max=20,dive"`
+	Recevabilite         *recevabiliteRequest `json:"recevabilite"`
+	MoisExperience       *int                 `json:"mois_experience" validate:"omitempty,gte=0,lte=720"`
+	CCPAnterieurs        []anterieurRequest   `json:"ccp_anterieurs" validate:"max=20,dive"`
+	candidatLectureSeule `openapi:"readonly"`
+}
+
+// candidatLectureSeule are the fields a GET answers that only the server
+// writes. A PUT accepts and ignores them, so that a client may send back
+// the body it read; the version that counts is the one in If-Match.
+type candidatLectureSeule struct {
+	ID        *string    `json:"id"`
+	CentreID  *string    `json:"centre_id"`
+	ArchiveLe *time.Time `json:"archive_le"`
+	Version   *int       `json:"version"`
+	CreeLe    *time.Time `json:"cree_le"`
+	ModifieLe *time.Time `json:"modifie_le"`
 }
 
 type periodeRequest struct {
@@ -79,25 +92,51 @@ func (r candidatRequest) saisie() certification.CandidatSaisie {
 }
 
 type candidatResponse struct {
-	ID             string               `json:"id"`
-	CentreID       string               `json:"centre_id"`
-	TitreCode      string               `json:"titre_code"`
-	Parcours       string               `json:"parcours"`
-	NomNaissance   string               `json:"nom_naissance"`
-	NomUsage       string               `json:"nom_usage"`
-	Prenoms        string               `json:"prenoms"`
-	DateNaissance  string               `json:"date_naissance"`
-	LieuNaissance  string               `json:"lieu_naissance"`
-	Email          string               `json:"email"`
-	Formation      *periodeRequest      `json:"formation"`
-	ECF            []ecfRequest         `json:"ecf"`
-	Recevabilite   *recevabiliteRequest `json:"recevabilite"`
-	MoisExperience *int                 `json:"mois_experience"`
-	CCPAnterieurs  []anterieurRequest   `json:"ccp_anterieurs"`
-	ArchiveLe      *time.Time           `json:"archive_le"`
-	Version        int                  `json:"version"`
-	CreeLe         time.Time            `json:"cree_le"`
-	ModifieLe      time.Time            `json:"modifie_le"`
+	ID             string                `json:"id"`
+	CentreID       string                `json:"centre_id"`
+	TitreCode      string                `json:"titre_code"`
+	Parcours       string                `json:"parcours"`
+	NomNaissance   string                `json:"nom_naissance"`
+	NomUsage       string                `json:"nom_usage"`
+	Prenoms        string                `json:"prenoms"`
+	DateNaissance  string                `json:"date_naissance"`
+	LieuNaissance  string                `json:"lieu_naissance"`
+	Email          string                `json:"email"`
+	Formation      *periodeResponse      `json:"formation"`
+	ECF            []ecfResponse         `json:"ecf"`
+	Recevabilite   *recevabiliteResponse `json:"recevabilite"`
+	MoisExperience *int                  `json:"mois_experience"`
+	CCPAnterieurs  []anterieurResponse   `json:"ccp_anterieurs"`
+	ArchiveLe      *time.Time            `json:"archive_le"`
+	Version        int                   `json:"version"`
+	CreeLe         time.Time             `json:"cree_le"`
+	ModifieLe      time.Time             `json:"modifie_le"`
+}
+
+type periodeResponse struct {
+	Debut string `json:"debut"`
+	Fin   string `json:"fin"`
+}
+
+type ecfResponse struct {
+	CCP            string `json:"ccp"`
+	DateEvaluation string `json:"date_evaluation"`
+	Observations   string `json:"observations"`
+}
+
+type recevabiliteResponse struct {
+	DateNotification string `json:"date_notification"`
+	Reference        string `json:"reference"`
+	DDETS            string `json:"ddets"`
+	MoisExperience   int    `json:"mois_experience"`
+	TypeSession      string `json:"type_session"`
+}
+
+type anterieurResponse struct {
+	CCP              string `json:"ccp"`
+	VersionCode      string `json:"version_code"`
+	DateObtention    string `json:"date_obtention"`
+	SessionReference string `json:"session_reference"`
 }
 
 func toCandidat(c certification.Candidat) candidatResponse {
@@ -107,19 +146,19 @@ func toCandidat(c certification.Candidat) candidatResponse {
 		DateNaissance: c.DateNaissance.String(), LieuNaissance: c.LieuNaissance, Email: c.Email,
 		MoisExperience: c.MoisExperience, ArchiveLe: c.ArchiveAt, Version: c.Version,
 		CreeLe: c.CreatedAt, ModifieLe: c.UpdatedAt,
-		ECF: []ecfRequest{}, CCPAnterieurs: []anterieurRequest{},
+		ECF: []ecfResponse{}, CCPAnterieurs: []anterieurResponse{},
 	}
 	if f := c.Formation; f != nil {
-		r.Formation = &periodeRequest{f.Debut.String(), f.Fin.String()}
+		r.Formation = &periodeResponse{f.Debut.String(), f.Fin.String()}
 	}
 	for _, e := range c.ECF {
-		r.ECF = append(r.ECF, ecfRequest{e.CCP, e.DateEvaluation.String(), e.Observations})
+		r.ECF = append(r.ECF, ecfResponse{e.CCP, e.DateEvaluation.String(), e.Observations})
 	}
 	if v := c.Recevabilite; v != nil {
-		r.Recevabilite = &recevabiliteRequest{v.DateNotification.String(), v.Reference, v.DDETS, v.MoisExperience, v.TypeSession}
+		r.Recevabilite = &recevabiliteResponse{v.DateNotification.String(), v.Reference, v.DDETS, v.MoisExperience, v.TypeSession}
 	}
 	for _, a := range c.CCPAnterieurs {
-		r.CCPAnterieurs = append(r.CCPAnterieurs, anterieurRequest{a.CCP, a.VersionCode, a.DateObtention.String(), a.SessionReference})
+		r.CCPAnterieurs = append(r.CCPAnterieurs, anterieurResponse{a.CCP, a.VersionCode, a.DateObtention.String(), a.SessionReference})
 	}
 	return r
 }
@@ -177,11 +216,41 @@ func (s *Server) handleCandidatUpdate(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
+	if err := s.checkLectureSeule(c, req.candidatLectureSeule, version); err != nil {
+		return err
+	}
 	cand, err := s.svc.UpdateCandidat(c.Request().Context(), acteur(c), c.Param("id"), version, req.saisie())
 	if err != nil {
 		return err
 	}
 	return s.candidatJSON(c, http.StatusOK, cand)
+}
+
+// checkLectureSeule accepts the read-only fields of a body read by GET when
+// they still say what the server holds; a different id or centre, or a
+// version other than If-Match's, is a client mixing up two dossiers.
+// Timestamps are ignored: If-Match already refuses a stale body.
+func (s *Server) checkLectureSeule(c echo.Context, ro candidatLectureSeule, version int) error {
+	var fields []ChampErreur
+	if ro.Version != nil && *ro.Version != version {
+		fields = append(fields, ChampErreur{"version", "lecture_seule", "La version du corps diffère de celle d'If-Match."})
+	}
+	if ro.ID != nil || ro.CentreID != nil {
+		cur, err := s.svc.Candidat(c.Request().Context(), acteur(c), c.Param("id"))
+		if err != nil {
+			return err
+		}
+		if ro.ID != nil && *ro.ID != cur.ID {
+			fields = append(fields, ChampErreur{"id", "lecture_seule", "Ce champ est en lecture seule : il doit rester celui lu par GET."})
+		}
+		if ro.CentreID != nil && *ro.CentreID != cur.CentreID {
+			fields = append(fields, ChampErreur{"centre_id", "lecture_seule", "Ce champ est en lecture seule : il doit rester celui lu par GET."})
+		}
+	}
+	if len(fields) > 0 {
+		return badRequest("champ_lecture_seule", "La requête modifie un champ en lecture seule.", fields...)
+	}
+	return nil
 }
 
 func (s *Server) handleCandidatArchive(c echo.Context) error {
@@ -194,6 +263,19 @@ func (s *Server) handleCandidatArchive(c echo.Context) error {
 		return err
 	}
 	return s.candidatJSON(c, http.StatusOK, cand)
+}
+
+// limite reads the page size of a list: empty for the default, else an
+// integer from 1 to 200; a bad value is added to fields.
+func limite(v string, fields []ChampErreur) (int, []ChampErreur) {
+	if v == "" {
+		return 0, fields
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 200 {
+		return 0, append(fields, ChampErreur{"limite", "intervalle", "Un entier entre 1 et 200 est attendu."})
+	}
+	return n, fields
 }
 
 type candidatListResponse struct {
@@ -218,13 +300,7 @@ func (s *Server) handleCandidatList(c echo.Context) error {
 	if f.Parcours != "" && !f.Parcours.Valid() {
 		fields = append(fields, ChampErreur{"parcours", "oneof", "Valeur inconnue ; valeurs admises : formation, vae, capitalisation, ccs."})
 	}
-	if v := q.Get("limite"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 200 {
-			fields = append(fields, ChampErreur{"limite", "intervalle", "Un entier entre 1 et 200 est attendu."})
-		}
-		f.Limite = n
-	}
+	f.Limite, fields = limite(q.Get("limite"), fields)
 	if v := q.Get("archives"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {

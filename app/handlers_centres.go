@@ -75,6 +75,10 @@ func (s *Server) handleCentreGet(c echo.Context) error {
 	return c.JSON(http.StatusOK, toCentre(*ce))
 }
 
+type centreListResponse struct {
+	Centres []centreResponse `json:"centres"`
+}
+
 func (s *Server) handleCentreList(c echo.Context) error {
 	cs, err := s.svc.Centres(c.Request().Context(), acteur(c))
 	if err != nil {
@@ -84,5 +88,5 @@ func (s *Server) handleCentreList(c echo.Context) error {
 	for i, ce := range cs {
 		out[i] = toCentre(ce)
 	}
-	return c.JSON(http.StatusOK, map[string]any{"centres": out})
+	return c.JSON(http.StatusOK, centreListResponse{out})
 }

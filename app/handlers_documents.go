@@ -38,12 +38,16 @@ func toDocument(d certification.Document) documentResponse {
 		EmisLe: d.EmisAt, URL: "/api/v1/documents/" + d.ID + ".pdf"}
 }
 
+type documentListResponse struct {
+	Documents []documentResponse `json:"documents"`
+}
+
 func documentsJSON(c echo.Context, status int, ds []certification.Document) error {
 	out := make([]documentResponse, len(ds))
 	for i, d := range ds {
 		out[i] = toDocument(d)
 	}
-	return c.JSON(status, map[string]any{"documents": out})
+	return c.JSON(status, documentListResponse{out})
 }
 
 func (s *Server) handleDocumentsIssue(c echo.Context) error {

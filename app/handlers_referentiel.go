@@ -64,6 +64,10 @@ func toTitre(t certification.Titre) titreResponse {
 	return r
 }
 
+type titreListResponse struct {
+	Titres []titreResponse `json:"titres"`
+}
+
 func (s *Server) handleTitreList(c echo.Context) error {
 	ts, err := s.svc.Titres(c.Request().Context())
 	if err != nil {
@@ -73,7 +77,7 @@ func (s *Server) handleTitreList(c echo.Context) error {
 	for i, t := range ts {
 		out[i] = toTitre(t)
 	}
-	return c.JSON(http.StatusOK, map[string]any{"titres": out})
+	return c.JSON(http.StatusOK, titreListResponse{out})
 }
 
 func (s *Server) handleTitreGet(c echo.Context) error {

@@ -2,121 +2,12 @@ package app
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/cipcert/cipcert/certification"
 )
-
-type membreRequest struct {
-	Nom           string `json:"nom" validate:"required,notblank,max=100,nocontrol"`
-	Prenoms       string `json:"prenoms" validate:"required,notblank,max=200,nocontrol"`
-	Email         string `json:"email" validate:"required,max=254,email"`
-	UtilisateurID string `json:"utilisateur_id" validate:"max=64"`
-}
-
-type habilitationRequest struct {
-	TitreCode string `json:"titre_code" validate:"required,max=20"`
-	Debut     string `json:"debut" validate:"required,datetime=2006-01-02"`
-	Fin       string `json:"fin" validate:"required,datetime=2006-01-02"`
-	Reference string `json:"reference" validate:"required,notblank,max=100,nocontrol"`
-}
-
-type habilitationResponse struct {
-	ID        string `json:"id"`
-	TitreCode string `json:"titre_code"`
-	Debut     string `json:"debut"`
-	Fin       string `json:"fin"`
-	Reference string `json:"reference"`
-}
-
-type membreResponse struct {
-	ID            string                 `json:"id"`
-	Nom           string                 `json:"nom"`
-	Prenoms       string                 `json:"prenoms"`
-	Email         string                 `json:"email"`
-	UtilisateurID string                 `json:"utilisateur_id,omitempty"`
-	Habilitations []habilitationResponse `json:"habilitations"`
-}
-
-func toHabilitation(h certification.Habilitation) habilitationResponse {
-	return habilitationResponse{h.ID, h.TitreCode, h.Debut.String(), h.Fin.String(), h.Reference}
-}
-
-func toMembre(m certification.MembreJury) membreResponse {
-	r := membreResponse{ID: m.ID, Nom: m.Nom, Prenoms: m.Prenoms, Email: m.Email, UtilisateurID: deref(m.UtilisateurID),
-		Habilitations: []habilitationResponse{}}
-	for _, h := range m.Habilitations {
-		r.Habilitations = append(r.Habilitations, toHabilitation(h))
-	}
-	return r
-}
-
-func (s *Server) handleMembreCreate(c echo.Context) error {
-	var req membreRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	m, err := s.svc.CreateMembre(c.Request().Context(), acteur(c), certification.NouveauMembre{
-		Nom: req.Nom, Prenoms: req.Prenoms, Email: req.Email, UtilisateurID: req.UtilisateurID})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, toMembre(*m))
-}
-
-func (s *Server) handleMembreList(c echo.Context) error {
-	ms, err := s.svc.Membres(c.Request().Context(), acteur(c))
-	if err != nil {
-		return err
-	}
-	out := make([]membreResponse, len(ms))
-	for i, m := range ms {
-		out[i] = toMembre(m)
-	}
-	return c.JSON(http.StatusOK, map[string]any{"membres": out})
-}
-
-func (s *Server) handleHabilitationCreate(c echo.Context) error {
-	var req habilitationRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	h, err := s.svc.Habiliter(c.Request().Context(), acteur(c), c.Param("id"), certification.NouvelleHabilitation{
-		TitreCode: req.TitreCode, Debut: date(req.Debut), Fin: date(req.Fin), Reference: req.Reference})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, toHabilitation(*h))
-}
-
-type lienRequest struct {
-	MembreID   string `json:"membre_id" validate:"required,max=64"`
-	CandidatID string `json:"candidat_id" validate:"required,max=64"`
-	Nature     string `json:"nature" validate:"required,oneof=formateur tuteur employeur connaissance_personnelle"`
-}
-
-type lienResponse struct {
-	ID         string    `json:"id"`
-	MembreID   string    `json:"membre_id"`
-	CandidatID string    `json:"candidat_id"`
-	Nature     string    `json:"nature"`
-	DeclareLe  time.Time `json:"declare_le"`
-}
-
-func (s *Server) handleLienCreate(c echo.Context) error {
-	var req lienRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	l, err := s.svc.DeclarerLien(c.Request().Context(), acteur(c), req.MembreID, req.CandidatID, req.Nature)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, lienResponse{l.ID, l.MembreID, l.CandidatID, l.Nature, l.CreatedAt})
-}
 
 type sessionRequest struct {
 	VersionCode string   `json:"version_code" validate:"required,max=40"`
@@ -185,16 +76,53 @@ func (s *Server) handleSessionCreate(c echo.Context) error {
 	return c.JSON(http.StatusCreated, toSession(*ss))
 }
 
+type sessionListResponse struct {
+	Sessions []sessionResponse `json:"sessions"`
+	Suivant  string            `json:"suivant,omitempty"`
+}
+
+// statutsSession are the values of the statut filter, for the document.
+var statutsSession = func() []string {
+	out := make([]string, len(certification.StatutsSession))
+	for i, st := range certification.StatutsSession {
+		out[i] = string(st)
+	}
+	return out
+}()
+
+// handleSessionList reads the filters; values that do not parse answer 400
+// here, values that parse but make no sense 422 from the service.
 func (s *Server) handleSessionList(c echo.Context) error {
-	ss, err := s.svc.Sessions(c.Request().Context(), acteur(c))
+	q := c.QueryParams()
+	f := certification.FiltreSessions{Statut: certification.StatutSession(q.Get("statut")), Type: q.Get("type"),
+		CentreID: q.Get("centre_id"), Apres: q.Get("apres")}
+	var fields []ChampErreur
+	for _, d := range []struct {
+		name string
+		to   **certification.Date
+	}{{"debut", &f.Debut}, {"fin", &f.Fin}} {
+		if v := q.Get(d.name); v != "" {
+			parsed, err := certification.ParseDate(v)
+			if err != nil {
+				fields = append(fields, ChampErreur{d.name, "datetime", "Date invalide : une date réelle au format AAAA-MM-JJ est attendue."})
+				continue
+			}
+			*d.to = &parsed
+		}
+	}
+	f.Limite, fields = limite(q.Get("limite"), fields)
+	if len(fields) > 0 {
+		return badRequest("parametres_invalides", "Les paramètres de la requête sont invalides.", fields...)
+	}
+	page, err := s.svc.SessionsPage(c.Request().Context(), acteur(c), f)
 	if err != nil {
 		return err
 	}
-	out := make([]sessionResponse, len(ss))
-	for i, x := range ss {
-		out[i] = toSession(x)
+	out := sessionListResponse{Sessions: make([]sessionResponse, len(page.Sessions)), Suivant: page.Suivant}
+	for i, x := range page.Sessions {
+		out.Sessions[i] = toSession(x)
 	}
-	return c.JSON(http.StatusOK, map[string]any{"sessions": out})
+	return c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) handleSessionGet(c echo.Context) error {
@@ -241,221 +169,4 @@ func (s *Server) handleSessionCancel(c echo.Context) error {
 		return err
 	}
 	return sessionJSON(c)(s.svc.AnnulerSession(c.Request().Context(), acteur(c), c.Param("id"), req.Motif))
-}
-
-type inscriptionRequest struct {
-	CandidatID string   `json:"candidat_id" validate:"required,max=64"`
-	CCP        []string `json:"ccp" validate:"max=20,dive,required,max=20"`
-}
-
-type inscriptionResponse struct {
-	ID               string               `json:"id"`
-	SessionID        string               `json:"session_id"`
-	CandidatID       string               `json:"candidat_id"`
-	NomNaissance     string               `json:"nom_naissance"`
-	NomUsage         string               `json:"nom_usage"`
-	Prenoms          string               `json:"prenoms"`
-	CCP              []string             `json:"ccp"`
-	EntretienFinalDu bool                 `json:"entretien_final_du"`
-	Presence         *string              `json:"presence"`
-	EntretienFinal   *string              `json:"entretien_final"`
-	Evaluations      []evaluationResponse `json:"evaluations"`
-	Issue            *string              `json:"issue"`
-	DateLimite       *string              `json:"date_limite"`
-	NotifieLe        *string              `json:"notifie_le"`
-	Version          int                  `json:"version"`
-}
-
-type evaluationRequest struct {
-	Decision                   string `json:"decision" validate:"required,oneof=acquis non_acquis"`
-	Motifs                     string `json:"motifs" validate:"max=4000"`
-	MSP                        bool   `json:"msp"`
-	EntretienTechnique         bool   `json:"entretien_technique"`
-	QuestionnaireProfessionnel bool   `json:"questionnaire_professionnel"`
-	QuestionnementProductions  bool   `json:"questionnement_productions"`
-	DossierProfessionnel       bool   `json:"dossier_professionnel"`
-	ECFPrisEnCompte            bool   `json:"ecf_pris_en_compte"`
-}
-
-type evaluationResponse struct {
-	CCP string `json:"ccp"`
-	evaluationRequest
-	SaisiPar  string    `json:"saisi_par"`
-	Version   int       `json:"version"`
-	ModifieLe time.Time `json:"modifie_le"`
-}
-
-func (r evaluationRequest) saisie() certification.EvaluationSaisie {
-	return certification.EvaluationSaisie{Decision: r.Decision, Motifs: r.Motifs, MSP: r.MSP, EntretienTechnique: r.EntretienTechnique,
-		QuestionnaireProfessionnel: r.QuestionnaireProfessionnel, QuestionnementProductions: r.QuestionnementProductions,
-		DossierProfessionnel: r.DossierProfessionnel, EcfPrisEnCompte: r.ECFPrisEnCompte}
-}
-
-func toEvaluation(e certification.Evaluation) evaluationResponse {
-	return evaluationResponse{CCP: e.CCP, evaluationRequest: evaluationRequest{Decision: e.Decision, Motifs: e.Motifs, MSP: e.MSP,
-		EntretienTechnique: e.EntretienTechnique, QuestionnaireProfessionnel: e.QuestionnaireProfessionnel,
-		QuestionnementProductions: e.QuestionnementProductions, DossierProfessionnel: e.DossierProfessionnel,
-		ECFPrisEnCompte: e.EcfPrisEnCompte}, SaisiPar: e.SaisiPar, Version: e.Version, ModifieLe: e.UpdatedAt}
-}
-
-func dateString(d *certification.Date) *string {
-	if d == nil {
-		return nil
-	}
-	s := d.String()
-	return &s
-}
-
-func toInscription(in certification.Inscription) inscriptionResponse {
-	r := inscriptionResponse{ID: in.ID, SessionID: in.SessionID, CandidatID: in.CandidatID, NomNaissance: in.NomNaissance,
-		NomUsage: in.NomUsage, Prenoms: in.Prenoms, CCP: in.CCP, EntretienFinalDu: in.EntretienFinalDu, Presence: in.Presence,
-		EntretienFinal: in.EntretienFinal, Evaluations: []evaluationResponse{}, Issue: in.Issue,
-		DateLimite: dateString(in.DateLimite), NotifieLe: dateString(in.NotifieLe), Version: in.Version}
-	for _, e := range in.Evaluations {
-		r.Evaluations = append(r.Evaluations, toEvaluation(e))
-	}
-	return r
-}
-
-func (s *Server) handleInscriptionCreate(c echo.Context) error {
-	var req inscriptionRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	in, err := s.svc.Inscrire(c.Request().Context(), acteur(c), c.Param("id"), req.CandidatID, req.CCP)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, toInscription(*in))
-}
-
-func (s *Server) handleInscriptionList(c echo.Context) error {
-	ins, err := s.svc.Inscriptions(c.Request().Context(), acteur(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	out := make([]inscriptionResponse, len(ins))
-	for i, in := range ins {
-		out[i] = toInscription(in)
-	}
-	return c.JSON(http.StatusOK, map[string]any{"inscriptions": out})
-}
-
-type presenceRequest struct {
-	Presence       string `json:"presence" validate:"required,oneof=present absent excuse exclu_fraude"`
-	EntretienFinal string `json:"entretien_final" validate:"omitempty,oneof=favorable defavorable"`
-}
-
-func (s *Server) handlePresenceRecord(c echo.Context) error {
-	version, err := ifMatch(c)
-	if err != nil {
-		return err
-	}
-	var req presenceRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	in, err := s.svc.SaisirPresence(c.Request().Context(), acteur(c), c.Param("id"), c.Param("iid"), version,
-		certification.PresenceSaisie{Presence: req.Presence, EntretienFinal: req.EntretienFinal})
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set("ETag", etag(in.Version))
-	return c.JSON(http.StatusOK, toInscription(*in))
-}
-
-// handleResultatRecord records a CCP decision. Without If-Match it records
-// the first decision and fails if one exists; with it, it replaces the
-// version read.
-func (s *Server) handleResultatRecord(c echo.Context) error {
-	version := 0
-	if strings.TrimSpace(c.Request().Header.Get("If-Match")) != "" {
-		v, err := ifMatch(c)
-		if err != nil {
-			return err
-		}
-		version = v
-	}
-	var req evaluationRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	e, err := s.svc.SaisirEvaluation(c.Request().Context(), acteur(c), c.Param("id"), c.Param("iid"), c.Param("ccp"), version, req.saisie())
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set("ETag", etag(e.Version))
-	return c.JSON(http.StatusOK, toEvaluation(*e))
-}
-
-type correctionRequest struct {
-	Motif string `json:"motif" validate:"required,notblank,max=2000"`
-	evaluationRequest
-}
-
-// handleResultatCorrect corrects a decision at the version in If-Match: of
-// corrections read at one version, one wins. The ETag is the new decision's.
-func (s *Server) handleResultatCorrect(c echo.Context) error {
-	var req correctionRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	version, err := ifMatch(c)
-	if err != nil {
-		return err
-	}
-	in, err := s.svc.CorrigerEvaluationVersion(c.Request().Context(), acteur(c), c.Param("id"), c.Param("iid"), c.Param("ccp"), version, req.Motif, req.saisie())
-	if err != nil {
-		return err
-	}
-	for _, e := range in.Evaluations {
-		if e.CCP == c.Param("ccp") {
-			c.Response().Header().Set("ETag", etag(e.Version))
-		}
-	}
-	return c.JSON(http.StatusOK, toInscription(*in))
-}
-
-type evenementResponse struct {
-	ID            string    `json:"id"`
-	Le            time.Time `json:"le"`
-	UtilisateurID string    `json:"utilisateur_id,omitempty"`
-	Role          string    `json:"role"`
-	Action        string    `json:"action"`
-	Objet         string    `json:"objet"`
-	ObjetID       string    `json:"objet_id"`
-	SessionID     string    `json:"session_id,omitempty"`
-	CandidatID    string    `json:"candidat_id,omitempty"`
-	Avant         rawJSON   `json:"avant,omitempty"`
-	Apres         rawJSON   `json:"apres,omitempty"`
-}
-
-// rawJSON embeds stored JSON as is; empty stays absent.
-type rawJSON string
-
-func (r rawJSON) MarshalJSON() ([]byte, error) {
-	if r == "" {
-		return []byte("null"), nil
-	}
-	return []byte(r), nil
-}
-
-func (s *Server) evenements(c echo.Context, sessionID, candidatID string) error {
-	evs, err := s.svc.Evenements(c.Request().Context(), acteur(c), sessionID, candidatID)
-	if err != nil {
-		return err
-	}
-	out := make([]evenementResponse, len(evs))
-	for i, e := range evs {
-		out[i] = evenementResponse{ID: e.ID, Le: e.At, UtilisateurID: deref(e.UtilisateurID), Role: string(e.Role), Action: e.Action,
-			Objet: e.Objet, ObjetID: e.ObjetID, SessionID: deref(e.SessionID), CandidatID: deref(e.CandidatID),
-			Avant: rawJSON(e.Avant), Apres: rawJSON(e.Apres)}
-	}
-	return c.JSON(http.StatusOK, map[string]any{"evenements": out})
-}
-
-func (s *Server) handleSessionEvents(c echo.Context) error { return s.evenements(c, c.Param("id"), "") }
-
-func (s *Server) handleCandidatEvents(c echo.Context) error {
-	return s.evenements(c, "", c.Param("id"))
 }

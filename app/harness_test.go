@@ -50,11 +50,23 @@ func newAPIWith(t *testing.T, db *certification.DB, opt app.Options) *api {
 	if opt.LoginBurst == 0 {
 		opt.LoginBurst = 1000 // only the rate-limit test exercises the limiter
 	}
+	if opt.UndocumentedError == nil {
+		opt.UndocumentedError = undocumentedError(t)
+	}
 	a.srv = app.New(a.svc, opt)
 	for _, acc := range fixtures.DemoComptes {
 		a.tokens[acc.Identifiant] = a.login(acc.Identifiant, acc.MotDePasse)
 	}
 	return a
+}
+
+// undocumentedError fails the test when a route answers an error code its
+// OpenAPI operation does not list: every test that drives the API checks
+// the document against what it observes.
+func undocumentedError(t testing.TB) func(route, code string) {
+	return func(route, code string) {
+		t.Errorf("%s answered code %q, which its OpenAPI operation does not list", route, code)
+	}
 }
 
 func (a *api) clock() time.Time {
@@ -113,6 +125,9 @@ func (a *api) do(method, path, token string, body any, headers ...string) *httpt
 	}
 	rec := httptest.NewRecorder()
 	a.srv.ServeHTTP(rec, req)
+	// Every answer of every test that drives the API is checked against
+	// the OpenAPI document.
+	checkAnswer(a.t, req, rec)
 	return rec
 }
 

@@ -42,6 +42,7 @@ var hostileIDs = []string{"..%2F..%2Fetc%2Fpasswd", "%00", "%FF%FE", "1%27%20OR%
 // as every role: none may answer 5xx, every 4xx is problem+json, and no
 // refused request changes a single row.
 func TestHostileCorpus(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		tables := allTables(t, db)

@@ -1,9 +1,11 @@
 package app
 
 import (
+	"encoding/json"
 	"net/http"
 	"reflect"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -12,169 +14,246 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// operation documents one route. Schemas are derived from the request and
-// response types themselves, so the document cannot drift from the code's
-// field names, and a test checks that every route is documented.
-type operation struct {
-	method, path string
-	summary      string
-	roles        string // who may call it; "" for public routes
-	request      any    // zero value of the request type, or nil
-	response     any    // zero value of the 2xx response type, or nil
-	status       int
-	binary       string // content type of a binary response
-	query        []string
-	ifMatch      bool
-}
-
-// list documents a response {"<field>": [item…]}.
-type list struct {
-	field string
-	item  any
-}
-
-const (
-	everyRole   = "admin, autorite, centre, jury, candidat"
-	staffRoles  = "admin, autorite"
-	centreRoles = "centre"
-)
-
-var operations = []operation{
-	{method: "GET", path: "/healthz", summary: "Le processus répond.", response: statusResponse{}, status: 200},
-	{method: "GET", path: "/readyz", summary: "La base de données répond.", response: statusResponse{}, status: 200},
-	{method: "GET", path: "/api/v1/openapi.json", summary: "Ce document.", status: 200, binary: "application/json"},
-	{method: "GET", path: "/verification/:code", summary: "Vérification publique d'un document délivré.", response: verificationResponse{}, status: 200, query: []string{"nom", "date_naissance"}},
-	{method: "POST", path: "/api/v1/auth/connexion", summary: "Connexion : renvoie un jeton d'accès.", request: connexionRequest{}, response: connexionResponse{}, status: 200},
-	{method: "POST", path: "/api/v1/auth/deconnexion", summary: "Révoque le jeton utilisé.", roles: everyRole, status: 204},
-	{method: "GET", path: "/api/v1/moi", summary: "Le compte connecté.", roles: everyRole, response: moiResponse{}, status: 200},
-	{method: "GET", path: "/api/v1/titres", summary: "Le référentiel : titres, versions, CCP, compétences.", roles: everyRole, response: list{"titres", titreResponse{}}, status: 200},
-	{method: "GET", path: "/api/v1/titres/:code", summary: "Un titre et ses versions.", roles: everyRole, response: titreResponse{}, status: 200},
-	{method: "POST", path: "/api/v1/utilisateurs", summary: "Crée un compte (un centre : les comptes de ses candidats).", roles: "admin, centre", request: utilisateurRequest{}, response: moiResponse{}, status: 201},
-	{method: "POST", path: "/api/v1/centres", summary: "Enregistre un centre agréé.", roles: "admin", request: centreRequest{}, response: centreResponse{}, status: 201},
-	{method: "GET", path: "/api/v1/centres", summary: "Les centres.", roles: staffRoles, response: list{"centres", centreResponse{}}, status: 200},
-	{method: "GET", path: "/api/v1/centres/:id", summary: "Un centre.", roles: "admin, autorite, centre", response: centreResponse{}, status: 200},
-	{method: "POST", path: "/api/v1/candidats", summary: "Inscrit un candidat du centre.", roles: centreRoles, request: candidatRequest{}, response: candidatResponse{}, status: 201},
-	{method: "GET", path: "/api/v1/candidats", summary: "Les candidats visibles, par pages.", roles: "admin, autorite, centre", response: candidatListResponse{}, status: 200,
-		query: []string{"parcours", "nom", "centre_id", "archives", "apres", "limite"}},
-	{method: "GET", path: "/api/v1/candidats/:id", summary: "Un candidat.", roles: "admin, autorite, centre, candidat", response: candidatResponse{}, status: 200},
-	{method: "PUT", path: "/api/v1/candidats/:id", summary: "Remplace le dossier d'un candidat.", roles: centreRoles, request: candidatRequest{}, response: candidatResponse{}, status: 200, ifMatch: true},
-	{method: "POST", path: "/api/v1/candidats/:id/archivage", summary: "Archive un candidat.", roles: centreRoles, response: candidatResponse{}, status: 200, ifMatch: true},
-	{method: "GET", path: "/api/v1/candidats/:id/parcours", summary: "Le parcours d'un candidat, ses résultats expliqués.", roles: "admin, autorite, centre, candidat", response: dossierResponse{}, status: 200},
-	{method: "GET", path: "/api/v1/candidats/:id/evenements", summary: "Le journal d'un candidat.", roles: staffRoles, response: list{"evenements", evenementResponse{}}, status: 200},
-	{method: "POST", path: "/api/v1/jury/membres", summary: "Enregistre un membre de jury.", roles: staffRoles, request: membreRequest{}, response: membreResponse{}, status: 201},
-	{method: "GET", path: "/api/v1/jury/membres", summary: "Les membres de jury et leurs habilitations.", roles: "admin, autorite, centre", response: list{"membres", membreResponse{}}, status: 200},
-	{method: "POST", path: "/api/v1/jury/membres/:id/habilitations", summary: "Habilite un membre pour un titre.", roles: "autorite", request: habilitationRequest{}, response: habilitationResponse{}, status: 201},
-	{method: "POST", path: "/api/v1/liens", summary: "Déclare un lien entre un membre de jury et un candidat.", roles: "centre, jury", request: lienRequest{}, response: lienResponse{}, status: 201},
-	{method: "POST", path: "/api/v1/sessions", summary: "Planifie une session.", roles: centreRoles, request: sessionRequest{}, response: sessionResponse{}, status: 201},
-	{method: "GET", path: "/api/v1/sessions", summary: "Les sessions visibles.", roles: "admin, autorite, centre, jury", response: list{"sessions", sessionResponse{}}, status: 200},
-	{method: "GET", path: "/api/v1/sessions/:id", summary: "Une session.", roles: "admin, autorite, centre, jury", response: sessionResponse{}, status: 200},
-	{method: "POST", path: "/api/v1/sessions/:id/declaration", summary: "Déclare la session au représentant territorial.", roles: centreRoles, response: sessionResponse{}, status: 200},
-	{method: "POST", path: "/api/v1/sessions/:id/tenue", summary: "Ouvre les évaluations.", roles: centreRoles, response: sessionResponse{}, status: 200},
-	{method: "POST", path: "/api/v1/sessions/:id/annulation", summary: "Annule la session, avec un motif.", roles: "centre, autorite", request: motifRequest{}, response: sessionResponse{}, status: 200},
-	{method: "POST", path: "/api/v1/sessions/:id/signature", summary: "Signe le PV ; la dernière signature délibère.", roles: "jury", response: sessionResponse{}, status: 200},
-	{method: "POST", path: "/api/v1/sessions/:id/validation", summary: "Valide le PV : les résultats sont publiés.", roles: "autorite", response: sessionResponse{}, status: 200},
-	{method: "GET", path: "/api/v1/sessions/:id/evenements", summary: "Le journal d'une session.", roles: staffRoles, response: list{"evenements", evenementResponse{}}, status: 200},
-	{method: "GET", path: "/api/v1/sessions/:id/inscriptions", summary: "Les candidats inscrits et leurs résultats.", roles: "admin, autorite, centre, jury", response: list{"inscriptions", inscriptionResponse{}}, status: 200},
-	{method: "POST", path: "/api/v1/sessions/:id/inscriptions", summary: "Inscrit un candidat à la session.", roles: centreRoles, request: inscriptionRequest{}, response: inscriptionResponse{}, status: 201},
-	{method: "PUT", path: "/api/v1/sessions/:id/inscriptions/:iid/presence", summary: "Présence et entretien final.", roles: "jury", request: presenceRequest{}, response: inscriptionResponse{}, status: 200, ifMatch: true},
-	{method: "PUT", path: "/api/v1/sessions/:id/inscriptions/:iid/evaluations/:ccp", summary: "Décision sur un CCP (sans If-Match : première saisie).", roles: "jury", request: evaluationRequest{}, response: evaluationResponse{}, status: 200, ifMatch: true},
-	{method: "POST", path: "/api/v1/sessions/:id/inscriptions/:iid/evaluations/:ccp/correction", summary: "Révoque une décision et la remplace, avec un motif.", roles: "autorite", request: correctionRequest{}, response: inscriptionResponse{}, status: 200},
-	{method: "GET", path: "/api/v1/sessions/:id/pv-brouillon.pdf", summary: "Brouillon du PV, sans valeur officielle.", roles: "autorite, centre, jury", status: 200, binary: "application/pdf"},
-	{method: "GET", path: "/api/v1/sessions/:id/inscriptions/:iid/livret-apercu.pdf", summary: "Aperçu du livret, sans valeur officielle.", roles: "autorite, centre, jury", status: 200, binary: "application/pdf"},
-	{method: "POST", path: "/api/v1/sessions/:id/documents", summary: "Délivre le PV et les documents des candidats.", roles: "autorite", response: list{"documents", documentResponse{}}, status: 201},
-	{method: "POST", path: "/api/v1/sessions/:id/inscriptions/:iid/documents", summary: "Délivre le document d'un candidat.", roles: "autorite", response: documentResponse{}, status: 201},
-	{method: "GET", path: "/api/v1/sessions/:id/documents.zip", summary: "Les documents de la session, en archive ZIP.", roles: "admin, autorite, centre", status: 200, binary: "application/zip"},
-	{method: "GET", path: "/api/v1/documents", summary: "Les documents visibles.", roles: "admin, autorite, centre, candidat", response: list{"documents", documentResponse{}}, status: 200, query: []string{"candidat_id", "session_id"}},
-	{method: "GET", path: "/api/v1/documents/:fichier", summary: "Un document : {id} ses métadonnées, {id}.pdf ses octets (ETag, If-None-Match).", roles: "admin, autorite, centre, candidat", response: documentResponse{}, status: 200, binary: "application/pdf"},
-	{method: "POST", path: "/api/v1/documents/:fichier/revocation", summary: "Révoque un document, avec un motif.", roles: "autorite", request: revocationRequest{}, response: documentResponse{}, status: 200},
-}
+// The OpenAPI document is generated from routeTable and the Go types of the
+// requests and responses: json tags give the names, validate tags the
+// constraints, pointers the nullability, champs the descriptions and
+// examples. It cannot drift from the code's field names, and the tests
+// validate it, its examples and real answers with an OpenAPI validator.
 
 var pathParam = regexp.MustCompile(`:([a-z]+)`)
 
 // openAPIPath turns Echo's /x/:id into OpenAPI's /x/{id}.
 func openAPIPath(p string) string { return pathParam.ReplaceAllString(p, "{$1}") }
 
+// pathParams documents the path parameters by name.
+var pathParams = map[string]queryParam{
+	"id":      {kind: "string", doc: "Identifiant (UUIDv7) de l'objet."},
+	"iid":     {kind: "string", doc: "Identifiant (UUIDv7) de l'inscription."},
+	"code":    {kind: "string", doc: "Code : d'un titre (TP-00403) ou de vérification d'un document (XXXX-XXXX-XXXX)."},
+	"ccp":     {kind: "string", doc: "Code du CCP (CCP1, CCP2…)."},
+	"fichier": {kind: "string", doc: "{id} pour les métadonnées du document, {id}.pdf pour ses octets."},
+	"paquet":  {kind: "string", doc: "Paquet vendu avec sa version, par exemple " + redocVersion + "."},
+}
+
 // OpenAPI builds the OpenAPI 3.1 document of the API.
 func OpenAPI() map[string]any {
 	g := &schemaGen{defs: map[string]any{}}
 	paths := map[string]any{}
-	for _, op := range operations {
-		p := openAPIPath(op.path)
+	for _, r := range routeTable {
+		p := openAPIPath(r.path)
 		item, _ := paths[p].(map[string]any)
 		if item == nil {
 			item = map[string]any{}
 			paths[p] = item
 		}
-		o := map[string]any{"summary": op.summary, "responses": g.responses(op)}
-		if op.roles != "" {
-			o["description"] = "Rôles admis : " + op.roles + "."
-			o["security"] = []any{map[string]any{"bearer": []any{}}}
-		} else {
-			o["security"] = []any{}
-		}
-		var params []any
-		for _, m := range pathParam.FindAllStringSubmatch(op.path, -1) {
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
-		}
-		for _, q := range op.query {
-			params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string"}})
-		}
-		if op.ifMatch {
-			params = append(params, map[string]any{"name": "If-Match", "in": "header", "schema": map[string]any{"type": "string"},
-				"description": "ETag lu au dernier GET : une version périmée est refusée (412)."})
-		}
-		if len(params) > 0 {
-			o["parameters"] = params
-		}
-		if op.request != nil {
-			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
-				"application/json": map[string]any{"schema": g.ref(reflect.TypeOf(op.request))}}}
-		}
-		item[strings.ToLower(op.method)] = o
+		item[strings.ToLower(r.method)] = g.operation(r)
 	}
 	g.ref(reflect.TypeOf(Problem{}))
+	var tagList []any
+	for _, t := range tags {
+		tagList = append(tagList, map[string]any{"name": t.name, "description": t.doc})
+	}
+	var erreurs []any
+	for _, e := range catalogue {
+		erreurs = append(erreurs, map[string]any{"code": e.Code, "status": e.Status, "messages": e.Messages})
+	}
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "cipcert", "version": "1",
-			"description": "Gestion des sessions de certification des titres professionnels du ministère du Travail. Erreurs : application/problem+json (RFC 9457)."},
-		"paths": paths,
-		"components": map[string]any{
-			"schemas":         g.defs,
-			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
-		},
+			"description": "Gestion des sessions de certification des titres professionnels du ministère du Travail.\n\n" +
+				"Authentification : POST /api/v1/auth/connexion donne un jeton, à envoyer dans « Authorization: Bearer … ». " +
+				"Les écritures concurrentes se protègent par ETag et If-Match (412 sur une version périmée).\n\n" +
+				"Erreurs : application/problem+json (RFC 9457) avec un `code` stable, un `detail` en français et, pour une saisie invalide, " +
+				"`erreurs: [{champ, code, message}]`. Chaque opération liste les codes qu'elle peut renvoyer ; le catalogue complet est " +
+				"dans `x-erreurs` et lisible à /api/docs/erreurs.",
+			"license": map[string]any{"name": "Propriétaire"}},
+		"servers":   []any{map[string]any{"url": "/", "description": "Ce serveur"}, map[string]any{"url": "http://localhost:8080", "description": "make run, en local"}},
+		"tags":      tagList,
+		"paths":     paths,
+		"x-erreurs": erreurs,
+		"components": map[string]any{"schemas": g.defs, "securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer",
+			"description": "Jeton obtenu par POST /api/v1/auth/connexion, valable 8 heures."}}},
 	}
 }
 
-func (g *schemaGen) responses(op operation) map[string]any {
-	rs := map[string]any{}
-	ok := map[string]any{"description": http.StatusText(op.status)}
-	content := map[string]any{}
-	if op.response != nil {
-		content["application/json"] = map[string]any{"schema": g.schemaOf(op.response)}
+func (g *schemaGen) operation(r route) map[string]any {
+	desc := r.description
+	if r.public {
+		desc += "\n\nPublique : sans jeton."
+	} else {
+		var rs []string
+		for _, x := range r.roles {
+			rs = append(rs, string(x))
+		}
+		desc += "\n\nRôles admis : " + strings.Join(rs, ", ") + "."
 	}
-	if op.binary != "" {
-		content[op.binary] = map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+	o := map[string]any{
+		"operationId": r.handlerName(),
+		"summary":     r.summary,
+		"description": desc,
+		"tags":        []any{r.tag},
+		"responses":   g.responses(r),
+	}
+	if r.public {
+		o["security"] = []any{}
+	} else {
+		o["security"] = []any{map[string]any{"bearer": []any{}}}
+	}
+	var params []any
+	for _, m := range pathParam.FindAllStringSubmatch(r.path, -1) {
+		pp := pathParams[m[1]]
+		s := map[string]any{"type": "string"}
+		ex := "TP-00403"
+		switch m[1] {
+		case "id", "iid":
+			s["format"], ex = "uuid", exampleID(r.path, m[1])
+		case "ccp":
+			ex = "CCP1"
+		case "fichier":
+			ex = exDocID + ".pdf"
+		case "paquet":
+			ex = redocVersion
+		case "code":
+			if strings.HasPrefix(r.path, "/verification") {
+				ex = "7KQ2-M9XD-4TWC"
+			}
+		}
+		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "description": pp.doc, "schema": s, "example": ex})
+	}
+	for _, q := range r.query {
+		params = append(params, map[string]any{"name": q.name, "in": "query", "description": q.doc, "schema": q.schema()})
+	}
+	switch r.ifMatch {
+	case ifMatchRequis:
+		params = append(params, map[string]any{"name": "If-Match", "in": "header", "required": true, "example": `"1"`,
+			"schema": map[string]any{"type": "string"}, "description": "ETag lu au dernier GET : une version périmée est refusée (412), son absence aussi (428)."})
+	case ifMatchFacultatif:
+		params = append(params, map[string]any{"name": "If-Match", "in": "header", "example": `"1"`,
+			"schema": map[string]any{"type": "string"}, "description": "ETag de la décision à remplacer ; sans lui, seule une première saisie est acceptée."})
+	}
+	if r.method == "GET" && r.binary == "application/pdf" && r.etag {
+		params = append(params, map[string]any{"name": "If-None-Match", "in": "header", "schema": map[string]any{"type": "string"},
+			"description": "ETag déjà détenu : 304 sans corps s'il est inchangé."})
+	}
+	if len(params) > 0 {
+		o["parameters"] = params
+	}
+	if r.request != nil {
+		t := reflect.TypeOf(r.request)
+		o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+			"application/json": map[string]any{"schema": g.ref(t), "example": g.example(t, true)}}}
+	}
+	return o
+}
+
+// exampleID picks the example id a path parameter names.
+func exampleID(path, name string) string {
+	switch {
+	case name == "iid":
+		return exInscrID
+	case strings.HasPrefix(path, "/api/v1/sessions"):
+		return exSessionID
+	case strings.HasPrefix(path, "/api/v1/centres"):
+		return exCentreID
+	case strings.HasPrefix(path, "/api/v1/jury"):
+		return exMembreID
+	}
+	return exCandidatID
+}
+
+func (q queryParam) schema() map[string]any {
+	s := map[string]any{"type": q.kind}
+	if q.format != "" {
+		s["format"] = q.format
+	}
+	if len(q.enum) > 0 {
+		var e []any
+		for _, v := range q.enum {
+			e = append(e, v)
+		}
+		s["enum"] = e
+	}
+	if q.kind == "integer" {
+		s["minimum"], s["maximum"] = q.min, q.max
+	}
+	return s
+}
+
+var etagHeader = map[string]any{"description": "Version de la ressource, à renvoyer dans If-Match (ou If-None-Match).",
+	"schema": map[string]any{"type": "string"}, "example": `"1"`}
+
+func (g *schemaGen) responses(r route) map[string]any {
+	rs := map[string]any{}
+	ok := map[string]any{"description": r.summary}
+	content := map[string]any{}
+	if r.response != nil {
+		t := reflect.TypeOf(r.response)
+		content["application/json"] = map[string]any{"schema": g.ref(t), "example": g.example(t, false)}
+	}
+	switch {
+	case r.binary == "application/json": // the document itself
+		content[r.binary] = map[string]any{"schema": map[string]any{"type": "object"}}
+	case r.binary != "":
+		content[r.binary] = map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": r.binary}}
 	}
 	if len(content) > 0 {
 		ok["content"] = content
 	}
-	rs[strconv.Itoa(op.status)] = ok
-	rs["default"] = map[string]any{"description": "Erreur", "content": map[string]any{
-		"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}}
+	headers := map[string]any{}
+	if r.etag {
+		headers["ETag"] = etagHeader
+	}
+	if r.status == http.StatusCreated && (r.path == "/api/v1/candidats" || r.path == "/api/v1/sessions") {
+		headers["Location"] = map[string]any{"description": "Adresse de l'objet créé.", "schema": map[string]any{"type": "string"}}
+	}
+	if len(headers) > 0 {
+		ok["headers"] = headers
+	}
+	rs[strconv.Itoa(r.status)] = ok
+	if r.etag && r.binary == "application/pdf" && r.method == "GET" {
+		rs["304"] = map[string]any{"description": "Inchangé depuis l'ETag envoyé dans If-None-Match.", "headers": map[string]any{"ETag": etagHeader}}
+	}
+	// Errors, grouped by status, each listing its codes.
+	byStatus := map[int][]erreurDoc{}
+	for _, code := range routeCodes(r) {
+		for _, e := range erreursDuCode(code) {
+			byStatus[e.Status] = append(byStatus[e.Status], e)
+		}
+	}
+	for status, es := range byStatus {
+		var codes []any
+		var lines []string
+		for _, e := range es {
+			codes = append(codes, e.Code)
+			msg := ""
+			if len(e.Messages) > 0 {
+				msg = " — " + e.Messages[0]
+			}
+			lines = append(lines, "- `"+e.Code+"`"+msg)
+		}
+		first := es[0]
+		detail := first.Code
+		if len(first.Messages) > 0 {
+			detail = first.Messages[0]
+		}
+		resp := map[string]any{
+			"description": http.StatusText(status) + ". Codes :\n" + strings.Join(lines, "\n"),
+			"x-codes":     codes,
+			"content": map[string]any{"application/problem+json": map[string]any{
+				"schema": map[string]any{"$ref": "#/components/schemas/Problem"},
+				"example": map[string]any{"type": "https://cipcert.fr/problemes/" + first.Code, "title": http.StatusText(status),
+					"status": status, "detail": detail, "code": first.Code, "instance": openAPIPath(r.path)}}},
+		}
+		if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+			resp["headers"] = map[string]any{"Retry-After": map[string]any{"description": "Secondes à attendre avant de réessayer.",
+				"schema": map[string]any{"type": "integer"}}}
+		}
+		rs[strconv.Itoa(status)] = resp
+	}
 	return rs
 }
 
-// schemaOf gives the schema of a documented response value.
-func (g *schemaGen) schemaOf(v any) map[string]any {
-	if l, ok := v.(list); ok {
-		return map[string]any{"type": "object", "required": []string{l.field}, "additionalProperties": false,
-			"properties": map[string]any{l.field: map[string]any{"type": "array", "items": g.ref(reflect.TypeOf(l.item))}}}
-	}
-	return g.ref(reflect.TypeOf(v))
-}
-
-// schemaGen derives JSON Schemas from Go types: json tags give the names,
-// validate tags the constraints, pointers the nullability.
+// schemaGen derives JSON Schemas from Go types.
 type schemaGen struct {
 	defs map[string]any
 }
@@ -204,15 +283,45 @@ func schemaName(t reflect.Type) string {
 func (g *schemaGen) object(t reflect.Type) map[string]any {
 	props := map[string]any{}
 	var required []string
-	g.fields(t, props, &required)
+	g.fields(t, t, props, &required, false)
 	o := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
 	if len(required) > 0 {
+		sort.Strings(required)
 		o["required"] = required
 	}
 	return o
 }
 
-func (g *schemaGen) fields(t reflect.Type, props map[string]any, required *[]string) {
+// isRequest says whether t is decoded from a client, where only validated
+// fields are required; in an answer every field without omitempty is.
+func isRequest(t reflect.Type) bool { return strings.HasSuffix(t.Name(), "Request") }
+
+// fieldDoc finds a field's documentation: by "Schema.name", then by name.
+// An override without an example takes the generic one.
+func fieldDoc(owner reflect.Type, name string) (champ, bool) {
+	generic, gok := champs[name]
+	if c, ok := champs[schemaName(owner)+"."+name]; ok {
+		if c.ex == nil && !c.sans {
+			c.ex = generic.ex
+		}
+		return c, true
+	}
+	return generic, gok
+}
+
+// jsonField gives a struct field's JSON name and whether it has omitempty.
+func jsonField(f reflect.StructField) (string, bool, bool) {
+	name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+	if name == "-" || !f.IsExported() {
+		return "", false, false
+	}
+	if name == "" {
+		name = f.Name
+	}
+	return name, strings.Contains(opts, "omitempty"), true
+}
+
+func (g *schemaGen) fields(owner, t reflect.Type, props map[string]any, required *[]string, readOnly bool) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		if f.Anonymous {
@@ -220,28 +329,46 @@ func (g *schemaGen) fields(t reflect.Type, props map[string]any, required *[]str
 			for ft.Kind() == reflect.Pointer {
 				ft = ft.Elem()
 			}
-			g.fields(ft, props, required)
+			g.fields(owner, ft, props, required, readOnly || f.Tag.Get("openapi") == "readonly")
 			continue
 		}
-		if !f.IsExported() {
+		name, omitempty, ok := jsonField(f)
+		if !ok {
 			continue
 		}
-		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
-			continue
+		validate := f.Tag.Get("validate")
+		s := g.schema(f.Type, validate)
+		c, _ := fieldDoc(owner, name)
+		if s["type"] == "string" && s["format"] == nil && f.Type.Kind() == reflect.String && (name == "id" || strings.HasSuffix(name, "_id")) && name != "request_id" {
+			// Ids are UUIDs; in a request they may be empty when optional.
+			if own, _, _ := strings.Cut(validate, "dive"); isRequest(owner) && !strings.Contains(","+own+",", ",required,") {
+				s["anyOf"] = []any{map[string]any{"format": "uuid"}, map[string]any{"maxLength": 0}}
+			} else {
+				s["format"] = "uuid"
+			}
 		}
-		if name == "" {
-			name = f.Name
-		}
-		s := g.schema(f.Type, f.Tag.Get("validate"))
 		if f.Type.Kind() == reflect.Pointer {
 			s = map[string]any{"anyOf": []any{s, map[string]any{"type": "null"}}}
 		}
+		if c.doc != "" {
+			s["description"] = c.doc
+		}
+		ro := readOnly || (c.ro && !isRequest(owner))
+		if ro {
+			s["readOnly"] = true
+		}
+		if readOnly {
+			s["description"] = strings.TrimSpace(c.doc + " En lecture seule : le corps lu par GET peut le renvoyer ; id, centre_id et version doivent alors être inchangés, les horodatages sont ignorés.")
+		}
 		props[name] = s
-		// A response field is always present unless omitempty; a request
-		// field is required when validated so.
-		if strings.Contains(","+f.Tag.Get("validate")+",", ",required,") ||
-			(!strings.Contains(opts, "omitempty") && f.Tag.Get("validate") == "" && !strings.HasSuffix(t.Name(), "Request")) {
+		if isRequest(owner) {
+			// Only the rules before "dive" are the field's own; after it
+			// they apply to each element of a list.
+			own, _, _ := strings.Cut(validate, "dive")
+			if strings.Contains(","+own+",", ",required,") {
+				*required = append(*required, name)
+			}
+		} else if !omitempty {
 			*required = append(*required, name)
 		}
 	}
@@ -268,8 +395,16 @@ func (g *schemaGen) schema(t reflect.Type, validate string) map[string]any {
 	case reflect.Float64:
 		s["type"] = "number"
 	case reflect.Slice:
-		_, elem, _ := strings.Cut(validate, "dive")
-		return map[string]any{"type": "array", "items": g.ref2(t.Elem(), strings.Trim(elem, ","))}
+		outer, elem, _ := strings.Cut(validate, "dive")
+		a := map[string]any{"type": "array", "items": g.ref2(t.Elem(), strings.Trim(elem, ","))}
+		for _, rule := range strings.Split(strings.Trim(outer, ","), ",") {
+			if n, ok := strings.CutPrefix(rule, "max="); ok {
+				if v, err := strconv.Atoi(n); err == nil {
+					a["maxItems"] = v
+				}
+			}
+		}
+		return a
 	case reflect.Map:
 		return map[string]any{"type": "object", "additionalProperties": g.schema(t.Elem(), "")}
 	case reflect.Struct:
@@ -288,6 +423,12 @@ func (g *schemaGen) schema(t reflect.Type, validate string) map[string]any {
 			s["format"] = "date"
 		case "email":
 			s["format"] = "email"
+		case "len":
+			if n, err := strconv.Atoi(v); err == nil {
+				s["minLength"], s["maxLength"] = n, n
+			}
+		case "numeric":
+			s["pattern"] = "^[0-9]*$"
 		case "max":
 			if n, err := strconv.Atoi(v); err == nil && t.Kind() == reflect.String {
 				s["maxLength"] = n
@@ -316,12 +457,137 @@ func (g *schemaGen) ref2(t reflect.Type, validate string) map[string]any {
 	return g.schema(t, validate)
 }
 
+// example builds an example value of t from the champs examples; for a
+// request it leaves out the read-only fields a client need not send.
+func (g *schemaGen) example(t reflect.Type, request bool) any {
+	return g.exampleOf(t, t, "", "", request, 0)
+}
+
+func (g *schemaGen) exampleOf(owner, t reflect.Type, name, validate string, request bool, depth int) any {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	c, _ := fieldDoc(owner, name)
+	switch {
+	case t == timeType:
+		if s, ok := c.ex.(string); ok {
+			return s
+		}
+		return exHorodatage
+	case t == reflect.TypeOf(rawJSON("")):
+		return map[string]any{"statut": "planifiee"}
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if depth > 20 { // no type of the API nests this deep; a guard against a cycle
+			return map[string]any{}
+		}
+		out := map[string]any{}
+		g.exampleFields(t, t, out, request, depth, false)
+		return out
+	case reflect.Slice:
+		if c.sans {
+			return []any{}
+		}
+		if c.ex != nil && t.Elem().Kind() != reflect.Struct {
+			if reflect.TypeOf(c.ex).Kind() == reflect.Slice {
+				return c.ex
+			}
+			return []any{c.ex}
+		}
+		_, elem, _ := strings.Cut(validate, "dive")
+		return []any{g.exampleOf(owner, t.Elem(), name, strings.Trim(elem, ","), request, depth+1)}
+	case reflect.Map:
+		return map[string]any{"CCP1": true}
+	}
+	if c.ex != nil {
+		if enum := g.schema(t, validate)["enum"]; enum != nil && !containsAny(enum.([]any), c.ex) {
+			return enum.([]any)[0]
+		}
+		return c.ex
+	}
+	if enum := g.schema(t, validate)["enum"]; enum != nil {
+		return enum.([]any)[0]
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return true
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return 1
+	}
+	if strings.Contains(validate, "datetime") {
+		return "2026-12-07"
+	}
+	return ""
+}
+
+func containsAny(xs []any, x any) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (g *schemaGen) exampleFields(owner, t reflect.Type, out map[string]any, request bool, depth int, readOnly bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous {
+			ro := f.Tag.Get("openapi") == "readonly"
+			if request && ro {
+				continue
+			}
+			ft := f.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			g.exampleFields(owner, ft, out, request, depth, readOnly || ro)
+			continue
+		}
+		name, omitempty, ok := jsonField(f)
+		if !ok {
+			continue
+		}
+		validate := f.Tag.Get("validate")
+		c, _ := fieldDoc(owner, name)
+		if c.sans {
+			switch {
+			case request || omitempty:
+			case f.Type.Kind() == reflect.Slice:
+				out[name] = []any{}
+			case f.Type.Kind() == reflect.Pointer:
+				out[name] = nil
+			default:
+				out[name] = reflect.Zero(f.Type).Interface()
+			}
+			continue
+		}
+		// An optional request field without an example stays out; an answer
+		// shows a null where a pointer has no example.
+		if request && !strings.Contains(validate, "required") && c.ex == nil && f.Type.Kind() != reflect.Pointer && f.Type.Kind() != reflect.Slice {
+			continue
+		}
+		if f.Type.Kind() == reflect.Pointer && c.ex == nil && f.Type.Elem().Kind() != reflect.Struct {
+			if !omitempty && !request {
+				out[name] = nil
+			}
+			continue
+		}
+		if omitempty && c.ex == nil && f.Type.Kind() != reflect.Slice {
+			continue
+		}
+		out[name] = g.exampleOf(owner, f.Type, name, validate, request, depth+1)
+	}
+}
+
 var (
 	openAPIOnce sync.Once
-	openAPIDoc  map[string]any
+	openAPIDoc  []byte
 )
 
 func (s *Server) handleOpenAPI(c echo.Context) error {
-	openAPIOnce.Do(func() { openAPIDoc = OpenAPI() })
-	return c.JSON(http.StatusOK, openAPIDoc)
+	openAPIOnce.Do(func() { openAPIDoc, _ = json.Marshal(OpenAPI()) })
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	return c.JSONBlob(http.StatusOK, openAPIDoc)
 }

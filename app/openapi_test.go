@@ -18,6 +18,7 @@ import (
 // TestOpenAPICoversRoutes fails when a route exists without being
 // documented, or is documented without existing.
 func TestOpenAPICoversRoutes(t *testing.T) {
+	t.Parallel()
 	db := certtest.Open(t, "sqlite")
 	srv := app.New(certtest.NewService(t, db), app.Options{})
 	param := regexp.MustCompile(`:([a-z]+)`)
@@ -42,6 +43,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 // TestOpenAPIExamples drives a session to validation and checks real
 // responses against the schemas the document publishes.
 func TestOpenAPIExamples(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		rec := f.do("GET", "/api/v1/openapi.json", "", nil)

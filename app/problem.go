@@ -60,9 +60,18 @@ func badRequest(code, detail string, fields ...ChampErreur) *httpError {
 	return &httpError{status: http.StatusBadRequest, code: code, detail: detail, fields: fields}
 }
 
+// Errors the handler itself raises, on any route.
+var (
+	errBaseIndisponible = &httpError{status: http.StatusServiceUnavailable, code: "base_indisponible",
+		detail: "La base de données est momentanément indisponible. Réessayez dans quelques secondes."}
+	errInterne = &httpError{status: http.StatusInternalServerError, code: "erreur_interne",
+		detail: "Une erreur interne est survenue ; elle a été consignée. Réessayez plus tard."}
+)
+
 // errorHandler answers every error as problem+json. Unknown errors are
-// logged with their cause and answered as a bare 500.
-func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+// logged with their cause and answered as a bare 500. A code the route does
+// not document is reported to undocumented: the document would have lied.
+func errorHandler(log *slog.Logger, undocumented func(route, code string)) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
@@ -94,8 +103,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			p.Code, p.Detail = echoCode(ee.Code)
 		case certification.Unavailable(err):
 			log.Warn("database unavailable", "err", err, "path", c.Request().URL.Path)
-			p.Status, p.Code = http.StatusServiceUnavailable, "base_indisponible"
-			p.Detail = "La base de données est momentanément indisponible. Réessayez dans quelques secondes."
+			p.Status, p.Code, p.Detail = errBaseIndisponible.status, errBaseIndisponible.code, errBaseIndisponible.detail
 			c.Response().Header().Set("Retry-After", "2")
 		default:
 			p.Status = http.StatusInternalServerError
@@ -103,7 +111,11 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		if p.Status >= 500 && p.Code == "" {
 			log.Error("request failed", "err", err, "method", c.Request().Method,
 				"path", c.Request().URL.Path, "request_id", p.RequestID)
-			p.Code, p.Detail = "erreur_interne", "Une erreur interne est survenue ; elle a été consignée. Réessayez plus tard."
+			p.Code, p.Detail = errInterne.code, errInterne.detail
+		}
+		route := c.Request().Method + " " + c.Path()
+		if codes, ok := documentedCodes()[route]; ok && !codes[p.Code] {
+			undocumented(route, p.Code)
 		}
 		p.Title = http.StatusText(p.Status)
 		p.Type = "https://cipcert.fr/problemes/" + p.Code

@@ -9,6 +9,7 @@ import (
 )
 
 func TestTitreCIP(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		rec := a.as("candidat", "GET", "/api/v1/titres/TP-00403", nil)
@@ -51,6 +52,7 @@ func TestTitreCIP(t *testing.T) {
 }
 
 func TestReferentielLoadIsIdempotent(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		a := newAPI(t, db)
 		tables := []string{"titres", "titre_versions", "blocs", "competences", "correspondances"}

@@ -1,6 +1,15 @@
 package app
 
-import "github.com/cipcert/cipcert/certification"
+import (
+	"fmt"
+	"reflect"
+	"runtime"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/cipcert/cipcert/certification"
+)
 
 const (
 	admin    = certification.RoleAdmin
@@ -10,66 +19,316 @@ const (
 	candidat = certification.RoleCandidat
 )
 
-// routes is the whole API on one screen. Every route under /api/v1 but the
-// login names the roles it admits; the service then enforces ownership.
+// Roles that recur in the table.
+var (
+	tous      = []certification.Role{admin, autorite, centre, jury, candidat}
+	personnel = []certification.Role{admin, autorite}
+)
+
+func roles(rs ...certification.Role) []certification.Role { return rs }
+
+// ifMatchMode says whether a write reads the version the client last saw.
+type ifMatchMode int
+
+const (
+	sansIfMatch ifMatchMode = iota
+	ifMatchRequis
+	ifMatchFacultatif // without it, only a first write is accepted
+)
+
+// queryParam is one documented query parameter; kind is its JSON Schema
+// type and, for strings, format names a format or enum lists the values.
+type queryParam struct {
+	name, kind, format, doc string
+	enum                    []string
+	min, max                int
+}
+
+// route is one operation of the API, declared once: it registers the Echo
+// route, its role check and its OpenAPI operation, so they cannot disagree.
+type route struct {
+	method, path string
+	handler      func(*Server, echo.Context) error
+	// roles admitted; empty only when public is set.
+	roles  []certification.Role
+	public bool
+	tag    string
+	// summary is one line; description says what a client must know.
+	summary, description string
+	request              any // zero value of the JSON body type, or nil
+	response             any // zero value of the 2xx JSON body type, or nil
+	status               int
+	binary               string // content type of a non-JSON 2xx answer
+	query                []queryParam
+	ifMatch              ifMatchMode
+	etag                 bool // the 2xx answer carries an ETag
+	// errors lists codes the route answers beyond those its code paths
+	// show (see erreurs_catalogue.go, generated from the sources).
+	errors []string
+}
+
+// key is "METHOD /path" as Echo lists it.
+func (r route) key() string { return r.method + " " + r.path }
+
+// handlerName is the name of the handler method, the key of the generated
+// list of codes it can answer.
+func (r route) handlerName() string {
+	n := runtime.FuncForPC(reflect.ValueOf(r.handler).Pointer()).Name()
+	n = strings.TrimSuffix(n, "-fm")
+	return n[strings.LastIndex(n, ".")+1:]
+}
+
+const (
+	tagSante        = "Santé"
+	tagAuth         = "Authentification et comptes"
+	tagReferentiel  = "Référentiel"
+	tagCentres      = "Centres"
+	tagCandidats    = "Candidats"
+	tagJury         = "Jury"
+	tagSessions     = "Sessions"
+	tagInscriptions = "Inscriptions et résultats"
+	tagDocuments    = "Documents"
+	tagJournal      = "Journal"
+	tagDoc          = "Documentation"
+)
+
+// tags orders and describes the groups of the reference.
+var tags = []struct{ name, doc string }{
+	{tagSante, "État du processus et de la base, pour la supervision."},
+	{tagAuth, "Connexion par identifiant et mot de passe ; le jeton obtenu s'envoie dans « Authorization: Bearer … »."},
+	{tagReferentiel, "Titres professionnels, versions, CCP, CCS et compétences (lecture seule)."},
+	{tagCentres, "Centres agréés et leurs agréments."},
+	{tagCandidats, "Dossiers des candidats d'un centre, leur parcours et leurs résultats."},
+	{tagJury, "Membres de jury, habilitations et liens déclarés avec des candidats."},
+	{tagSessions, "Sessions d'examen : planification, déclaration, tenue, signature du PV, validation."},
+	{tagInscriptions, "Candidats inscrits à une session, présence, entretien final et décisions par CCP."},
+	{tagDocuments, "PV, parchemins et livrets délivrés, leur vérification publique et leur révocation."},
+	{tagJournal, "Journal d'audit : chaque écriture, son auteur, l'état avant et après."},
+	{tagDoc, "Ce document et sa lecture humaine."},
+}
+
+var (
+	qLimite = queryParam{name: "limite", kind: "integer", min: 1, max: 200, doc: "Taille de la page (50 par défaut)."}
+	qApres  = queryParam{name: "apres", kind: "string", format: "uuid", doc: "Curseur : la valeur « suivant » de la page précédente."}
+)
+
+// routeTable is the whole API. Every route but the public ones names the
+// roles it admits; the service then enforces ownership (a centre its own
+// candidats, a jury member its own sessions). It is filled in init: the
+// handlers that publish the table (the OpenAPI document, the error page)
+// refer to it themselves.
+var routeTable []route
+
+func init() { routeTable = routeList() }
+
+func routeList() []route {
+	return []route{
+		{method: "GET", path: "/healthz", handler: (*Server).handleHealthz, public: true, tag: tagSante,
+			summary: "Le processus répond.", description: "Ne consulte pas la base : sert à savoir si le processus tourne.",
+			response: statusResponse{}, status: 200},
+		{method: "GET", path: "/readyz", handler: (*Server).handleReadyz, public: true, tag: tagSante,
+			summary: "La base de données répond.", description: "503 tant que la base ne répond pas : le service ne doit pas recevoir de trafic.",
+			response: statusResponse{}, status: 200},
+		{method: "GET", path: "/verification/:code", handler: (*Server).handleVerification, public: true, tag: tagDocuments,
+			summary: "Vérification publique d'un document délivré.",
+			description: "Le code figure sur le document et dans son QR code. Sans paramètre, seules les initiales du titulaire sont montrées ; " +
+				"avec son nom et sa date de naissance exacts, son nom complet. Avec « Accept: text/html », une page lisible. Limité à 60 requêtes par minute et par adresse.",
+			response: verificationResponse{}, status: 200, binary: "text/html",
+			query: []queryParam{{name: "nom", kind: "string", doc: "Nom de naissance du titulaire, pour obtenir son nom complet."},
+				{name: "date_naissance", kind: "string", format: "date", doc: "Date de naissance du titulaire (AAAA-MM-JJ)."}}},
+
+		{method: "POST", path: "/api/v1/auth/connexion", handler: (*Server).handleConnexion, public: true, tag: tagAuth,
+			summary:     "Connexion : renvoie un jeton d'accès.",
+			description: "Le jeton vaut 8 heures. Les tentatives sont limitées par adresse et par identifiant (429 avec Retry-After).",
+			request:     connexionRequest{}, response: connexionResponse{}, status: 200},
+		{method: "GET", path: "/api/v1/openapi.json", handler: (*Server).handleOpenAPI, public: true, tag: tagDoc,
+			summary: "Ce document (OpenAPI 3.1).", description: "Lisible par un humain à /api/docs ; catalogue des erreurs à /api/docs/erreurs.",
+			status: 200, binary: "application/json"},
+		{method: "GET", path: "/api/docs", handler: (*Server).handleAPIDocs, public: true, tag: tagDoc,
+			summary: "La référence de l'API, en HTML.", description: "Servie par le binaire lui-même, sans rien charger d'un autre site.",
+			status: 200, binary: "text/html"},
+		{method: "GET", path: "/api/docs/erreurs", handler: (*Server).handleAPIErreurs, public: true, tag: tagDoc,
+			summary: "Le catalogue des erreurs, en HTML.", description: "Chaque code stable, son statut HTTP et ses messages.",
+			status: 200, binary: "text/html"},
+		{method: "GET", path: "/api/docs/vendor/:paquet/:fichier", handler: (*Server).handleAPIVendor, public: true, tag: tagDoc,
+			summary: "Fichiers statiques de la référence.", description: "Immuables : leur chemin porte leur version.",
+			status: 200, binary: "text/javascript"},
+
+		{method: "POST", path: "/api/v1/auth/deconnexion", handler: (*Server).handleDeconnexion, roles: tous, tag: tagAuth,
+			summary: "Révoque le jeton utilisé.", description: "Le jeton cesse aussitôt d'être accepté.", status: 204},
+		{method: "GET", path: "/api/v1/moi", handler: (*Server).handleMoi, roles: tous, tag: tagAuth,
+			summary: "Le compte connecté.", description: "Son identifiant de compte sert, pour un membre de jury, à le relier à sa fiche (utilisateur_id).",
+			response: moiResponse{}, status: 200},
+		{method: "POST", path: "/api/v1/utilisateurs", handler: (*Server).handleUtilisateurCreate, roles: roles(admin, centre), tag: tagAuth,
+			summary: "Crée un compte.", description: "L'administrateur crée tout compte ; un centre, seulement les comptes candidat de ses propres candidats.",
+			request: utilisateurRequest{}, response: moiResponse{}, status: 201},
+
+		{method: "GET", path: "/api/v1/titres", handler: (*Server).handleTitreList, roles: tous, tag: tagReferentiel,
+			summary: "Le référentiel : titres, versions, CCP, compétences.", description: "Tel que l'arrêté de chaque version le définit.",
+			response: titreListResponse{}, status: 200},
+		{method: "GET", path: "/api/v1/titres/:code", handler: (*Server).handleTitreGet, roles: tous, tag: tagReferentiel,
+			summary: "Un titre et ses versions.", description: "Le code est celui du titre, par exemple TP-00403.",
+			response: titreResponse{}, status: 200},
+
+		{method: "POST", path: "/api/v1/centres", handler: (*Server).handleCentreCreate, roles: roles(admin), tag: tagCentres,
+			summary: "Enregistre un centre agréé.", description: "Le SIRET est vérifié (clé de Luhn) et unique.",
+			request: centreRequest{}, response: centreResponse{}, status: 201},
+		{method: "GET", path: "/api/v1/centres", handler: (*Server).handleCentreList, roles: personnel, tag: tagCentres,
+			summary: "Les centres.", description: "Tous les centres et leurs agréments.",
+			response: centreListResponse{}, status: 200},
+		{method: "GET", path: "/api/v1/centres/:id", handler: (*Server).handleCentreGet, roles: roles(admin, autorite, centre), tag: tagCentres,
+			summary: "Un centre.", description: "Un centre ne voit que lui-même : un autre centre répond 404.",
+			response: centreResponse{}, status: 200},
+
+		{method: "POST", path: "/api/v1/candidats", handler: (*Server).handleCandidatCreate, roles: roles(centre), tag: tagCandidats,
+			summary: "Inscrit un candidat du centre.",
+			description: "Le parcours décide des pièces exigées : formation (dates de formation, ECF), vae (recevabilité), capitalisation, ccs. " +
+				"Répond avec l'ETag de la version créée et l'adresse du dossier (Location).",
+			request: candidatRequest{}, response: candidatResponse{}, status: 201, etag: true},
+		{method: "GET", path: "/api/v1/candidats", handler: (*Server).handleCandidatList, roles: roles(admin, autorite, centre), tag: tagCandidats,
+			summary:     "Les candidats visibles, par pages.",
+			description: "Dans l'ordre d'enregistrement. Pour la page suivante, reprendre la requête avec « apres » égal au « suivant » reçu ; absent sur la dernière page.",
+			response:    candidatListResponse{}, status: 200,
+			query: []queryParam{{name: "parcours", kind: "string", enum: []string{"formation", "vae", "capitalisation", "ccs"}, doc: "Seulement ce parcours."},
+				{name: "nom", kind: "string", doc: "Début du nom de naissance ou d'usage, sans tenir compte de la casse."},
+				{name: "centre_id", kind: "string", format: "uuid", doc: "Seulement ce centre (administrateur et autorité)."},
+				{name: "archives", kind: "boolean", doc: "true : inclut les candidats archivés."}, qApres, qLimite}},
+		{method: "GET", path: "/api/v1/candidats/:id", handler: (*Server).handleCandidatGet, roles: roles(admin, autorite, centre, candidat), tag: tagCandidats,
+			summary: "Un candidat.", description: "L'ETag est la version du dossier : à renvoyer dans If-Match pour le modifier. Le corps se renvoie tel quel en PUT.",
+			response: candidatResponse{}, status: 200, etag: true},
+		{method: "PUT", path: "/api/v1/candidats/:id", handler: (*Server).handleCandidatUpdate, roles: roles(centre), tag: tagCandidats,
+			summary: "Remplace le dossier d'un candidat.",
+			description: "Le corps lu par GET est accepté tel quel : les champs en lecture seule (id, centre_id, version, dates) sont ignorés. " +
+				"If-Match porte l'ETag lu ; une version périmée répond 412.",
+			request: candidatRequest{}, response: candidatResponse{}, status: 200, ifMatch: ifMatchRequis, etag: true},
+		{method: "POST", path: "/api/v1/candidats/:id/archivage", handler: (*Server).handleCandidatArchive, roles: roles(centre), tag: tagCandidats,
+			summary: "Archive un candidat.", description: "Un candidat archivé ne peut plus être inscrit ni modifié ; son historique demeure.",
+			response: candidatResponse{}, status: 200, ifMatch: ifMatchRequis, etag: true},
+		{method: "GET", path: "/api/v1/candidats/:id/parcours", handler: (*Server).handleParcoursGet, roles: roles(admin, autorite, centre, candidat), tag: tagCandidats,
+			summary:     "Le parcours d'un candidat, ses résultats expliqués.",
+			description: "Situation au regard du titre, prochaine étape, sessions passées avec les règles appliquées. Le candidat ne voit ses résultats qu'une fois le PV validé.",
+			response:    dossierResponse{}, status: 200},
+		{method: "GET", path: "/api/v1/candidats/:id/evenements", handler: (*Server).handleCandidatEvents, roles: personnel, tag: tagJournal,
+			summary: "Le journal d'un candidat.", description: "Chaque écriture qui le concerne, dans l'ordre.",
+			response: evenementListResponse{}, status: 200},
+
+		{method: "POST", path: "/api/v1/jury/membres", handler: (*Server).handleMembreCreate, roles: personnel, tag: tagJury,
+			summary: "Enregistre un membre de jury.", description: "utilisateur_id relie la fiche au compte jury de la personne (son id lu par GET /api/v1/moi).",
+			request: membreRequest{}, response: membreResponse{}, status: 201},
+		{method: "GET", path: "/api/v1/jury/membres", handler: (*Server).handleMembreList, roles: roles(admin, autorite, centre), tag: tagJury,
+			summary: "Les membres de jury et leurs habilitations.", description: "Pour composer le jury d'une session.",
+			response: membreListResponse{}, status: 200},
+		{method: "POST", path: "/api/v1/jury/membres/:id/habilitations", handler: (*Server).handleHabilitationCreate, roles: roles(autorite), tag: tagJury,
+			summary: "Habilite un membre pour un titre.", description: "Un membre ne siège que dans une session couverte entièrement par une habilitation au titre.",
+			request: habilitationRequest{}, response: habilitationResponse{}, status: 201},
+		{method: "POST", path: "/api/v1/liens", handler: (*Server).handleLienCreate, roles: roles(centre, jury), tag: tagJury,
+			summary: "Déclare un lien entre un membre de jury et un candidat.", description: "Le membre ne pourra rien saisir pour ce candidat.",
+			request: lienRequest{}, response: lienResponse{}, status: 201},
+
+		{method: "POST", path: "/api/v1/sessions", handler: (*Server).handleSessionCreate, roles: roles(centre), tag: tagSessions,
+			summary: "Planifie une session.", description: "Session titre (tous les CCP, ou ceux listés), ccp ou ccs ; le jury liste des ids de membres.",
+			request: sessionRequest{}, response: sessionResponse{}, status: 201},
+		{method: "GET", path: "/api/v1/sessions", handler: (*Server).handleSessionList, roles: roles(admin, autorite, centre, jury), tag: tagSessions,
+			summary: "Les sessions visibles, filtrées, par pages.",
+			description: "Un centre voit les siennes, un membre de jury celles où il siège, l'autorité et l'administrateur toutes. Dans l'ordre de création ; " +
+				"pour la page suivante, reprendre la requête avec « apres » égal au « suivant » reçu. debut et fin retiennent les sessions qui recoupent cet intervalle.",
+			response: sessionListResponse{}, status: 200,
+			query: []queryParam{{name: "statut", kind: "string", enum: statutsSession, doc: "Seulement les sessions dans cet état."},
+				{name: "type", kind: "string", enum: []string{"titre", "ccp", "ccs"}, doc: "Seulement ce type de session."},
+				{name: "debut", kind: "string", format: "date", doc: "Sessions qui finissent ce jour ou après (AAAA-MM-JJ)."},
+				{name: "fin", kind: "string", format: "date", doc: "Sessions qui commencent ce jour ou avant (AAAA-MM-JJ)."},
+				{name: "centre_id", kind: "string", format: "uuid", doc: "Seulement ce centre (administrateur et autorité)."}, qApres, qLimite}},
+		{method: "GET", path: "/api/v1/sessions/:id", handler: (*Server).handleSessionGet, roles: roles(admin, autorite, centre, jury), tag: tagSessions,
+			summary: "Une session.", description: "Une session hors de portée répond 404, comme un id inconnu.",
+			response: sessionResponse{}, status: 200},
+		{method: "POST", path: "/api/v1/sessions/:id/declaration", handler: (*Server).handleSessionDeclare, roles: roles(centre), tag: tagSessions,
+			summary: "Déclare la session au représentant territorial.", description: "Le jury doit compter le nombre minimal de membres, tous habilités sur toute la session.",
+			response: sessionResponse{}, status: 200},
+		{method: "POST", path: "/api/v1/sessions/:id/tenue", handler: (*Server).handleSessionHold, roles: roles(centre), tag: tagSessions,
+			summary: "Ouvre les évaluations.", description: "Possible à partir du premier jour de la session ; les inscriptions sont alors closes.",
+			response: sessionResponse{}, status: 200},
+		{method: "POST", path: "/api/v1/sessions/:id/annulation", handler: (*Server).handleSessionCancel, roles: roles(centre, autorite), tag: tagSessions,
+			summary: "Annule la session, avec un motif.", description: "Avant la délibération seulement.",
+			request: motifRequest{}, response: sessionResponse{}, status: 200},
+		{method: "POST", path: "/api/v1/sessions/:id/signature", handler: (*Server).handleSessionSign, roles: roles(jury), tag: tagSessions,
+			summary: "Signe le PV ; la dernière signature délibère.", description: "Chaque membre du jury signe ; toutes les décisions doivent être saisies.",
+			response: sessionResponse{}, status: 200},
+		{method: "POST", path: "/api/v1/sessions/:id/validation", handler: (*Server).handleSessionValidate, roles: roles(autorite), tag: tagSessions,
+			summary: "Valide le PV : les résultats sont publiés.", description: "Les candidats voient alors leurs résultats ; les documents peuvent être délivrés.",
+			response: sessionResponse{}, status: 200},
+		{method: "GET", path: "/api/v1/sessions/:id/evenements", handler: (*Server).handleSessionEvents, roles: personnel, tag: tagJournal,
+			summary: "Le journal d'une session.", description: "Chaque écriture qui la concerne, dans l'ordre.",
+			response: evenementListResponse{}, status: 200},
+
+		{method: "GET", path: "/api/v1/sessions/:id/inscriptions", handler: (*Server).handleInscriptionList, roles: roles(admin, autorite, centre, jury), tag: tagInscriptions,
+			summary: "Les candidats inscrits et leurs résultats.", description: "Chaque inscription porte sa version (ETag des saisies de présence).",
+			response: inscriptionListResponse{}, status: 200},
+		{method: "POST", path: "/api/v1/sessions/:id/inscriptions", handler: (*Server).handleInscriptionCreate, roles: roles(centre), tag: tagInscriptions,
+			summary:     "Inscrit un candidat à la session.",
+			description: "Les règles d'inscription (DOMAIN §3) s'appliquent : un refus répond 422 avec le code de la règle. ccp, facultatif, restreint une session titre à certains CCP.",
+			request:     inscriptionRequest{}, response: inscriptionResponse{}, status: 201},
+		{method: "PUT", path: "/api/v1/sessions/:id/inscriptions/:iid/presence", handler: (*Server).handlePresenceRecord, roles: roles(jury), tag: tagInscriptions,
+			summary: "Présence et entretien final.", description: "If-Match porte la version de l'inscription lue.",
+			request: presenceRequest{}, response: inscriptionResponse{}, status: 200, ifMatch: ifMatchRequis, etag: true},
+		{method: "PUT", path: "/api/v1/sessions/:id/inscriptions/:iid/evaluations/:ccp", handler: (*Server).handleResultatRecord, roles: roles(jury), tag: tagInscriptions,
+			summary: "Décision sur un CCP.", description: "Sans If-Match : première saisie, refusée si une décision existe. Avec If-Match (ETag de la décision) : la remplace.",
+			request: evaluationRequest{}, response: evaluationResponse{}, status: 200, ifMatch: ifMatchFacultatif, etag: true},
+		{method: "POST", path: "/api/v1/sessions/:id/inscriptions/:iid/evaluations/:ccp/correction", handler: (*Server).handleResultatCorrect, roles: roles(autorite), tag: tagInscriptions,
+			summary: "Corrige une erreur matérielle : révoque une décision et la remplace, avec un motif.",
+			description: "Après la délibération seulement ; l'ancienne décision reste au journal. If-Match porte l'ETag de la décision lue : de corrections concurrentes, une seule aboutit. Une session validée reçoit un PV rectificatif, et les documents du candidat sont délivrés à nouveau, les précédents remplacés.",
+			request: correctionRequest{}, response: inscriptionResponse{}, status: 200, ifMatch: ifMatchRequis, etag: true},
+
+		{method: "GET", path: "/api/v1/sessions/:id/pv-brouillon.pdf", handler: (*Server).handlePVDraft, roles: roles(autorite, centre, jury), tag: tagDocuments,
+			summary: "Brouillon du PV, sans valeur officielle.", description: "Marqué « document de travail, sans valeur officielle ».",
+			status: 200, binary: "application/pdf"},
+		{method: "GET", path: "/api/v1/sessions/:id/inscriptions/:iid/livret-apercu.pdf", handler: (*Server).handleLivretPreview, roles: roles(autorite, centre, jury), tag: tagDocuments,
+			summary: "Aperçu du livret, sans valeur officielle.", description: "Marqué « document de travail, sans valeur officielle ».",
+			status: 200, binary: "application/pdf"},
+		{method: "POST", path: "/api/v1/sessions/:id/documents", handler: (*Server).handleDocumentsIssue, roles: roles(autorite), tag: tagDocuments,
+			summary: "Délivre le PV et les documents des candidats.", description: "Après validation du PV : le PV, un parchemin par titre obtenu, un livret par CCP acquis sans le titre.",
+			response: documentListResponse{}, status: 201},
+		{method: "POST", path: "/api/v1/sessions/:id/inscriptions/:iid/documents", handler: (*Server).handleDocumentIssue, roles: roles(autorite), tag: tagDocuments,
+			summary: "Délivre le document d'un candidat.", description: "Après validation du PV, pour un candidat dont le document manque.",
+			response: documentResponse{}, status: 201},
+		{method: "GET", path: "/api/v1/sessions/:id/documents.zip", handler: (*Server).handleDocumentsZip, roles: roles(admin, autorite, centre), tag: tagDocuments,
+			summary: "Les documents de la session, en archive ZIP.", description: "Les PDF tels que délivrés.",
+			status: 200, binary: "application/zip"},
+		{method: "GET", path: "/api/v1/documents", handler: (*Server).handleDocumentList, roles: roles(admin, autorite, centre, candidat), tag: tagDocuments,
+			summary: "Les documents visibles.", description: "Un candidat voit les siens, un centre ceux de ses candidats.",
+			response: documentListResponse{}, status: 200,
+			query: []queryParam{{name: "candidat_id", kind: "string", format: "uuid", doc: "Seulement les documents de ce candidat."},
+				{name: "session_id", kind: "string", format: "uuid", doc: "Seulement les documents de cette session."}}},
+		{method: "GET", path: "/api/v1/documents/:fichier", handler: (*Server).handleDocumentGet, roles: roles(admin, autorite, centre, candidat), tag: tagDocuments,
+			summary:     "Un document : {id} ses métadonnées, {id}.pdf ses octets.",
+			description: "Les octets délivrés ne changent jamais : l'ETag est leur SHA-256, If-None-Match répond 304.",
+			response:    documentResponse{}, status: 200, binary: "application/pdf", etag: true},
+		{method: "POST", path: "/api/v1/documents/:fichier/revocation", handler: (*Server).handleDocumentRevoke, roles: roles(autorite), tag: tagDocuments,
+			summary: "Révoque un document, avec un motif.", description: "La vérification publique l'annonce alors révoqué.",
+			request: revocationRequest{}, response: documentResponse{}, status: 200},
+	}
+}
+
+// routes registers the table. A route that is neither public nor restricted
+// to roles stops the server from starting: authorisation is never implicit.
+//
+// The routes that need a token hang from a group under /api/v1 that
+// authenticates first: an unknown address there answers 401 to a client
+// without a token, as a known one would, rather than telling it which exist.
 func (s *Server) routes() {
-	e := s.echo
-	e.GET("/healthz", s.handleHealthz)
-	e.GET("/readyz", s.handleReadyz)
-	e.GET("/verification/:code", s.handleVerification)
-
-	v1 := e.Group("/api/v1")
-	v1.POST("/auth/connexion", s.handleConnexion)
-	v1.GET("/openapi.json", s.handleOpenAPI)
-
-	auth := v1.Group("", s.authenticate)
-	everyone := allow(admin, autorite, centre, jury, candidat)
-	auth.POST("/auth/deconnexion", s.handleDeconnexion, everyone)
-	auth.GET("/moi", s.handleMoi, everyone)
-
-	auth.GET("/titres", s.handleTitreList, everyone)
-	auth.GET("/titres/:code", s.handleTitreGet, everyone)
-
-	auth.POST("/utilisateurs", s.handleUtilisateurCreate, allow(admin, centre))
-
-	auth.POST("/centres", s.handleCentreCreate, allow(admin))
-	auth.GET("/centres", s.handleCentreList, allow(admin, autorite))
-	auth.GET("/centres/:id", s.handleCentreGet, allow(admin, autorite, centre))
-
-	auth.POST("/candidats", s.handleCandidatCreate, allow(centre))
-	auth.GET("/candidats", s.handleCandidatList, allow(admin, autorite, centre))
-	auth.GET("/candidats/:id", s.handleCandidatGet, allow(admin, autorite, centre, candidat))
-	auth.PUT("/candidats/:id", s.handleCandidatUpdate, allow(centre))
-	auth.POST("/candidats/:id/archivage", s.handleCandidatArchive, allow(centre))
-	auth.GET("/candidats/:id/parcours", s.handleParcoursGet, allow(admin, autorite, centre, candidat))
-	auth.GET("/candidats/:id/evenements", s.handleCandidatEvents, allow(admin, autorite))
-
-	auth.POST("/jury/membres", s.handleMembreCreate, allow(admin, autorite))
-	auth.GET("/jury/membres", s.handleMembreList, allow(admin, autorite, centre))
-	auth.POST("/jury/membres/:id/habilitations", s.handleHabilitationCreate, allow(autorite))
-	auth.POST("/liens", s.handleLienCreate, allow(centre, jury))
-
-	auth.POST("/sessions", s.handleSessionCreate, allow(centre))
-	auth.GET("/sessions", s.handleSessionList, allow(admin, autorite, centre, jury))
-	auth.GET("/sessions/:id", s.handleSessionGet, allow(admin, autorite, centre, jury))
-	auth.POST("/sessions/:id/declaration", s.handleSessionDeclare, allow(centre))
-	auth.POST("/sessions/:id/tenue", s.handleSessionHold, allow(centre))
-	auth.POST("/sessions/:id/annulation", s.handleSessionCancel, allow(centre, autorite))
-	auth.POST("/sessions/:id/signature", s.handleSessionSign, allow(jury))
-	auth.POST("/sessions/:id/validation", s.handleSessionValidate, allow(autorite))
-	auth.GET("/sessions/:id/evenements", s.handleSessionEvents, allow(admin, autorite))
-	auth.GET("/sessions/:id/inscriptions", s.handleInscriptionList, allow(admin, autorite, centre, jury))
-	auth.POST("/sessions/:id/inscriptions", s.handleInscriptionCreate, allow(centre))
-	auth.PUT("/sessions/:id/inscriptions/:iid/presence", s.handlePresenceRecord, allow(jury))
-	auth.PUT("/sessions/:id/inscriptions/:iid/evaluations/:ccp", s.handleResultatRecord, allow(jury))
-	auth.POST("/sessions/:id/inscriptions/:iid/evaluations/:ccp/correction", s.handleResultatCorrect, allow(autorite))
-
-	auth.GET("/sessions/:id/pv-brouillon.pdf", s.handlePVDraft, allow(autorite, centre, jury))
-	auth.GET("/sessions/:id/inscriptions/:iid/livret-apercu.pdf", s.handleLivretPreview, allow(autorite, centre, jury))
-	auth.POST("/sessions/:id/documents", s.handleDocumentsIssue, allow(autorite))
-	auth.POST("/sessions/:id/inscriptions/:iid/documents", s.handleDocumentIssue, allow(autorite))
-	auth.GET("/sessions/:id/documents.zip", s.handleDocumentsZip, allow(admin, autorite, centre))
-	auth.GET("/documents", s.handleDocumentList, allow(admin, autorite, centre, candidat))
-	auth.GET("/documents/:fichier", s.handleDocumentGet, allow(admin, autorite, centre, candidat))
-	auth.POST("/documents/:fichier/revocation", s.handleDocumentRevoke, allow(autorite))
+	const prefix = "/api/v1"
+	auth := s.echo.Group(prefix, s.authenticate)
+	for _, r := range routeTable {
+		h := r.handler
+		handler := func(c echo.Context) error { return h(s, c) }
+		switch {
+		case r.public:
+			s.echo.Add(r.method, r.path, handler)
+		case len(r.roles) == 0:
+			panic(fmt.Sprintf("route %s: no role admitted and not public", r.key()))
+		case !strings.HasPrefix(r.path, prefix+"/"):
+			panic(fmt.Sprintf("route %s: a route that needs a token lives under %s", r.key(), prefix))
+		default:
+			auth.Add(r.method, strings.TrimPrefix(r.path, prefix), handler, allow(r.roles...))
+		}
+	}
 }

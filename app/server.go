@@ -25,6 +25,9 @@ type Options struct {
 	// RequestTimeout bounds the work done for one request (default 15 s):
 	// past it, the database calls are cancelled and the client gets a 503.
 	RequestTimeout time.Duration
+	// UndocumentedError hears of an error code a route answered without
+	// its OpenAPI operation listing it; by default it is logged.
+	UndocumentedError func(route, code string)
 }
 
 // Server is the HTTP API.
@@ -64,7 +67,12 @@ func New(svc *certification.Service, opt Options) *Server {
 		// minute per address is plenty for people following QR codes.
 		verifyByIP: newLimiter(time.Second, 60),
 	}
-	e.HTTPErrorHandler = errorHandler(opt.Logger)
+	if opt.UndocumentedError == nil {
+		opt.UndocumentedError = func(route, code string) {
+			opt.Logger.Warn("error code missing from the API document", "route", route, "code", code)
+		}
+	}
+	e.HTTPErrorHandler = errorHandler(opt.Logger, opt.UndocumentedError)
 	e.Use(middleware.RequestID())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {

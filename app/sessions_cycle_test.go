@@ -15,6 +15,7 @@ import (
 // each step only from the one before (409 transition_interdite otherwise),
 // the declaration only with a complete, habilitated jury.
 func TestSessionLifecycle(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		lefevre := f.candidatID("Lefèvre")
@@ -73,6 +74,7 @@ func TestSessionLifecycle(t *testing.T) {
 // TestSessionJury: a jury of one member, or with a member whose
 // habilitation does not cover the session, cannot be declared.
 func TestSessionJury(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		seul := f.sessionWith("centre", "titre", nil, "2026-12-07", "2026-12-08", []string{f.membres["jury1"]})
@@ -120,6 +122,7 @@ func TestSessionJury(t *testing.T) {
 // TestSessionCancellation: cancelling needs a motif; a cancelled session
 // refuses every later step, enrolment and result.
 func TestSessionCancellation(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		lefevre := f.candidatID("Lefèvre")
@@ -159,8 +162,9 @@ func TestSessionCancellation(t *testing.T) {
 }
 
 // TestInscriptionRefusals: the rule engine's refusals reach the centre as
-// 422 with the rule's code (DOMAIN §4.7).
+// 422 with the rule's code (docs/domaine.md §4.7).
 func TestInscriptionRefusals(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		lefevre, nguyen := f.candidatID("Lefèvre"), f.candidatID("Nguyễn")
@@ -212,8 +216,9 @@ func TestInscriptionRefusals(t *testing.T) {
 // TestEntretienFinalFollowsEarlierSessions: a capitalisation candidat
 // enrolled in advance in two sessions CCP, one per missing CCP, has its
 // entretien final at the second once the first brought the other CCP —
-// although at enrolment that was not yet known (DOMAIN §3).
+// although at enrolment that was not yet known (docs/domaine.md §3).
 func TestEntretienFinalFollowsEarlierSessions(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		kowalski := f.candidatID("Kowalski") // holds CCP1

@@ -30,7 +30,7 @@ func newDemoFlow(t *testing.T, db *certification.DB, now time.Time) *flow {
 	if got := a.svc.Now(); !got.Equal(now) {
 		t.Fatalf("the seed left the service clock at %s, want %s", got, now)
 	}
-	a.srv = app.New(a.svc, app.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), LoginBurst: 1000})
+	a.srv = app.New(a.svc, app.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), LoginBurst: 1000, UndocumentedError: undocumentedError(t)})
 	for _, acc := range fixtures.DemoComptes {
 		a.tokens[acc.Identifiant] = a.login(acc.Identifiant, acc.MotDePasse)
 	}
@@ -41,6 +41,7 @@ func newDemoFlow(t *testing.T, db *certification.DB, now time.Time) *flow {
 // titre, Nguyễn's partial success) and a planned one (Kowalski, CCP2 and
 // CCP3), whatever the day it is seeded; seeding again writes nothing.
 func TestDemoSessions(t *testing.T) {
+	t.Parallel()
 	for _, now := range []time.Time{certtest.Now, time.Date(2027, 9, 1, 8, 0, 0, 0, time.UTC)} {
 		t.Run(now.Format("2006-01-02"), func(t *testing.T) {
 			certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {

@@ -17,8 +17,9 @@ import (
 
 // TestResultatsVerrouilles: a change of results clears the signatures
 // already given; once every member signed, the results are locked for the
-// jury (DOMAIN §5), and stay so after validation.
+// jury (docs/domaine.md §5), and stay so after validation.
 func TestResultatsVerrouilles(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		s, ins := f.held(f.candidatID("Lefèvre"))
@@ -68,6 +69,7 @@ func TestResultatsVerrouilles(t *testing.T) {
 // decision, with a reason; the old decision is revoked and kept, the
 // outcome derived again, and the audit trail holds both.
 func TestRevocation(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		lefevre := f.candidatID("Lefèvre")
@@ -189,6 +191,7 @@ func jsonReader(v any) io.Reader {
 // one silently: with If-Match, one wins and the others get 412; without,
 // two first recordings never both succeed.
 func TestConcurrentResults(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		s, ins := f.held(f.candidatID("Lefèvre"))
@@ -294,6 +297,7 @@ func TestConcurrentResults(t *testing.T) {
 // time, the session still ends délibérée: neither signature may miss the
 // other's.
 func TestConcurrentSignatures(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		for round := range 8 {
@@ -327,6 +331,7 @@ func TestConcurrentSignatures(t *testing.T) {
 // corrections of one decision read at one version, one wins and the others
 // answer 412.
 func TestConcurrentCorrections(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		for round := range 6 {
@@ -376,6 +381,7 @@ func TestConcurrentCorrections(t *testing.T) {
 // new signatures) or is refused after it: results are never changed under
 // a PV already signed by everyone.
 func TestChangeRacingTheLastSignature(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		for round := range 8 {

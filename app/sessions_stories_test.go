@@ -16,8 +16,9 @@ import (
 // titre and acquires CCP1 and CCP3 but not CCP2 (partial success, livret
 // deadline at the end of validity); months later, with a new recevabilité
 // naming a session CCP, she sits CCP2 alone with the entretien final and
-// obtains the titre, the earlier CCP counting (DOMAIN §3, §4.2, §4.3).
+// obtains the titre, the earlier CCP counting (docs/domaine.md §3, §4.2, §4.3).
 func TestStoryVAEPartielPuisCapitalisation(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		nguyen := f.candidatID("Nguyễn")
@@ -154,9 +155,10 @@ func candidatAsRequest(t *testing.T, rec *httptest.ResponseRecorder) map[string]
 }
 
 // TestStoryLienJury: a jury member may not evaluate a candidat it declared
-// a link with (DOMAIN §5); the other member may. A centre declares links
+// a link with (docs/domaine.md §5); the other member may. A centre declares links
 // for its own candidats only.
 func TestStoryLienJury(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		lefevre, nguyen, popescu := f.candidatID("Lefèvre"), f.candidatID("Nguyễn"), f.candidatID("Popescu")
@@ -236,6 +238,7 @@ func TestStoryLienJury(t *testing.T) {
 // candidat sees its enrolment and nothing of the jury's work or outcome;
 // after, everything. It never sees another candidat nor the sessions.
 func TestCandidatSeesOnlyValidatedResults(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		lefevre, nguyen := f.candidatID("Lefèvre"), f.candidatID("Nguyễn")
@@ -263,7 +266,7 @@ func TestCandidatSeesOnlyValidatedResults(t *testing.T) {
 			}
 		}
 		hidden("enrolled")
-		in = f.record(s, in, "jury1", true, map[string]string{"CCP2": "non_acquis"})
+		f.record(s, in, "jury1", true, map[string]string{"CCP2": "non_acquis"})
 		f.record(s, ins[1], "jury2", false, nil)
 		hidden("recorded")
 		f.step("jury1", s.ID, "signature", http.StatusOK)
@@ -303,6 +306,7 @@ func TestCandidatSeesOnlyValidatedResults(t *testing.T) {
 // audit trail, who enrolled it, recorded its presence and decisions, signed
 // the PV and derived the outcome, and when. Autorité and admin only.
 func TestAuditTrailOfACandidat(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		lefevre, nguyen := f.candidatID("Lefèvre"), f.candidatID("Nguyễn")

@@ -167,6 +167,7 @@ func (f *flow) dossier(as, candidatID string) dossierOut {
 // titre, acquires every CCP with a favourable entretien final, and obtains
 // the titre once the PV is signed by the whole jury and validated.
 func TestStoryFormationTitre(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		lefevre := f.candidatID("Lefèvre")

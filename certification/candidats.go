@@ -9,7 +9,7 @@ import (
 	"gorm.io/gorm"
 )
 
-// Parcours is a candidat's route to the titre (DOMAIN §3).
+// Parcours is a candidat's route to the titre (docs/domaine.md §3).
 type Parcours string
 
 // The parcours.

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -188,7 +189,7 @@ func (s *Service) documentContext(tx *gorm.DB, sess *Session) (*docContext, erro
 		// generic "représentant territorial".
 		if u, err := findUtilisateurByID(tx, *sess.ValideePar); err == nil {
 			dc.valider, dc.autorite = u.Nom, u.Autorite
-		} else if !isKind(err, ErrNotFound) {
+		} else if !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
 	}

@@ -6,7 +6,7 @@ package certification
 // TypeDocument is the kind of an issued document.
 type TypeDocument string
 
-// The documents of DOMAIN §6.
+// The documents of docs/domaine.md §6.
 const (
 	DocParchemin TypeDocument = "parchemin"
 	DocLivret    TypeDocument = "livret"

@@ -67,8 +67,6 @@ func stale(what string) *Error {
 		"%s a été modifié entre-temps : relisez-le et recommencez avec sa version actuelle.", what)
 }
 
-func isKind(err, kind error) bool { return errors.Is(err, kind) }
-
 // fieldIndex names an element's field in a list, as "agrements[1].titre_code".
 func fieldIndex(list string, i int, field string) string {
 	return fmt.Sprintf("%s[%d].%s", list, i, field)

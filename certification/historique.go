@@ -16,7 +16,7 @@ func regles(t *Titre) rules.Referentiel {
 		idByCode[v.Code] = v.ID
 	}
 	for _, v := range t.Versions {
-		rv := rules.Version{ID: v.ID, TitreCode: t.Code, Debut: v.Debut.Time(), Fin: v.Fin.Time(), Devenir: rules.FinValidite(v.Devenir)}
+		rv := rules.Version{ID: v.ID, Code: v.Code, TitreCode: t.Code, Debut: v.Debut.Time(), Fin: v.Fin.Time(), Devenir: rules.FinValidite(v.Devenir)}
 		for _, b := range v.Blocs {
 			if b.Nature == "ccs" {
 				rv.CCS = append(rv.CCS, b.Code)

@@ -89,7 +89,7 @@ func (s *Service) juryContext(tx *gorm.DB, a Acteur, sessionID, inscriptionID st
 // at a session CCP. Enrolment derived it from the sessions deliberated then;
 // one deliberated since, or a correction, may have brought the other missing
 // CCP and made this session the one of the last missing CCP, where the
-// entretien final takes place (DOMAIN §3). The rules decide it as they will
+// entretien final takes place (docs/domaine.md §3). The rules decide it as they will
 // for the outcome, from a probe of this session; when they cannot (an
 // incoherent history), the stored value stays and the deliberation reports
 // the incoherence. The version is not bumped: this is derived data, and a

@@ -105,7 +105,7 @@ func (s *Service) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 // read returns a session for read-only work outside a transaction.
 func (s *Service) read(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
 
-// Role is what an account may do (DOMAIN §2).
+// Role is what an account may do (docs/domaine.md §2).
 type Role string
 
 // The roles.

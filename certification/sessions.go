@@ -11,7 +11,7 @@ import (
 	"github.com/cipcert/cipcert/certification/rules"
 )
 
-// StatutSession is a step of a session's lifecycle (DOMAIN §5).
+// StatutSession is a step of a session's lifecycle (docs/domaine.md §5).
 type StatutSession string
 
 // The lifecycle: planifiée → déclarée → tenue → délibérée → validée, or annulée.

@@ -1,7 +1,21 @@
-// Package migrations holds the versioned SQL schema of cipcert, embedded in
-// the binary and applied by goose. Each file has an up and a down section and
-// is written in the SQL common to PostgreSQL and SQLite, so that the embedded
-// default and production share one schema history.
+// Package migrations holds the versioned schema of cipcert, embedded in the
+// binary and applied by goose: one file per version, numbered without gaps
+// from 00001, so that the directory listing reads as the schema's history.
+// The embedded SQLite default and production PostgreSQL share that history.
+//
+// A version is an SQL file when its statements are written in the SQL
+// common to both dialects (00001_fondation.sql): a `-- +goose Up` section,
+// then a `-- +goose Down` section that undoes it. It is a Go file when the
+// dialects need different statements (triggers, PostgreSQL-only indexes):
+// the file's init passes registerDialectSQL the up and down statements of
+// each dialect (see 00003_evenements_append_only.go); the version is the
+// number that starts the file's name, as for an SQL file.
+//
+// To add a version, take the next number after the highest file, NNNNN_what.sql
+// or NNNNN_what.go, with a down that restores the previous schema exactly.
+// Never edit a version once merged: databases already at it would not notice.
+// TestVersionsContiguous fails on a gap, a duplicate or a missing down, and
+// TestUpDownUp applies and reverts every version on both dialects.
 package migrations
 
 import (
@@ -10,8 +24,6 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"strconv"
-	"strings"
 
 	"github.com/pressly/goose/v3"
 )
@@ -36,7 +48,9 @@ func provider(db *sql.DB, dialect string) (*goose.Provider, error) {
 	default:
 		return nil, fmt.Errorf("migrations: unknown dialect %q", dialect)
 	}
-	return goose.NewProvider(d, db, files, goose.WithGoMigrations(goMigrations(dialect)...))
+	return goose.NewProvider(d, db, files,
+		goose.WithDisableGlobalRegistry(true),
+		goose.WithGoMigrations(goMigrations(dialect)...))
 }
 
 // Up applies every pending migration and returns the resulting version.
@@ -90,15 +104,16 @@ func List(ctx context.Context, db *sql.DB, dialect string) ([]Status, error) {
 	return out, nil
 }
 
-// Latest is the version of the newest migration: the Go ones, or the number
-// that starts an SQL file's name.
+// Latest is the version of the newest migration, SQL or Go.
 func Latest() int64 {
+	var latest int64
+	for v := range goSources {
+		latest = max(latest, v)
+	}
 	names, _ := fs.Glob(files, "*.sql")
-	latest := int64(searchPageVersion)
 	for _, n := range names {
-		num, _, _ := strings.Cut(n, "_")
-		if v, err := strconv.ParseInt(num, 10, 64); err == nil && v > latest {
-			latest = v
+		if v, err := goose.NumericComponent(n); err == nil {
+			latest = max(latest, v)
 		}
 	}
 	return latest

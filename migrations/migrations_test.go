@@ -28,6 +28,7 @@ func tables(t *testing.T, db *certification.DB) []string {
 }
 
 func TestUpDownUp(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	latest := migrations.Latest()
 	if latest < 1 {
@@ -79,6 +80,7 @@ func TestUpDownUp(t *testing.T) {
 }
 
 func TestDownOneStep(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		sqlDB, _ := db.DB.DB()
@@ -93,6 +95,7 @@ func TestDownOneStep(t *testing.T) {
 }
 
 func TestEvenementsAreAppendOnly(t *testing.T) {
+	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		ins := `INSERT INTO evenements (id, at, role, action, objet, objet_id) VALUES ('e1', '2026-11-23 10:00:00', 'jury', 'resultat', 'evaluation', 'x')`
 		if err := db.Exec(ins).Error; err != nil {

@@ -60,6 +60,7 @@ func staticStrings(t *testing.T) []string {
 // glyph for every character of every label and of names from across the
 // Latin script.
 func TestGlyphCoverage(t *testing.T) {
+	t.Parallel()
 	fs := fonts()
 	var parsed []*sfnt.Font
 	for _, b := range [][]byte{fs.regular, fs.bold} {
@@ -103,6 +104,7 @@ func TestGlyphCoverage(t *testing.T) {
 // TestSubsetSmaller guards the reason for the subset: it must stay well
 // below the full font that gofpdf would otherwise parse per document.
 func TestSubsetSmaller(t *testing.T) {
+	t.Parallel()
 	fs := fonts()
 	for _, b := range [][]byte{fs.regular, fs.bold} {
 		f, err := sfnt.Parse(b)

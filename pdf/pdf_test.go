@@ -2,6 +2,8 @@ package pdf
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -81,27 +83,72 @@ func mustNotContain(t *testing.T, what, text string, wants ...string) {
 	}
 }
 
-// golden compares the layout text of doc with testdata/name.golden.txt.
-func golden(t *testing.T, name string, doc []byte) {
+// golden compares the layout text of doc with testdata/name.golden.txt,
+// and the SHA-256 of its bytes with the one recorded there under the
+// template's layout version: the bytes may change only with a new version.
+// The text shows what changed; the sum catches what the text does not show
+// (positions, fonts, compression).
+func golden(t *testing.T, name, template string, doc []byte) {
 	t.Helper()
-	got := layoutText(t, doc)
+	layout := LayoutVersion + " " + template
+	sum := sha256.Sum256(doc)
+	got := goldenFile{Layout: layout, SHA256: hex.EncodeToString(sum[:]), Text: layoutText(t, doc)}
 	path := filepath.Join("testdata", name+".golden.txt")
 	if *update {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(got.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	want, err := os.ReadFile(path)
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("%v (run go test ./pdf -update to create it)", err)
 	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file (go test ./pdf -update to accept):\n%s", path, firstDiff(string(want), got))
+	want, err := parseGolden(string(raw))
+	if err != nil {
+		t.Fatalf("%s: %v (go test ./pdf -update rewrites it)", path, err)
 	}
+	if got.Text != want.Text {
+		t.Errorf("%s differs from the golden file (go test ./pdf -update to accept):\n%s", path, firstDiff(want.Text, got.Text))
+	}
+	switch {
+	case want.Layout != layout:
+		t.Errorf("%s records layout %q, the template is now %q: go test ./pdf -update to record its bytes", path, want.Layout, layout)
+	case want.SHA256 != got.SHA256:
+		t.Errorf("%s: the bytes changed (SHA-256 %s, recorded %s) under the same layout %q: "+
+			"bump the template's version (%s) and LayoutVersion in pdf/render.go, then go test ./pdf -update",
+			path, got.SHA256, want.SHA256, layout, template)
+	}
+}
+
+// goldenFile is a golden file: two header lines, then the layout text.
+type goldenFile struct {
+	Layout, SHA256, Text string
+}
+
+const (
+	goldenLayout = "layout: "
+	goldenSHA256 = "sha256: "
+)
+
+func (g goldenFile) String() string {
+	return goldenLayout + g.Layout + "\n" + goldenSHA256 + g.SHA256 + "\n" + g.Text
+}
+
+func parseGolden(s string) (goldenFile, error) {
+	layout, rest, ok1 := strings.Cut(s, "\n")
+	sum, text, ok2 := strings.Cut(rest, "\n")
+	if !ok1 || !ok2 || !strings.HasPrefix(layout, goldenLayout) || !strings.HasPrefix(sum, goldenSHA256) {
+		return goldenFile{}, errors.New("no layout and sha256 header lines")
+	}
+	return goldenFile{
+		Layout: strings.TrimPrefix(layout, goldenLayout),
+		SHA256: strings.TrimPrefix(sum, goldenSHA256),
+		Text:   text,
+	}, nil
 }
 
 func firstDiff(want, got string) string {
@@ -142,6 +189,7 @@ func checkPages(t *testing.T, doc []byte, e certification.EnTete) int {
 }
 
 func TestParchemin(t *testing.T) {
+	t.Parallel()
 	p := parcheminData(t)
 	out, err := New().Parchemin(p)
 	if err != nil {
@@ -159,10 +207,11 @@ func TestParchemin(t *testing.T) {
 	if n := checkPages(t, out, p.EnTete); n != 1 {
 		t.Errorf("parchemin has %d pages, want 1", n)
 	}
-	golden(t, "parchemin", out)
+	golden(t, "parchemin", ParcheminLayout, out)
 }
 
 func TestParcheminCCS(t *testing.T) {
+	t.Parallel()
 	p := parcheminData(t)
 	p.NomUsage = ""
 	p.CCS = "Accompagner des personnes en situation de handicap vers l’emploi"
@@ -177,10 +226,11 @@ func TestParcheminCCS(t *testing.T) {
 		"Éloïse Thị Hoa Nguyễn-Moreau")
 	mustNotContain(t, "parchemin CCS", text, "nom d’usage")
 	checkPages(t, out, p.EnTete)
-	golden(t, "parchemin_ccs", out)
+	golden(t, "parchemin_ccs", ParcheminLayout, out)
 }
 
 func TestLivret(t *testing.T) {
+	t.Parallel()
 	_, _, blocs := cip(t)
 	l := livretData(t, false, len(blocs), 0)
 	out, err := New().Livret(l)
@@ -204,10 +254,11 @@ func TestLivret(t *testing.T) {
 		}
 	}
 	checkPages(t, out, l.EnTete)
-	golden(t, "livret", out)
+	golden(t, "livret", LivretLayout, out)
 }
 
 func TestLivretBrouillon(t *testing.T) {
+	t.Parallel()
 	_, _, blocs := cip(t)
 	l := livretData(t, true, len(blocs), 0)
 	out, err := New().Livret(l)
@@ -222,10 +273,11 @@ func TestLivretBrouillon(t *testing.T) {
 	}
 	mustNotContain(t, "draft livret", text, "LIV-TP-00403", "7QX4")
 	checkPages(t, out, l.EnTete)
-	golden(t, "livret_brouillon", out)
+	golden(t, "livret_brouillon", LivretLayout, out)
 }
 
 func TestPV(t *testing.T) {
+	t.Parallel()
 	p := pvData(t, false, 8)
 	out, err := New().PV(p)
 	if err != nil {
@@ -245,10 +297,11 @@ func TestPV(t *testing.T) {
 		p.Numero, p.Code, p.URL)
 	mustNotContain(t, "PV", text, "PV non validé")
 	checkPages(t, out, p.EnTete)
-	golden(t, "pv", out)
+	golden(t, "pv", PVLayout, out)
 }
 
 func TestPVBrouillon(t *testing.T) {
+	t.Parallel()
 	p := pvData(t, true, 8)
 	out, err := New().PV(p)
 	if err != nil {
@@ -258,12 +311,13 @@ func TestPVBrouillon(t *testing.T) {
 	mustContain(t, "draft PV", text, "PV non validé", "Éloïse Thị Hoa Nguyễn-Moreau (Lefèvre)", "Łukasz Ștefan Wiśniewski")
 	mustNotContain(t, "draft PV", text, "PV validé", "PV-TP-00403")
 	checkPages(t, out, p.EnTete)
-	golden(t, "pv_brouillon", out)
+	golden(t, "pv_brouillon", PVLayout, out)
 }
 
 // TestFlow checks that long documents run over several pages with the
 // header and footer on each, and that no row is lost at a page break.
 func TestFlow(t *testing.T) {
+	t.Parallel()
 	for _, brouillon := range []bool{false, true} {
 		l := livretData(t, brouillon, 3, 6)
 		out, err := New().Livret(l)
@@ -307,6 +361,7 @@ func TestFlow(t *testing.T) {
 // TestLongRow checks a cell taller than a page: it is cut between lines and
 // nothing is lost.
 func TestLongRow(t *testing.T) {
+	t.Parallel()
 	p := pvData(t, false, 2)
 	var motifs []string
 	for i := 1; i <= 80; i++ {
@@ -327,6 +382,7 @@ func TestLongRow(t *testing.T) {
 }
 
 func TestDeterministic(t *testing.T) {
+	t.Parallel()
 	r := New()
 	render := map[string]func() ([]byte, error){
 		"parchemin":        func() ([]byte, error) { return r.Parchemin(parcheminData(t)) },
@@ -361,6 +417,7 @@ func TestDeterministic(t *testing.T) {
 // TestDecomposedInput checks that text typed in decomposed form (e + U+0301)
 // prints as the composed letter.
 func TestDecomposedInput(t *testing.T) {
+	t.Parallel()
 	p := parcheminData(t)
 	p.Prenoms = "E\u0301loi\u0308se"
 	p.NomNaissance = "Nguye\u0302\u0303n"
@@ -372,6 +429,7 @@ func TestDecomposedInput(t *testing.T) {
 }
 
 func TestUnsupportedText(t *testing.T) {
+	t.Parallel()
 	if got := Unsupported("Nguyễn Łukasz Ștefan Œuvray D’Artagnan\n"); got != nil {
 		t.Errorf("Unsupported(Latin names) = %q", got)
 	}
@@ -393,6 +451,7 @@ func TestUnsupportedText(t *testing.T) {
 }
 
 func TestIssuedNeedsIdentity(t *testing.T) {
+	t.Parallel()
 	p := parcheminData(t)
 	p.Code = ""
 	if _, err := New().Parchemin(p); err == nil {
@@ -401,6 +460,7 @@ func TestIssuedNeedsIdentity(t *testing.T) {
 }
 
 func TestTemplate(t *testing.T) {
+	t.Parallel()
 	if got := New().Template(); got != LayoutVersion || got == "" {
 		t.Fatalf("Template() = %q", got)
 	}
@@ -409,6 +469,7 @@ func TestTemplate(t *testing.T) {
 // TestDump writes sample documents to $PDF_DUMP, to look at them:
 // PDF_DUMP=/tmp/pdf go test ./pdf -run Dump.
 func TestDump(t *testing.T) {
+	t.Parallel()
 	dir := os.Getenv("PDF_DUMP")
 	if dir == "" {
 		t.Skip("PDF_DUMP not set")
@@ -442,6 +503,7 @@ func TestDump(t *testing.T) {
 // TestConcurrent renders from several goroutines with one renderer: the
 // shared fonts must come out unchanged (go test -race checks the rest).
 func TestConcurrent(t *testing.T) {
+	t.Parallel()
 	r := New()
 	l := livretData(t, false, 3, 0)
 	want, err := r.Livret(l)

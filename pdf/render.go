@@ -19,8 +19,20 @@ import (
 // LayoutVersion names the layout of the documents. It is stored with every
 // issued document (certification.Document.Gabarit) so that a document can be
 // traced to the layout that produced it: change it whenever the output of a
-// given input changes.
+// given input changes, with the version of each template whose output
+// changes.
 const LayoutVersion = "cipcert-pdf/1"
+
+// The version of each template's layout. The golden files in testdata
+// record it with the SHA-256 of the bytes rendered: new bytes under the
+// same version fail the tests, so that no change of output goes out
+// unnamed. Bump the template's version and LayoutVersion, then run
+// `go test ./pdf -update`.
+const (
+	ParcheminLayout = "parchemin/1"
+	LivretLayout    = "livret/1"
+	PVLayout        = "pv/1"
+)
 
 // Renderer lays documents out as PDF. It holds no state of its own and is
 // safe for concurrent use.

@@ -42,15 +42,25 @@ func Dialects(tb testing.TB) []string {
 	return []string{"sqlite"}
 }
 
-// ForEachDB runs fn as one subtest per dialect, each with a fresh migrated database.
+// ForEachDB runs fn as one subtest per dialect, each with a fresh migrated
+// database of its own. The subtests run in parallel with each other and
+// with the other parallel tests of the package: fn must not rely on any
+// state shared with another test.
 func ForEachDB(t *testing.T, fn func(t *testing.T, db *certification.DB)) {
 	t.Helper()
 	for _, d := range Dialects(t) {
-		t.Run(d, func(t *testing.T) { fn(t, Open(t, d)) })
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			fn(t, Open(t, d))
+		})
 	}
 }
 
-// Open returns a fresh, migrated database of the given dialect.
+// Open returns a fresh, migrated database of the given dialect: its own
+// SQLite file or PostgreSQL schema. Copying a migrated template measured no
+// better: on SQLite the migrations take about 2 ms, as long as the copy; on
+// PostgreSQL a database copied per test from a template made the suite
+// slower, as each DROP DATABASE waits for a checkpoint.
 func Open(tb testing.TB, dialect string) *certification.DB {
 	tb.Helper()
 	db := OpenEmpty(tb, dialect)

@@ -118,7 +118,7 @@ func preparer(ref Referentiel, ps *Parametres, h Historique) (*moteur, error) {
 	for _, a := range c.CCPAnterieurs {
 		if v := x.versions[a.VersionID]; v == nil || !slices.Contains(v.CCP, a.CCP) || a.Date.IsZero() {
 			return nil, incoherence("ccp_anterieur_inconnu",
-				"Le CCP déclaré %s (version %s) est inconnu du référentiel ou n'a pas de date d'obtention.", a.CCP, a.VersionID)
+				"Le CCP déclaré %s (version %s) est inconnu du référentiel ou n'a pas de date d'obtention.", a.CCP, x.nom(a.VersionID))
 		}
 	}
 	passages := make([]Passage, len(h.Passages))
@@ -221,7 +221,7 @@ func (m *moteur) passageTitre(st *etat, p Passage) (Resultat, error) {
 		}
 		regles = append(regles, r)
 	}
-	if err := lireInscrits(p, v.CCP, "CCP"); err != nil {
+	if err := lireInscrits(p, v, v.CCP, "CCP"); err != nil {
 		return Resultat{}, err
 	}
 	manquantsAvant := saufTenus(v.CCP, tenu)
@@ -372,9 +372,9 @@ func (m *moteur) passageCCS(st *etat, p Passage) (Resultat, error) {
 	v := m.x.versions[p.VersionID]
 	ici := fmt.Sprintf("session %s du %s", p.SessionID, dateFr(p.Date))
 	if !valideLe(v, p.Date) {
-		return Resultat{}, incoherence("version_hors_validite", "Passage à la %s : la version %s n'est valide que du %s au %s.", ici, v.ID, dateFr(v.Debut), dateFr(v.Fin))
+		return Resultat{}, incoherence("version_hors_validite", "Passage à la %s : la version %s n'est valide que du %s au %s.", ici, v.nom(), dateFr(v.Debut), dateFr(v.Fin))
 	}
-	if err := lireInscrits(p, v.CCS, "CCS"); err != nil {
+	if err := lireInscrits(p, v, v.CCS, "CCS"); err != nil {
 		return Resultat{}, err
 	}
 	if len(p.CCPInscrits) == 0 {
@@ -487,7 +487,7 @@ func (m *moteur) compter(st *etat, v *Version, d time.Time) ([]CCPCompte, []Regl
 			comptes = append(comptes, c)
 			regles = append(regles, RegleAppliquee{Code: "ccp_sans_correspondance", Source: SourceArrete2015Art3,
 				Detail: fmt.Sprintf("%s, acquis le %s sous la version %s, n'a pas de correspondance dans la version %s : il reste acquis mais ne compte pas pour le titre.",
-					a.ccp, dateFr(a.date), a.version, v.ID)})
+					a.ccp, dateFr(a.date), m.x.nom(a.version), v.nom())})
 			continue
 		}
 		if k := (cleCCP{v.ID, code}); vus[k] {
@@ -497,25 +497,25 @@ func (m *moteur) compter(st *etat, v *Version, d time.Time) ([]CCPCompte, []Regl
 		}
 		c.CCP, c.Compte = code, true
 		comptes = append(comptes, c)
-		regles = append(regles, regleDetention(c, v))
+		regles = append(regles, m.regleDetention(c, v))
 	}
 	return comptes, regles
 }
 
-func regleDetention(c CCPCompte, v *Version) RegleAppliquee {
+func (m *moteur) regleDetention(c CCPCompte, v *Version) RegleAppliquee {
 	switch c.Origine {
 	case OrigineDeclaree:
 		return RegleAppliquee{Code: "ccp_capitalisation_declaree", Source: SourceR3385,
 			Detail: fmt.Sprintf("%s, déclaré acquis le %s (référence %s), compte pour le titre pendant la validité de la version %s.",
-				c.CCP, dateFr(c.Date), c.SessionID, v.ID)}
+				c.CCP, dateFr(c.Date), c.SessionID, v.nom())}
 	case OrigineCorrespondance:
 		return RegleAppliquee{Code: "ccp_correspondance", Source: SourceArrete2015Art3,
 			Detail: fmt.Sprintf("%s, acquis le %s sous la version %s (%s), compte comme %s de la version %s par correspondance entre les versions.",
-				c.CCPOrigine, dateFr(c.Date), c.VersionID, c.SessionID, c.CCP, v.ID)}
+				c.CCPOrigine, dateFr(c.Date), m.x.nom(c.VersionID), c.SessionID, c.CCP, v.nom())}
 	}
 	return RegleAppliquee{Code: "ccp_capitalise", Source: SourceR3385,
 		Detail: fmt.Sprintf("%s, acquis le %s à la session %s, reste acquis et compte pour le titre pendant la validité de la version %s.",
-			c.CCP, dateFr(c.Date), c.SessionID, v.ID)}
+			c.CCP, dateFr(c.Date), c.SessionID, v.nom())}
 }
 
 // horsValidite judges a session from debut to fin that is not entirely
@@ -525,7 +525,7 @@ func regleDetention(c CCPCompte, v *Version) RegleAppliquee {
 func (m *moteur) horsValidite(v *Version, debut, fin time.Time, detient bool) (RegleAppliquee, *Refus, error) {
 	if debut.Before(v.Debut) {
 		return RegleAppliquee{}, refus("version_hors_validite", "La version %s n'entre en vigueur que le %s ; la session commence le %s.",
-			v.ID, dateFr(v.Debut), dateFr(debut)), nil
+			v.nom(), dateFr(v.Debut), dateFr(debut)), nil
 	}
 	switch {
 	case v.Devenir == Cloture && detient:
@@ -537,22 +537,22 @@ func (m *moteur) horsValidite(v *Version, debut, fin time.Time, detient bool) (R
 		if fin.After(limite) {
 			return RegleAppliquee{}, refus("cloture_delai_depasse",
 				"La version %s a été clôturée au terme de sa validité, le %s : les CCP déjà acquis ne permettent de compléter le titre que jusqu'au %s, et la session se termine le %s.",
-				v.ID, dateFr(v.Fin), dateFr(limite), dateFr(fin)), nil
+				v.nom(), dateFr(v.Fin), dateFr(limite), dateFr(fin)), nil
 		}
 		return RegleAppliquee{Code: "cloture_delai", Source: prm.Source,
 			Detail: fmt.Sprintf("La version %s a été clôturée au terme de sa validité, le %s : le candidat, qui en détient déjà des CCP, peut compléter le titre jusqu'au %s.",
-				v.ID, dateFr(v.Fin), dateFr(limite))}, nil, nil
+				v.nom(), dateFr(v.Fin), dateFr(limite))}, nil, nil
 	case v.Devenir == Cloture:
 		return RegleAppliquee{}, refus("version_hors_validite",
 			"La version %s a été clôturée au terme de sa validité, le %s : seul un candidat qui en détient déjà des CCP peut encore s'y présenter.",
-			v.ID, dateFr(v.Fin)), nil
+			v.nom(), dateFr(v.Fin)), nil
 	case v.Devenir == Revise && m.x.suivante[v.ID] != nil:
 		return RegleAppliquee{}, refus("version_hors_validite",
 			"La version %s n'est plus valide depuis le %s : elle a été révisée, la session doit porter sur la version %s.",
-			v.ID, dateFr(v.Fin.AddDate(0, 0, 1)), m.x.suivante[v.ID].ID), nil
+			v.nom(), dateFr(v.Fin.AddDate(0, 0, 1)), m.x.suivante[v.ID].nom()), nil
 	}
 	return RegleAppliquee{}, refus("version_hors_validite", "La version %s n'est valide que jusqu'au %s ; la session se termine le %s.",
-		v.ID, dateFr(v.Fin), dateFr(fin)), nil
+		v.nom(), dateFr(v.Fin), dateFr(fin)), nil
 }
 
 // dateLimite is the last day to complete the titre: the end of validity of
@@ -565,7 +565,7 @@ func (m *moteur) dateLimite(v *Version, manquants []string) (time.Time, RegleApp
 	}
 	suite := ""
 	if w != v {
-		suite = fmt.Sprintf(", qui succède à la version %s", v.ID)
+		suite = fmt.Sprintf(", qui succède à la version %s", v.nom())
 	}
 	if w.Devenir == Cloture {
 		n, prm, err := m.p.Valeur(CleClotureDelai, w.Fin)
@@ -575,18 +575,18 @@ func (m *moteur) dateLimite(v *Version, manquants []string) (time.Time, RegleApp
 		limite := ajouterMois(w.Fin, n)
 		return limite, RegleAppliquee{Code: "date_limite", Source: prm.Source,
 			Detail: fmt.Sprintf("Le candidat peut %s jusqu'au %s : la version %s%s a été clôturée le %s et les CCP acquis comptent encore %d mois.",
-				objet, dateFr(limite), w.ID, suite, dateFr(w.Fin), n)}, nil
+				objet, dateFr(limite), w.nom(), suite, dateFr(w.Fin), n)}, nil
 	}
 	return w.Fin, RegleAppliquee{Code: "date_limite", Source: SourceR3385,
-		Detail: fmt.Sprintf("Le candidat peut %s jusqu'au %s, fin de validité de la version %s%s.", objet, dateFr(w.Fin), w.ID, suite)}, nil
+		Detail: fmt.Sprintf("Le candidat peut %s jusqu'au %s, fin de validité de la version %s%s.", objet, dateFr(w.Fin), w.nom(), suite)}, nil
 }
 
 // lireInscrits checks that the blocs enrolled belong to the version, once.
-func lireInscrits(p Passage, codes []string, nature string) error {
+func lireInscrits(p Passage, v *Version, codes []string, nature string) error {
 	for i, c := range p.CCPInscrits {
 		switch {
 		case !slices.Contains(codes, c):
-			return incoherence("ccp_hors_version", "Session %s : %s n'est pas un %s de la version %s.", p.SessionID, c, nature, p.VersionID)
+			return incoherence("ccp_hors_version", "Session %s : %s n'est pas un %s de la version %s.", p.SessionID, c, nature, v.nom())
 		case slices.Contains(p.CCPInscrits[:i], c):
 			return incoherence("ccp_en_double", "Session %s : %s est inscrit deux fois.", p.SessionID, c)
 		}

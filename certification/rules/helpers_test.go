@@ -191,7 +191,7 @@ func verifierExplication(t *testing.T, res rules.Resultat) {
 }
 
 func citeUnTexte(source string) bool {
-	for _, texte := range []string{"Arrêté du 22 décembre 2015", "Arrêté du 21 juillet 2016", "Code de l'éducation", "Référentiel CIP", "Usage", "Loi n° 2022-1598"} {
+	for _, texte := range []string{"Arrêté du 22 décembre 2015", "Arrêté du 21 juillet 2016", "Code de l'éducation", "Référentiel de certification du titre", "Usage", "Loi n° 2022-1598"} {
 		if strings.HasPrefix(source, texte) {
 			return true
 		}

@@ -80,10 +80,10 @@ func (m *moteur) inscriptionTitre(st *etat, v *Version, s SessionPrevue, ccp []s
 	}
 	for _, code := range ccp {
 		if !slices.Contains(v.CCP, code) {
-			return false, refus("ccp_hors_version", "%s n'est pas un CCP de la version %s (%s).", code, v.ID, liste(v.CCP))
+			return false, refus("ccp_hors_version", "%s n'est pas un CCP de la version %s (%s).", code, v.nom(), liste(v.CCP))
 		}
 		if d, ok := tenu[code]; ok {
-			return false, refus("ccp_deja_acquis", "%s est déjà acquis (%s) : un CCP acquis ne se repasse pas.", code, provenance(d))
+			return false, refus("ccp_deja_acquis", "%s est déjà acquis (%s) : un CCP acquis ne se repasse pas.", code, m.provenance(d))
 		}
 	}
 	manquants := saufTenus(v.CCP, tenu)
@@ -124,14 +124,14 @@ func (m *moteur) inscriptionCCS(st *etat, v *Version, s SessionPrevue, ccs []str
 	}
 	if !valideLe(v, s.Debut) || !valideLe(v, s.Fin) {
 		return refus("version_hors_validite", "La version %s n'est valide que du %s au %s ; la session a lieu du %s au %s.",
-			v.ID, dateFr(v.Debut), dateFr(v.Fin), dateFr(s.Debut), dateFr(s.Fin))
+			v.nom(), dateFr(v.Debut), dateFr(v.Fin), dateFr(s.Debut), dateFr(s.Fin))
 	}
 	if len(ccs) == 0 {
 		return refus("ccp_aucun", "Aucun CCS demandé.")
 	}
 	for _, code := range ccs {
 		if !slices.Contains(v.CCS, code) {
-			return refus("ccp_hors_version", "%s n'est pas un CCS de la version %s (CCS : %s).", code, v.ID, liste(v.CCS))
+			return refus("ccp_hors_version", "%s n'est pas un CCS de la version %s (CCS : %s).", code, v.nom(), liste(v.CCS))
 		}
 		for _, a := range st.ccs {
 			if a.version == v.ID && a.ccp == code {
@@ -287,12 +287,12 @@ func (m *moteur) verifierFormation(st *etat, v *Version, s SessionPrevue, codes 
 }
 
 // provenance says where a CCP held comes from, for a person.
-func provenance(c CCPCompte) string {
+func (m *moteur) provenance(c CCPCompte) string {
 	switch c.Origine {
 	case OrigineDeclaree:
 		return fmt.Sprintf("déclaré à l'inscription, référence %s du %s", c.SessionID, dateFr(c.Date))
 	case OrigineCorrespondance:
-		return fmt.Sprintf("par correspondance avec %s de la version %s, acquis le %s", c.CCPOrigine, c.VersionID, dateFr(c.Date))
+		return fmt.Sprintf("par correspondance avec %s de la version %s, acquis le %s", c.CCPOrigine, m.x.nom(c.VersionID), dateFr(c.Date))
 	}
 	return fmt.Sprintf("session %s du %s", c.SessionID, dateFr(c.Date))
 }

@@ -48,7 +48,7 @@ func TestParametresFixture(t *testing.T) {
 }
 
 func TestParametresPeriodeDEffet(t *testing.T) {
-	p, err := rules.ParseParametres([]byte(parametresValides(`{"cle": "vae_experience_min_mois", "valeur": 12, "unite": "mois", "effet_du": null, "effet_au": "2023-12-31", "source": "Référentiel CIP (seed)", "statut": "texte"}`,
+	p, err := rules.ParseParametres([]byte(parametresValides(`{"cle": "vae_experience_min_mois", "valeur": 12, "unite": "mois", "effet_du": null, "effet_au": "2023-12-31", "source": "Référentiel de certification du titre CIP", "statut": "texte"}`,
 		`{"cle": "vae_experience_min_mois", "valeur": 0, "unite": "mois", "effet_du": "2024-01-01", "effet_au": null, "source": "Loi n° 2022-1598 du 21 décembre 2022", "statut": "texte"}`)))
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +72,7 @@ func parametresValides(vae ...string) string {
 		`{"cle": "recevabilite_validite_mois", "valeur": 12, "unite": "mois", "effet_du": null, "effet_au": null, "source": "Arrêté du 22 décembre 2015", "statut": "texte"}`,
 		`{"cle": "cloture_delai_mois", "valeur": 12, "unite": "mois", "effet_du": null, "effet_au": null, "source": "Arrêté du 22 décembre 2015, art. 3", "statut": "texte"}`,
 		`{"cle": "nouvelle_session_sans_formation_mois", "valeur": 12, "unite": "mois", "effet_du": null, "effet_au": null, "source": "Usage", "statut": "a_verifier"}`,
-		`{"cle": "ccs_experience_min_mois", "valeur": 12, "unite": "mois", "effet_du": null, "effet_au": null, "source": "Référentiel CIP (seed)", "statut": "texte"}`,
+		`{"cle": "ccs_experience_min_mois", "valeur": 12, "unite": "mois", "effet_du": null, "effet_au": null, "source": "Référentiel de certification du titre CIP", "statut": "texte"}`,
 		`{"cle": "recours_delai_mois", "valeur": 2, "unite": "mois", "effet_du": null, "effet_au": null, "source": "Usage", "statut": "usage"}`,
 	}, vae...)
 	return "[" + strings.Join(entrees, ",\n") + "]"

@@ -28,19 +28,19 @@ func indexer(ref Referentiel) (*index, error) {
 		case v.ID == "" || v.TitreCode == "":
 			return nil, incoherence("referentiel_invalide", "Une version du référentiel n'a pas d'identifiant ou de code titre.")
 		case x.versions[v.ID] != nil:
-			return nil, incoherence("referentiel_invalide", "La version %s figure deux fois dans le référentiel.", v.ID)
+			return nil, incoherence("referentiel_invalide", "La version %s figure deux fois dans le référentiel.", v.nom())
 		case v.Debut.IsZero() || v.Fin.IsZero() || v.Fin.Before(v.Debut):
-			return nil, incoherence("referentiel_invalide", "La version %s n'a pas de période de validité cohérente.", v.ID)
+			return nil, incoherence("referentiel_invalide", "La version %s n'a pas de période de validité cohérente.", v.nom())
 		}
 		blocs := slices.Concat(v.CCP, v.CCS)
 		slices.Sort(blocs)
 		if len(slices.Compact(blocs)) != len(v.CCP)+len(v.CCS) {
-			return nil, incoherence("referentiel_invalide", "La version %s contient deux fois le même code de CCP ou de CCS.", v.ID)
+			return nil, incoherence("referentiel_invalide", "La version %s contient deux fois le même code de CCP ou de CCS.", v.nom())
 		}
 		switch v.Devenir {
 		case EnVigueur, Proroge, Revise, Cloture:
 		default:
-			return nil, incoherence("valeur_inconnue", "Devenir %q inconnu pour la version %s.", v.Devenir, v.ID)
+			return nil, incoherence("valeur_inconnue", "Devenir %q inconnu pour la version %s.", v.Devenir, v.nom())
 		}
 		x.versions[v.ID] = v
 	}
@@ -61,7 +61,7 @@ func indexer(ref Referentiel) (*index, error) {
 		}
 		if !nv.Debut.After(av.Debut) {
 			return nil, incoherence("referentiel_invalide", "La correspondance %s → %s ne va pas vers une version plus récente.",
-				c.AncienneVersionID, c.NouvelleVersionID)
+				av.nom(), nv.nom())
 		}
 		k := cleCCP{c.AncienneVersionID, c.AncienCCP}
 		x.corr[k] = append(x.corr[k], cleCCP{c.NouvelleVersionID, c.NouveauCCP})
@@ -102,6 +102,23 @@ func (x *index) derniere(v *Version) *Version {
 		v = s
 	}
 	return v
+}
+
+// nom names the version in a message: its code, or its id when the
+// référentiel gives none.
+func (v *Version) nom() string {
+	if v.Code != "" {
+		return v.Code
+	}
+	return v.ID
+}
+
+// nom names a version by its id in a message; an unknown id stays as it is.
+func (x *index) nom(id string) string {
+	if v := x.versions[id]; v != nil {
+		return v.nom()
+	}
+	return id
 }
 
 func valideLe(v *Version, d time.Time) bool { return !d.Before(v.Debut) && !d.After(v.Fin) }

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Parcours is the route by which a candidat seeks the titre (DOMAIN §3).
+// Parcours is the route by which a candidat seeks the titre (docs/domaine.md §3).
 type Parcours string
 
 // The parcours of the référentiel.
@@ -119,6 +119,9 @@ const (
 type Version struct {
 	ID        string
 	TitreCode string
+	// Code is how people name the version (TP-00403-2023): messages name
+	// it so, and by its ID only when the référentiel gives no code.
+	Code string
 	// Debut and Fin are the first and last days of validity.
 	Debut, Fin time.Time
 	Devenir    FinValidite
@@ -325,8 +328,8 @@ const (
 	// titre.
 	SourceR3385 = "Code de l'éducation, art. R338-5"
 	// SourceReferentiel is the modalités d'obtention of the référentiel.
-	SourceReferentiel = "Référentiel CIP (seed), modalités d'obtention"
+	SourceReferentiel = "Référentiel de certification du titre CIP, modalités d'obtention"
 	// SourceUsage marks a rule that consistent secondary sources report
-	// but no text states.
-	SourceUsage = "Usage (DOMAIN §4)"
+	// but no text states (docs/domaine.md §4).
+	SourceUsage = "Usage constant de l'administration"
 )
