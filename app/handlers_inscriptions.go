@@ -166,6 +166,17 @@ func (s *Server) handleResultatRecord(c echo.Context) error {
 	return c.JSON(http.StatusOK, toEvaluation(*e))
 }
 
+func (s *Server) handleInscriptionWithdraw(c echo.Context) error {
+	var req motifRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if err := s.svc.RetirerInscription(c.Request().Context(), acteur(c), c.Param("id"), c.Param("iid"), req.Motif); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
 type correctionRequest struct {
 	Motif string `json:"motif" validate:"required,notblank,max=2000"`
 	evaluationRequest

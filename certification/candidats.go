@@ -408,9 +408,25 @@ func (s *Service) checkSaisie(tx *gorm.DB, centreID string, in CandidatSaisie) (
 		seen[key] = true
 	}
 	if len(fe) > 0 {
-		return nil, Invalid("candidat_invalide", "Le dossier du candidat comporte des erreurs.", fe...)
+		return nil, Invalid(codeSaisie(fe), "Le dossier du candidat comporte des erreurs.", fe...)
 	}
 	return plan, nil
+}
+
+// reglesSaisie are the field codes of checkSaisie that are business rules,
+// not malformed input: a registration they refuse answers with the rule's
+// own code, as an enrolment does, rather than the generic candidat_invalide.
+var reglesSaisie = []string{"centre_non_agree", "ecf_vae", "titre_sans_ccs"}
+
+// codeSaisie is the code of a refused registration: the first rule broken,
+// or candidat_invalide when the input is only malformed.
+func codeSaisie(fe []FieldError) string {
+	for _, f := range fe {
+		if contains(reglesSaisie, f.Code) {
+			return f.Code
+		}
+	}
+	return "candidat_invalide"
 }
 
 func (p *saisiePlan) row(id, centreID string) candidatRow {

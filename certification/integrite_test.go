@@ -724,3 +724,23 @@ func TestAutoriteTerritoriale(t *testing.T) {
 		}
 	})
 }
+
+// TestCodeRegleInscriptionCandidat: a registration a business rule refuses
+// answers with the rule's own code, not the generic candidat_invalide.
+func TestCodeRegleInscriptionCandidat(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		w := newWorld(t, db)
+		in := saisieOf(w.candidat(t, "Nguyễn"))
+		in.NomNaissance = "Tran"
+		in.ECF = []certification.ECF{{CCP: "CCP1", DateEvaluation: certification.NewDate(2026, 3, 20)}}
+		_, err := w.svc.CreateCandidat(context.Background(), w.centre, in)
+		var de *certification.Error
+		if !errors.Is(err, certification.ErrInvalid) || !errors.As(err, &de) || de.Code != "ecf_vae" || len(de.Fields) != 1 || de.Fields[0].Field != "ecf" {
+			t.Fatalf("VAE candidat registered with ECF: %v, want 422 ecf_vae naming the field", err)
+		}
+		in.ECF, in.NomNaissance = nil, " "
+		if _, err := w.svc.CreateCandidat(context.Background(), w.centre, in); code(err) != "candidat_invalide" {
+			t.Errorf("malformed input: %v, want candidat_invalide", err)
+		}
+	})
+}
