@@ -69,6 +69,9 @@ type route struct {
 	// errors lists codes the route answers beyond those its code paths
 	// show (see erreurs_catalogue.go, generated from the sources).
 	errors []string
+	// repete documents the 200 answer of a creation repeated when there is
+	// nothing left to create.
+	repete string
 }
 
 // key is "METHOD /path" as Echo lists it.
@@ -302,8 +305,8 @@ func routeList() []route {
 			summary: "Aperçu du livret, sans valeur officielle.", description: "Marqué « document de travail, sans valeur officielle ».",
 			status: 200, binary: "application/pdf"},
 		{method: "POST", path: "/api/v1/sessions/:id/documents", handler: (*Server).handleDocumentsIssue, roles: roles(autorite), tag: tagDocuments,
-			summary: "Délivre le PV et les documents des candidats.", description: "Après validation du PV : le PV, un parchemin par titre obtenu, un livret par CCP acquis sans le titre.",
-			response: documentListResponse{}, status: 201},
+			summary: "Délivre le PV et les documents des candidats.", description: "Après validation du PV : le PV, un parchemin par titre obtenu, un livret par CCP acquis sans le titre. Répété, ne délivre que ce qui manque : 200 et une liste vide quand tout est délivré.",
+			response: documentListResponse{}, status: 201, repete: "Tout est déjà délivré : rien n'est créé, la liste est vide."},
 		{method: "POST", path: "/api/v1/sessions/:id/inscriptions/:iid/documents", handler: (*Server).handleDocumentIssue, roles: roles(autorite), tag: tagDocuments,
 			summary: "Délivre le document d'un candidat.", description: "Après validation du PV, pour un candidat dont le document manque.",
 			response: documentResponse{}, status: 201},
