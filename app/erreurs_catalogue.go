@@ -78,7 +78,7 @@ var catalogue = []erreurDoc{
 	{Code: "jury_invalide", Status: 422, Messages: []string{"Membre de jury inconnu.", "Un membre figure deux fois dans le jury."}},
 	{Code: "jury_non_habilite", Status: 409, Messages: []string{"… … n'a pas d'habilitation pour le titre … couvrant le … au … (Code de l'éducation, art. R338-6)."}},
 	{Code: "lien_autre_membre", Status: 403, Messages: []string{"Un membre de jury ne déclare que ses propres liens."}},
-	{Code: "lien_avec_candidat", Status: 403, Messages: []string{"Un lien avec ce candidat est déclaré (…) : vous ne pouvez ni l'évaluer ni délibérer à son sujet."}},
+	{Code: "lien_avec_candidat", Status: 422, Messages: []string{"Un lien avec ce candidat est déclaré (…) : vous ne pouvez ni l'évaluer ni délibérer à son sujet."}},
 	{Code: "lien_invalide", Status: 422, Messages: []string{"Nature de lien inconnue."}},
 	{Code: "membre_inconnu", Status: 403, Messages: []string{"Votre compte n'est lié à aucun membre de jury."}},
 	{Code: "membre_invalide", Status: 422, Messages: []string{"Le nom du membre de jury ne peut pas être imprimé sur le PV."}},

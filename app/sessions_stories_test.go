@@ -202,15 +202,15 @@ func TestStoryLienJury(t *testing.T) {
 		inL, inN := ins[0], ins[1]
 		// jury1 trained Lefèvre: neither presence nor decision.
 		wantCode(t, f.as("jury1", "PUT", presencePath(s.ID, inL.ID), map[string]any{"presence": "present", "entretien_final": "favorable"},
-			ifMatch(inL.Version)), http.StatusForbidden, "lien_avec_candidat")
-		p := wantCode(t, f.as("jury1", "PUT", evalPath(s.ID, inL.ID, "CCP1"), evaluation("acquis", true)), http.StatusForbidden, "lien_avec_candidat")
+			ifMatch(inL.Version)), http.StatusUnprocessableEntity, "lien_avec_candidat")
+		p := wantCode(t, f.as("jury1", "PUT", evalPath(s.ID, inL.ID, "CCP1"), evaluation("acquis", true)), http.StatusUnprocessableEntity, "lien_avec_candidat")
 		if !strings.Contains(p.Detail, "formateur") {
 			t.Errorf("detail does not name the link: %q", p.Detail)
 		}
 		// jury2 employs Nguyễn (declared by the centre): the same, the other way round.
-		wantCode(t, f.as("jury2", "PUT", evalPath(s.ID, inN.ID, "CCP1"), evaluation("acquis", false)), http.StatusForbidden, "lien_avec_candidat")
+		wantCode(t, f.as("jury2", "PUT", evalPath(s.ID, inN.ID, "CCP1"), evaluation("acquis", false)), http.StatusUnprocessableEntity, "lien_avec_candidat")
 		wantCode(t, f.as("jury2", "PUT", presencePath(s.ID, inN.ID), map[string]any{"presence": "present"},
-			ifMatch(inN.Version)), http.StatusForbidden, "lien_avec_candidat")
+			ifMatch(inN.Version)), http.StatusUnprocessableEntity, "lien_avec_candidat")
 		if n := f.count("evaluations"); n != 0 {
 			t.Fatalf("%d evaluations recorded by a member with a link", n)
 		}
@@ -230,7 +230,7 @@ func TestStoryLienJury(t *testing.T) {
 		}
 		// Once recorded, jury1 still may not change Lefèvre's.
 		wantCode(t, f.as("jury1", "PUT", evalPath(s.ID, inL.ID, "CCP1"), evaluation("non_acquis", true), ifMatch(1)),
-			http.StatusForbidden, "lien_avec_candidat")
+			http.StatusUnprocessableEntity, "lien_avec_candidat")
 	})
 }
 
