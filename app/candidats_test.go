@@ -262,9 +262,12 @@ func TestCandidatListFilters(t *testing.T) {
 		if got := noms(a.listCandidats("centre", "?parcours=vae&nom=lef")); len(got) != 0 {
 			t.Errorf("filters combine with AND: %v", got)
 		}
-		// Authorities see every centre; centre_id narrows.
-		if got := noms(a.listCandidats("dreets", "")); len(got) != 4 || !got["Popescu"] {
-			t.Errorf("dreets list = %v", got)
+		// An authority sees the centres of its territory; centre_id narrows.
+		if got := noms(a.listCandidats("dreets", "")); len(got) != 3 || got["Popescu"] {
+			t.Errorf("dreets list = %v, want the three Lyon candidats", got)
+		}
+		if got := noms(a.listCandidats("dreets-pdl", "")); len(got) != 1 || !got["Popescu"] {
+			t.Errorf("dreets-pdl list = %v, want the Nantes candidat", got)
 		}
 		var horizons string
 		if err := db.Table("centres").Select("id").Where("nom = ?", "Horizons Emploi").Scan(&horizons).Error; err != nil {
@@ -526,8 +529,8 @@ func TestCandidatNamesRoundTrip(t *testing.T) {
 		if n := a.count("candidats"); n != int64(4+len(cases)) {
 			t.Errorf("%d candidats, want %d", n, 4+len(cases))
 		}
-		if n := a.count("utilisateurs"); n != 7 {
-			t.Errorf("%d utilisateurs, want 7", n)
+		if n := a.count("utilisateurs"); n != 8 {
+			t.Errorf("%d utilisateurs, want 8", n)
 		}
 		// Existing demo names came in through the service and read back intact.
 		for _, n := range []string{"Nguyễn", "Kowalski", "Lefèvre"} {
@@ -540,7 +543,7 @@ func TestCandidatNamesRoundTrip(t *testing.T) {
 		if got.Prenoms != "Łukasz" {
 			t.Errorf("Kowalski prénoms = %q", got.Prenoms)
 		}
-		got, _ = a.getCandidat("dreets", a.candidatID("Popescu"))
+		got, _ = a.getCandidat("dreets-pdl", a.candidatID("Popescu"))
 		if got.Prenoms != "Ștefan" || got.LieuNaissance != "Iași (Roumanie)" {
 			t.Errorf("Popescu = %q %q", got.Prenoms, got.LieuNaissance)
 		}

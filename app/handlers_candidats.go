@@ -226,6 +226,33 @@ func (s *Server) handleCandidatUpdate(c echo.Context) error {
 	return s.candidatJSON(c, http.StatusOK, cand)
 }
 
+type identiteRequest struct {
+	NomNaissance       string `json:"nom_naissance" validate:"required,notblank,max=100,nocontrol"`
+	Prenoms            string `json:"prenoms" validate:"required,notblank,max=200,nocontrol"`
+	DateNaissance      string `json:"date_naissance" validate:"required,datetime=2006-01-02"`
+	LieuNaissance      string `json:"lieu_naissance" validate:"max=200,nocontrol"`
+	Motif              string `json:"motif" validate:"required,notblank,max=2000"`
+	PieceJustificative string `json:"piece_justificative" validate:"required,notblank,max=200,nocontrol"`
+}
+
+func (s *Server) handleIdentiteRectify(c echo.Context) error {
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	var req identiteRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	cand, err := s.svc.RectifierIdentite(c.Request().Context(), acteur(c), c.Param("id"), version, certification.IdentiteRectifiee{
+		Identite: certification.Identite{NomNaissance: req.NomNaissance, Prenoms: req.Prenoms, DateNaissance: date(req.DateNaissance),
+			LieuNaissance: req.LieuNaissance}, Motif: req.Motif, PieceJustificative: req.PieceJustificative})
+	if err != nil {
+		return err
+	}
+	return s.candidatJSON(c, http.StatusOK, cand)
+}
+
 // checkLectureSeule accepts the read-only fields of a body read by GET when
 // they still say what the server holds; a different id or centre, or a
 // version other than If-Match's, is a client mixing up two dossiers.

@@ -55,6 +55,10 @@ func (s *Server) handleDocumentsIssue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if len(ds) == 0 {
+		// A repeated issuance creates nothing.
+		return documentsJSON(c, http.StatusOK, ds)
+	}
 	return documentsJSON(c, http.StatusCreated, ds)
 }
 

@@ -166,6 +166,17 @@ func (s *Server) handleResultatRecord(c echo.Context) error {
 	return c.JSON(http.StatusOK, toEvaluation(*e))
 }
 
+func (s *Server) handleInscriptionWithdraw(c echo.Context) error {
+	var req motifRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if err := s.svc.RetirerInscription(c.Request().Context(), acteur(c), c.Param("id"), c.Param("iid"), req.Motif); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
 type correctionRequest struct {
 	Motif string `json:"motif" validate:"required,notblank,max=2000"`
 	evaluationRequest
@@ -176,9 +187,18 @@ func (s *Server) handleResultatCorrect(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	in, err := s.svc.CorrigerEvaluation(c.Request().Context(), acteur(c), c.Param("id"), c.Param("iid"), c.Param("ccp"), req.Motif, req.saisie())
+	version, err := ifMatch(c)
 	if err != nil {
 		return err
+	}
+	in, err := s.svc.CorrigerEvaluationVersion(c.Request().Context(), acteur(c), c.Param("id"), c.Param("iid"), c.Param("ccp"), version, req.Motif, req.saisie())
+	if err != nil {
+		return err
+	}
+	for _, e := range in.Evaluations {
+		if e.CCP == c.Param("ccp") {
+			c.Response().Header().Set("ETag", etag(e.Version))
+		}
 	}
 	return c.JSON(http.StatusOK, toInscription(*in))
 }

@@ -163,6 +163,14 @@ type motifRequest struct {
 	Motif string `json:"motif" validate:"required,notblank,max=2000"`
 }
 
+func (s *Server) handleSessionRegularise(c echo.Context) error {
+	var req motifRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	return sessionJSON(c)(s.svc.RegulariserDeclaration(c.Request().Context(), acteur(c), c.Param("id"), req.Motif))
+}
+
 func (s *Server) handleSessionCancel(c echo.Context) error {
 	var req motifRequest
 	if err := bind(c, &req); err != nil {

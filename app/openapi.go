@@ -210,6 +210,9 @@ func (g *schemaGen) responses(r route) map[string]any {
 		ok["headers"] = headers
 	}
 	rs[strconv.Itoa(r.status)] = ok
+	if r.repete != "" {
+		rs["200"] = map[string]any{"description": r.repete, "content": content}
+	}
 	if r.etag && r.binary == "application/pdf" && r.method == "GET" {
 		rs["304"] = map[string]any{"description": "Inchangé depuis l'ETag envoyé dans If-None-Match.", "headers": map[string]any{"ETag": etagHeader}}
 	}

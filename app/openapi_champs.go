@@ -172,6 +172,7 @@ var champs = map[string]champ{
 	"signe_le":                  {doc: "Horodatage de la signature du PV par ce membre ; null avant.", ro: true, sans: true},
 	"sessions":                  {doc: "Les sessions."},
 	"motif":                     {doc: "Motif, obligatoire.", ex: "Erreur de saisie constatée au PV"},
+	"piece_justificative":       {doc: "Référence de la pièce justificative de la rectification.", ex: "Extrait d'acte de naissance n° 2026-1147"},
 
 	"inscriptions":                {doc: "Les inscriptions."},
 	"entretien_final_du":          {doc: "Le candidat doit passer l'entretien final (session titre).", ex: true, ro: true},

@@ -84,6 +84,10 @@ var roleTable = []roleCase{
 	// Sessions and jury. The ids name nothing, so that an allowed call
 	// changes nothing: it answers 404 or 422, which still proves the role
 	// check let it through.
+	// An empty body makes the allowed call harmless: 422, nothing rectified.
+	{route: "POST /api/v1/candidats/:id/rectification-identite",
+		path: func(ids roleIDs) string { return "/api/v1/candidats/" + ids.candidat + "/rectification-identite" },
+		body: map[string]any{}, headers: []string{`If-Match: "1"`}, allowed: map[string]int{"dreets": http.StatusUnprocessableEntity}},
 	{route: "GET /api/v1/candidats/:id/parcours", path: func(ids roleIDs) string { return "/api/v1/candidats/" + ids.candidat + "/parcours" },
 		allowed: roles(passes, "admin", "dreets", "centre", "candidat")},
 	{route: "GET /api/v1/candidats/:id/evenements", path: func(ids roleIDs) string { return "/api/v1/candidats/" + ids.candidat + "/evenements" },
@@ -104,6 +108,8 @@ var roleTable = []roleCase{
 		allowed: roles(http.StatusNotFound, "admin", "dreets", "centre", "jury1")},
 	{route: "POST /api/v1/sessions/:id/declaration", path: fixed("/api/v1/sessions/" + nobody + "/declaration"),
 		allowed: roles(passes, "centre")},
+	{route: "POST /api/v1/sessions/:id/regularisation", path: fixed("/api/v1/sessions/" + nobody + "/regularisation"), body: map[string]any{},
+		allowed: roles(passes, "dreets")},
 	{route: "POST /api/v1/sessions/:id/tenue", path: fixed("/api/v1/sessions/" + nobody + "/tenue"),
 		allowed: roles(passes, "centre")},
 	{route: "POST /api/v1/sessions/:id/annulation", path: fixed("/api/v1/sessions/" + nobody + "/annulation"), body: map[string]any{},
@@ -122,6 +128,8 @@ var roleTable = []roleCase{
 		body: map[string]any{}, headers: []string{`If-Match: "1"`}, allowed: roles(passes, "jury1")},
 	{route: "PUT /api/v1/sessions/:id/inscriptions/:iid/evaluations/:ccp", path: fixed("/api/v1/sessions/" + nobody + "/inscriptions/" + nobody + "/evaluations/CCP1"),
 		body: map[string]any{}, headers: []string{`If-Match: "1"`}, allowed: roles(passes, "jury1")},
+	{route: "POST /api/v1/sessions/:id/inscriptions/:iid/retrait", path: fixed("/api/v1/sessions/" + nobody + "/inscriptions/" + nobody + "/retrait"),
+		body: map[string]any{}, allowed: roles(passes, "centre")},
 	{route: "POST /api/v1/sessions/:id/inscriptions/:iid/evaluations/:ccp/correction",
 		path: fixed("/api/v1/sessions/" + nobody + "/inscriptions/" + nobody + "/evaluations/CCP1/correction"),
 		body: map[string]any{}, allowed: roles(passes, "dreets")},
@@ -256,8 +264,8 @@ func TestRoleTableOwnership(t *testing.T) {
 		wantProblem(t, a.as("centre", "POST", "/api/v1/utilisateurs", body), http.StatusNotFound, "")
 		body["role"], body["candidat_id"], body["centre_id"] = "centre", "", ids.centre
 		wantProblem(t, a.as("centre", "POST", "/api/v1/utilisateurs", body), http.StatusForbidden, "")
-		if n := a.count("utilisateurs"); n != 7 {
-			t.Errorf("%d utilisateurs, want 7", n)
+		if n := a.count("utilisateurs"); n != 8 {
+			t.Errorf("%d utilisateurs, want 8", n)
 		}
 	})
 }

@@ -27,6 +27,10 @@ var (
 
 func roles(rs ...certification.Role) []certification.Role { return rs }
 
+// codesSaisie are the codes a refused candidat's dossier answers: the rule
+// broken, or candidat_invalide for malformed input (certification.codeSaisie).
+var codesSaisie = []string{"candidat_invalide", "centre_non_agree", "ecf_vae", "titre_sans_ccs"}
+
 // ifMatchMode says whether a write reads the version the client last saw.
 type ifMatchMode int
 
@@ -65,6 +69,9 @@ type route struct {
 	// errors lists codes the route answers beyond those its code paths
 	// show (see erreurs_catalogue.go, generated from the sources).
 	errors []string
+	// repete documents the 200 answer of a creation repeated when there is
+	// nothing left to create.
+	repete string
 }
 
 // key is "METHOD /path" as Echo lists it.
@@ -183,8 +190,8 @@ func routeList() []route {
 		{method: "POST", path: "/api/v1/candidats", handler: (*Server).handleCandidatCreate, roles: roles(centre), tag: tagCandidats,
 			summary: "Inscrit un candidat du centre.",
 			description: "Le parcours décide des pièces exigées : formation (dates de formation, ECF), vae (recevabilité), capitalisation, ccs. " +
-				"Répond avec l'ETag de la version créée et l'adresse du dossier (Location).",
-			request: candidatRequest{}, response: candidatResponse{}, status: 201, etag: true},
+				"Répond avec l'ETag de la version créée et l'adresse du dossier (Location). Une règle enfreinte répond 422 avec son code (ecf_vae, centre_non_agree…), une saisie mal formée candidat_invalide.",
+			request: candidatRequest{}, response: candidatResponse{}, status: 201, etag: true, errors: codesSaisie},
 		{method: "GET", path: "/api/v1/candidats", handler: (*Server).handleCandidatList, roles: roles(admin, autorite, centre), tag: tagCandidats,
 			summary:     "Les candidats visibles, par pages.",
 			description: "Dans l'ordre d'enregistrement. Pour la page suivante, reprendre la requête avec « apres » égal au « suivant » reçu ; absent sur la dernière page.",
@@ -200,10 +207,15 @@ func routeList() []route {
 			summary: "Remplace le dossier d'un candidat.",
 			description: "Le corps lu par GET est accepté tel quel : les champs en lecture seule (id, centre_id, version, dates) sont ignorés. " +
 				"If-Match porte l'ETag lu ; une version périmée répond 412.",
-			request: candidatRequest{}, response: candidatResponse{}, status: 200, ifMatch: ifMatchRequis, etag: true},
+			request: candidatRequest{}, response: candidatResponse{}, status: 200, ifMatch: ifMatchRequis, etag: true, errors: codesSaisie},
 		{method: "POST", path: "/api/v1/candidats/:id/archivage", handler: (*Server).handleCandidatArchive, roles: roles(centre), tag: tagCandidats,
 			summary: "Archive un candidat.", description: "Un candidat archivé ne peut plus être inscrit ni modifié ; son historique demeure.",
 			response: candidatResponse{}, status: 200, ifMatch: ifMatchRequis, etag: true},
+		{method: "POST", path: "/api/v1/candidats/:id/rectification-identite", handler: (*Server).handleIdentiteRectify, roles: roles(autorite), tag: tagCandidats,
+			summary: "Rectifie l'état civil d'un candidat, sur pièce justificative.",
+			description: "Nom de naissance, prénoms, date et lieu de naissance ne se modifient plus par le centre une fois un résultat délibéré (409 identite_verrouillee). " +
+				"L'autorité les rectifie avec un motif et la référence de la pièce ; les parchemins et livrets valides du candidat sont délivrés à nouveau, les précédents remplacés. If-Match porte l'ETag du dossier.",
+			request: identiteRequest{}, response: candidatResponse{}, status: 200, ifMatch: ifMatchRequis, etag: true},
 		{method: "GET", path: "/api/v1/candidats/:id/parcours", handler: (*Server).handleParcoursGet, roles: roles(admin, autorite, centre, candidat), tag: tagCandidats,
 			summary:     "Le parcours d'un candidat, ses résultats expliqués.",
 			description: "Situation au regard du titre, prochaine étape, sessions passées avec les règles appliquées. Le candidat ne voit ses résultats qu'une fois le PV validé.",
@@ -244,6 +256,10 @@ func routeList() []route {
 		{method: "POST", path: "/api/v1/sessions/:id/declaration", handler: (*Server).handleSessionDeclare, roles: roles(centre), tag: tagSessions,
 			summary: "Déclare la session au représentant territorial.", description: "Le jury doit compter le nombre minimal de membres, tous habilités sur toute la session.",
 			response: sessionResponse{}, status: 200},
+		{method: "POST", path: "/api/v1/sessions/:id/regularisation", handler: (*Server).handleSessionRegularise, roles: roles(autorite), tag: tagSessions,
+			summary:     "Enregistre la déclaration tardive d'une session commencée, avec un motif.",
+			description: "Une session se déclare avant son premier jour (sinon 422 declaration_tardive) ; après, seule l'autorité régularise la déclaration, motif au journal.",
+			request:     motifRequest{}, response: sessionResponse{}, status: 200},
 		{method: "POST", path: "/api/v1/sessions/:id/tenue", handler: (*Server).handleSessionHold, roles: roles(centre), tag: tagSessions,
 			summary: "Ouvre les évaluations.", description: "Possible à partir du premier jour de la session ; les inscriptions sont alors closes.",
 			response: sessionResponse{}, status: 200},
@@ -267,6 +283,10 @@ func routeList() []route {
 			summary:     "Inscrit un candidat à la session.",
 			description: "Les règles d'inscription (DOMAIN §3) s'appliquent : un refus répond 422 avec le code de la règle. ccp, facultatif, restreint une session titre à certains CCP.",
 			request:     inscriptionRequest{}, response: inscriptionResponse{}, status: 201},
+		{method: "POST", path: "/api/v1/sessions/:id/inscriptions/:iid/retrait", handler: (*Server).handleInscriptionWithdraw, roles: roles(centre), tag: tagInscriptions,
+			summary:     "Retire un candidat d'une session pas encore tenue, avec un motif.",
+			description: "L'inscription demeure, marquée retirée, motif au journal ; le candidat peut alors être inscrit à une autre session pour les mêmes CCP (sinon 422 double_inscription).",
+			request:     motifRequest{}, status: 204},
 		{method: "PUT", path: "/api/v1/sessions/:id/inscriptions/:iid/presence", handler: (*Server).handlePresenceRecord, roles: roles(jury), tag: tagInscriptions,
 			summary: "Présence et entretien final.", description: "If-Match porte la version de l'inscription lue.",
 			request: presenceRequest{}, response: inscriptionResponse{}, status: 200, ifMatch: ifMatchRequis, etag: true},
@@ -274,8 +294,9 @@ func routeList() []route {
 			summary: "Décision sur un CCP.", description: "Sans If-Match : première saisie, refusée si une décision existe. Avec If-Match (ETag de la décision) : la remplace.",
 			request: evaluationRequest{}, response: evaluationResponse{}, status: 200, ifMatch: ifMatchFacultatif, etag: true},
 		{method: "POST", path: "/api/v1/sessions/:id/inscriptions/:iid/evaluations/:ccp/correction", handler: (*Server).handleResultatCorrect, roles: roles(autorite), tag: tagInscriptions,
-			summary: "Révoque une décision et la remplace, avec un motif.", description: "Après la délibération seulement ; l'ancienne décision reste au journal.",
-			request: correctionRequest{}, response: inscriptionResponse{}, status: 200},
+			summary:     "Corrige une erreur matérielle : révoque une décision et la remplace, avec un motif.",
+			description: "Après la délibération seulement ; l'ancienne décision reste au journal. If-Match porte l'ETag de la décision lue : de corrections concurrentes, une seule aboutit. Une session validée reçoit un PV rectificatif, et les documents du candidat sont délivrés à nouveau, les précédents remplacés.",
+			request:     correctionRequest{}, response: inscriptionResponse{}, status: 200, ifMatch: ifMatchRequis, etag: true},
 
 		{method: "GET", path: "/api/v1/sessions/:id/pv-brouillon.pdf", handler: (*Server).handlePVDraft, roles: roles(autorite, centre, jury), tag: tagDocuments,
 			summary: "Brouillon du PV, sans valeur officielle.", description: "Marqué « document de travail, sans valeur officielle ».",
@@ -284,8 +305,8 @@ func routeList() []route {
 			summary: "Aperçu du livret, sans valeur officielle.", description: "Marqué « document de travail, sans valeur officielle ».",
 			status: 200, binary: "application/pdf"},
 		{method: "POST", path: "/api/v1/sessions/:id/documents", handler: (*Server).handleDocumentsIssue, roles: roles(autorite), tag: tagDocuments,
-			summary: "Délivre le PV et les documents des candidats.", description: "Après validation du PV : le PV, un parchemin par titre obtenu, un livret par CCP acquis sans le titre.",
-			response: documentListResponse{}, status: 201},
+			summary: "Délivre le PV et les documents des candidats.", description: "Après validation du PV : le PV, un parchemin par titre obtenu, un livret par CCP acquis sans le titre. Répété, ne délivre que ce qui manque : 200 et une liste vide quand tout est délivré.",
+			response: documentListResponse{}, status: 201, repete: "Tout est déjà délivré : rien n'est créé, la liste est vide."},
 		{method: "POST", path: "/api/v1/sessions/:id/inscriptions/:iid/documents", handler: (*Server).handleDocumentIssue, roles: roles(autorite), tag: tagDocuments,
 			summary: "Délivre le document d'un candidat.", description: "Après validation du PV, pour un candidat dont le document manque.",
 			response: documentResponse{}, status: 201},

@@ -154,7 +154,7 @@ func TestSessionCancellation(t *testing.T) {
 			http.StatusConflict, "session_non_tenue")
 		wantCode(t, f.as("jury1", "PUT", evalPath(s.ID, in.ID, "CCP1"), evaluation("acquis", true)), http.StatusConflict, "session_non_tenue")
 		wantCode(t, f.as("dreets", "POST", evalPath(s.ID, in.ID, "CCP1")+"/correction", map[string]any{
-			"motif": "x", "decision": "acquis", "msp": true, "dossier_professionnel": true}), http.StatusConflict, "correction_prematuree")
+			"motif": "x", "decision": "acquis", "msp": true, "dossier_professionnel": true}, ifMatch(in.Version)), http.StatusConflict, "correction_prematuree")
 		// The candidat may sit another session.
 		s2 := f.session("titre", nil, "2026-11-30", "2026-12-01")
 		f.enrol(s2.ID, lefevre, nil)

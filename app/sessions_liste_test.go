@@ -53,20 +53,22 @@ func TestSessionsListe(t *testing.T) {
 			// Scope: most recent first, as before the filters.
 			{"centre", "", []string{s3.ID, s2.ID, s1.ID}},
 			{"centre2", "", []string{s4.ID}},
-			{"dreets", "", []string{s3.ID, s4.ID, s2.ID, s1.ID}},
+			{"dreets", "", []string{s3.ID, s2.ID, s1.ID}}, // Auvergne-Rhône-Alpes: the Lyon centre
+			{"dreets-pdl", "", []string{s4.ID}},           // Pays de la Loire: the Nantes centre
 			{"admin", "", []string{s3.ID, s4.ID, s2.ID, s1.ID}},
 			{"jury1", "", []string{s3.ID, s4.ID, s2.ID, s1.ID}},
 			// Filters.
 			{"centre", "?statut=declaree", []string{s3.ID}},
 			{"centre", "?statut=planifiee", []string{s2.ID, s1.ID}},
 			{"centre", "?type=ccp", []string{s2.ID}},
-			{"dreets", "?debut=2027-01-01", []string{s3.ID, s4.ID, s2.ID}},
+			{"admin", "?debut=2027-01-01", []string{s3.ID, s4.ID, s2.ID}},
 			{"dreets", "?fin=2026-12-31", []string{s1.ID}},
 			{"dreets", "?debut=2026-12-08&fin=2026-12-08", []string{s1.ID}}, // overlaps on its last day
 			{"dreets", "?debut=2027-01-12&fin=2027-01-31", []string{}},
-			{"dreets", "?centre_id=" + centre2, []string{s4.ID}},
+			{"admin", "?centre_id=" + centre2, []string{s4.ID}},
+			{"dreets", "?centre_id=" + centre2, []string{}}, // outside its territory
 			{"centre", "?centre_id=" + centre2, []string{}}, // a filter narrows the scope, never widens it
-			{"dreets", "?type=titre&statut=planifiee&debut=2027-01-01", []string{s4.ID}},
+			{"admin", "?type=titre&statut=planifiee&debut=2027-01-01", []string{s4.ID}},
 		}
 		for _, c := range cases {
 			got, suivant := f.sessionIDs(c.as, c.query)
@@ -76,12 +78,12 @@ func TestSessionsListe(t *testing.T) {
 		}
 
 		// Pages of one, then of three, give the whole list in order.
-		all, _ := f.sessionIDs("dreets", "")
+		all, _ := f.sessionIDs("admin", "")
 		for _, limite := range []string{"1", "3"} {
 			var paged []string
 			q := "?limite=" + limite
 			for pages := 0; pages < 10; pages++ {
-				ids, suivant := f.sessionIDs("dreets", q)
+				ids, suivant := f.sessionIDs("admin", q)
 				paged = append(paged, ids...)
 				if suivant == "" {
 					break
@@ -96,8 +98,8 @@ func TestSessionsListe(t *testing.T) {
 			}
 		}
 		// The cursor combines with the filters.
-		ids, suivant := f.sessionIDs("dreets", "?debut=2027-01-01&limite=2")
-		rest, end := f.sessionIDs("dreets", "?debut=2027-01-01&limite=2&apres="+suivant)
+		ids, suivant := f.sessionIDs("admin", "?debut=2027-01-01&limite=2")
+		rest, end := f.sessionIDs("admin", "?debut=2027-01-01&limite=2&apres="+suivant)
 		if !slices.Equal(append(ids, rest...), []string{s3.ID, s4.ID, s2.ID}) || end != "" {
 			t.Errorf("filtered pages = %v then %v (suivant %q)", ids, rest, end)
 		}

@@ -80,8 +80,11 @@ func TestRevocation(t *testing.T) {
 		correction["motif"] = "Erreur de report : le jury avait déclaré CCP2 acquis lors de la délibération."
 
 		// Before délibération the jury records results itself.
-		wantCode(t, f.as("dreets", "POST", path, correction), http.StatusConflict, "correction_prematuree")
+		wantCode(t, f.as("dreets", "POST", path, correction, ifMatch(1)), http.StatusConflict, "correction_prematuree")
 		f.deliberate(s.ID)
+		version := f.inscriptions("dreets", s.ID)[in.ID].evaluation("CCP2").Version
+		wantCode(t, f.as("dreets", "POST", path, correction), http.StatusPreconditionRequired, "if_match_requis")
+		wantCode(t, f.as("dreets", "POST", path, correction, ifMatch(version+1)), http.StatusPreconditionFailed, "version_perimee")
 		if d := f.dossierFull("centre", lefevre); d.Situation == nil || d.Situation.Issue != "partiel" {
 			t.Fatalf("before the correction: %+v", d.Situation)
 		}
@@ -95,14 +98,14 @@ func TestRevocation(t *testing.T) {
 		wantProblem(t, f.as("dreets", "POST", path, sansMotif), http.StatusUnprocessableEntity, "motif")
 		sansMotifs := evaluation("non_acquis", true)
 		sansMotifs["motifs"], sansMotifs["motif"] = "", "Motifs oubliés"
-		wantProblem(t, f.as("dreets", "POST", path, sansMotifs), http.StatusUnprocessableEntity, "motifs")
-		wantCode(t, f.as("dreets", "POST", evalPath(s.ID, in.ID, "CCP9")+"/correction", correction), http.StatusNotFound, "evaluation_introuvable")
+		wantProblem(t, f.as("dreets", "POST", path, sansMotifs, ifMatch(version)), http.StatusUnprocessableEntity, "motifs")
+		wantCode(t, f.as("dreets", "POST", evalPath(s.ID, in.ID, "CCP9")+"/correction", correction, ifMatch(version)), http.StatusNotFound, "evaluation_introuvable")
 		if n := f.count("evaluations"); n != 3 {
 			t.Fatalf("refused corrections wrote: %d evaluations", n)
 		}
 
 		var out inscriptionFull
-		f.ok(f.as("dreets", "POST", path, correction), http.StatusOK, &out)
+		f.ok(f.as("dreets", "POST", path, correction, ifMatch(version)), http.StatusOK, &out)
 		if str(out.Issue) != "titre" || out.evaluation("CCP2") == nil || out.evaluation("CCP2").Decision != "acquis" || len(out.Evaluations) != 3 {
 			t.Fatalf("after the correction: %+v", out)
 		}
@@ -164,7 +167,7 @@ func TestRevocation(t *testing.T) {
 		f.step("dreets", s.ID, "validation", http.StatusOK)
 		back := evaluation("non_acquis", true)
 		back["motif"] = "Recours gracieux rejeté : la décision initiale est rétablie."
-		f.ok(f.as("dreets", "POST", path, back), http.StatusOK, &out)
+		f.ok(f.as("dreets", "POST", path, back, ifMatch(version+1)), http.StatusOK, &out)
 		if d := f.dossierFull("candidat", lefevre); d.Situation == nil || d.Situation.Issue != "partiel" ||
 			!slices.Equal(d.Situation.CCPManquants, []string{"CCP2"}) || str(d.Situation.DateLimite) != "2028-03-22" {
 			t.Fatalf("candidat's dossier after the second correction: %+v", d.Situation)
@@ -323,8 +326,10 @@ func TestConcurrentSignatures(t *testing.T) {
 	})
 }
 
-// TestConcurrentCorrections: two corrections of the same candidat at the
-// same time each derive the outcome from both decisions.
+// TestConcurrentCorrections: two corrections of the same candidat, on two
+// CCP, at the same time each derive the outcome from both decisions; of
+// corrections of one decision read at one version, one wins and the others
+// answer 412.
 func TestConcurrentCorrections(t *testing.T) {
 	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
@@ -342,7 +347,7 @@ func TestConcurrentCorrections(t *testing.T) {
 				e := evaluation("acquis", true)
 				e["motif"] = "Erreur de report sur " + ccp + "."
 				return func() *httptest.ResponseRecorder {
-					return f.do("POST", evalPath(s.ID, in.ID, ccp)+"/correction", f.tokens["dreets"], e)
+					return f.do("POST", evalPath(s.ID, in.ID, ccp)+"/correction", f.tokens["dreets"], e, ifMatch(1))
 				}
 			}
 			recs := f.together(correct("CCP2"), correct("CCP3"))
@@ -350,6 +355,22 @@ func TestConcurrentCorrections(t *testing.T) {
 			got := f.inscriptions("dreets", s.ID)[in.ID]
 			if codes[0] != http.StatusOK || codes[1] != http.StatusOK || str(got.Issue) != "titre" || got.DateLimite != nil {
 				t.Fatalf("round %d: corrections %v, issue %s, date limite %s; want both 200 and titre", round, codes, str(got.Issue), str(got.DateLimite))
+			}
+			if round > 0 {
+				continue
+			}
+			v := got.evaluation("CCP2").Version
+			same := func() *httptest.ResponseRecorder {
+				e := evaluation("non_acquis", true)
+				e["motif"] = "Erreur de report sur CCP2."
+				return f.do("POST", evalPath(s.ID, in.ID, "CCP2")+"/correction", f.tokens["dreets"], e, ifMatch(v))
+			}
+			statuses := map[int]int{}
+			for _, rec := range f.together(same, same, same, same) {
+				statuses[rec.Code]++
+			}
+			if statuses[http.StatusOK] != 1 || statuses[http.StatusPreconditionFailed] != 3 {
+				t.Fatalf("four corrections of CCP2 at version %d answered %v, want one 200 and three 412", v, statuses)
 			}
 		}
 	})

@@ -37,26 +37,19 @@ func TestStoryVAEPartielPuisCapitalisation(t *testing.T) {
 		delete(sansMotifs, "motifs")
 		wantProblem(t, f.as("jury1", "PUT", evalPath(s1.ID, in.ID, "CCP2"), sansMotifs), http.StatusUnprocessableEntity, "motifs")
 
-		// ECF taken into account for a VAE candidat: the PV cannot be signed.
-		rec := f.as("jury1", "PUT", evalPath(s1.ID, in.ID, "CCP1"), evaluation("acquis", true))
+		// ECF taken into account for a VAE candidat: refused when recorded.
+		p := wantCode(t, f.as("jury1", "PUT", evalPath(s1.ID, in.ID, "CCP1"), evaluation("acquis", true)), http.StatusUnprocessableEntity, "ecf_vae")
+		if !strings.Contains(p.Detail, "CCP1") {
+			t.Errorf("ecf_vae detail does not name CCP1: %q", p.Detail)
+		}
+		rec := f.as("jury1", "PUT", evalPath(s1.ID, in.ID, "CCP1"), evaluation("non_acquis", false))
 		f.ok(rec, http.StatusOK, nil)
 		if et := rec.Header().Get("ETag"); et != `"1"` {
 			t.Fatalf("first recording ETag = %q, want \"1\"", et)
 		}
 		f.decide("jury1", s1.ID, in.ID, "CCP2", "non_acquis", false)
 		f.decide("jury2", s1.ID, in.ID, "CCP3", "acquis", false)
-		p := wantCode(t, f.as("jury1", "POST", sessionPath(s1.ID, "signature"), nil), http.StatusUnprocessableEntity, "ecf_vae")
-		if !strings.Contains(p.Detail, "CCP1") {
-			t.Errorf("ecf_vae detail does not name CCP1: %q", p.Detail)
-		}
-		var got sessionOut
-		f.ok(f.as("jury1", "GET", sessionPath(s1.ID), nil), http.StatusOK, &got)
-		for _, j := range got.Jury {
-			if j.SigneLe != nil || got.Statut != "tenue" {
-				t.Fatalf("a refused signature left a trace: %+v", got)
-			}
-		}
-		// The jury corrects its record, on the version it read.
+		// The jury changes its record, on the version it read.
 		var ev evaluationOut
 		f.ok(f.as("jury1", "PUT", evalPath(s1.ID, in.ID, "CCP1"), evaluation("acquis", false), ifMatch(1)), http.StatusOK, &ev)
 		if ev.Version != 2 || ev.ECF {
@@ -98,9 +91,9 @@ func TestStoryVAEPartielPuisCapitalisation(t *testing.T) {
 		f.later(112 * 24 * time.Hour) // 2027-03-15
 		s2 := f.session("ccp", []string{"CCP2"}, "2027-03-15", "2027-03-15")
 		enrol := map[string]any{"candidat_id": nguyen, "ccp": []string{"CCP2"}}
-		wantCode(t, f.as("centre", "POST", sessionPath(s2.ID, "inscriptions"), enrol), http.StatusUnprocessableEntity, "recevabilite_type_session")
 
-		// The centre records the new recevabilité, naming a session CCP.
+		// The partial success is the ground for the missing CCP: no new
+		// recevabilité is needed. The centre may still record one.
 		cur, rec := f.getCandidat("centre", nguyen)
 		body := candidatAsRequest(t, rec)
 		body["recevabilite"] = map[string]any{"date_notification": "2027-03-01", "reference": "VAE-69-2027-0088",
@@ -209,15 +202,15 @@ func TestStoryLienJury(t *testing.T) {
 		inL, inN := ins[0], ins[1]
 		// jury1 trained Lefèvre: neither presence nor decision.
 		wantCode(t, f.as("jury1", "PUT", presencePath(s.ID, inL.ID), map[string]any{"presence": "present", "entretien_final": "favorable"},
-			ifMatch(inL.Version)), http.StatusForbidden, "lien_avec_candidat")
-		p := wantCode(t, f.as("jury1", "PUT", evalPath(s.ID, inL.ID, "CCP1"), evaluation("acquis", true)), http.StatusForbidden, "lien_avec_candidat")
+			ifMatch(inL.Version)), http.StatusUnprocessableEntity, "lien_avec_candidat")
+		p := wantCode(t, f.as("jury1", "PUT", evalPath(s.ID, inL.ID, "CCP1"), evaluation("acquis", true)), http.StatusUnprocessableEntity, "lien_avec_candidat")
 		if !strings.Contains(p.Detail, "formateur") {
 			t.Errorf("detail does not name the link: %q", p.Detail)
 		}
 		// jury2 employs Nguyễn (declared by the centre): the same, the other way round.
-		wantCode(t, f.as("jury2", "PUT", evalPath(s.ID, inN.ID, "CCP1"), evaluation("acquis", false)), http.StatusForbidden, "lien_avec_candidat")
+		wantCode(t, f.as("jury2", "PUT", evalPath(s.ID, inN.ID, "CCP1"), evaluation("acquis", false)), http.StatusUnprocessableEntity, "lien_avec_candidat")
 		wantCode(t, f.as("jury2", "PUT", presencePath(s.ID, inN.ID), map[string]any{"presence": "present"},
-			ifMatch(inN.Version)), http.StatusForbidden, "lien_avec_candidat")
+			ifMatch(inN.Version)), http.StatusUnprocessableEntity, "lien_avec_candidat")
 		if n := f.count("evaluations"); n != 0 {
 			t.Fatalf("%d evaluations recorded by a member with a link", n)
 		}
@@ -237,7 +230,7 @@ func TestStoryLienJury(t *testing.T) {
 		}
 		// Once recorded, jury1 still may not change Lefèvre's.
 		wantCode(t, f.as("jury1", "PUT", evalPath(s.ID, inL.ID, "CCP1"), evaluation("non_acquis", true), ifMatch(1)),
-			http.StatusForbidden, "lien_avec_candidat")
+			http.StatusUnprocessableEntity, "lien_avec_candidat")
 	})
 }
 

@@ -77,5 +77,17 @@ func (s *Service) Evenements(ctx context.Context, a Acteur, sessionID, candidatI
 	if !a.Is(RoleAutorite, RoleAdmin) {
 		return nil, forbidden()
 	}
-	return listEvenements(s.read(ctx), sessionID, candidatID)
+	db := s.read(ctx)
+	// An autorité reads the trail of its territory only.
+	if sessionID != "" {
+		if _, err := findSessionRow(db, a, sessionID); err != nil {
+			return nil, err
+		}
+	}
+	if candidatID != "" {
+		if _, err := findCandidatRow(db, a, candidatID); err != nil {
+			return nil, err
+		}
+	}
+	return listEvenements(db, sessionID, candidatID)
 }

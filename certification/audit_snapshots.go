@@ -28,6 +28,15 @@ type candidatSnapshot struct {
 	Version        int                 `json:"version,omitempty"`
 }
 
+// identiteSnapshot is a candidat's civil identity, and for a rectification
+// its reason and supporting document.
+type identiteSnapshot struct {
+	Identite
+	Version int    `json:"version"`
+	Motif   string `json:"motif,omitempty"`
+	Piece   string `json:"piece_justificative,omitempty"`
+}
+
 type periodeSnapshot struct {
 	Debut Date `json:"debut"`
 	Fin   Date `json:"fin"`
@@ -110,11 +119,19 @@ type sessionEtat struct {
 	ValideeAt       *time.Time    `json:"validee_at,omitempty"`
 	ValideePar      string        `json:"validee_par,omitempty"`
 	MotifAnnulation string        `json:"motif_annulation,omitempty"`
+	// MotifRegularisation is the reason of a declaration the autorité
+	// recorded after the session began.
+	MotifRegularisation string `json:"motif_regularisation,omitempty"`
 }
 
 type inscriptionSnapshot struct {
 	CCP              []string `json:"ccp"`
 	EntretienFinalDu bool     `json:"entretien_final_du"`
+}
+
+// retraitSnapshot is a withdrawal from a session and its reason.
+type retraitSnapshot struct {
+	Motif string `json:"motif_retrait"`
 }
 
 type presenceSnapshot struct {
@@ -145,7 +162,13 @@ func snapshotEvaluation(e Evaluation) evaluationSnapshot {
 		EcfPrisEnCompte: e.EcfPrisEnCompte, SaisiPar: e.SaisiPar, Version: e.Version}
 }
 
+// natureErreurMaterielle is what a correction by the autorité is: the jury
+// is sovereign, the autorité only rectifies a decision transcribed wrongly
+// (DOMAIN §6 bis).
+const natureErreurMaterielle = "erreur_materielle"
+
 type revocationSnapshot struct {
+	Nature       string             `json:"nature"`
 	Motif        string             `json:"motif"`
 	RemplaceePar evaluationSnapshot `json:"remplacee_par"`
 }

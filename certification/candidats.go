@@ -31,19 +31,22 @@ func (p Parcours) Valid() bool {
 
 // Candidat is a person registered by a centre on a route to a titre.
 type Candidat struct {
-	ID             string
-	CentreID       string
-	TitreCode      string
-	Parcours       Parcours
-	NomNaissance   string
-	NomUsage       string
-	Prenoms        string
-	DateNaissance  Date
-	LieuNaissance  string
-	Email          string
-	Formation      *Periode
-	ECF            []ECF
-	Recevabilite   *Recevabilite
+	ID            string
+	CentreID      string
+	TitreCode     string
+	Parcours      Parcours
+	NomNaissance  string
+	NomUsage      string
+	Prenoms       string
+	DateNaissance Date
+	LieuNaissance string
+	Email         string
+	Formation     *Periode
+	ECF           []ECF
+	Recevabilite  *Recevabilite
+	// Recevabilites is every notification received, oldest first; the
+	// latest is Recevabilite.
+	Recevabilites  []Recevabilite
 	MoisExperience *int
 	CCPAnterieurs  []CCPAnterieur
 	ArchiveAt      *time.Time
@@ -115,6 +118,9 @@ func (s *Service) CreateCandidat(ctx context.Context, a Acteur, in CandidatSaisi
 		if err := insertCandidat(tx, row, plan.ecf, plan.anterieurs); err != nil {
 			return err
 		}
+		if err := s.noterRecevabilite(tx, a, id, nil, in.Recevabilite); err != nil {
+			return err
+		}
 		return s.journal(tx, a, audit{action: "candidat_cree", objet: "candidat", objetID: id, candidatID: id, apres: snapshotSaisie(in)})
 	})
 	if err != nil {
@@ -138,6 +144,16 @@ func (s *Service) UpdateCandidat(ctx context.Context, a Acteur, id string, versi
 		if cur.ArchiveAt != nil {
 			return Errorf(ErrConflict, "candidat_archive", "Ce candidat est archivé : il ne peut plus être modifié.")
 		}
+		if identiteOf(cur.NomNaissance, cur.Prenoms, cur.DateNaissance, cur.LieuNaissance) !=
+			identiteOf(in.NomNaissance, in.Prenoms, in.DateNaissance, in.LieuNaissance) {
+			locked, err := identiteVerrouillee(tx, id)
+			if err != nil {
+				return err
+			}
+			if locked {
+				return identiteFigee()
+			}
+		}
 		plan, err := s.checkSaisie(tx, cur.CentreID, in)
 		if err != nil {
 			return err
@@ -153,6 +169,9 @@ func (s *Service) UpdateCandidat(ctx context.Context, a Acteur, id string, versi
 		}
 		avant, err := hydrate(tx, []candidatRow{*cur})
 		if err != nil {
+			return err
+		}
+		if err := s.noterRecevabilite(tx, a, id, avant[0].Recevabilites, in.Recevabilite); err != nil {
 			return err
 		}
 		return s.journal(tx, a, audit{action: "candidat_modifie", objet: "candidat", objetID: id, candidatID: id, avant: snapshotCandidat(avant[0]), apres: snapshotSaisie(in)})
@@ -229,6 +248,16 @@ func (s *Service) Candidats(ctx context.Context, a Acteur, f FiltreCandidats) (*
 		db = s.db.forSearch().WithContext(ctx)
 	}
 	return listCandidats(db, s.db.Dialect, a, f)
+}
+
+// noterRecevabilite keeps a notification de recevabilité entered for the
+// candidat in its history, unless it is one already recorded: a new
+// notification never erases the earlier ones.
+func (s *Service) noterRecevabilite(tx *gorm.DB, a Acteur, candidatID string, connues []Recevabilite, r *Recevabilite) error {
+	if r == nil || contains(connues, *r) {
+		return nil
+	}
+	return insertRecevabilite(tx, candidatID, *r, a.UtilisateurID, s.now())
 }
 
 func deref(s *string) string {
@@ -379,9 +408,25 @@ func (s *Service) checkSaisie(tx *gorm.DB, centreID string, in CandidatSaisie) (
 		seen[key] = true
 	}
 	if len(fe) > 0 {
-		return nil, Invalid("candidat_invalide", "Le dossier du candidat comporte des erreurs.", fe...)
+		return nil, Invalid(codeSaisie(fe), "Le dossier du candidat comporte des erreurs.", fe...)
 	}
 	return plan, nil
+}
+
+// reglesSaisie are the field codes of checkSaisie that are business rules,
+// not malformed input: a registration they refuse answers with the rule's
+// own code, as an enrolment does, rather than the generic candidat_invalide.
+var reglesSaisie = []string{"centre_non_agree", "ecf_vae", "titre_sans_ccs"}
+
+// codeSaisie is the code of a refused registration: the first rule broken,
+// or candidat_invalide when the input is only malformed.
+func codeSaisie(fe []FieldError) string {
+	for _, f := range fe {
+		if contains(reglesSaisie, f.Code) {
+			return f.Code
+		}
+	}
+	return "candidat_invalide"
 }
 
 func (p *saisiePlan) row(id, centreID string) candidatRow {

@@ -55,6 +55,31 @@ type anterieurRow struct {
 
 func (anterieurRow) TableName() string { return "candidat_ccp_anterieurs" }
 
+// recevabiliteRow is the candidat_recevabilites table: rows are only inserted.
+type recevabiliteRow struct {
+	ID               string
+	CandidatID       string
+	DateNotification Date
+	Reference        string
+	Ddets            string
+	MoisExperience   int
+	TypeSession      string
+	EnregistreeAt    time.Time
+	EnregistreePar   *string
+}
+
+func (recevabiliteRow) TableName() string { return "candidat_recevabilites" }
+
+// insertRecevabilite adds a notification to a candidat's history.
+func insertRecevabilite(tx *gorm.DB, candidatID string, r Recevabilite, par string, at time.Time) error {
+	row := recevabiliteRow{ID: newID(), CandidatID: candidatID, DateNotification: r.DateNotification, Reference: r.Reference,
+		Ddets: r.DDETS, MoisExperience: r.MoisExperience, TypeSession: r.TypeSession, EnregistreeAt: at}
+	if par != "" {
+		row.EnregistreePar = &par
+	}
+	return wrap(tx.Create(&row).Error, "candidat %s: insert recevabilité %s", candidatID, r.Reference)
+}
+
 // listCandidats reads one page of the candidats the actor may see; db is
 // the search pool when the filter has a name (see DB.forSearch).
 func listCandidats(db *gorm.DB, dialect string, a Acteur, f FiltreCandidats) (*PageCandidats, error) {
@@ -131,8 +156,10 @@ func likePrefix(s string) string {
 func scopeCandidats(db *gorm.DB, a Acteur) (*gorm.DB, error) {
 	q := db.Table("candidats AS c").Select("c.*")
 	switch a.Role {
-	case RoleAdmin, RoleAutorite:
+	case RoleAdmin:
 		return q, nil
+	case RoleAutorite:
+		return q.Where("c.centre_id IN (?)", centresDu(db, a.Territoire)), nil
 	case RoleCentre:
 		return q.Where("c.centre_id = ?", a.CentreID), nil
 	case RoleCandidat:
@@ -223,6 +250,10 @@ func hydrateRows(db *gorm.DB, rows []candidatRow) ([]Candidat, error) {
 		WHERE a.candidat_id IN ? ORDER BY b.rang`, ids).Scan(&ants).Error; err != nil {
 		return nil, err
 	}
+	var recs []recevabiliteRow
+	if err := db.Where("candidat_id IN ?", ids).Order("enregistree_at, id").Find(&recs).Error; err != nil {
+		return nil, err
+	}
 	idx := map[string]*Candidat{}
 	for i, r := range rows {
 		c := Candidat{
@@ -231,7 +262,7 @@ func hydrateRows(db *gorm.DB, rows []candidatRow) ([]Candidat, error) {
 			DateNaissance: r.DateNaissance, LieuNaissance: r.LieuNaissance, Email: r.Email,
 			MoisExperience: r.MoisExperience, ArchiveAt: r.ArchiveAt, Version: r.Version,
 			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
-			ECF: []ECF{}, CCPAnterieurs: []CCPAnterieur{},
+			ECF: []ECF{}, CCPAnterieurs: []CCPAnterieur{}, Recevabilites: []Recevabilite{},
 		}
 		if r.FormationDebut != nil && r.FormationFin != nil {
 			c.Formation = &Periode{*r.FormationDebut, *r.FormationFin}
@@ -245,6 +276,11 @@ func hydrateRows(db *gorm.DB, rows []candidatRow) ([]Candidat, error) {
 		}
 		out[i] = c
 		idx[r.ID] = &out[i]
+	}
+	for _, r := range recs {
+		c := idx[r.CandidatID]
+		c.Recevabilites = append(c.Recevabilites, Recevabilite{DateNotification: r.DateNotification, Reference: r.Reference,
+			DDETS: r.Ddets, MoisExperience: r.MoisExperience, TypeSession: r.TypeSession})
 	}
 	for _, e := range ecfs {
 		c := idx[e.CandidatID]
@@ -302,6 +338,18 @@ func updateCandidat(tx *gorm.DB, row candidatRow, version int, ecf []ecfRow, ant
 		return false, wrap(err, "candidat %s: delete CCP antérieurs", row.ID)
 	}
 	return true, insertCandidatChildren(tx, row.ID, ecf, anterieurs)
+}
+
+// updateIdentite rewrites a candidat's civil identity if its version is
+// still version. It reports false when it is not.
+func updateIdentite(tx *gorm.DB, id string, version int, in Identite, at time.Time) (bool, error) {
+	res := tx.Model(&candidatRow{}).Where("id = ? AND version = ?", id, version).Updates(map[string]any{
+		"nom_naissance": in.NomNaissance, "prenoms": in.Prenoms, "date_naissance": in.DateNaissance,
+		"lieu_naissance": in.LieuNaissance, "version": version + 1, "updated_at": at})
+	if res.Error != nil {
+		return false, wrap(res.Error, "candidat %s version %d: identity", id, version)
+	}
+	return res.RowsAffected > 0, nil
 }
 
 // archiveCandidat archives a candidat if its version is still version. It

@@ -17,11 +17,14 @@ type Centre struct {
 	CodePostal string
 	Ville      string
 	// Region names the DREETS competent for the centre's sessions.
-	Region    string
-	Version   int
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	Agrements []Agrement
+	Region string
+	// Departement is the département of the centre (69, 2A, 974…), which
+	// names the competent DDETS.
+	Departement string
+	Version     int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Agrements   []Agrement
 }
 
 // Agrement is the approval of a centre for a titre over a period.
@@ -37,13 +40,30 @@ type Agrement struct {
 // NouveauCentre is the input of CreateCentre.
 type NouveauCentre struct {
 	Nom, Siret, Adresse, CodePostal, Ville, Region string
-	Agrements                                      []NouvelAgrement
+	// Departement defaults to the first two digits of the code postal (the
+	// first three overseas).
+	Departement string
+	Agrements   []NouvelAgrement
 }
 
 // NouvelAgrement is one agrément in NouveauCentre.
 type NouvelAgrement struct {
 	TitreCode  string
 	Debut, Fin Date
+}
+
+// departementOf reads the département from a code postal: its first two
+// digits, the first three overseas (97x, 98x). Corsica (20xxx) cannot be
+// told apart from the code alone and is left to the caller.
+func departementOf(cp string) string {
+	cp = strings.TrimSpace(cp)
+	switch {
+	case len(cp) != 5 || strings.HasPrefix(cp, "20"):
+		return ""
+	case strings.HasPrefix(cp, "97"), strings.HasPrefix(cp, "98"):
+		return cp[:3]
+	}
+	return cp[:2]
 }
 
 // CreateCentre registers a centre and its agréments. Admin only. Returns
@@ -61,9 +81,16 @@ func (s *Service) CreateCentre(ctx context.Context, a Acteur, in NouveauCentre) 
 		return nil, Invalid("siret_invalide", "Le SIRET n'est pas valide.",
 			FieldError{"siret", "cle_invalide", "Le SIRET doit compter 14 chiffres et sa clé de contrôle doit être juste."})
 	}
+	if in.Departement == "" {
+		in.Departement = departementOf(in.CodePostal)
+	}
+	if strings.TrimSpace(in.Region) == "" || in.Departement == "" {
+		return nil, Invalid("centre_invalide", "La région et le département du centre désignent l'autorité compétente.",
+			FieldError{"region", "requis", "Indiquez la région et le département (ou un code postal) du centre."})
+	}
 	now := s.now()
 	c := &Centre{ID: newID(), Nom: in.Nom, Siret: in.Siret, Adresse: in.Adresse, CodePostal: in.CodePostal,
-		Ville: in.Ville, Region: in.Region, Version: 1, CreatedAt: now, UpdatedAt: now}
+		Ville: in.Ville, Region: in.Region, Departement: in.Departement, Version: 1, CreatedAt: now, UpdatedAt: now}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		if err := insertCentre(tx, c); err != nil {
 			if isUniqueViolation(err) {

@@ -8,23 +8,24 @@ import (
 
 // centreRow is the centres table.
 type centreRow struct {
-	ID         string
-	Nom        string
-	Siret      string
-	Adresse    string
-	CodePostal string
-	Ville      string
-	Region     string
-	Version    int
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	ID          string
+	Nom         string
+	Siret       string
+	Adresse     string
+	CodePostal  string
+	Ville       string
+	Region      string
+	Departement string
+	Version     int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 func (centreRow) TableName() string { return "centres" }
 
 func (r centreRow) centre() Centre {
 	return Centre{ID: r.ID, Nom: r.Nom, Siret: r.Siret, Adresse: r.Adresse, CodePostal: r.CodePostal, Ville: r.Ville,
-		Region: r.Region, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		Region: r.Region, Departement: r.Departement, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 // agrementRow is the agrements table.
@@ -40,7 +41,7 @@ func (agrementRow) TableName() string { return "agrements" }
 
 func insertCentre(tx *gorm.DB, c *Centre) error {
 	row := centreRow{ID: c.ID, Nom: c.Nom, Siret: c.Siret, Adresse: c.Adresse, CodePostal: c.CodePostal, Ville: c.Ville,
-		Region: c.Region, Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+		Region: c.Region, Departement: c.Departement, Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
 	return wrap(tx.Create(&row).Error, "centre %s: insert", c.ID)
 }
 

@@ -24,8 +24,13 @@ type Utilisateur struct {
 	Role           Role
 	CentreID       *string
 	CandidatID     *string
-	Actif          bool
-	CreatedAt      time.Time
+	// Autorite, Region and Departements are the territory of an autorité
+	// account (see Territoire), empty for the other roles.
+	Autorite     string
+	Region       string
+	Departements string
+	Actif        bool
+	CreatedAt    time.Time
 }
 
 // NouvelUtilisateur is the input of CreateUtilisateur.
@@ -36,6 +41,8 @@ type NouvelUtilisateur struct {
 	Role        Role
 	CentreID    string
 	CandidatID  string
+	// Territoire is required for an autorité account, and only for it.
+	Territoire Territoire
 }
 
 // MotDePasseMin is the minimum password length.
@@ -62,6 +69,11 @@ func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtil
 	if (in.Role == RoleCandidat) != (in.CandidatID != "") {
 		fields = append(fields, FieldError{"candidat_id", "incoherent", "Un compte candidat, et lui seul, est rattaché à un candidat."})
 	}
+	if t := in.Territoire; (in.Role == RoleAutorite) != (t.Autorite != "") ||
+		in.Role == RoleAutorite && (t.Region == "") == (len(t.Departements) == 0) {
+		fields = append(fields, FieldError{"territoire", "incoherent",
+			"Un compte de l'autorité, et lui seul, a un territoire : le nom de l'autorité et sa région (DREETS) ou ses départements (DDETS)."})
+	}
 	if len(fields) > 0 {
 		return nil, Invalid("utilisateur_invalide", "Le compte ne peut pas être créé.", fields...)
 	}
@@ -73,6 +85,7 @@ func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtil
 	u := &Utilisateur{
 		ID: newID(), Identifiant: in.Identifiant, Nom: in.Nom, MotDePasseHash: string(hash),
 		Role: in.Role, Actif: true, CreatedAt: s.now(),
+		Autorite: in.Territoire.Autorite, Region: in.Territoire.Region, Departements: strings.Join(in.Territoire.Departements, ","),
 	}
 	if in.CentreID != "" {
 		u.CentreID = &in.CentreID
@@ -157,6 +170,7 @@ func (s *Service) Authentifier(ctx context.Context, token string) (Acteur, error
 	if row.CandidatID != nil {
 		a.CandidatID = *row.CandidatID
 	}
+	a.Territoire = territoireOf(row.Autorite, row.Region, row.Departements)
 	return a, nil
 }
 

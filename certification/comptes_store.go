@@ -16,6 +16,9 @@ type utilisateurRow struct {
 	Role           Role
 	CentreID       *string
 	CandidatID     *string
+	Autorite       string
+	Region         string
+	Departements   string
 	Actif          bool
 	CreatedAt      time.Time
 }
@@ -79,13 +82,16 @@ type jetonActeur struct {
 	CentreID    *string
 	CandidatID  *string
 	Actif       bool
+	// The territory of an autorité account.
+	Autorite, Region, Departements string
 }
 
 // findJeton returns a token by its hash with its account; ID is empty when
 // no token has that hash.
 func findJeton(tx *gorm.DB, hash string) (jetonActeur, error) {
 	var row jetonActeur
-	err := tx.Raw(`SELECT j.expire_at, j.revoque_at, u.id, u.identifiant, u.nom, u.role, u.centre_id, u.candidat_id, u.actif
+	err := tx.Raw(`SELECT j.expire_at, j.revoque_at, u.id, u.identifiant, u.nom, u.role, u.centre_id, u.candidat_id, u.actif,
+			u.autorite, u.region, u.departements
 		FROM jetons j JOIN utilisateurs u ON u.id = j.utilisateur_id WHERE j.hash = ?`, hash).Scan(&row).Error
 	return row, wrap(err, "jeton %.8s…: load", hash)
 }

@@ -111,7 +111,11 @@ func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionI
 			return err
 		}
 		if inscriptionID == "" && !existing["pv:"] {
-			d, err := s.issue(tx, a, dc, DocPV, nil, func(e EnTete) ([]byte, error) { return s.opt.Renderer.PV(dc.pv(e, ins)) })
+			liens, err := liensDuJury(tx, sessionID)
+			if err != nil {
+				return err
+			}
+			d, err := s.issue(tx, a, dc, DocPV, nil, func(e EnTete) ([]byte, error) { return s.opt.Renderer.PV(dc.pv(e, ins, liens)) })
 			if err != nil {
 				return err
 			}
@@ -164,6 +168,8 @@ type docContext struct {
 	centre  Centre
 	today   Date
 	valider string
+	// autorite is the authority of the account that validated the PV.
+	autorite string
 }
 
 func (s *Service) documentContext(tx *gorm.DB, sess *Session) (*docContext, error) {
@@ -182,7 +188,7 @@ func (s *Service) documentContext(tx *gorm.DB, sess *Session) (*docContext, erro
 		// The signatory's name is a courtesy: a deleted account leaves the
 		// generic "représentant territorial".
 		if u, err := findUtilisateurByID(tx, *sess.ValideePar); err == nil {
-			dc.valider = u.Nom
+			dc.valider, dc.autorite = u.Nom, u.Autorite
 		} else if !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
@@ -191,7 +197,11 @@ func (s *Service) documentContext(tx *gorm.DB, sess *Session) (*docContext, erro
 }
 
 func (dc *docContext) enTete(brouillon bool) EnTete {
-	return EnTete{Ministere: Ministere, Service: "DREETS " + dc.centre.Region, Brouillon: brouillon, Lieu: dc.centre.Ville, Date: dc.today}
+	service := "DREETS " + dc.centre.Region
+	if dc.autorite != "" {
+		service = dc.autorite
+	}
+	return EnTete{Ministere: Ministere, Service: service, Brouillon: brouillon, Lieu: dc.centre.Ville, Date: dc.today}
 }
 
 // issue numbers, renders and stores one document; render receives the
@@ -273,11 +283,7 @@ func (s *Service) issueCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ TypeD
 		return nil, err
 	}
 	for _, o := range olds {
-		if err := supersedeDocument(tx, o.ID, d.ID); err != nil {
-			return nil, err
-		}
-		if err := s.journal(tx, a, audit{action: "document_remplace", objet: "document", objetID: o.ID, sessionID: d.SessionID,
-			candidatID: in.CandidatID, avant: documentSnapshot{Statut: StatutValide}, apres: documentSnapshot{Statut: StatutRemplace, RemplacePar: d.Numero}}); err != nil {
+		if err := s.remplacer(tx, a, o, d, in.CandidatID); err != nil {
 			return nil, err
 		}
 	}
@@ -303,11 +309,16 @@ func (dc *docContext) parchemin(e EnTete, t Titulaire, in Inscription, r rules.R
 	return p
 }
 
+// signataire is the authority that validated the PV, in the name of its
+// representative: "Hélène Girard, DREETS Auvergne-Rhône-Alpes".
 func (dc *docContext) signataire() string {
-	if dc.valider == "" {
+	switch {
+	case dc.valider == "":
 		return "Le représentant territorial"
+	case dc.autorite == "" || strings.Contains(dc.valider, dc.autorite):
+		return dc.valider
 	}
-	return dc.valider
+	return dc.valider + ", " + dc.autorite
 }
 
 // sessionReferences maps the sessions a result cites to their references.
@@ -356,7 +367,9 @@ func (dc *docContext) livret(e EnTete, t Titulaire, r rules.Resultat, refs map[s
 	return l
 }
 
-func (dc *docContext) pv(e EnTete, ins []Inscription) PVData {
+// pv lays out the PV of the enrolments ins; liens maps each candidat to the
+// members who declared a link with it, printed as abstaining.
+func (dc *docContext) pv(e EnTete, ins []Inscription, liens map[string][]string) PVData {
 	sess := dc.sess
 	p := PVData{EnTete: e, SessionReference: sess.Reference, TypeSession: sess.Type, Centre: dc.centre.Nom, Lieu: sess.Lieu,
 		Debut: sess.Debut, Fin: sess.Fin, TitreIntitule: dc.titre.Intitule, TitreCode: dc.titre.Code, VersionCode: dc.version.Code,
@@ -382,6 +395,11 @@ func (dc *docContext) pv(e EnTete, ins []Inscription) PVData {
 		}
 		for _, ev := range in.Evaluations {
 			c.Decisions = append(c.Decisions, PVDecision{CCP: ev.CCP, Decision: libelleDecision[ev.Decision], Motifs: ev.Motifs})
+		}
+		for _, m := range sess.Jury {
+			if contains(liens[in.CandidatID], m.MembreID) {
+				c.Abstentions = append(c.Abstentions, m.Prenoms+" "+m.Nom)
+			}
 		}
 		p.Candidats = append(p.Candidats, c)
 	}

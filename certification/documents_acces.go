@@ -173,7 +173,26 @@ func (s *Service) BrouillonPV(ctx context.Context, a Acteur, sessionID string) (
 	if err != nil {
 		return nil, err
 	}
-	return s.opt.Renderer.PV(dc.pv(dc.enTete(true), ins))
+	liens, err := liensDuJury(db, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	if a.Is(RoleJury) {
+		// A member linked to a candidat does not deliberate on it: its line
+		// of the draft is not shown to him.
+		m, err := membreOf(db, a)
+		if err != nil {
+			return nil, err
+		}
+		var siens []Inscription
+		for _, in := range ins {
+			if !contains(liens[in.CandidatID], m.ID) {
+				siens = append(siens, in)
+			}
+		}
+		ins = siens
+	}
+	return s.opt.Renderer.PV(dc.pv(dc.enTete(true), ins, liens))
 }
 
 // ApercuLivret renders the preview of a candidat's livret at a session:
@@ -194,6 +213,19 @@ func (s *Service) ApercuLivret(ctx context.Context, a Acteur, sessionID, inscrip
 	}
 	if len(ins) == 0 {
 		return nil, notFound("Inscription")
+	}
+	if a.Is(RoleJury) {
+		m, err := membreOf(db, a)
+		if err != nil {
+			return nil, err
+		}
+		ns, err := lienEntre(db, m.ID, ins[0].CandidatID)
+		if err != nil {
+			return nil, err
+		}
+		if len(ns) > 0 {
+			return nil, lienRefus(ns)
+		}
 	}
 	dc, err := s.documentContext(db, sess)
 	if err != nil {

@@ -105,6 +105,9 @@ type PVData struct {
 	// Validation says who validated the PV and when; empty for a draft.
 	ValidePar string
 	ValideLe  Date
+	// Rectificatif says, on a PV that replaces another after a correction,
+	// which one and why; empty otherwise.
+	Rectificatif string
 }
 
 // PVJure is a jury member and its signature.
@@ -120,6 +123,9 @@ type PVCandidat struct {
 	Decisions      []PVDecision
 	EntretienFinal string
 	Issue          string
+	// Abstentions names the jury members who declared a link with the
+	// candidat and so did not deliberate on it.
+	Abstentions []string
 }
 
 // PVDecision is the decision on one CCP.

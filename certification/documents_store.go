@@ -48,8 +48,10 @@ const documentColumns = `id, type, numero, titre_id, annee, rang, code_verificat
 func scopeDocuments(db *gorm.DB, a Acteur) (*gorm.DB, error) {
 	q := db.Table("documents AS d")
 	switch a.Role {
-	case RoleAdmin, RoleAutorite:
+	case RoleAdmin:
 		return q, nil
+	case RoleAutorite:
+		return q.Where("d.session_id IN (SELECT id FROM sessions WHERE centre_id IN (?))", centresDu(db, a.Territoire)), nil
 	case RoleCentre:
 		return q.Where("d.session_id IN (SELECT id FROM sessions WHERE centre_id = ?)", a.CentreID), nil
 	case RoleCandidat:
@@ -118,7 +120,7 @@ func validDocuments(tx *gorm.DB, sessionID string) (map[string]bool, error) {
 
 // validLivrets returns the ids and numbers of a candidat's valid livrets for a titre.
 func validLivrets(tx *gorm.DB, candidatID, titreID string) ([]Document, error) {
-	ds, err := listDocuments(tx.Model(&documentRow{}).Select("id, numero").Where("candidat_id = ? AND titre_id = ? AND type = ? AND statut = ?",
+	ds, err := listDocuments(tx.Model(&documentRow{}).Select("id, numero, session_id").Where("candidat_id = ? AND titre_id = ? AND type = ? AND statut = ?",
 		candidatID, titreID, DocLivret, StatutValide))
 	return ds, wrap(err, "livrets of candidat %s: load", candidatID)
 }
@@ -126,6 +128,31 @@ func validLivrets(tx *gorm.DB, candidatID, titreID string) ([]Document, error) {
 func insertDocument(tx *gorm.DB, d *Document) error {
 	row := documentRow(*d)
 	return wrap(tx.Create(&row).Error, "document %s (%s): insert", d.ID, d.Numero)
+}
+
+// validDocumentsOf returns the valid documents of a session of the given
+// type, of one enrolment when inscriptionID is set, without their bytes.
+func validDocumentsOf(tx *gorm.DB, sessionID, inscriptionID string, types ...TypeDocument) ([]Document, error) {
+	q := tx.Table("documents").Select(documentColumns).Where("session_id = ? AND statut = ? AND type IN ?", sessionID, StatutValide, types)
+	if inscriptionID != "" {
+		q = q.Where("inscription_id = ?", inscriptionID)
+	}
+	ds, err := listDocuments(q.Order("numero"))
+	return ds, wrap(err, "valid documents of session %s %s: load", sessionID, inscriptionID)
+}
+
+// validDocumentsOfCandidat returns a candidat's valid parchemins and livrets.
+func validDocumentsOfCandidat(tx *gorm.DB, candidatID string) ([]Document, error) {
+	ds, err := listDocuments(tx.Table("documents").Select(documentColumns).
+		Where("candidat_id = ? AND statut = ? AND type IN ?", candidatID, StatutValide, []TypeDocument{DocParchemin, DocLivret}).Order("numero"))
+	return ds, wrap(err, "valid documents of candidat %s: load", candidatID)
+}
+
+// retireDocument marks a valid document replaced before its successor is
+// issued: one enrolment holds one valid document of a kind at a time.
+func retireDocument(tx *gorm.DB, id string) error {
+	err := tx.Model(&documentRow{}).Where("id = ? AND statut = ?", id, StatutValide).Update("statut", StatutRemplace).Error
+	return wrap(err, "document %s: retire", id)
 }
 
 // supersedeDocument marks a document replaced by another.

@@ -52,9 +52,15 @@ func candidatRegles(c *Candidat, t *Titre) rules.Candidat {
 			rc.Origine = rules.ParcoursVAE
 		}
 	}
-	if r := c.Recevabilite; r != nil {
-		rc.Recevabilites = []rules.Recevabilite{{DateNotification: r.DateNotification.Time(), Reference: r.Reference,
-			TypeSession: rules.TypeSession(r.TypeSession), MoisExperience: r.MoisExperience}}
+	// Every notification received counts: the rules take the one in force
+	// for the session's date and type.
+	recs := c.Recevabilites
+	if len(recs) == 0 && c.Recevabilite != nil {
+		recs = []Recevabilite{*c.Recevabilite}
+	}
+	for _, r := range recs {
+		rc.Recevabilites = append(rc.Recevabilites, rules.Recevabilite{DateNotification: r.DateNotification.Time(), Reference: r.Reference,
+			TypeSession: rules.TypeSession(r.TypeSession), MoisExperience: r.MoisExperience})
 	}
 	if c.Formation != nil {
 		fin := c.Formation.Fin.Time()

@@ -97,6 +97,11 @@ func (s *Service) Inscrire(ctx context.Context, a Acteur, sessionID, candidatID 
 		if err != nil {
 			return err
 		}
+		// Enrolments of one candidat queue here, so that two sessions cannot
+		// both take the same CCP.
+		if err := lockRow(tx, lockExclusive, "candidats", "id = ?", candidatID); err != nil {
+			return err
+		}
 		if cand.ArchiveAt != nil {
 			return Errorf(ErrConflict, "candidat_archive", "Ce candidat est archivé.")
 		}
@@ -112,6 +117,9 @@ func (s *Service) Inscrire(ctx context.Context, a Acteur, sessionID, candidatID 
 				return Invalid("ccp_hors_session", "Ce bloc n'est pas évalué lors de cette session.",
 					FieldError{fieldIndex("ccp", i, "code"), "hors_session", fmt.Sprintf("La session n'évalue pas %s.", c)})
 			}
+		}
+		if err := doubleInscription(tx, candidatID, sessionID, ccp); err != nil {
+			return err
 		}
 		titre, err := findTitreByCode(tx, sess.TitreCode)
 		if err != nil {
@@ -147,6 +155,65 @@ func (s *Service) Inscrire(ctx context.Context, a Acteur, sessionID, candidatID 
 		return nil, err
 	}
 	return findInscription(s.read(ctx), sessionID, id)
+}
+
+// doubleInscription refuses to enrol a candidat for a CCP it is already
+// enrolled for in another session not yet deliberated: both juries would
+// decide on the same bloc. Withdrawing from the other session lifts it.
+func doubleInscription(tx *gorm.DB, candidatID, sessionID string, ccp []string) error {
+	others, err := pendingInscriptions(tx, candidatID, sessionID)
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		for _, c := range ccp {
+			if contains(o.CCP, c) {
+				return Invalid("double_inscription", "Le candidat est déjà inscrit pour ce bloc à une autre session non délibérée.",
+					FieldError{"candidat_id", "double_inscription", fmt.Sprintf(
+						"Le candidat est inscrit au %s à la session %s du %s, qui n'est pas encore délibérée : retirez-le de cette session avant de l'inscrire à une autre.",
+						c, o.SessionReference, o.SessionDebut.Francais())})
+			}
+		}
+	}
+	return nil
+}
+
+// RetirerInscription withdraws a candidat from a session not yet held, with
+// a reason: the enrolment is kept, marked withdrawn, and no longer counts.
+// The session's centre only; ErrConflict once the session is held.
+func (s *Service) RetirerInscription(ctx context.Context, a Acteur, sessionID, inscriptionID, motif string) error {
+	if !a.Is(RoleCentre) {
+		return forbidden()
+	}
+	if strings.TrimSpace(motif) == "" {
+		return Invalid("motif_requis", "Le retrait exige un motif.", FieldError{"motif", "requis", "Indiquez le motif du retrait."})
+	}
+	return s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := lockSession(tx, sessionID, lockExclusive); err != nil {
+			return err
+		}
+		sess, err := findSessionRow(tx, a, sessionID)
+		if err != nil {
+			return err
+		}
+		in, err := findInscription(tx, sessionID, inscriptionID)
+		if err != nil {
+			return err
+		}
+		if sess.Statut != Planifiee && sess.Statut != Declaree {
+			return Errorf(ErrConflict, "retrait_impossible", "La session est %s : un candidat ne se retire que d'une session pas encore tenue.", libelleStatut[sess.Statut])
+		}
+		ok, err := withdrawInscription(tx, inscriptionID, motif, s.now())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return notFound("Inscription")
+		}
+		return s.journal(tx, a, audit{action: "inscription_retiree", objet: "inscription", objetID: inscriptionID, sessionID: sessionID,
+			candidatID: in.CandidatID, avant: inscriptionSnapshot{CCP: in.CCP, EntretienFinalDu: in.EntretienFinalDu},
+			apres: retraitSnapshot{Motif: motif}})
+	})
 }
 
 func titreVersion(t *Titre, versionID string) (Version, bool) {

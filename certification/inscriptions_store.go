@@ -18,6 +18,8 @@ type inscriptionRow struct {
 	Explication      string
 	DateLimite       *Date
 	NotifieLe        *Date
+	RetireeAt        *time.Time
+	MotifRetrait     string
 	Version          int
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
@@ -94,11 +96,14 @@ const inscriptionSelect = `i.*, s.reference AS session_reference, s.type AS sess
 	s.fin AS session_fin, s.version_id AS session_version_id, s.statut AS session_statut,
 	c.nom_naissance, c.nom_usage, c.prenoms`
 
-// joinedInscriptions selects enrolments (aliased i) with their session (s)
-// and candidat (c); read them with listInscriptions.
+// joinedInscriptions selects the enrolments in force (aliased i) with their
+// session (s) and candidat (c); read them with listInscriptions. A withdrawn
+// enrolment stays in the table, and in the audit trail, but is no longer
+// part of the session.
 func joinedInscriptions(tx *gorm.DB) *gorm.DB {
 	return tx.Table("inscriptions AS i").Select(inscriptionSelect).
-		Joins("JOIN sessions s ON s.id = i.session_id").Joins("JOIN candidats c ON c.id = i.candidat_id")
+		Joins("JOIN sessions s ON s.id = i.session_id").Joins("JOIN candidats c ON c.id = i.candidat_id").
+		Where("i.retiree_at IS NULL")
 }
 
 // listInscriptions runs a query built on joinedInscriptions and fills the
@@ -261,6 +266,27 @@ func revokeEvaluation(tx *gorm.DB, id, par, motif string, at time.Time) (bool, e
 		Updates(map[string]any{"revoque_at": at, "revoque_par": par, "motif_revocation": motif})
 	if res.Error != nil {
 		return false, wrap(res.Error, "evaluation %s: revoke", id)
+	}
+	return res.RowsAffected > 0, nil
+}
+
+// pendingInscriptions returns the candidat's enrolments in force, in
+// sessions other than except that are not yet deliberated nor cancelled,
+// with their CCP.
+func pendingInscriptions(tx *gorm.DB, candidatID, except string) ([]Inscription, error) {
+	q := joinedInscriptions(tx).Where("i.candidat_id = ? AND s.id <> ? AND s.statut IN ?", candidatID, except,
+		[]StatutSession{Planifiee, Declaree, Tenue})
+	ins, err := listInscriptions(tx, q.Order("s.debut, s.id"))
+	return ins, wrap(err, "pending inscriptions of candidat %s: load", candidatID)
+}
+
+// withdrawInscription marks an enrolment in force withdrawn, and reports
+// false when it no longer is.
+func withdrawInscription(tx *gorm.DB, id, motif string, at time.Time) (bool, error) {
+	res := tx.Model(&inscriptionRow{}).Where("id = ? AND retiree_at IS NULL", id).Updates(map[string]any{
+		"retiree_at": at, "motif_retrait": motif, "version": gorm.Expr("version + 1"), "updated_at": at})
+	if res.Error != nil {
+		return false, wrap(res.Error, "inscription %s: withdraw", id)
 	}
 	return res.RowsAffected > 0, nil
 }

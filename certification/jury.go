@@ -199,7 +199,9 @@ func contains[T comparable](xs []T, x T) bool {
 	return false
 }
 
+// lienRefus is the independence rule refusing a linked member: a business
+// rule, so ErrInvalid like every rule, not a matter of role.
 func lienRefus(ns []string) *Error {
-	return Errorf(ErrForbidden, "lien_avec_candidat",
+	return Errorf(ErrInvalid, "lien_avec_candidat",
 		"Un lien avec ce candidat est déclaré (%s) : vous ne pouvez ni l'évaluer ni délibérer à son sujet.", natures(ns))
 }

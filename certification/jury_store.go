@@ -146,3 +146,20 @@ func lienEntre(tx *gorm.DB, membreID, candidatID string) ([]string, error) {
 	err := tx.Model(&lienRow{}).Where("membre_id = ? AND candidat_id = ?", membreID, candidatID).Pluck("nature", &natures).Error
 	return natures, wrap(err, "liens between membre %s and candidat %s: load", membreID, candidatID)
 }
+
+// liensDuJury returns, for each candidat enrolled in a session, the members
+// of its jury who declared a link with that candidat.
+func liensDuJury(tx *gorm.DB, sessionID string) (map[string][]string, error) {
+	var rows []struct{ CandidatID, MembreID string }
+	err := tx.Raw(`SELECT DISTINCT l.candidat_id, l.membre_id FROM liens l
+		JOIN session_jury sj ON sj.membre_id = l.membre_id AND sj.session_id = ?
+		JOIN inscriptions i ON i.candidat_id = l.candidat_id AND i.session_id = sj.session_id AND i.retiree_at IS NULL`, sessionID).Scan(&rows).Error
+	if err != nil {
+		return nil, wrap(err, "liens of the jury of session %s: load", sessionID)
+	}
+	out := map[string][]string{}
+	for _, r := range rows {
+		out[r.CandidatID] = append(out[r.CandidatID], r.MembreID)
+	}
+	return out, nil
+}

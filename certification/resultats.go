@@ -150,6 +150,9 @@ func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, ins
 		if !contains(ins.CCP, ccp) {
 			return Errorf(ErrNotFound, "ccp_non_inscrit", "Le candidat n'est pas inscrit au %s lors de cette session.", ccp)
 		}
+		if err := s.verifierEvaluation(tx, sess.TitreCode, ins.CandidatID, ccp, in); err != nil {
+			return err
+		}
 		if ins.Presence != nil && *ins.Presence != "present" {
 			return Errorf(ErrConflict, "candidat_non_present", "Le candidat est noté %s : aucune décision ne peut être prise sur ses CCP.", *ins.Presence)
 		}
@@ -296,6 +299,9 @@ func (s *Service) deliberer(tx *gorm.DB, sess *Session) (map[string]rules.Result
 	if len(manque) > 0 {
 		return nil, nil, Errorf(ErrConflict, "resultats_incomplets", "Les résultats sont incomplets : %s.", strings.Join(manque, " ; "))
 	}
+	if err := s.verifierIndependance(tx, sess, ins); err != nil {
+		return nil, nil, err
+	}
 	titre, err := findTitreByCode(tx, sess.TitreCode)
 	if err != nil {
 		return nil, nil, err
@@ -322,6 +328,33 @@ func (s *Service) deliberer(tx *gorm.DB, sess *Session) (map[string]rules.Result
 		out[in.ID] = r
 	}
 	return out, ins, nil
+}
+
+// verifierIndependance refuses a deliberation in which a candidat would be
+// judged by fewer members without a declared link than the minimum jury: a
+// linked member abstains for that candidat (DOMAIN §5, §6 bis), he does not
+// make up the number.
+func (s *Service) verifierIndependance(tx *gorm.DB, sess *Session, ins []Inscription) error {
+	liens, err := liensDuJury(tx, sess.ID)
+	if err != nil {
+		return err
+	}
+	min, p, err := s.param(rules.CleJuryTailleMin, sess.Debut)
+	if err != nil {
+		return err
+	}
+	var manque []string
+	for _, in := range ins {
+		if n := len(sess.Jury) - len(liens[in.CandidatID]); n < min {
+			manque = append(manque, fmt.Sprintf("%s %s (%d)", in.Prenoms, in.NomNaissance, n))
+		}
+	}
+	if len(manque) > 0 {
+		return Errorf(ErrInvalid, "jury_independant_insuffisant",
+			"Un membre lié à un candidat s'abstient de délibérer à son sujet ; il faut au moins %d membres sans lien déclaré par candidat (%s). Membres pouvant délibérer : %s.",
+			min, p.Source, strings.Join(manque, " ; "))
+	}
+	return nil
 }
 
 // empreinte digests the results a signature covers.
@@ -448,9 +481,21 @@ func (s *Service) ValiderPV(ctx context.Context, a Acteur, sessionID string) (*S
 }
 
 // CorrigerEvaluation replaces a decision of a deliberated or validated
-// session: the current decision is revoked with the reason, kept, and a new
-// one recorded; the outcome is derived again. Autorité only.
+// session whatever the enrolment's version; see CorrigerEvaluationVersion.
 func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, inscriptionID, ccp, motif string, in EvaluationSaisie) (*Inscription, error) {
+	return s.CorrigerEvaluationVersion(ctx, a, sessionID, inscriptionID, ccp, 0, motif, in)
+}
+
+// CorrigerEvaluationVersion corrects a material error in a decision of a
+// deliberated or validated session, if the decision is still at version
+// (0: whatever its version): the current decision is revoked with the
+// reason, kept, and a new one recorded; the outcome is derived again. In a
+// validated session whose documents are issued, the same transaction issues
+// a rectified PV and the candidat's document as the record now stands, the
+// previous ones marked replaced. Returns ErrStale when the decision changed
+// since version: of concurrent corrections read at one version, one wins.
+// Autorité only.
+func (s *Service) CorrigerEvaluationVersion(ctx context.Context, a Acteur, sessionID, inscriptionID, ccp string, version int, motif string, in EvaluationSaisie) (*Inscription, error) {
 	if !a.Is(RoleAutorite) {
 		return nil, forbidden()
 	}
@@ -487,6 +532,12 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 		if avant == nil {
 			return Errorf(ErrNotFound, "evaluation_introuvable", "Aucune décision n'est enregistrée pour %s.", ccp)
 		}
+		if version != 0 && avant.Version != version {
+			return stale("La décision sur " + ccp)
+		}
+		if err := s.verifierEvaluation(tx, sess.TitreCode, ins[0].CandidatID, ccp, in); err != nil {
+			return err
+		}
 		now := s.now()
 		ok, err := revokeEvaluation(tx, avant.ID, a.UtilisateurID, motif, now)
 		if err != nil {
@@ -495,8 +546,10 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 		if !ok {
 			return stale("L'évaluation de ce CCP")
 		}
+		// The new decision continues the versions of the one it replaces,
+		// so that a version read before the correction is stale after it.
 		nouvelle := Evaluation{ID: newID(), InscriptionID: inscriptionID, BlocID: avant.BlocID, SaisiPar: a.UtilisateurID,
-			Version: 1, CreatedAt: now, UpdatedAt: now}
+			Version: avant.Version + 1, CreatedAt: now, UpdatedAt: now}
 		in.apply(&nouvelle)
 		if err := insertEvaluation(tx, nouvelle); err != nil {
 			return err
@@ -504,7 +557,7 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 		nouvelle.CCP = ccp
 		if err := s.journal(tx, a, audit{action: "revocation", objet: "evaluation", objetID: avant.ID, sessionID: sessionID,
 			candidatID: ins[0].CandidatID, avant: snapshotEvaluation(*avant),
-			apres: revocationSnapshot{Motif: motif, RemplaceePar: snapshotEvaluation(nouvelle)}}); err != nil {
+			apres: revocationSnapshot{Nature: natureErreurMaterielle, Motif: motif, RemplaceePar: snapshotEvaluation(nouvelle)}}); err != nil {
 			return err
 		}
 		titre, err := findTitreByCode(tx, sess.TitreCode)
@@ -525,7 +578,10 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 		}
 		for _, f := range fresh {
 			if f.ID == inscriptionID {
-				return s.storeOutcome(tx, a, sess, f, r)
+				if err := s.storeOutcome(tx, a, sess, f, r); err != nil {
+					return err
+				}
+				return s.rectifierDocuments(tx, a, sess, inscriptionID, motif)
 			}
 		}
 		return fmt.Errorf("inscription %s vanished", inscriptionID)
@@ -534,6 +590,24 @@ func (s *Service) CorrigerEvaluation(ctx context.Context, a Acteur, sessionID, i
 		return nil, err
 	}
 	return findInscription(s.read(ctx), sessionID, inscriptionID)
+}
+
+// verifierEvaluation refuses, as it is recorded, a decision the candidat's
+// route forbids (ECF for a candidat who never sits them), rather than at
+// the signature of the PV.
+func (s *Service) verifierEvaluation(tx *gorm.DB, titreCode, candidatID, ccp string, in EvaluationSaisie) error {
+	if !in.EcfPrisEnCompte {
+		return nil
+	}
+	cand, err := findCandidat(tx, Acteur{Role: RoleAdmin}, candidatID)
+	if err != nil {
+		return err
+	}
+	titre, err := findTitreByCode(tx, titreCode)
+	if err != nil {
+		return err
+	}
+	return ruleError(rules.VerifierEvaluation(candidatRegles(cand, titre), rules.Evaluation{CCP: ccp, ECFPrisEnCompte: true}))
 }
 
 // checkEvaluation adds to the decision's own checks that its reasons can be

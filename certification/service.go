@@ -142,6 +142,40 @@ type Acteur struct {
 	Role          Role
 	CentreID      string // set for RoleCentre
 	CandidatID    string // set for RoleCandidat
+	// Territoire is where a RoleAutorite account acts.
+	Territoire Territoire
+}
+
+// Territoire is where an autorité account is competent (DOMAIN §6 bis): a
+// DREETS for its region, a DDETS for its départements. It acts only on the
+// sessions, candidats and documents of the centres in it.
+type Territoire struct {
+	// Autorite names the authority, as printed on documents: "DREETS
+	// Auvergne-Rhône-Alpes", "DDETS du Rhône".
+	Autorite     string
+	Region       string
+	Departements []string
+}
+
+func territoireOf(autorite, region, departements string) Territoire {
+	t := Territoire{Autorite: autorite, Region: region}
+	if departements != "" {
+		t.Departements = strings.Split(departements, ",")
+	}
+	return t
+}
+
+// centresDu returns a subquery of the ids of the centres in an autorité's
+// territory; none for an account without a territory.
+func centresDu(db *gorm.DB, t Territoire) *gorm.DB {
+	q := db.Session(&gorm.Session{NewDB: true}).Table("centres").Select("id")
+	switch {
+	case len(t.Departements) > 0:
+		return q.Where("departement IN ?", t.Departements)
+	case t.Region != "":
+		return q.Where("region = ?", t.Region)
+	}
+	return q.Where("1 = 0")
 }
 
 // Is reports whether the actor has one of the roles.

@@ -43,16 +43,19 @@ type Session struct {
 	Responsable     string
 	Statut          StatutSession
 	MotifAnnulation string
-	DeclareeAt      *time.Time
-	TenueAt         *time.Time
-	DelibereeAt     *time.Time
-	ValideeAt       *time.Time
-	ValideePar      *string
-	Version         int
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	CCP             []string
-	Jury            []MembreSession
+	// MotifRegularisation is the autorité's reason for a declaration
+	// recorded after the session began; empty otherwise.
+	MotifRegularisation string
+	DeclareeAt          *time.Time
+	TenueAt             *time.Time
+	DelibereeAt         *time.Time
+	ValideeAt           *time.Time
+	ValideePar          *string
+	Version             int
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+	CCP                 []string
+	Jury                []MembreSession
 }
 
 // MembreSession is a jury member of a session and its signature of the PV.
@@ -242,43 +245,83 @@ func (s *Service) transition(tx *gorm.DB, a Acteur, sess *Session, to sessionEta
 		avant: sessionEtat{Statut: sess.Statut, Version: sess.Version}, apres: to})
 }
 
-// DeclarerSession sends a planned session to the représentant territorial.
-// The jury must have the minimum size, each member habilitated for the titre
-// over the whole session. The centre of the session only.
+// DeclarerSession sends a planned session to the représentant territorial,
+// before its first day (DOMAIN §6 bis): a session already begun is refused
+// with declaration_tardive, and only the autorité regularises it
+// (RegulariserDeclaration). The jury must have the minimum size, each member
+// habilitated for the titre over the whole session. The centre of the
+// session only.
 func (s *Service) DeclarerSession(ctx context.Context, a Acteur, id string) (*Session, error) {
 	if !a.Is(RoleCentre) {
 		return nil, forbidden()
 	}
+	return s.declarer(ctx, a, id, "")
+}
+
+// RegulariserDeclaration records, with a reason, the declaration of a
+// planned session whose first day is past: a régularisation by the
+// autorité, kept in the trail. Autorité only.
+func (s *Service) RegulariserDeclaration(ctx context.Context, a Acteur, id, motif string) (*Session, error) {
+	if !a.Is(RoleAutorite) {
+		return nil, forbidden()
+	}
+	if strings.TrimSpace(motif) == "" {
+		return nil, Invalid("motif_requis", "La régularisation exige un motif.", FieldError{"motif", "requis", "Indiquez le motif de la déclaration tardive."})
+	}
+	return s.declarer(ctx, a, id, motif)
+}
+
+// declarer declares a session: on time without a reason, late with one.
+func (s *Service) declarer(ctx context.Context, a Acteur, id, motifTardif string) (*Session, error) {
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		sess, err := findSession(tx, a, id)
 		if err != nil {
 			return err
 		}
-		min, p, err := s.param(rules.CleJuryTailleMin, sess.Debut)
-		if err != nil {
+		if sess.Statut == Planifiee {
+			late := sess.Debut.Before(s.today())
+			switch {
+			case late && motifTardif == "":
+				return Invalid("declaration_tardive", "La session a commencé : seule l'autorité peut en régulariser la déclaration, avec un motif.",
+					FieldError{"debut", "passe", fmt.Sprintf("La session a commencé le %s ; une session se déclare avant son premier jour.", sess.Debut.Francais())})
+			case !late && motifTardif != "":
+				return Errorf(ErrConflict, "regularisation_inutile", "La session commence le %s : le centre la déclare lui-même, sans régularisation.", sess.Debut.Francais())
+			}
+		}
+		if err := s.checkJury(tx, sess); err != nil {
 			return err
 		}
-		if len(sess.Jury) < min {
-			return Errorf(ErrConflict, "jury_incomplet", "Le jury compte %d membre(s) ; il en faut au moins %d (%s).", len(sess.Jury), min, p.Source)
-		}
-		for _, m := range sess.Jury {
-			n, err := countHabilitations(tx, m.MembreID, sess.TitreCode, sess.Debut, sess.Fin)
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				return Errorf(ErrConflict, "jury_non_habilite",
-					"%s %s n'a pas d'habilitation pour le titre %s couvrant le %s au %s (Code de l'éducation, art. R338-6).",
-					m.Prenoms, m.Nom, sess.TitreCode, sess.Debut.Francais(), sess.Fin.Francais())
-			}
-		}
 		now := s.now()
-		return s.transition(tx, a, sess, sessionEtat{Statut: Declaree, DeclareeAt: &now}, Planifiee)
+		return s.transition(tx, a, sess, sessionEtat{Statut: Declaree, DeclareeAt: &now, MotifRegularisation: motifTardif}, Planifiee)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.Session(ctx, a, id)
+}
+
+// checkJury checks that a session's jury has the minimum size, each member
+// habilitated for the titre over the whole session.
+func (s *Service) checkJury(tx *gorm.DB, sess *Session) error {
+	min, p, err := s.param(rules.CleJuryTailleMin, sess.Debut)
+	if err != nil {
+		return err
+	}
+	if len(sess.Jury) < min {
+		return Errorf(ErrConflict, "jury_incomplet", "Le jury compte %d membre(s) ; il en faut au moins %d (%s).", len(sess.Jury), min, p.Source)
+	}
+	for _, m := range sess.Jury {
+		n, err := countHabilitations(tx, m.MembreID, sess.TitreCode, sess.Debut, sess.Fin)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return Errorf(ErrConflict, "jury_non_habilite",
+				"%s %s n'a pas d'habilitation pour le titre %s couvrant le %s au %s (Code de l'éducation, art. R338-6).",
+				m.Prenoms, m.Nom, sess.TitreCode, sess.Debut.Francais(), sess.Fin.Francais())
+		}
+	}
+	return nil
 }
 
 // TenirSession opens the evaluations of a declared session, from its first day.

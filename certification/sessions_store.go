@@ -19,14 +19,17 @@ type sessionRow struct {
 	Responsable     string
 	Statut          StatutSession
 	MotifAnnulation string
-	DeclareeAt      *time.Time
-	TenueAt         *time.Time
-	DelibereeAt     *time.Time
-	ValideeAt       *time.Time
-	ValideePar      *string
-	Version         int
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// MotifRegularisation is set when the autorité recorded the declaration
+	// late; empty for a declaration made before the session.
+	MotifRegularisation string
+	DeclareeAt          *time.Time
+	TenueAt             *time.Time
+	DelibereeAt         *time.Time
+	ValideeAt           *time.Time
+	ValideePar          *string
+	Version             int
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
 }
 
 func (sessionRow) TableName() string { return "sessions" }
@@ -43,7 +46,7 @@ func (j sessionJoined) session() Session {
 	r := j.Row
 	return Session{ID: r.ID, Reference: r.Reference, CentreID: r.CentreID, VersionID: r.VersionID,
 		VersionCode: j.VersionCode, TitreCode: j.TitreCode, Type: r.Type, Debut: r.Debut, Fin: r.Fin, Lieu: r.Lieu,
-		Responsable: r.Responsable, Statut: r.Statut, MotifAnnulation: r.MotifAnnulation, DeclareeAt: r.DeclareeAt,
+		Responsable: r.Responsable, Statut: r.Statut, MotifAnnulation: r.MotifAnnulation, MotifRegularisation: r.MotifRegularisation, DeclareeAt: r.DeclareeAt,
 		TenueAt: r.TenueAt, DelibereeAt: r.DelibereeAt, ValideeAt: r.ValideeAt, ValideePar: r.ValideePar,
 		Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
@@ -75,8 +78,10 @@ func scopeSessions(db *gorm.DB, a Acteur) (*gorm.DB, error) {
 		Joins("JOIN titre_versions v ON v.id = s.version_id").
 		Joins("JOIN titres t ON t.id = v.titre_id")
 	switch a.Role {
-	case RoleAdmin, RoleAutorite:
+	case RoleAdmin:
 		return q, nil
+	case RoleAutorite:
+		return q.Where("s.centre_id IN (?)", centresDu(db, a.Territoire)), nil
 	case RoleCentre:
 		return q.Where("s.centre_id = ?", a.CentreID), nil
 	case RoleJury:
@@ -185,6 +190,9 @@ func updateSessionStatut(tx *gorm.DB, id string, from StatutSession, version int
 	}
 	if to.MotifAnnulation != "" {
 		set["motif_annulation"] = to.MotifAnnulation
+	}
+	if to.MotifRegularisation != "" {
+		set["motif_regularisation"] = to.MotifRegularisation
 	}
 	res := tx.Model(&sessionRow{}).Where("id = ? AND statut = ? AND version = ?", id, from, version).Updates(set)
 	if res.Error != nil {

@@ -73,7 +73,7 @@ func (*Renderer) PV(p certification.PVData) ([]byte, error) {
 			blocks = append(blocks, tblock{suite: c.Nom, rows: []trow{{
 				{text: c.Nom, bold: true},
 				{text: c.Presence},
-				{text: decisions(c.Decisions)},
+				{text: decisions(c.Decisions) + abstentions(c.Abstentions)},
 				{text: c.EntretienFinal},
 				{text: c.Issue, bold: true},
 			}}})
@@ -85,6 +85,10 @@ func (*Renderer) PV(p certification.PVData) ([]byte, error) {
 	d.need(3 * lineH(11))
 	d.color(black)
 	d.para(validation(p), true, 11, "L", marginX, contentW)
+	if r := strings.TrimSpace(p.Rectificatif); r != "" {
+		d.space(2)
+		d.para(r, true, 10, "L", marginX, contentW)
+	}
 	d.space(2)
 	d.para(faitA(p.EnTete.Lieu, p.EnTete.Date), false, 10, "L", marginX, contentW)
 	return d.finish()
@@ -129,6 +133,15 @@ func decisions(ds []certification.PVDecision) string {
 		lines = append(lines, l)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// abstentions is a line naming the members who did not deliberate on the
+// candidat because of a declared link, or nothing.
+func abstentions(noms []string) string {
+	if len(noms) == 0 {
+		return ""
+	}
+	return "\nAbstention (lien déclaré) : " + strings.Join(noms, ", ")
 }
 
 // validation says who validated the PV and when, if it was.

@@ -620,7 +620,7 @@ func (m *moteur) lireEvaluations(p Passage) (map[string]Evaluation, error) {
 			return nil, incoherence("ecf_vae", "%s : des ECF sont pris en compte pour un candidat en VAE, qui n'en passe jamais.", ici)
 		case voie == voieDirecte && e.ECFPrisEnCompte:
 			return nil, incoherence("ecf_hors_formation", "%s : des ECF sont pris en compte pour un candidat qui n'a pas suivi de formation.", ici)
-		case voie == voieFormation && !e.ECFPrisEnCompte:
+		case voie == voieFormation && m.c.ECF[e.CCP] && !e.ECFPrisEnCompte:
 			return nil, incoherence("ecf_manquants", "%s : les résultats des ECF d'un candidat issu d'un parcours de formation ne sont pas pris en compte.", ici)
 		}
 		evals[e.CCP] = e

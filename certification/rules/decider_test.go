@@ -290,6 +290,18 @@ func TestDecider(t *testing.T) {
 			detail: "acquis le 15/09/2023 à la session S1",
 		},
 		{
+			nom: "capitalisation après une réussite partielle, sans ECF du dernier CCP → titre, ECF non exigés",
+			h: historique(rules.Candidat{Parcours: rules.ParcoursCapitalisation, FinFormation: dp("2023-05-31"), ECF: map[string]bool{"CCP1": true, "CCP2": true}},
+				passage("S1", cip2023, titre, "2023-06-12", fav, acquis("CCP1"), acquis("CCP2"), nonAcquis("CCP3")),
+				passage("S2", cip2023, ccp, "2024-06-10", fav, vae(acquis("CCP3")))),
+			session: "S2",
+			want: rules.Resultat{Issue: rules.IssueTitre, EntretienFinalDu: true, CCPAcquis: []rules.CCPCompte{
+				compte("CCP1", rules.OrigineSessionAnterieure, "S1", cip2023, "CCP1", "2023-06-12"),
+				compte("CCP2", rules.OrigineSessionAnterieure, "S1", cip2023, "CCP2", "2023-06-12"),
+				ici("CCP3", "S2", "2024-06-10")}},
+			regles: []string{"ccp_acquis", "entretien_final", "titre_obtenu"},
+		},
+		{
 			nom: "capitalisation : entretien final à une session qui ne complète pas le titre → incohérence",
 			h: historique(enCapitalisation("2023-07-13"),
 				passage("S1", cip2023, ccp, "2023-09-15", fav, acquis("CCP1"))),

@@ -94,13 +94,23 @@ func (m *moteur) inscriptionTitre(st *etat, v *Version, s SessionPrevue, ccp []s
 		return false, refus("session_titre_incomplete", "À une session titre, le candidat présente tous les CCP qui lui manquent : %s n'est pas demandé.",
 			liste(sauf(manquants, ccp)))
 	}
+	// A partial success (CCP of this titre that still count) is itself the
+	// ground for capitalising the missing ones within the validity of the
+	// titre, checked above: no new recevabilité, no new training evidence
+	// (DOMAIN §6 bis, seed 002 §3).
+	partiel := len(tenu) > 0
 	switch c.voie() {
 	case voieVAE:
-		if err := m.verifierVAE(s); err != nil {
+		if err := m.verifierSansECF(); err != nil {
 			return false, err
 		}
+		if !partiel {
+			if err := m.verifierVAE(s); err != nil {
+				return false, err
+			}
+		}
 	default:
-		if err := m.verifierFormation(st, v, s, ccp, false); err != nil {
+		if err := m.verifierFormation(st, v, s, ccp, false, partiel); err != nil {
 			return false, err
 		}
 	}
@@ -133,7 +143,7 @@ func (m *moteur) inscriptionCCS(st *etat, v *Version, s SessionPrevue, ccs []str
 		return refus("ccs_titre_non_detenu", "Un CCS ne se prépare que par un titulaire du titre %s, que le candidat ne détient pas.", v.TitreCode)
 	}
 	if c.FinFormation != nil {
-		return m.verifierFormation(st, v, s, ccs, true)
+		return m.verifierFormation(st, v, s, ccs, true, false)
 	}
 	n, p, err := m.p.Valeur(CleCCSExperienceMin, s.Debut)
 	if err != nil {
@@ -161,6 +171,21 @@ func (m *moteur) titreDetenu(st *etat, v *Version) bool {
 	return false
 }
 
+// verifierSansECF refuses ECF results registered for a VAE candidat.
+func (m *moteur) verifierSansECF() error {
+	var ecf []string
+	for code, ok := range m.c.ECF {
+		if ok {
+			ecf = append(ecf, code)
+		}
+	}
+	if len(ecf) > 0 {
+		slices.Sort(ecf)
+		return refus("ecf_vae", "Des résultats d'ECF sont renseignés (%s) pour un candidat en VAE, qui n'en passe jamais.", liste(ecf))
+	}
+	return nil
+}
+
 // verifierVAE looks for a recevabilité that covers the whole session and
 // opens its type, and reports the closest miss otherwise.
 func (m *moteur) verifierVAE(s SessionPrevue) error {
@@ -169,16 +194,6 @@ func (m *moteur) verifierVAE(s SessionPrevue) error {
 		if r.DateNotification.IsZero() {
 			return incoherence("recevabilite_invalide", "La recevabilité %s n'a pas de date de notification.", r.Reference)
 		}
-	}
-	var ecf []string
-	for code, ok := range c.ECF {
-		if ok {
-			ecf = append(ecf, code)
-		}
-	}
-	if len(ecf) > 0 {
-		slices.Sort(ecf)
-		return refus("ecf_vae", "Des résultats d'ECF sont renseignés (%s) pour un candidat en VAE, qui n'en passe jamais.", liste(ecf))
 	}
 	var notifiee, valide *Recevabilite
 	var finValidite time.Time
@@ -229,10 +244,12 @@ func (m *moteur) verifierVAE(s SessionPrevue) error {
 
 // verifierFormation checks a training candidat: the training, the ECF of
 // every bloc sat, and, after a session that brought nothing, the delay
-// beyond which a new training is needed.
-func (m *moteur) verifierFormation(st *etat, v *Version, s SessionPrevue, codes []string, ccs bool) error {
+// beyond which a new training is needed. After a partial success the
+// candidat needs neither training nor ECF to capitalise the missing CCP,
+// but the delay still applies.
+func (m *moteur) verifierFormation(st *etat, v *Version, s SessionPrevue, codes []string, ccs, partiel bool) error {
 	c := m.c
-	if c.FinFormation == nil {
+	if c.FinFormation == nil && !partiel {
 		return refus("formation_absente", "Aucune formation n'est renseignée : un candidat de ce parcours se présente à l'issue d'une formation en cohérence avec le titre.")
 	}
 	var sansECF []string
@@ -241,7 +258,7 @@ func (m *moteur) verifierFormation(st *etat, v *Version, s SessionPrevue, codes 
 			sansECF = append(sansECF, code)
 		}
 	}
-	if len(sansECF) > 0 {
+	if len(sansECF) > 0 && !partiel {
 		return refus("ecf_manquants", "Les résultats des évaluations passées en cours de formation (ECF) manquent pour %s.", liste(sansECF))
 	}
 	var dernier *bilan
@@ -250,7 +267,7 @@ func (m *moteur) verifierFormation(st *etat, v *Version, s SessionPrevue, codes 
 			dernier = b
 		}
 	}
-	if dernier == nil || !dernier.rienAcquis || c.FinFormation.After(dernier.date) {
+	if dernier == nil || !dernier.rienAcquis || c.FinFormation != nil && c.FinFormation.After(dernier.date) {
 		return nil
 	}
 	n, p, err := m.p.Valeur(CleNouvelleSessionSansFormation, dernier.date)
@@ -258,9 +275,13 @@ func (m *moteur) verifierFormation(st *etat, v *Version, s SessionPrevue, codes 
 		return err
 	}
 	if limite := ajouterMois(dernier.date, n); s.Debut.After(limite) {
+		formation := "il n'a suivi aucune formation depuis"
+		if c.FinFormation != nil {
+			formation = "sa formation s'est terminée le " + dateFr(*c.FinFormation)
+		}
 		return refus("formation_perimee",
-			"Le candidat n'a rien acquis à sa dernière session, le %s, et sa formation s'est terminée le %s : au-delà du %s, une nouvelle formation est requise (%s).",
-			dateFr(dernier.date), dateFr(*c.FinFormation), dateFr(limite), p.Source)
+			"Le candidat n'a rien acquis à sa dernière session, le %s, et %s : au-delà du %s, une nouvelle formation est requise (%s).",
+			dateFr(dernier.date), formation, dateFr(limite), p.Source)
 	}
 	return nil
 }

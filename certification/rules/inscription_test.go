@@ -293,6 +293,58 @@ func TestVerifierInscription(t *testing.T) {
 				passage("S1", cip2023, titre, "2024-04-18", fav, vae(acquis("CCP1")), vae(acquis("CCP2")), vae(nonAcquis("CCP3")))),
 			s: session(cip2023, ccp, "2024-11-05", "2024-11-05"), ccp: []string{"CCP3"}, efDu: true,
 		},
+		// §6 bis: continuing after a partial success.
+		{
+			nom: "VAE : réussite partielle, recevabilité pour une session titre et expirée → session CCP du CCP manquant, inscrit, entretien final dû",
+			h: historique(enVAE("2023-11-02", titre),
+				passage("S1", cip2023, titre, "2024-04-18", fav, vae(acquis("CCP1")), vae(acquis("CCP2")), vae(nonAcquis("CCP3")))),
+			s: session(cip2023, ccp, "2025-02-05", "2025-02-05"), ccp: []string{"CCP3"}, efDu: true,
+		},
+		{
+			nom: "VAE : réussite partielle, titre clôturé → inscrit dans l'année qui suit la clôture",
+			h: historique(enVAE("2023-11-02", titre),
+				passage("K1", clos2019, titre, "2024-03-10", def, vae(acquis("CLO-CCP1")), vae(nonAcquis("CLO-CCP2")))),
+			s: session(clos2019, ccp, "2025-03-03", "2025-03-03"), ccp: []string{"CLO-CCP2"}, efDu: true,
+		},
+		{
+			nom: "VAE : réussite partielle, titre clôturé → refus au-delà de l'année qui suit la clôture",
+			h: historique(enVAE("2023-11-02", titre),
+				passage("K1", clos2019, titre, "2024-03-10", def, vae(acquis("CLO-CCP1")), vae(nonAcquis("CLO-CCP2")))),
+			s: session(clos2019, ccp, "2025-08-04", "2025-08-04"), ccp: []string{"CLO-CCP2"},
+			refus: "cloture_delai_depasse",
+		},
+		{
+			nom: "VAE : sans réussite partielle, recevabilité expirée → refus",
+			h: historique(enVAE("2023-11-02", titre),
+				passage("S1", cip2023, titre, "2024-04-18", fav, vae(nonAcquis("CCP1")), vae(nonAcquis("CCP2")), vae(nonAcquis("CCP3")))),
+			s: session(cip2023, titre, "2025-02-05", "2025-02-06"), ccp: tous,
+			refus: "recevabilite_expiree",
+		},
+		{
+			nom: "capitalisation : CCP déclaré, ni formation ni ECF → session CCP d'un CCP manquant, inscrit",
+			h: historique(rules.Candidat{Parcours: rules.ParcoursCapitalisation, CCPAnterieurs: []rules.CCPAnterieur{
+				{CCP: "CCP1", VersionID: cip2023, SessionRef: "S-2024-LYON-03", Date: d("2024-06-12")}}}),
+			s: session(cip2023, ccp, "2025-01-20", "2025-01-20"), ccp: []string{"CCP2"},
+		},
+		{
+			nom: "capitalisation : ni CCP acquis ni formation → refus",
+			h:   historique(rules.Candidat{Parcours: rules.ParcoursCapitalisation}),
+			s:   session(cip2023, ccp, "2025-01-20", "2025-01-20"), ccp: []string{"CCP2"},
+			refus: "formation_absente",
+		},
+		{
+			nom: "formation : réussite partielle sans ECF du CCP manquant → inscrit, entretien final dû",
+			h:   historique(sansECF2, passage("S1", cip2023, titre, "2024-06-12", fav, acquis("CCP1"), nonAcquis("CCP2"), acquis("CCP3"))),
+			s:   session(cip2023, ccp, "2024-10-08", "2024-10-08"), ccp: []string{"CCP2"}, efDu: true,
+		},
+		{
+			nom: "capitalisation sans formation : rien acquis il y a 14 mois après un CCP déclaré → refus",
+			h: historique(rules.Candidat{Parcours: rules.ParcoursCapitalisation, CCPAnterieurs: []rules.CCPAnterieur{
+				{CCP: "CCP1", VersionID: cip2023, SessionRef: "S-2023-LYON-03", Date: d("2023-06-12")}}},
+				passage("S2", cip2023, ccp, "2023-11-10", aucun, vae(nonAcquis("CCP2")))),
+			s: session(cip2023, ccp, "2025-01-20", "2025-01-20"), ccp: []string{"CCP2"},
+			refus: "formation_perimee", message: "aucune formation depuis",
+		},
 		// §3 CCS.
 		{
 			nom: "CCS : titulaire du titre, formé, ECF → inscrit, entretien final dû",

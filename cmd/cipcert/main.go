@@ -184,7 +184,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 func userCmd(ctx context.Context, svc *certification.Service, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: cipcert user create -identifiant ID -role ROLE -nom NOM [-centre ID] [-candidat ID]")
+		return errors.New("usage: cipcert user create -identifiant ID -role ROLE -nom NOM [-centre ID] [-candidat ID] [-autorite NOM (-region R | -departements 69,42)]")
 	}
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
 	id := fs.String("identifiant", "", "login")
@@ -192,6 +192,9 @@ func userCmd(ctx context.Context, svc *certification.Service, args []string, get
 	nom := fs.String("nom", "", "display name")
 	centreID := fs.String("centre", "", "centre id, for a centre account")
 	candidatID := fs.String("candidat", "", "candidat id, for a candidat account")
+	autorite := fs.String("autorite", "", `authority printed on documents, for an autorite account ("DREETS Bretagne")`)
+	region := fs.String("region", "", "region of a DREETS, for an autorite account")
+	departements := fs.String("departements", "", "comma-separated départements of a DDETS, for an autorite account")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -205,7 +208,8 @@ func userCmd(ctx context.Context, svc *certification.Service, args []string, get
 	}
 	system := certification.Acteur{Role: certification.RoleAdmin, Identifiant: "cli"}
 	u, err := svc.CreateUtilisateur(ctx, system, certification.NouvelUtilisateur{Identifiant: *id, Nom: *nom,
-		MotDePasse: pw, Role: certification.Role(*role), CentreID: *centreID, CandidatID: *candidatID})
+		MotDePasse: pw, Role: certification.Role(*role), CentreID: *centreID, CandidatID: *candidatID,
+		Territoire: certification.Territoire{Autorite: *autorite, Region: *region, Departements: splitList(*departements)}})
 	if err != nil {
 		var de *certification.Error
 		if errors.As(err, &de) {
@@ -219,6 +223,17 @@ func userCmd(ctx context.Context, svc *certification.Service, args []string, get
 	}
 	fmt.Fprintf(stdout, "account %s created (%s, id %s)\n", u.Identifiant, u.Role, u.ID)
 	return nil
+}
+
+// splitList reads "69, 42" as ["69" "42"], and "" as none.
+func splitList(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func serve(ctx context.Context, cfg Config, db *certification.DB, svc *certification.Service, log *slog.Logger) error {

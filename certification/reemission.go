@@ -1,0 +1,126 @@
+package certification
+
+import (
+	"fmt"
+
+	"gorm.io/gorm"
+)
+
+// This file re-issues documents when the record they print changes after
+// issuance: a correction of a decision, a rectification of the holder's
+// identity. An issued document never changes (DOMAIN §6): its successor is
+// a new document, with a new number, and the previous one says "remplacé".
+
+// rectifierDocuments follows a correction in a validated session: if the PV
+// was issued, a rectified PV replaces it, and the enrolment's parchemin or
+// livret, if issued, is re-issued as the outcome now stands.
+func (s *Service) rectifierDocuments(tx *gorm.DB, a Acteur, sess *Session, inscriptionID, motif string) error {
+	if sess.Statut != Validee {
+		return nil
+	}
+	dc, err := s.documentContext(tx, sess)
+	if err != nil {
+		return err
+	}
+	pvs, err := validDocumentsOf(tx, sess.ID, "", DocPV)
+	if err != nil {
+		return err
+	}
+	for _, old := range pvs {
+		if err := s.rectifierPV(tx, a, dc, old, motif); err != nil {
+			return err
+		}
+	}
+	return s.reemettreInscriptionID(tx, a, dc, inscriptionID, motif)
+}
+
+// reemettreInscriptionID is reemettreInscription for the enrolment of the
+// session of dc with that id.
+func (s *Service) reemettreInscriptionID(tx *gorm.DB, a Acteur, dc *docContext, inscriptionID, motif string) error {
+	ins, err := inscriptionsOf(tx, dc.sess.ID, inscriptionID)
+	if err != nil {
+		return err
+	}
+	for _, in := range ins {
+		if err := s.reemettreInscription(tx, a, dc, in, motif); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rectifierPV issues the PV of the session as it now stands, saying which
+// PV it replaces and why, and marks that one replaced.
+func (s *Service) rectifierPV(tx *gorm.DB, a Acteur, dc *docContext, old Document, motif string) error {
+	if err := retireDocument(tx, old.ID); err != nil {
+		return err
+	}
+	ins, err := inscriptionsOf(tx, dc.sess.ID, "")
+	if err != nil {
+		return err
+	}
+	liens, err := liensDuJury(tx, dc.sess.ID)
+	if err != nil {
+		return err
+	}
+	d, err := s.issue(tx, a, dc, DocPV, nil, func(e EnTete) ([]byte, error) {
+		p := dc.pv(e, ins, liens)
+		p.Rectificatif = fmt.Sprintf("PV rectificatif : il remplace le PV n° %s. Correction d'une erreur matérielle : %s", old.Numero, motif)
+		return s.opt.Renderer.PV(p)
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.store(tx, a, d, ""); err != nil {
+		return err
+	}
+	return s.remplacer(tx, a, old, d, "")
+}
+
+// reemettreInscription replaces the valid parchemin or livret of an
+// enrolment by the document its outcome now gives; when it gives none any
+// more, the document is revoked with the reason. An enrolment whose
+// document was never issued is left to the issuance.
+func (s *Service) reemettreInscription(tx *gorm.DB, a Acteur, dc *docContext, in Inscription, motif string) error {
+	olds, err := validDocumentsOf(tx, in.SessionID, in.ID, DocParchemin, DocLivret)
+	if err != nil || len(olds) == 0 {
+		return err
+	}
+	for _, o := range olds {
+		if err := retireDocument(tx, o.ID); err != nil {
+			return err
+		}
+	}
+	typ, ok := documentFor(in)
+	if !ok {
+		for _, o := range olds {
+			if _, err := revokeDocument(tx, o.ID, StatutRemplace, a.UtilisateurID, motif, s.now()); err != nil {
+				return err
+			}
+			if err := s.journal(tx, a, audit{action: "document_revoque", objet: "document", objetID: o.ID, sessionID: o.SessionID,
+				candidatID: in.CandidatID, avant: documentSnapshot{Statut: StatutValide}, apres: documentSnapshot{Statut: StatutRevoque, Motif: motif}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	d, err := s.issueCandidat(tx, a, dc, typ, in)
+	if err != nil {
+		return err
+	}
+	for _, o := range olds {
+		if err := s.remplacer(tx, a, o, d, in.CandidatID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// remplacer records that old is replaced by d.
+func (s *Service) remplacer(tx *gorm.DB, a Acteur, old Document, d *Document, candidatID string) error {
+	if err := supersedeDocument(tx, old.ID, d.ID); err != nil {
+		return err
+	}
+	return s.journal(tx, a, audit{action: "document_remplace", objet: "document", objetID: old.ID, sessionID: old.SessionID,
+		candidatID: candidatID, avant: documentSnapshot{Statut: StatutValide}, apres: documentSnapshot{Statut: StatutRemplace, RemplacePar: d.Numero}})
+}
