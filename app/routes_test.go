@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cipcert/cipcert/certification/certtest"
 )
 
 // publicRoutes are the only routes that answer without a token.
@@ -34,6 +36,7 @@ func TestRouteTableRoles(t *testing.T) {
 		}
 	}
 	// The server refuses to start with a route that names no role.
+	svc := certtest.NewService(t, certtest.Open(t, "sqlite"))
 	saved := routeTable
 	defer func() { routeTable = saved }()
 	routeTable = append([]route{}, saved...)
@@ -44,14 +47,14 @@ func TestRouteTableRoles(t *testing.T) {
 				t.Error("a route without roles was registered")
 			}
 		}()
-		New(nil, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		New(svc, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	}()
 }
 
 // TestRouteTableEchoOpenAPI checks that the Echo routes, the OpenAPI
 // operations and the table are the same list.
 func TestRouteTableEchoOpenAPI(t *testing.T) {
-	srv := New(nil, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv := New(certtest.NewService(t, certtest.Open(t, "sqlite")), Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	var table, echoRoutes, documented []string
 	for _, r := range routeTable {
 		table = append(table, strings.ToLower(r.method)+" "+openAPIPath(r.path))
