@@ -23,6 +23,9 @@ type Options struct {
 	// and per identifiant: LoginBurst attempts, then one per LoginEvery.
 	LoginEvery time.Duration
 	LoginBurst int
+	// VerificationBurst is how many public verifications an address may
+	// make at once, then one a second (default 60).
+	VerificationBurst int
 	// Neutre shows the pages without the État's bloc marque and Marianne
 	// typeface, which only State services may use (see web.Config).
 	Neutre bool
@@ -59,6 +62,9 @@ func New(svc *certification.Service, opt Options) *Server {
 	if opt.LoginBurst == 0 {
 		opt.LoginBurst = 5
 	}
+	if opt.VerificationBurst == 0 {
+		opt.VerificationBurst = 60
+	}
 	if opt.RequestTimeout == 0 {
 		opt.RequestTimeout = 15 * time.Second
 	}
@@ -73,7 +79,7 @@ func New(svc *certification.Service, opt Options) *Server {
 		loginByID: newLimiter(opt.LoginEvery, opt.LoginBurst),
 		// Verification codes are unguessable, but a scan still costs us: 60 a
 		// minute per address is plenty for people following QR codes.
-		verifyByIP: newLimiter(time.Second, 60),
+		verifyByIP: newLimiter(time.Second, opt.VerificationBurst),
 	}
 	if opt.UndocumentedError == nil {
 		opt.UndocumentedError = func(route, code string) {
