@@ -537,7 +537,7 @@ func (w *Web) handleEnrol(c echo.Context) error {
 				msg += " " + m
 			}
 		}
-		f.Summary, f.Errors, f.Order = "L’inscription est refusée : "+msg, map[string]string{}, nil
+		f.Summary, f.Errors, f.Order = msg, map[string]string{}, nil
 		return w.renderEnrol(c, http.StatusUnprocessableEntity, f, map[string]string{id: msg})
 	}
 	return c.Redirect(http.StatusSeeOther, "/centre/sessions/"+c.Param("id")+"?info=inscrit")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -82,15 +83,29 @@ func (w *Web) handleOuvrirCompte(c echo.Context) error {
 	return w.renderCompte(c, http.StatusOK, lien, nil)
 }
 
+// activationData is the activation page: the account to activate, or why
+// the link no longer serves.
+type activationData struct {
+	A     *certification.ActivationCompte
+	Refus string
+}
+
 func (w *Web) renderActivation(c echo.Context, status int, form *Form) error {
 	info, err := w.svc.Activation(c.Request().Context(), c.Param("jeton"))
+	var de *certification.Error
+	if errors.Is(err, certification.ErrNotFound) && errors.As(err, &de) {
+		// Used, replaced, expired or unknown: one message, with what to do.
+		v := w.view(c, activationData{Refus: de.Message})
+		v.Title = "Lien d’activation expiré"
+		return w.render(c, http.StatusGone, "activation", v)
+	}
 	if err != nil {
 		return err
 	}
 	// Never write a password back into the page.
 	form.Values.Del("mot_de_passe")
 	form.Values.Del("confirmation")
-	v := w.view(c, info)
+	v := w.view(c, activationData{A: info})
 	v.Form = form
 	return w.render(c, status, "activation", v)
 }

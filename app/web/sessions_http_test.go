@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cipcert/cipcert/app/web"
 	"github.com/cipcert/cipcert/certification"
 	"github.com/cipcert/cipcert/certification/certtest"
 )
@@ -142,6 +143,100 @@ func TestCentreSessionDesk(t *testing.T) {
 		}
 		if p := c.get("/centre/sessions?statut=planifiee"); strings.Contains(p.Body, id) {
 			t.Error("the held session is listed under planifiée")
+		}
+	})
+}
+
+// TestCentreSessionDownloads: the tiles of a validated session, and what
+// each serves.
+func TestCentreSessionDownloads(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		s := newSite(t, db)
+		var id string
+		if err := db.Table("sessions").Select("id").Where("statut = ?", certification.Validee).Scan(&id).Error; err != nil || id == "" {
+			t.Fatalf("validated demo session: %v", err)
+		}
+		c := s.client()
+		c.login("centre")
+		rec := "/centre/sessions/" + id
+		p := c.get(rec)
+		if strings.Contains(p.Body, "documents.zip") {
+			t.Error("a ZIP tile before any document is issued")
+		}
+		livrets := regexp.MustCompile(`href="(`+rec+`/inscriptions/[0-9a-f-]{36}/livret-apercu\.pdf)"`).FindAllStringSubmatch(p.Body, -1)
+		if len(livrets) == 0 || !strings.Contains(p.Body, rec+"/pv-brouillon.pdf") {
+			t.Fatalf("tiles of a validated session: %d livrets", len(livrets))
+		}
+		for _, path := range []string{rec + "/pv-brouillon.pdf", livrets[0][1]} {
+			p := c.get(path)
+			if p.Status != http.StatusOK || p.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(p.Body, "%PDF") {
+				t.Errorf("%s: %d %s", path, p.Status, p.Header.Get("Content-Type"))
+			}
+		}
+		issued := s.issueDemoDocuments()
+		p = c.get(rec)
+		if !strings.Contains(p.Body, `href="`+rec+`/documents.zip"`) {
+			t.Fatal("no ZIP tile once documents are issued")
+		}
+		z := c.get(rec + "/documents.zip")
+		if z.Status != http.StatusOK || z.Header.Get("Content-Type") != "application/zip" {
+			t.Fatalf("zip: %d %s", z.Status, z.Header.Get("Content-Type"))
+		}
+		for _, d := range issued {
+			if !strings.Contains(z.Body, web.DocumentFileName(d)) {
+				t.Errorf("the ZIP lacks %s", web.DocumentFileName(d))
+			}
+		}
+		c2 := s.client()
+		c2.login("centre2")
+		if p := c2.get(rec + "/documents.zip"); p.Status != http.StatusNotFound {
+			t.Errorf("centre2 on the ZIP: %d", p.Status)
+		}
+	})
+}
+
+func TestActivationPages(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		s := newSite(t, db)
+		id := s.candidatID("Kowalski")
+		c2 := s.client()
+		c2.login("centre2")
+		if p := c2.get("/centre/candidats/" + id + "/compte"); p.Status != http.StatusNotFound {
+			t.Errorf("centre2 on another centre's candidat account: %d", p.Status)
+		}
+		if p := c2.post("/centre/candidats", "/centre/candidats/"+id+"/compte", url.Values{}); p.Status != http.StatusNotFound {
+			t.Errorf("centre2 opens another centre's candidat account: %d", p.Status)
+		}
+		c := s.client()
+		c.login("centre")
+		compte := "/centre/candidats/" + id + "/compte"
+		p := c.post(compte, compte, url.Values{})
+		link := regexpFind(t, `id="lien-activation">([^<]+)<`, p.Body)
+		path := strings.TrimPrefix(link, s.srv.URL)
+		// The demo candidat with an active account cannot get a link.
+		lef := "/centre/candidats/" + s.candidatID("Lefèvre") + "/compte"
+		if p := c.post(lef, lef, url.Values{}); p.Status != http.StatusConflict || !strings.Contains(p.Body, "a déjà activé son compte") {
+			t.Errorf("active account: %d", p.Status)
+		}
+
+		v := s.client()
+		if p := v.get("/activation/inconnu"); p.Status != http.StatusGone || !strings.Contains(p.Body, "n&#39;est plus valable") {
+			t.Errorf("unknown link: %d", p.Status)
+		}
+		p = v.post(path, path, url.Values{"mot_de_passe": {"une phrase assez longue"}, "confirmation": {"une autre phrase longue"}})
+		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, `id="f-confirmation-erreur"`) ||
+			strings.Contains(p.Body, "une phrase assez longue") {
+			t.Errorf("mismatch: %d", p.Status)
+		}
+		p = v.post(path, path, url.Values{"mot_de_passe": {"une phrase assez longue"}, "confirmation": {"une phrase assez longue"}})
+		if p.Status != http.StatusSeeOther || p.Location != "/mon-espace?info=compte-active" {
+			t.Fatalf("activation: %d %q", p.Status, p.Location)
+		}
+		if p := v.get("/mon-espace"); p.Status != http.StatusOK || !strings.Contains(p.Body, "Kowalski") {
+			t.Errorf("signed in after activation: %d", p.Status)
+		}
+		if p := s.client().get(path); p.Status != http.StatusGone {
+			t.Errorf("link used twice: %d", p.Status)
 		}
 	})
 }
