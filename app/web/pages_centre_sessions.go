@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -73,8 +74,11 @@ func statutBadge(st certification.StatutSession) badge {
 		certification.Validee:   "fr-badge--success",
 		certification.Annulee:   "fr-badge--error",
 	}[st]
-	l := st.Libelle()
-	return badge{strings.ToUpper(l[:1]) + l[1:], class}
+	l := []rune(st.Libelle())
+	if len(l) > 0 {
+		l[0] = unicode.ToUpper(l[0])
+	}
+	return badge{string(l), class}
 }
 
 var libelleTypeSession = map[string]string{"titre": "Titre", "ccp": "CCP", "ccs": "CCS"}
@@ -121,8 +125,10 @@ func (w *Web) handleSessionList(c echo.Context) error {
 	if err != nil && !form.Refuse(err) {
 		return err
 	}
-	if form.Failed() {
-		form.Summary = "Les filtres de la liste sont invalides."
+	if form.Failed() || page == nil {
+		if form.Summary == "" {
+			form.Summary = "Les filtres de la liste sont invalides."
+		}
 		page = &certification.PageSessions{}
 	}
 	ids := make([]string, len(page.Sessions))
