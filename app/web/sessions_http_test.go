@@ -240,3 +240,37 @@ func TestActivationPages(t *testing.T) {
 		}
 	})
 }
+
+// TestCentreSessionListPages: the cursor of the next page keeps the filters.
+func TestCentreSessionListPages(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		s := newSite(t, db)
+		centre, jury := s.acteur("centre"), s.habilitatedJury()
+		for i := range 21 {
+			d := certification.NewDate(2026, 12, 1+i)
+			if _, err := s.svc.CreateSession(context.Background(), centre, certification.NouvelleSession{VersionCode: "TP-00403-2023",
+				Type: "titre", Debut: d, Fin: d, Lieu: "Lyon", Responsable: "Sophie Garnier", Jury: jury[:2]}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c := s.client()
+		c.login("centre")
+		rows := regexp.MustCompile(`<tr>\s*<td><a href="/centre/sessions/`)
+		p := c.get("/centre/sessions?statut=planifiee&debut=01/12/2026")
+		if n := len(rows.FindAllString(p.Body, -1)); n != 20 {
+			t.Fatalf("first page: %d rows", n)
+		}
+		next := strings.ReplaceAll(regexpFind(t, `href="(/centre/sessions\?apres=[^"]+)">Page suivante`, p.Body), "&amp;", "&")
+		if !strings.Contains(next, "statut=planifiee") || !strings.Contains(next, "debut=01%2F12%2F2026") {
+			t.Errorf("next page loses the filters: %s", next)
+		}
+		p = c.get(next)
+		// 22 planned sessions: these 21 and the demo's of January 2027.
+		if n := len(rows.FindAllString(p.Body, -1)); n != 2 || !strings.Contains(p.Body, "le 01/12/2026") {
+			t.Errorf("second page: %d rows", n)
+		}
+		if !strings.Contains(p.Body, `fr-pagination__link--first" href="/centre/sessions?debut=01%2F12%2F2026&amp;statut=planifiee"`) {
+			t.Error("no link back to the first page")
+		}
+	})
+}
