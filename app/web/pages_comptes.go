@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -25,6 +26,12 @@ func init() {
 			Title: "Activer mon compte"},
 	)
 	notices["compte-active"] = "Votre compte est activé : vous êtes connecté."
+}
+
+// ActivationURL is the address of the activation page of a link's token,
+// as the centre hands it over: the pages and the API both give it.
+func ActivationURL(publicURL, jeton string) string {
+	return strings.TrimSuffix(publicURL, "/") + "/activation/" + jeton
 }
 
 // compteData is a candidat's account as its centre sees it, with the
@@ -50,7 +57,7 @@ func (w *Web) renderCompte(c echo.Context, status int, lien *certification.LienA
 	}
 	d := &compteData{C: cand, Compte: compte}
 	if lien != nil {
-		d.Lien = w.svc.PublicURL() + "/activation/" + lien.Jeton
+		d.Lien = ActivationURL(w.svc.PublicURL(), lien.Jeton)
 		d.Expire = lien.ExpireAt.In(paris).Format("02/01/2006 à 15h04")
 		d.Ident = lien.Identifiant
 	}
