@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cipcert/cipcert/app/web"
 	"github.com/cipcert/cipcert/certification"
 )
 
@@ -73,6 +74,12 @@ type utilisateurRequest struct {
 }
 
 func (s *Server) handleUtilisateurCreate(c echo.Context) error {
+	// A centre never chooses its candidat's password: it hands over an
+	// activation link, with which the candidat chooses its own.
+	if acteur(c).Is(certification.RoleCentre) {
+		return &httpError{status: http.StatusForbidden, code: "compte_par_activation",
+			detail: "Un centre ne crée pas de compte avec un mot de passe : ouvrez le compte de votre candidat avec POST /api/v1/candidats/{id}/compte, qui répond un lien d'activation à usage unique à lui remettre ; le candidat y choisit lui-même son mot de passe."}
+	}
 	var req utilisateurRequest
 	if err := bind(c, &req); err != nil {
 		return err
@@ -111,4 +118,21 @@ func (s *Server) handleReadyz(c echo.Context) error {
 			detail: "La base de données ne répond pas."}
 	}
 	return c.JSON(http.StatusOK, statusResponse{"pret"})
+}
+
+// compteCandidatResponse is the activation link a centre hands over to its
+// candidat: shown in this answer only, never stored in clear.
+type compteCandidatResponse struct {
+	Identifiant    string    `json:"identifiant"`
+	LienActivation string    `json:"lien_activation"`
+	ExpireLe       time.Time `json:"expire_le"`
+}
+
+func (s *Server) handleCompteCandidat(c echo.Context) error {
+	l, err := s.svc.OuvrirCompteCandidat(c.Request().Context(), acteur(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, compteCandidatResponse{Identifiant: l.Identifiant,
+		LienActivation: web.ActivationURL(s.svc.PublicURL(), l.Jeton), ExpireLe: l.ExpireAt.UTC()})
 }

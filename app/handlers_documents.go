@@ -1,8 +1,6 @@
 package app
 
 import (
-	"archive/zip"
-	"bytes"
 	"net/http"
 	"strings"
 	"time"
@@ -79,11 +77,6 @@ func (s *Server) handleDocumentList(c echo.Context) error {
 	return documentsJSON(c, http.StatusOK, ds)
 }
 
-// fileName is what a person's browser saves: type, number, no odd characters.
-func fileName(d certification.Document) string {
-	return string(d.Type) + "-" + d.Numero + ".pdf"
-}
-
 // handleDocumentGet answers /documents/{id} with the metadata and
 // /documents/{id}.pdf with the bytes issued, which never change: the ETag
 // is their SHA-256.
@@ -103,7 +96,7 @@ func (s *Server) handleDocumentGet(c echo.Context) error {
 	if match := c.Request().Header.Get("If-None-Match"); match != "" && (match == tag || match == "W/"+tag || match == "*") {
 		return c.NoContent(http.StatusNotModified)
 	}
-	h.Set("Content-Disposition", `attachment; filename="`+fileName(*d)+`"`)
+	h.Set("Content-Disposition", `attachment; filename="`+web.DocumentFileName(*d)+`"`)
 	return c.Blob(http.StatusOK, "application/pdf", d.Contenu)
 }
 
@@ -128,42 +121,17 @@ func (s *Server) handleDocumentsZip(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, d := range ds {
-		// PDFs are already compressed: store them as they are.
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: fileName(d), Method: zip.Store, Modified: d.EmisAt})
-		if err != nil {
-			return err
-		}
-		if _, err := w.Write(d.Contenu); err != nil {
-			return err
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	c.Response().Header().Set("Content-Disposition", `attachment; filename="documents-session-`+c.Param("id")+`.zip"`)
-	return c.Blob(http.StatusOK, "application/zip", buf.Bytes())
-}
-
-func pdfDraft(c echo.Context, name string, data []byte, err error) error {
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.Blob(http.StatusOK, "application/pdf", data)
+	return web.SendDocumentsZip(c, c.Param("id"), ds)
 }
 
 func (s *Server) handlePVDraft(c echo.Context) error {
 	data, err := s.svc.BrouillonPV(c.Request().Context(), acteur(c), c.Param("id"))
-	return pdfDraft(c, "pv-brouillon.pdf", data, err)
+	return web.SendDraftPDF(c, "pv-brouillon.pdf", data, err)
 }
 
 func (s *Server) handleLivretPreview(c echo.Context) error {
 	data, err := s.svc.ApercuLivret(c.Request().Context(), acteur(c), c.Param("id"), c.Param("iid"))
-	return pdfDraft(c, "livret-apercu.pdf", data, err)
+	return web.SendDraftPDF(c, "livret-apercu.pdf", data, err)
 }
 
 type verificationResponse struct {

@@ -38,6 +38,9 @@ type roleCase struct {
 	body    any
 	headers []string
 	allowed map[string]int
+	// denied are roles the route admits but the handler refuses with 403
+	// and its own code, which says what to do instead.
+	denied map[string]string
 	// fresh logs in anew for the request, for routes that use up the token.
 	fresh bool
 }
@@ -60,7 +63,7 @@ var roleTable = []roleCase{
 	{route: "GET /api/v1/titres", path: fixed("/api/v1/titres"), allowed: everyone(http.StatusOK)},
 	{route: "GET /api/v1/titres/:code", path: fixed("/api/v1/titres/TP-00403"), allowed: everyone(http.StatusOK)},
 	{route: "POST /api/v1/utilisateurs", path: fixed("/api/v1/utilisateurs"), body: map[string]any{},
-		allowed: map[string]int{"admin": http.StatusUnprocessableEntity, "centre": http.StatusUnprocessableEntity}},
+		allowed: map[string]int{"admin": http.StatusUnprocessableEntity}, denied: map[string]string{"centre": "compte_par_activation"}},
 	{route: "POST /api/v1/centres", path: fixed("/api/v1/centres"), body: map[string]any{},
 		allowed: map[string]int{"admin": http.StatusUnprocessableEntity}},
 	{route: "GET /api/v1/centres", path: fixed("/api/v1/centres"),
@@ -80,6 +83,10 @@ var roleTable = []roleCase{
 	{route: "POST /api/v1/candidats/:id/archivage", path: func(ids roleIDs) string { return "/api/v1/candidats/" + ids.candidat + "/archivage" },
 		headers: []string{`If-Match: "99"`},
 		allowed: map[string]int{"centre": http.StatusPreconditionFailed}},
+
+	// Camille Lefèvre's account is active: 409, no new link.
+	{route: "POST /api/v1/candidats/:id/compte", path: func(ids roleIDs) string { return "/api/v1/candidats/" + ids.candidat + "/compte" },
+		allowed: map[string]int{"centre": http.StatusConflict}},
 
 	// Sessions and jury. The ids name nothing, so that an allowed call
 	// changes nothing: it answers 404 or 422, which still proves the role
@@ -208,6 +215,12 @@ func TestRoleTable(t *testing.T) {
 						tok = a.freshToken(role)
 					}
 					rec := a.do(method, path, tok, rc.body, rc.headers...)
+					if code, ok := rc.denied[role]; ok {
+						if p := wantProblem(t, rec, http.StatusForbidden, ""); p.Code != code {
+							t.Errorf("code = %q, want %s", p.Code, code)
+						}
+						return
+					}
 					want, ok := rc.allowed[role]
 					if !ok {
 						p := wantProblem(t, rec, http.StatusForbidden, "")
@@ -258,12 +271,15 @@ func TestRoleTableOwnership(t *testing.T) {
 		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "81234567800013") {
 			t.Errorf("own centre: %d %s", rec.Code, rec.Body)
 		}
-		// A centre may open a candidat account for its own candidat only.
+		// A centre opens its own candidats' accounts only, and through an
+		// activation link: never with a password it would choose.
 		body := map[string]any{"identifiant": "popescu", "nom": "Ștefan Popescu", "mot_de_passe": "un-mot-de-passe-long",
 			"role": "candidat", "candidat_id": a.candidatID("Popescu")}
-		wantProblem(t, a.as("centre", "POST", "/api/v1/utilisateurs", body), http.StatusNotFound, "")
-		body["role"], body["candidat_id"], body["centre_id"] = "centre", "", ids.centre
-		wantProblem(t, a.as("centre", "POST", "/api/v1/utilisateurs", body), http.StatusForbidden, "")
+		p := wantProblem(t, a.as("centre", "POST", "/api/v1/utilisateurs", body), http.StatusForbidden, "")
+		if p.Code != "compte_par_activation" || !strings.Contains(p.Detail, "/api/v1/candidats/{id}/compte") {
+			t.Errorf("centre creating a candidat account: %+v", p)
+		}
+		wantProblem(t, a.as("centre", "POST", "/api/v1/candidats/"+a.candidatID("Popescu")+"/compte", nil), http.StatusNotFound, "")
 		if n := a.count("utilisateurs"); n != 8 {
 			t.Errorf("%d utilisateurs, want 8", n)
 		}

@@ -167,7 +167,9 @@ func routeList() []route {
 			summary: "Le compte connecté.", description: "Son identifiant de compte sert, pour un membre de jury, à le relier à sa fiche (utilisateur_id).",
 			response: moiResponse{}, status: 200},
 		{method: "POST", path: "/api/v1/utilisateurs", handler: (*Server).handleUtilisateurCreate, roles: roles(admin, centre), tag: tagAuth,
-			summary: "Crée un compte.", description: "L'administrateur crée tout compte ; un centre, seulement les comptes candidat de ses propres candidats.",
+			summary: "Crée un compte.",
+			description: "Réservé à l'administrateur. Un centre reçoit 403 (compte_par_activation) : il ne choisit jamais le mot de passe d'un candidat, " +
+				"il ouvre son compte par POST /api/v1/candidats/{id}/compte et lui remet le lien d'activation.",
 			request: utilisateurRequest{}, response: moiResponse{}, status: 201},
 
 		{method: "GET", path: "/api/v1/titres", handler: (*Server).handleTitreList, roles: tous, tag: tagReferentiel,
@@ -220,6 +222,11 @@ func routeList() []route {
 			summary:     "Le parcours d'un candidat, ses résultats expliqués.",
 			description: "Situation au regard du titre, prochaine étape, sessions passées avec les règles appliquées. Le candidat ne voit ses résultats qu'une fois le PV validé.",
 			response:    dossierResponse{}, status: 200},
+		{method: "POST", path: "/api/v1/candidats/:id/compte", handler: (*Server).handleCompteCandidat, roles: roles(centre), tag: tagCandidats,
+			summary: "Ouvre le compte d'un candidat du centre : un lien d'activation à usage unique.",
+			description: "Le compte est créé inactif, sans mot de passe ; le lien (valable 7 jours, affiché dans cette seule réponse) permet au candidat de choisir " +
+				"le sien et de se connecter. Redemandé avant l'activation, un nouveau lien remplace le précédent ; un compte déjà activé répond 409.",
+			response: compteCandidatResponse{}, status: 201},
 		{method: "GET", path: "/api/v1/candidats/:id/evenements", handler: (*Server).handleCandidatEvents, roles: personnel, tag: tagJournal,
 			summary: "Le journal d'un candidat.", description: "Chaque écriture qui le concerne, dans l'ordre.",
 			response: evenementListResponse{}, status: 200},

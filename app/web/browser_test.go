@@ -187,12 +187,21 @@ func (tb *tab) do(steps ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
-// get runs one action and returns its value.
+// get runs one action and returns its value; like do, it tries again an
+// action whose node the page's script replaced meanwhile.
 func get[T any](tb *tab, a chromedp.Action[T]) T {
 	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
-	defer cancel()
-	v, err := chromedp.Run(ctx, a)
+	var v T
+	var err error
+	for range 3 {
+		ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
+		v, err = chromedp.Run(ctx, a)
+		cancel()
+		if err == nil || !strings.Contains(err.Error(), "No node with given id found") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	if err != nil {
 		tb.t.Fatal(err)
 	}

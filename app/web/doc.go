@@ -18,6 +18,8 @@
 //	pages_accueil.go   the home of the jury, autorité and admin
 //	pages_candidat.go  /mon-espace
 //	pages_centre.go    /centre/candidats and a candidat's pages
+//	pages_centre_sessions.go  /centre/sessions: list, planning, record, enrolment, downloads
+//	pages_comptes.go   a candidat's account opened by its centre, /activation/{jeton}
 //
 // Register mounts the table on the server's Echo instance, and the browser
 // tests walk the same table: a page no accessibility check visited fails

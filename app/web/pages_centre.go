@@ -198,11 +198,15 @@ type candidatData struct {
 	D         *certification.Dossier
 	Passages  []passageView
 	Intitules map[string]string
+	// Compte is the candidat's account: the page offers to open it, or
+	// says where it stands.
+	Compte *certification.CompteCandidat
 }
 
 func (w *Web) handleCandidatShow(c echo.Context) error {
 	a, _ := acteur(c)
-	d, err := w.svc.Parcours(c.Request().Context(), a, c.Param("id"))
+	ctx := c.Request().Context()
+	d, err := w.svc.Parcours(ctx, a, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -210,7 +214,11 @@ func (w *Web) handleCandidatShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := w.view(c, &candidatData{D: d, Passages: passages(d, ref.Intitule), Intitules: ref.Intitule})
+	compte, err := w.svc.EtatCompteCandidat(ctx, a, d.Candidat.ID)
+	if err != nil {
+		return err
+	}
+	v := w.view(c, &candidatData{D: d, Passages: passages(d, ref.Intitule), Intitules: ref.Intitule, Compte: compte})
 	v.Title = d.Candidat.Prenoms + " " + d.Candidat.NomNaissance
 	v.Crumbs = append(v.Crumbs, crumb{"Candidats", "/centre/candidats"})
 	return w.render(c, http.StatusOK, "candidat", v)

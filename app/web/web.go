@@ -61,8 +61,12 @@ func New(cfg Config) (*Web, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	w := &Web{svc: cfg.Service, limits: cfg.Limits, log: cfg.Logger, neutre: cfg.Neutre,
-		secure: strings.HasPrefix(cfg.Service.PublicURL(), "https://")}
+	w := &Web{svc: cfg.Service, limits: cfg.Limits, log: cfg.Logger, neutre: cfg.Neutre}
+	// The route-table tests build the server without a service: no page is
+	// served then, only the routes are listed.
+	if cfg.Service != nil {
+		w.secure = strings.HasPrefix(cfg.Service.PublicURL(), "https://")
+	}
 	sum, err := hashDir("static/app")
 	if err != nil {
 		return nil, err

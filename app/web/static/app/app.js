@@ -10,7 +10,8 @@
 	}
 
 	// « Copier le code »: copy buttons name the text to copy with
-	// data-copier="id of the element"; they are hidden until the browser
+	// data-copier="id of the element" (and data-copie, the message once
+	// copied, when it is not a code); they are hidden until the browser
 	// can copy.
 	function setupCopy(root) {
 		if (!navigator.clipboard) { return; }
@@ -21,7 +22,7 @@
 				if (!src) { return; }
 				navigator.clipboard.writeText(src.textContent.trim()).then(function () {
 					var status = document.getElementById(btn.getAttribute("aria-describedby"));
-					if (status) { status.textContent = "Code copié."; }
+					if (status) { status.textContent = btn.getAttribute("data-copie") || "Code copié."; }
 				});
 			});
 		});
