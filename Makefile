@@ -43,8 +43,8 @@ test: deps
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 	@norace=$$($(GO) list ./... | grep -vxF -f <($(GO) list $(RACE))); \
-	$(GO) test -count=1 -race -v $(RACE) > .test.log 2>&1; rc=$$?; \
-	if [ -n "$$norace" ]; then $(GO) test -count=1 -v $$norace >> .test.log 2>&1 || rc=1; fi; \
+	$(GO) test -count=1 -race -timeout 25m -v $(RACE) > .test.log 2>&1; rc=$$?; \
+	if [ -n "$$norace" ]; then $(GO) test -count=1 -timeout 25m -v $$norace >> .test.log 2>&1 || rc=1; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/null; then \
 		CIPCERT_FAULT=1 $(GO) test -count=1 -v -run '^TestFaultPostgresRestart$$' ./app/ >> .test.log 2>&1 || rc=1; \
 	else echo "fault test not run: it needs root and pg_ctlcluster"; fi; \
