@@ -71,23 +71,28 @@ type utilisateurRequest struct {
 	Role        string `json:"role" validate:"required,oneof=admin autorite centre jury candidat"`
 	CentreID    string `json:"centre_id" validate:"max=64"`
 	CandidatID  string `json:"candidat_id" validate:"max=64"`
+	// Territoire is required for an autorité account, and only for it.
+	Territoire *territoireRequest `json:"territoire"`
 }
 
 func (s *Server) handleUtilisateurCreate(c echo.Context) error {
-	// A centre never chooses its candidat's password: it hands over an
-	// activation link, with which the candidat chooses its own.
-	if acteur(c).Is(certification.RoleCentre) {
-		return &httpError{status: http.StatusForbidden, code: "compte_par_activation",
-			detail: "Un centre ne crée pas de compte avec un mot de passe : ouvrez le compte de votre candidat avec POST /api/v1/candidats/{id}/compte, qui répond un lien d'activation à usage unique à lui remettre ; le candidat y choisit lui-même son mot de passe."}
+	// Refused before the body is read: a centre learns how to open its
+	// candidat's account whatever it sent.
+	if err := certification.PeutCreerCompte(acteur(c)); err != nil {
+		return err
 	}
 	var req utilisateurRequest
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	u, err := s.svc.CreateUtilisateur(c.Request().Context(), acteur(c), certification.NouvelUtilisateur{
+	in := certification.NouvelUtilisateur{
 		Identifiant: req.Identifiant, Nom: req.Nom, MotDePasse: req.MotDePasse,
 		Role: certification.Role(req.Role), CentreID: req.CentreID, CandidatID: req.CandidatID,
-	})
+	}
+	if t := req.Territoire; t != nil {
+		in.Territoire = certification.Territoire{Autorite: t.Autorite, Region: t.Region, Departements: t.Departements}
+	}
+	u, err := s.svc.CreateUtilisateur(c.Request().Context(), acteur(c), in)
 	if err != nil {
 		return err
 	}

@@ -64,6 +64,9 @@ var roleTable = []roleCase{
 	{route: "GET /api/v1/titres/:code", path: fixed("/api/v1/titres/TP-00403"), allowed: everyone(http.StatusOK)},
 	{route: "POST /api/v1/utilisateurs", path: fixed("/api/v1/utilisateurs"), body: map[string]any{},
 		allowed: map[string]int{"admin": http.StatusUnprocessableEntity}, denied: map[string]string{"centre": "compte_par_activation"}},
+	// An account that does not exist makes the allowed call harmless: 404.
+	{route: "PUT /api/v1/utilisateurs/:id/territoire", path: fixed("/api/v1/utilisateurs/" + nobody + "/territoire"),
+		body: map[string]any{"autorite": "DREETS Bretagne", "region": "Bretagne"}, allowed: roles(http.StatusNotFound, "admin")},
 	{route: "POST /api/v1/centres", path: fixed("/api/v1/centres"), body: map[string]any{},
 		allowed: map[string]int{"admin": http.StatusUnprocessableEntity}},
 	{route: "GET /api/v1/centres", path: fixed("/api/v1/centres"),

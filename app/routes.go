@@ -169,8 +169,13 @@ func routeList() []route {
 		{method: "POST", path: "/api/v1/utilisateurs", handler: (*Server).handleUtilisateurCreate, roles: roles(admin, centre), tag: tagAuth,
 			summary: "Crée un compte.",
 			description: "Réservé à l'administrateur. Un centre reçoit 403 (compte_par_activation) : il ne choisit jamais le mot de passe d'un candidat, " +
-				"il ouvre son compte par POST /api/v1/candidats/{id}/compte et lui remet le lien d'activation.",
+				"il ouvre son compte par POST /api/v1/candidats/{id}/compte et lui remet le lien d'activation. Un compte de l'autorité a un territoire, et lui seul.",
 			request: utilisateurRequest{}, response: moiResponse{}, status: 201},
+		{method: "PUT", path: "/api/v1/utilisateurs/:id/territoire", handler: (*Server).handleTerritoireUpdate, roles: roles(admin), tag: tagAuth,
+			summary: "Fixe le territoire d'un compte de l'autorité.",
+			description: "L'autorité au nom de laquelle le compte agit et signe, et sa région (DREETS) ou ses départements (DDETS) : le compte n'agit que sur les sessions, " +
+				"candidats et documents des centres de ce territoire, dès sa requête suivante. Un compte d'un autre rôle répond 409 (compte_non_autorite). Le changement est au journal, avec le territoire d'avant.",
+			request: territoireRequest{}, response: utilisateurResponse{}, status: 200},
 
 		{method: "GET", path: "/api/v1/titres", handler: (*Server).handleTitreList, roles: tous, tag: tagReferentiel,
 			summary: "Le référentiel : titres, versions, CCP, compétences.", description: "Tel que l'arrêté de chaque version le définit.",

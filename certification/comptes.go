@@ -48,14 +48,33 @@ type NouvelUtilisateur struct {
 // MotDePasseMin is the minimum password length.
 const MotDePasseMin = 12
 
-// CreateUtilisateur creates an account. Only an admin may create one, except
-// that a centre may open the candidat account of one of its own candidats.
-// Returns ErrInvalid for bad input, ErrConflict if the identifiant is taken.
+// PeutCreerCompte reports whether the actor may create an account with a
+// password: only an administrator may. A centre gets its own refusal,
+// compte_par_activation, saying how it opens its candidat's account instead:
+// it never chooses a candidat's password, the candidat does, through a
+// one-time activation link (OuvrirCompteCandidat). The transport calls it
+// before reading a request body, CreateUtilisateur calls it again.
+func PeutCreerCompte(a Acteur) error {
+	switch {
+	case a.Is(RoleAdmin):
+		return nil
+	case a.Is(RoleCentre):
+		return Errorf(ErrForbidden, "compte_par_activation",
+			"Un centre ne crée pas de compte avec un mot de passe : ouvrez le compte de votre candidat avec POST /api/v1/candidats/{id}/compte, qui répond un lien d'activation à usage unique à lui remettre ; le candidat y choisit lui-même son mot de passe.")
+	default:
+		return forbidden()
+	}
+}
+
+// CreateUtilisateur creates an account with a password. Administrator only
+// (see PeutCreerCompte): ErrForbidden for anyone else. Returns ErrInvalid
+// for bad input, ErrConflict if the identifiant is taken.
 func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtilisateur) (*Utilisateur, error) {
-	if !a.Is(RoleAdmin) && !(a.Is(RoleCentre) && in.Role == RoleCandidat) {
-		return nil, forbidden()
+	if err := PeutCreerCompte(a); err != nil {
+		return nil, err
 	}
 	in.Identifiant = strings.ToLower(strings.TrimSpace(in.Identifiant))
+	in.Territoire = normaliserTerritoire(in.Territoire)
 	var fields []FieldError
 	if len([]rune(in.MotDePasse)) < MotDePasseMin {
 		fields = append(fields, FieldError{"mot_de_passe", "trop_court", "Le mot de passe doit compter au moins 12 caractères."})
@@ -69,10 +88,10 @@ func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtil
 	if (in.Role == RoleCandidat) != (in.CandidatID != "") {
 		fields = append(fields, FieldError{"candidat_id", "incoherent", "Un compte candidat, et lui seul, est rattaché à un candidat."})
 	}
-	if t := in.Territoire; (in.Role == RoleAutorite) != (t.Autorite != "") ||
-		in.Role == RoleAutorite && (t.Region == "") == (len(t.Departements) == 0) {
-		fields = append(fields, FieldError{"territoire", "incoherent",
-			"Un compte de l'autorité, et lui seul, a un territoire : le nom de l'autorité et sa région (DREETS) ou ses départements (DDETS)."})
+	if t := in.Territoire; in.Role == RoleAutorite {
+		fields = append(fields, s.territoireErreurs(t)...)
+	} else if t.Autorite != "" || t.Region != "" || len(t.Departements) > 0 {
+		fields = append(fields, territoireIncoherent)
 	}
 	if len(fields) > 0 {
 		return nil, Invalid("utilisateur_invalide", "Le compte ne peut pas être créé.", fields...)

@@ -115,3 +115,9 @@ func notFoundOr(err error, what string) error {
 	}
 	return err
 }
+
+func updateTerritoire(tx *gorm.DB, u *Utilisateur) error {
+	err := tx.Model(&utilisateurRow{}).Where("id = ?", u.ID).
+		Updates(map[string]any{"autorite": u.Autorite, "region": u.Region, "departements": u.Departements}).Error
+	return wrap(err, "utilisateur %s: territoire", u.ID)
+}

@@ -141,13 +141,6 @@ func validDocumentsOf(tx *gorm.DB, sessionID, inscriptionID string, types ...Typ
 	return ds, wrap(err, "valid documents of session %s %s: load", sessionID, inscriptionID)
 }
 
-// validDocumentsOfCandidat returns a candidat's valid parchemins and livrets.
-func validDocumentsOfCandidat(tx *gorm.DB, candidatID string) ([]Document, error) {
-	ds, err := listDocuments(tx.Table("documents").Select(documentColumns).
-		Where("candidat_id = ? AND statut = ? AND type IN ?", candidatID, StatutValide, []TypeDocument{DocParchemin, DocLivret}).Order("numero"))
-	return ds, wrap(err, "valid documents of candidat %s: load", candidatID)
-}
-
 // retireDocument marks a valid document replaced before its successor is
 // issued: one enrolment holds one valid document of a kind at a time.
 func retireDocument(tx *gorm.DB, id string) error {

@@ -2,6 +2,7 @@ package certification
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"gorm.io/gorm"
@@ -91,7 +92,7 @@ func (s *Service) RectifierIdentite(ctx context.Context, a Acteur, candidatID st
 			apres: identiteSnapshot{Identite: in.Identite, Version: version + 1, Motif: in.Motif, Piece: in.PieceJustificative}}); err != nil {
 			return err
 		}
-		return s.reemettreCandidat(tx, a, candidatID, "Rectification d'identité : "+in.Motif)
+		return s.reemettreCandidat(tx, a, candidatID, fmt.Sprintf("Rectification de l'état civil de %s %s : %s", in.Prenoms, in.NomNaissance, in.Motif))
 	})
 	if err != nil {
 		return nil, err
@@ -99,21 +100,20 @@ func (s *Service) RectifierIdentite(ctx context.Context, a Acteur, candidatID st
 	return s.Candidat(ctx, a, candidatID)
 }
 
-// reemettreCandidat issues again every valid parchemin and livret of a
-// candidat as its record now stands.
+// reemettreCandidat issues again, as the record now stands, every valid
+// document that prints the candidat: the PV of each validated session it
+// sat, rectified, and its parchemins and livrets. The PV is the jury's act
+// and its deliberation is unchanged (same decisions, same signatures); what
+// it prints of the candidat is not, and a document the State issued never
+// changes: a rectified PV replaces it, saying which and why, as for a
+// correction (rectifierDocuments).
 func (s *Service) reemettreCandidat(tx *gorm.DB, a Acteur, candidatID, motif string) error {
-	docs, err := validDocumentsOfCandidat(tx, candidatID)
+	ins, err := inscriptionsOfCandidat(tx, candidatID, []StatutSession{Validee}, "")
 	if err != nil {
 		return err
 	}
-	done := map[string]bool{}
-	for _, d := range docs {
-		iid := deref(d.InscriptionID)
-		if iid == "" || done[iid] {
-			continue
-		}
-		done[iid] = true
-		sess, err := findSession(tx, Acteur{Role: RoleAdmin}, d.SessionID)
+	for _, in := range ins {
+		sess, err := findSession(tx, Acteur{Role: RoleAdmin}, in.SessionID)
 		if err != nil {
 			return err
 		}
@@ -121,7 +121,16 @@ func (s *Service) reemettreCandidat(tx *gorm.DB, a Acteur, candidatID, motif str
 		if err != nil {
 			return err
 		}
-		if err := s.reemettreInscriptionID(tx, a, dc, iid, motif); err != nil {
+		pvs, err := validDocumentsOf(tx, sess.ID, "", DocPV)
+		if err != nil {
+			return err
+		}
+		for _, old := range pvs {
+			if err := s.rectifierPV(tx, a, dc, old, motif); err != nil {
+				return err
+			}
+		}
+		if err := s.reemettreInscription(tx, a, dc, in, motif); err != nil {
 			return err
 		}
 	}

@@ -27,7 +27,7 @@ func (s *Service) rectifierDocuments(tx *gorm.DB, a Acteur, sess *Session, inscr
 		return err
 	}
 	for _, old := range pvs {
-		if err := s.rectifierPV(tx, a, dc, old, motif); err != nil {
+		if err := s.rectifierPV(tx, a, dc, old, "Correction d'une erreur matérielle : "+motif); err != nil {
 			return err
 		}
 	}
@@ -50,8 +50,9 @@ func (s *Service) reemettreInscriptionID(tx *gorm.DB, a Acteur, dc *docContext, 
 }
 
 // rectifierPV issues the PV of the session as it now stands, saying which
-// PV it replaces and why, and marks that one replaced.
-func (s *Service) rectifierPV(tx *gorm.DB, a Acteur, dc *docContext, old Document, motif string) error {
+// PV it replaces and why (raison: what was rectified, and its reason), and
+// marks that one replaced.
+func (s *Service) rectifierPV(tx *gorm.DB, a Acteur, dc *docContext, old Document, raison string) error {
 	if err := retireDocument(tx, old.ID); err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func (s *Service) rectifierPV(tx *gorm.DB, a Acteur, dc *docContext, old Documen
 	}
 	d, err := s.issue(tx, a, dc, DocPV, nil, func(e EnTete) ([]byte, error) {
 		p := dc.pv(e, ins, liens)
-		p.Rectificatif = fmt.Sprintf("PV rectificatif : il remplace le PV n° %s. Correction d'une erreur matérielle : %s", old.Numero, motif)
+		p.Rectificatif = fmt.Sprintf("PV rectificatif : il remplace le PV n° %s. %s", old.Numero, raison)
 		return s.opt.Renderer.PV(p)
 	})
 	if err != nil {

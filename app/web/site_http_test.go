@@ -314,7 +314,7 @@ func TestMonEspacePartial(t *testing.T) {
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		s := newSite(t, db)
 		s.issueDemoDocuments()
-		if _, err := s.svc.CreateUtilisateur(context.Background(), s.acteur("centre"), certification.NouvelUtilisateur{
+		if _, err := s.svc.CreateUtilisateur(context.Background(), s.acteur("admin"), certification.NouvelUtilisateur{
 			Identifiant: "nguyen", Nom: "Thị Hoa Nguyễn", MotDePasse: "nguyen-demo-cipcert", Role: certification.RoleCandidat,
 			CandidatID: s.candidatID("Nguyễn")}); err != nil {
 			t.Fatal(err)

@@ -1,0 +1,45 @@
+package app
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/cipcert/cipcert/certification"
+)
+
+// territoireRequest is the territory of an autorité account: the authority
+// it acts for, as printed on the documents it issues, and its region (a
+// DREETS) or its départements (a DDETS).
+type territoireRequest struct {
+	Autorite     string   `json:"autorite" validate:"required,notblank,max=200,nocontrol"`
+	Region       string   `json:"region" validate:"max=100,nocontrol"`
+	Departements []string `json:"departements" validate:"max=110"`
+}
+
+// utilisateurResponse is an account as the administrator manages it.
+type utilisateurResponse struct {
+	ID          string            `json:"id"`
+	Identifiant string            `json:"identifiant"`
+	Nom         string            `json:"nom"`
+	Role        string            `json:"role"`
+	Territoire  territoireRequest `json:"territoire"`
+}
+
+func (s *Server) handleTerritoireUpdate(c echo.Context) error {
+	var req territoireRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	u, err := s.svc.ChangerTerritoire(c.Request().Context(), acteur(c), c.Param("id"), certification.Territoire{
+		Autorite: req.Autorite, Region: req.Region, Departements: req.Departements})
+	if err != nil {
+		return err
+	}
+	t := u.Territoire()
+	if t.Departements == nil {
+		t.Departements = []string{}
+	}
+	return c.JSON(http.StatusOK, utilisateurResponse{ID: u.ID, Identifiant: u.Identifiant, Nom: u.Nom, Role: string(u.Role),
+		Territoire: territoireRequest{Autorite: t.Autorite, Region: t.Region, Departements: t.Departements}})
+}
