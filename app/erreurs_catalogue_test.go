@@ -320,9 +320,8 @@ func generateCatalogue(dirs []string) ([]byte, error) {
 	}
 	sort.Strings(codes)
 	for _, c := range codes {
-		// A code should have one status; where the sources give it two
-		// (the rule engine and the service both raise jury_incomplet), the
-		// catalogue says so rather than pick one.
+		// A code should have one status (TestUnStatutParCode); where the
+		// sources give it two, the catalogue says so rather than pick one.
 		byStatus := map[int]map[string]bool{}
 		for _, o := range occ[c] {
 			if byStatus[o.status] == nil {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -159,6 +160,13 @@ func (s *Server) handleResultatRecord(c echo.Context) error {
 		return err
 	}
 	e, err := s.svc.SaisirEvaluation(c.Request().Context(), acteur(c), c.Param("id"), c.Param("iid"), c.Param("ccp"), version, req.saisie())
+	if version == 0 && errors.Is(err, certification.ErrStale) {
+		// Sent as a first decision, but one is recorded: the version the
+		// client must read is missing, as for any write without If-Match
+		// on an object that has a version.
+		return &httpError{status: http.StatusPreconditionRequired, code: "if_match_requis",
+			detail: "Une décision est déjà enregistrée pour ce CCP : relisez-la et envoyez son ETag dans If-Match pour la remplacer."}
+	}
 	if err != nil {
 		return err
 	}

@@ -183,3 +183,29 @@ func TestTerritoireAutorite(t *testing.T) {
 			"mot_de_passe": "sans-territoire-demo", "role": "autorite"}), http.StatusUnprocessableEntity, "territoire")
 	})
 }
+
+// TestVocabulaireRefus: through the API, the refusals whose status was
+// once out of line answer as the README's vocabulary says: a rule refused
+// 422 with its code, a missing If-Match where a version exists 428, a stale
+// one 412; nothing is overwritten.
+func TestVocabulaireRefus(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		f := newFlow(t, db)
+		seul := f.sessionWith("centre", "titre", nil, "2026-12-07", "2026-12-08", []string{f.membres["jury1"]})
+		wantCode(t, f.as("centre", "POST", sessionPath(seul.ID, "declaration"), nil), http.StatusUnprocessableEntity, "jury_incomplet")
+
+		c := f.formationCandidat("Vocabulaire")
+		s, ins := f.held(c)
+		in := f.presence("jury1", s.ID, ins[0], "present", "favorable")
+		wantCode(t, f.as("jury1", "PUT", evalPath(s.ID, in.ID, "CCP9"), evaluation("acquis", true)), http.StatusUnprocessableEntity, "ccp_non_inscrit")
+		f.ok(f.as("jury1", "PUT", evalPath(s.ID, in.ID, "CCP1"), evaluation("acquis", true)), http.StatusOK, nil)
+		wantCode(t, f.as("jury2", "PUT", evalPath(s.ID, in.ID, "CCP1"), evaluation("non_acquis", true)), http.StatusPreconditionRequired, "if_match_requis")
+		wantCode(t, f.as("jury2", "PUT", evalPath(s.ID, in.ID, "CCP1"), evaluation("non_acquis", true), ifMatch(2)), http.StatusPreconditionFailed, "version_perimee")
+		if got := f.inscriptions("jury1", s.ID)[in.ID].evaluation("CCP1"); got == nil || got.Version != 1 || got.Decision != "acquis" {
+			t.Errorf("CCP1 after the refused writes: %+v, want the first decision at version 1", got)
+		}
+		if n := f.count("evaluations"); n != 1 {
+			t.Errorf("%d evaluations, want 1", n)
+		}
+	})
+}

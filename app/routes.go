@@ -221,7 +221,8 @@ func routeList() []route {
 		{method: "POST", path: "/api/v1/candidats/:id/rectification-identite", handler: (*Server).handleIdentiteRectify, roles: roles(autorite), tag: tagCandidats,
 			summary: "Rectifie l'état civil d'un candidat, sur pièce justificative.",
 			description: "Nom de naissance, prénoms, date et lieu de naissance ne se modifient plus par le centre une fois un résultat délibéré (409 identite_verrouillee). " +
-				"L'autorité les rectifie avec un motif et la référence de la pièce ; les parchemins et livrets valides du candidat sont délivrés à nouveau, les précédents remplacés. If-Match porte l'ETag du dossier.",
+				"L'autorité les rectifie avec un motif et la référence de la pièce ; les parchemins et livrets valides du candidat sont délivrés à nouveau, " +
+				"ainsi que le PV de chaque session validée où il figure (PV rectificatif), les précédents remplacés. If-Match porte l'ETag du dossier.",
 			request: identiteRequest{}, response: candidatResponse{}, status: 200, ifMatch: ifMatchRequis, etag: true},
 		{method: "GET", path: "/api/v1/candidats/:id/parcours", handler: (*Server).handleParcoursGet, roles: roles(admin, autorite, centre, candidat), tag: tagCandidats,
 			summary:     "Le parcours d'un candidat, ses résultats expliqués.",

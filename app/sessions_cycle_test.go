@@ -78,12 +78,12 @@ func TestSessionJury(t *testing.T) {
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
 		seul := f.sessionWith("centre", "titre", nil, "2026-12-07", "2026-12-08", []string{f.membres["jury1"]})
-		p := wantCode(t, f.as("centre", "POST", sessionPath(seul.ID, "declaration"), nil), http.StatusConflict, "jury_incomplet")
+		p := wantCode(t, f.as("centre", "POST", sessionPath(seul.ID, "declaration"), nil), http.StatusUnprocessableEntity, "jury_incomplet")
 		if !strings.Contains(p.Detail, "R338-6") {
 			t.Errorf("jury_incomplet does not cite its source: %q", p.Detail)
 		}
 		aucun := f.sessionWith("centre", "titre", nil, "2026-12-07", "2026-12-08", nil)
-		wantCode(t, f.as("centre", "POST", sessionPath(aucun.ID, "declaration"), nil), http.StatusConflict, "jury_incomplet")
+		wantCode(t, f.as("centre", "POST", sessionPath(aucun.ID, "declaration"), nil), http.StatusUnprocessableEntity, "jury_incomplet")
 
 		// Durand's habilitation ended in June; Petit has none.
 		var durand, petit struct{ ID string }
@@ -95,7 +95,7 @@ func TestSessionJury(t *testing.T) {
 			http.StatusCreated, &petit)
 		for _, m := range []string{durand.ID, petit.ID} {
 			s := f.sessionWith("centre", "titre", nil, "2026-12-07", "2026-12-08", []string{f.membres["jury1"], m})
-			wantCode(t, f.as("centre", "POST", sessionPath(s.ID, "declaration"), nil), http.StatusConflict, "jury_non_habilite")
+			wantCode(t, f.as("centre", "POST", sessionPath(s.ID, "declaration"), nil), http.StatusUnprocessableEntity, "jury_non_habilite")
 			var got sessionOut
 			f.ok(f.as("centre", "GET", sessionPath(s.ID), nil), http.StatusOK, &got)
 			if got.Statut != "planifiee" {
@@ -106,7 +106,7 @@ func TestSessionJury(t *testing.T) {
 		f.ok(f.as("dreets", "POST", "/api/v1/jury/membres/"+petit.ID+"/habilitations", map[string]any{
 			"titre_code": "TP-00403", "debut": "2026-07-01", "fin": "2026-12-07", "reference": "HAB-PETIT"}), http.StatusCreated, nil)
 		chevauche := f.sessionWith("centre", "titre", nil, "2026-12-07", "2026-12-08", []string{f.membres["jury1"], petit.ID})
-		wantCode(t, f.as("centre", "POST", sessionPath(chevauche.ID, "declaration"), nil), http.StatusConflict, "jury_non_habilite")
+		wantCode(t, f.as("centre", "POST", sessionPath(chevauche.ID, "declaration"), nil), http.StatusUnprocessableEntity, "jury_non_habilite")
 		couvre := f.sessionWith("centre", "titre", nil, "2026-12-01", "2026-12-02", []string{f.membres["jury1"], petit.ID})
 		f.step("centre", couvre.ID, "declaration", http.StatusOK)
 		// The same member twice, or an unknown one, is refused at planning.

@@ -232,15 +232,17 @@ func TestConcurrentResults(t *testing.T) {
 			wg.Wait()
 			return out
 		}
-		winner := func(answers []answer) answer {
+		// winner checks that one write won and that the others lost with
+		// status and code.
+		winner := func(answers []answer, status int, code string) answer {
 			t.Helper()
 			var won []answer
 			for _, a := range answers {
 				switch a.rec.Code {
 				case http.StatusOK:
 					won = append(won, a)
-				case http.StatusPreconditionFailed:
-					wantCode(t, a.rec, http.StatusPreconditionFailed, "version_perimee")
+				case status:
+					wantCode(t, a.rec, status, code)
 				default:
 					t.Fatalf("unexpected answer %d %s", a.rec.Code, a.rec.Body)
 				}
@@ -256,7 +258,7 @@ func TestConcurrentResults(t *testing.T) {
 			e["motifs"] = fmt.Sprintf("Saisie concurrente n° %d.", i)
 			return e
 		}, "CCP1", `"1"`)
-		w := winner(answers)
+		w := winner(answers, http.StatusPreconditionFailed, "version_perimee")
 		var stored evaluationOut
 		mustJSON(t, w.rec, &stored)
 		got := f.inscriptions("jury1", s.ID)[in.ID].evaluation("CCP1")
@@ -274,14 +276,15 @@ func TestConcurrentResults(t *testing.T) {
 			t.Errorf("%d evaluation events for CCP1, want 2: the first recording and the winner (%v)", events, err)
 		}
 
-		// First recordings without If-Match: never two.
+		// First recordings without If-Match: never two. The other finds a
+		// decision recorded, whose version it must read: 428.
 		for _, ccp := range []string{"CCP2", "CCP3"} {
 			answers := race(2, func(i int) map[string]any {
 				e := evaluation([]string{"acquis", "non_acquis"}[i%2], true)
 				e["motifs"] = fmt.Sprintf("Première saisie n° %d.", i)
 				return e
 			}, ccp)
-			w := winner(answers)
+			w := winner(answers, http.StatusPreconditionRequired, "if_match_requis")
 			got := f.inscriptions("jury2", s.ID)[in.ID].evaluation(ccp)
 			if got == nil || got.Version != 1 || got.Motifs != w.body["motifs"] {
 				t.Fatalf("%s stored %+v, winner sent %v", ccp, got, w.body)

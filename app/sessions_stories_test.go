@@ -183,7 +183,7 @@ func TestStoryLienJury(t *testing.T) {
 		}
 		// A member declares its own links only.
 		wantCode(t, f.as("jury1", "POST", "/api/v1/liens", map[string]any{
-			"membre_id": f.membres["jury2"], "candidat_id": lefevre, "nature": "tuteur"}), http.StatusForbidden, "lien_autre_membre")
+			"membre_id": f.membres["jury2"], "candidat_id": lefevre, "nature": "tuteur"}), http.StatusUnprocessableEntity, "lien_autre_membre")
 		// The centre declares a link for one of its candidats…
 		f.ok(f.as("centre", "POST", "/api/v1/liens", map[string]any{
 			"membre_id": f.membres["jury2"], "candidat_id": nguyen, "nature": "employeur"}), http.StatusCreated, nil)

@@ -203,7 +203,7 @@ type ActivationCompte struct {
 }
 
 func lienRefuse() *Error {
-	return Errorf(ErrNotFound, "lien_invalide",
+	return Errorf(ErrNotFound, "lien_activation_invalide",
 		"Ce lien d'activation n'est plus valable : il a déjà servi, a expiré ou a été remplacé. Demandez-en un nouveau à votre centre.")
 }
 

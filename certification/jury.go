@@ -156,7 +156,8 @@ func (s *Service) DeclarerLien(ctx context.Context, a Acteur, membreID, candidat
 				return err
 			}
 			if m.ID != membreID {
-				return Errorf(ErrForbidden, "lien_autre_membre", "Un membre de jury ne déclare que ses propres liens.")
+				return Invalid("lien_autre_membre", "Un membre de jury ne déclare que ses propres liens.",
+					FieldError{"membre_id", "autre_membre", "Indiquez l'identifiant de votre propre fiche de membre de jury."})
 			}
 			// A member may not know which centre registered the candidat: any existing candidat.
 			if ok, err := candidatExists(tx, candidatID); err != nil || !ok {

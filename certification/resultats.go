@@ -148,7 +148,9 @@ func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, ins
 			return err
 		}
 		if !contains(ins.CCP, ccp) {
-			return Errorf(ErrNotFound, "ccp_non_inscrit", "Le candidat n'est pas inscrit au %s lors de cette session.", ccp)
+			// The jury decides on the CCP enrolled (DOMAIN §4.1), as the rule
+			// engine's decision_ccp_non_inscrit says of a recorded history.
+			return Errorf(ErrInvalid, "ccp_non_inscrit", "Le candidat n'est pas inscrit au %s lors de cette session.", ccp)
 		}
 		if err := s.verifierEvaluation(tx, sess.TitreCode, ins.CandidatID, ccp, in); err != nil {
 			return err

@@ -301,14 +301,16 @@ func (s *Service) declarer(ctx context.Context, a Acteur, id, motifTardif string
 }
 
 // checkJury checks that a session's jury has the minimum size, each member
-// habilitated for the titre over the whole session.
+// habilitated for the titre over the whole session. Both are rules (R338-6,
+// the minimum a rule parameter), refused with ErrInvalid as the rule
+// engine's jury check is: a declaration waits for the jury to be complete.
 func (s *Service) checkJury(tx *gorm.DB, sess *Session) error {
 	min, p, err := s.param(rules.CleJuryTailleMin, sess.Debut)
 	if err != nil {
 		return err
 	}
 	if len(sess.Jury) < min {
-		return Errorf(ErrConflict, "jury_incomplet", "Le jury compte %d membre(s) ; il en faut au moins %d (%s).", len(sess.Jury), min, p.Source)
+		return Errorf(ErrInvalid, "jury_incomplet", "Le jury compte %d membre(s) ; il en faut au moins %d (%s).", len(sess.Jury), min, p.Source)
 	}
 	for _, m := range sess.Jury {
 		n, err := countHabilitations(tx, m.MembreID, sess.TitreCode, sess.Debut, sess.Fin)
@@ -316,7 +318,7 @@ func (s *Service) checkJury(tx *gorm.DB, sess *Session) error {
 			return err
 		}
 		if n == 0 {
-			return Errorf(ErrConflict, "jury_non_habilite",
+			return Errorf(ErrInvalid, "jury_non_habilite",
 				"%s %s n'a pas d'habilitation pour le titre %s couvrant le %s au %s (Code de l'éducation, art. R338-6).",
 				m.Prenoms, m.Nom, sess.TitreCode, sess.Debut.Francais(), sess.Fin.Francais())
 		}
