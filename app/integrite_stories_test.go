@@ -172,3 +172,34 @@ func TestStoryCorrectionRectifieLePV(t *testing.T) {
 		}
 	})
 }
+
+// TestStoryRecevabilitesConservees: a second notification de recevabilité
+// no longer overwrites the first. Nguyễn's first one (2026-06-15) names a
+// session titre; the centre records a later one naming a session CCP; a
+// session titre in December is still covered by the first.
+func TestStoryRecevabilitesConservees(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		f := newFlow(t, db)
+		nguyen := f.candidatID("Nguyễn")
+		count := func() (n int64) {
+			t.Helper()
+			if err := db.Table("candidat_recevabilites").Where("candidat_id = ?", nguyen).Count(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := count(); n != 1 {
+			t.Fatalf("%d recevabilités before, want 1", n)
+		}
+		_, rec := f.getCandidat("centre", nguyen)
+		body := candidatAsRequest(t, rec)
+		body["recevabilite"] = map[string]any{"date_notification": "2026-11-02", "reference": "VAE-69-2026-0412",
+			"ddets": "DDETS du Rhône", "mois_experience": 40, "type_session": "ccp"}
+		f.ok(f.as("centre", "PUT", "/api/v1/candidats/"+nguyen, body, "If-Match: "+rec.Header().Get("ETag")), http.StatusOK, nil)
+		if n := count(); n != 2 {
+			t.Errorf("%d recevabilités after a second notification, want both", n)
+		}
+		s := f.session("titre", nil, "2026-12-07", "2026-12-08")
+		f.enrol(s.ID, nguyen, nil)
+	})
+}
