@@ -90,7 +90,9 @@ func TestStoryLienDeliberation(t *testing.T) {
 // the ground for the missing CCP. A VAE candidat whose recevabilité named a
 // session titre, and has since expired, and a training candidat, both in
 // partial success, are enrolled for their missing CCP without a new
-// recevabilité or new training evidence, and obtain the titre.
+// recevabilité or new training evidence, and obtain the titre; so does a
+// capitalisation candidat who acquired CCP1 in an earlier session, with no
+// training declared.
 func TestStoryPoursuiteApresReussitePartielle(t *testing.T) {
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		f := newFlow(t, db)
@@ -106,8 +108,13 @@ func TestStoryPoursuiteApresReussitePartielle(t *testing.T) {
 		// a session titre) has expired; the titre is valid until 2028-03-22.
 		f.later(296 * 24 * time.Hour)
 		day := f.clock().Format("2006-01-02")
+		capitalisation := f.createCandidat("centre", map[string]any{"titre_code": "TP-00403", "parcours": "capitalisation",
+			"nom_naissance": "Capitalise", "prenoms": "Inès", "date_naissance": "1985-07-03", "lieu_naissance": "Vienne (38)",
+			"email": "ines@example.fr", "ccp_anterieurs": []any{map[string]any{"ccp": "CCP1", "version_code": "TP-00403-2023",
+				"date_obtention": "2025-06-12", "session_reference": "S-2025-LYON-07"}}}).ID
 		s2 := f.session("ccp", []string{"CCP2", "CCP3"}, day, day)
-		in := []inscriptionOut{f.enrol(s2.ID, vae, []string{"CCP2"}), f.enrol(s2.ID, formation, []string{"CCP3"})}
+		in := []inscriptionOut{f.enrol(s2.ID, vae, []string{"CCP2"}), f.enrol(s2.ID, formation, []string{"CCP3"}),
+			f.enrol(s2.ID, capitalisation, []string{"CCP2", "CCP3"})}
 		if n := f.count("candidat_recevabilites"); n != recevabilites {
 			t.Errorf("%d recevabilités recorded for the missing CCP, want none", n-recevabilites)
 		}
@@ -115,9 +122,10 @@ func TestStoryPoursuiteApresReussitePartielle(t *testing.T) {
 		f.step("centre", s2.ID, "tenue", http.StatusOK)
 		f.record(s2, in[0], "jury1", false, nil)
 		f.record(s2, in[1], "jury1", true, nil)
+		f.record(s2, in[2], "jury1", false, nil)
 		f.deliberate(s2.ID)
 		f.step("dreets", s2.ID, "validation", http.StatusOK)
-		for _, c := range []string{vae, formation} {
+		for _, c := range []string{vae, formation, capitalisation} {
 			if sit := f.dossierFull("centre", c).Situation; sit == nil || sit.Issue != "titre" {
 				t.Errorf("situation of %s after the missing CCP: %+v, want the titre", c, sit)
 			}
