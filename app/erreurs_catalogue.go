@@ -193,6 +193,7 @@ var codesParFonction = map[string][]string{
 	"handleTitreGet":            {"introuvable"},
 	"handleTitreList":           {},
 	"handleUtilisateurCreate":   {"acces_refuse", "champ_inconnu", "compte_par_activation", "corps_illisible", "corps_trop_volumineux", "corps_vide", "identifiant_pris", "introuvable", "json_invalide", "type_contenu_non_supporte", "type_invalide", "utf8_invalide", "utilisateur_invalide", "validation"},
+	"handleUtilisateurList":     {"acces_refuse", "filtre_invalide"},
 	"handleVerification":        {"code_inconnu", "parametres_invalides", "trop_de_requetes"},
 	"allow":                     {"acces_refuse"},
 	"cleanURL":                  {"introuvable", "parametres_invalides"},

@@ -26,6 +26,31 @@ type utilisateurResponse struct {
 	Territoire  territoireRequest `json:"territoire"`
 }
 
+type utilisateurListResponse struct {
+	Utilisateurs []utilisateurResponse `json:"utilisateurs"`
+}
+
+func toUtilisateur(u certification.Utilisateur) utilisateurResponse {
+	t := u.Territoire()
+	if t.Departements == nil {
+		t.Departements = []string{}
+	}
+	return utilisateurResponse{ID: u.ID, Identifiant: u.Identifiant, Nom: u.Nom, Role: string(u.Role),
+		Territoire: territoireRequest{Autorite: t.Autorite, Region: t.Region, Departements: t.Departements}}
+}
+
+func (s *Server) handleUtilisateurList(c echo.Context) error {
+	us, err := s.svc.Utilisateurs(c.Request().Context(), acteur(c), certification.Role(c.QueryParam("role")))
+	if err != nil {
+		return err
+	}
+	out := make([]utilisateurResponse, len(us))
+	for i, u := range us {
+		out[i] = toUtilisateur(u)
+	}
+	return c.JSON(http.StatusOK, utilisateurListResponse{out})
+}
+
 func (s *Server) handleTerritoireUpdate(c echo.Context) error {
 	var req territoireRequest
 	if err := bind(c, &req); err != nil {
@@ -36,10 +61,5 @@ func (s *Server) handleTerritoireUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	t := u.Territoire()
-	if t.Departements == nil {
-		t.Departements = []string{}
-	}
-	return c.JSON(http.StatusOK, utilisateurResponse{ID: u.ID, Identifiant: u.Identifiant, Nom: u.Nom, Role: string(u.Role),
-		Territoire: territoireRequest{Autorite: t.Autorite, Region: t.Region, Departements: t.Departements}})
+	return c.JSON(http.StatusOK, toUtilisateur(*u))
 }

@@ -135,7 +135,22 @@ func TestTerritoireAutorite(t *testing.T) {
 		wantCode(t, f.as("dreets-pdl", "GET", sessionPath(lyon.ID), nil), http.StatusNotFound, "introuvable")
 		f.ok(f.as("dreets-pdl", "GET", sessionPath(nantes.ID), nil), http.StatusOK, nil)
 
-		pdl := f.compteID("dreets-pdl")
+		// The administrator finds the account among the autorité's.
+		var comptes struct{ Utilisateurs []utilisateurOut }
+		f.ok(f.as("admin", "GET", "/api/v1/utilisateurs?role=autorite", nil), http.StatusOK, &comptes)
+		var pdl string
+		for _, u := range comptes.Utilisateurs {
+			if u.Role != "autorite" {
+				t.Errorf("account %s of role %s listed among the autorité's", u.Identifiant, u.Role)
+			}
+			if u.Identifiant == "dreets-pdl" && u.Territoire.Region == "Pays de la Loire" {
+				pdl = u.ID
+			}
+		}
+		if len(comptes.Utilisateurs) != 2 || pdl == "" {
+			t.Fatalf("autorité accounts: %+v, want dreets and dreets-pdl with its region", comptes.Utilisateurs)
+		}
+		wantProblem(t, f.as("admin", "GET", "/api/v1/utilisateurs?role=roi", nil), http.StatusUnprocessableEntity, "role")
 		path := "/api/v1/utilisateurs/" + pdl + "/territoire"
 		ddets := map[string]any{"autorite": "DDETS du Rhône", "departements": []string{"69"}}
 		before := f.count("evenements")

@@ -59,6 +59,7 @@ var champs = map[string]champ{
 	"lien_activation":                    {doc: "Lien d'activation à usage unique, à remettre au candidat : il y choisit son mot de passe.", ex: "https://cipcert.fr/activation/Xy3q0bW5c1n9VfLrA8kTgE2yH6uD4iPzNoMsKlQwYtR", ro: true},
 	"expire_le":                          {doc: "Fin de validité du jeton (8 heures).", ex: "2026-11-23T18:00:00Z"},
 	"role":                               {doc: "Rôle du compte : admin, autorite, centre, jury ou candidat.", ex: "centre"},
+	"utilisateurs":                       {doc: "Les comptes."},
 	"territoire":                         {doc: "Territoire d'un compte de l'autorité ; vide pour les autres rôles."},
 	"autorite":                           {doc: "L'autorité au nom de laquelle le compte agit, telle qu'imprimée sur les documents qu'il délivre.", ex: "DREETS Auvergne-Rhône-Alpes"},
 	"departements":                       {doc: "Départements d'une DDETS, par leur numéro (69, 2A, 974) ; vide pour une DREETS, qui a une région.", ex: []string{}},

@@ -64,6 +64,7 @@ var roleTable = []roleCase{
 	{route: "GET /api/v1/titres/:code", path: fixed("/api/v1/titres/TP-00403"), allowed: everyone(http.StatusOK)},
 	{route: "POST /api/v1/utilisateurs", path: fixed("/api/v1/utilisateurs"), body: map[string]any{},
 		allowed: map[string]int{"admin": http.StatusUnprocessableEntity}, denied: map[string]string{"centre": "compte_par_activation"}},
+	{route: "GET /api/v1/utilisateurs", path: fixed("/api/v1/utilisateurs?role=autorite"), allowed: roles(http.StatusOK, "admin")},
 	// An account that does not exist makes the allowed call harmless: 404.
 	{route: "PUT /api/v1/utilisateurs/:id/territoire", path: fixed("/api/v1/utilisateurs/" + nobody + "/territoire"),
 		body: map[string]any{"autorite": "DREETS Bretagne", "region": "Bretagne"}, allowed: roles(http.StatusNotFound, "admin")},

@@ -171,6 +171,10 @@ func routeList() []route {
 			description: "Réservé à l'administrateur. Un centre reçoit 403 (compte_par_activation) : il ne choisit jamais le mot de passe d'un candidat, " +
 				"il ouvre son compte par POST /api/v1/candidats/{id}/compte et lui remet le lien d'activation. Un compte de l'autorité a un territoire, et lui seul.",
 			request: utilisateurRequest{}, response: moiResponse{}, status: 201},
+		{method: "GET", path: "/api/v1/utilisateurs", handler: (*Server).handleUtilisateurList, roles: roles(admin), tag: tagAuth,
+			summary: "Les comptes, avec le territoire de ceux de l'autorité.", description: "Par identifiant. role ne garde que les comptes de ce rôle.",
+			response: utilisateurListResponse{}, status: 200,
+			query: []queryParam{{name: "role", kind: "string", enum: []string{"admin", "autorite", "centre", "jury", "candidat"}, doc: "Seulement les comptes de ce rôle."}}},
 		{method: "PUT", path: "/api/v1/utilisateurs/:id/territoire", handler: (*Server).handleTerritoireUpdate, roles: roles(admin), tag: tagAuth,
 			summary: "Fixe le territoire d'un compte de l'autorité.",
 			description: "L'autorité au nom de laquelle le compte agit et signe, et sa région (DREETS) ou ses départements (DDETS) : le compte n'agit que sur les sessions, " +

@@ -121,3 +121,21 @@ func updateTerritoire(tx *gorm.DB, u *Utilisateur) error {
 		Updates(map[string]any{"autorite": u.Autorite, "region": u.Region, "departements": u.Departements}).Error
 	return wrap(err, "utilisateur %s: territoire", u.ID)
 }
+
+// listUtilisateurs returns the accounts, of one role when role is set, by
+// identifiant.
+func listUtilisateurs(tx *gorm.DB, role Role) ([]Utilisateur, error) {
+	q := tx.Model(&utilisateurRow{}).Order("identifiant")
+	if role != "" {
+		q = q.Where("role = ?", role)
+	}
+	var rows []utilisateurRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, wrap(err, "utilisateurs %s: list", role)
+	}
+	out := make([]Utilisateur, len(rows))
+	for i, r := range rows {
+		out[i] = Utilisateur(r)
+	}
+	return out, nil
+}

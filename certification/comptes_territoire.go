@@ -95,3 +95,16 @@ func (s *Service) ChangerTerritoire(ctx context.Context, a Acteur, utilisateurID
 func (u *Utilisateur) Territoire() Territoire {
 	return territoireOf(u.Autorite, u.Region, u.Departements)
 }
+
+// Utilisateurs lists the accounts, of one role when role is set, by
+// identifiant: what the administrator needs to find the account whose
+// territory it sets. Administrator only; ErrInvalid for an unknown role.
+func (s *Service) Utilisateurs(ctx context.Context, a Acteur, role Role) ([]Utilisateur, error) {
+	if !a.Is(RoleAdmin) {
+		return nil, forbidden()
+	}
+	if role != "" && !role.Valid() {
+		return nil, Invalid("filtre_invalide", "Les filtres de la liste sont invalides.", FieldError{"role", "inconnu", "Rôle inconnu."})
+	}
+	return listUtilisateurs(s.read(ctx), role)
+}
