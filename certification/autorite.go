@@ -2,9 +2,13 @@ package certification
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 
 	"gorm.io/gorm"
+
+	"github.com/cipcert/cipcert/certification/rules"
 )
 
 // The autorité's worklists: what waits for it in its territory, and the
@@ -157,4 +161,63 @@ func (s *Service) NomsComptes(ctx context.Context, a Acteur, ids []string) (map[
 		out[r.ID] = r.Nom
 	}
 	return out, nil
+}
+
+// ActionsAutorite are the autorité's actions on a session: validate the
+// PV, issue the documents, regularise a late declaration, correct a
+// decision. An interface shows the ones not possible, disabled, with their
+// reason; ValiderPV, EmettreDocumentsLot, RegulariserDeclaration and
+// CorrigerEvaluationVersion still decide.
+type ActionsAutorite struct {
+	Valider, Emettre, Regulariser, Corriger ActionSession
+}
+
+// ActionsAutoritePossibles returns what the autorité may do to sess today,
+// given where the issuance of its documents stands.
+func (s *Service) ActionsAutoritePossibles(sess *Session, av Avancement) ActionsAutorite {
+	etat := fmt.Sprintf("La session est %s", sess.Statut.Libelle())
+	var out ActionsAutorite
+	switch sess.Statut {
+	case Deliberee:
+		out.Valider = ActionSession{Possible: true}
+	case Validee:
+		out.Valider = ActionSession{Refus: "Le PV est déjà validé."}
+	default:
+		out.Valider = ActionSession{Refus: etat + " : le PV se valide une fois signé par tout le jury."}
+	}
+	switch {
+	case sess.Statut != Validee:
+		out.Emettre = ActionSession{Refus: etat + " : les documents ne sont délivrés qu'après validation du PV."}
+	case av.Restants() == 0:
+		out.Emettre = ActionSession{Refus: "Tous les documents dus sont délivrés."}
+	default:
+		out.Emettre = ActionSession{Possible: true}
+	}
+	switch {
+	case sess.Statut != Planifiee:
+		out.Regulariser = ActionSession{Refus: etat + " : il n'y a pas de déclaration à régulariser."}
+	case !sess.Debut.Before(s.today()):
+		out.Regulariser = ActionSession{Refus: fmt.Sprintf("La session commence le %s : le centre la déclare lui-même.", sess.Debut.Francais())}
+	default:
+		out.Regulariser = ActionSession{Possible: true}
+	}
+	if sess.Statut == Deliberee || sess.Statut == Validee {
+		out.Corriger = ActionSession{Possible: true}
+	} else {
+		out.Corriger = ActionSession{Refus: etat + " : tant qu'elle n'est pas délibérée, le jury saisit lui-même les résultats."}
+	}
+	return out
+}
+
+// Resultat decodes the outcome the rules derived at deliberation, with
+// the rules they applied; nil before deliberation.
+func (in Inscription) Resultat() (*rules.Resultat, error) {
+	if in.Explication == "" {
+		return nil, nil
+	}
+	var r rules.Resultat
+	if err := json.Unmarshal([]byte(in.Explication), &r); err != nil {
+		return nil, fmt.Errorf("explication of %s: %w", in.ID, err)
+	}
+	return &r, nil
 }
