@@ -134,7 +134,7 @@ var libelleAction = map[string]string{
 	"evaluation":             "Décision du jury saisie",
 	"pv_signe":               "PV signé",
 	"issue":                  "Issue établie par les règles",
-	"revocation":             "Décision corrigée par l’autorité (erreur matérielle)",
+	"revocation":             "Décision corrigée par l’autorité",
 	"document_emis":          "Document délivré",
 	"document_remplace":      "Document remplacé",
 	"document_revoque":       "Document révoqué",
@@ -204,14 +204,14 @@ func ligneEvenement(e certification.Evenement, noms, candidats map[string]string
 	avant, apres := snapshot(e.Avant), snapshot(e.Apres)
 	// A correction stores the revoked decision before, and after it the
 	// nature, the reason and the decision that replaces it.
+	if m, ok := apres["motif"].(string); ok {
+		l.Motif = m
+	}
 	if r, ok := apres["remplacee_par"].(map[string]any); ok {
 		if n, ok := apres["nature"].(string); ok && n != "" {
 			l.Quoi += " — " + valeur(n)
 		}
 		apres = r
-	}
-	if m, ok := apres["motif"].(string); ok {
-		l.Motif = m
 	}
 	if ccp, ok := apres["ccp"].(string); ok && e.Objet == "evaluation" {
 		l.Quoi += " : " + ccp
