@@ -34,6 +34,13 @@ func newSite(t *testing.T, db *certification.DB) *site {
 
 func newSiteWith(t *testing.T, db *certification.DB, opt app.Options) *site {
 	t.Helper()
+	return newSiteWrapped(t, db, opt, nil)
+}
+
+// newSiteWrapped is newSiteWith whose handler wrap wraps, when not nil: a
+// test holds a request there until it has seen what it came for.
+func newSiteWrapped(t *testing.T, db *certification.DB, opt app.Options, wrap func(http.Handler) http.Handler) *site {
+	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	// Cookies are Secure when the public address is https: here it is not.
 	o := certtest.Options(t)
@@ -45,7 +52,11 @@ func newSiteWith(t *testing.T, db *certification.DB, opt app.Options) *site {
 	if opt.LoginBurst == 0 {
 		opt.LoginBurst = 1000 // only the rate-limit checks exercise the limiter
 	}
-	s.srv.Config.Handler = app.New(svc, opt)
+	var h http.Handler = app.New(svc, opt)
+	if wrap != nil {
+		h = wrap(h)
+	}
+	s.srv.Config.Handler = h
 	s.srv.Start()
 	t.Cleanup(s.srv.Close)
 	return s
