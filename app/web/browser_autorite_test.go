@@ -208,3 +208,141 @@ func TestBrowserAutoriteIssuance(t *testing.T) {
 		}
 	})
 }
+
+// TestBrowserAutoriteCorrection: after validation and issuance, the
+// autorité corrects a decision transcribed wrongly, with its reason, and
+// reads the correction in French in the trail; it rectifies an identity,
+// regularises a late declaration and manages the jury's habilitations. An
+// autorité of another region gets the 404 page for the session.
+func TestBrowserAutoriteCorrection(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		s := newSite(t, db)
+		id := s.validatedDemoSession()
+		rec := "/autorite/sessions/" + id
+		s.issueDemoDocuments()
+
+		u := s.person(t)
+		u.login("dreets")
+		u.open(rec)
+		u.click(`a[aria-label="Corriger la décision CCP2 de Thị Hoa Nguyễn"]`)
+		if got := u.text("#decision-avant"); !strings.EqualFold(got, "Non acquis") {
+			t.Errorf("decision shown beside the form: %q", got)
+		}
+		u.check("GET /autorite/sessions/:id/inscriptions/:iid/corrections/:ccp", "autorite-correction")
+		u.do(chromedp.Click(chromedp.CSS(`label[for="` + u.inputID("decision", "acquis") + `"]`)))
+		u.navigates(chromedp.Submit(chromedp.CSS("#f-motif")))
+		if got := u.text("#f-motif-erreur"); !strings.Contains(got, "motif de la correction") {
+			t.Errorf("correction without a reason: %q", got)
+		}
+		u.check("POST /autorite/sessions/:id/inscriptions/:iid/corrections/:ccp", "autorite-correction-erreur")
+		u.fill("#f-motif", "Grille d’évaluation signée : CCP2 acquis, transcrit « non acquis » par erreur.")
+		u.navigates(chromedp.Submit(chromedp.CSS("#f-motif")))
+		if got := u.text(".fr-alert--success"); !strings.HasPrefix(got, "La décision est corrigée") {
+			t.Fatalf("after the correction: %s", u.body())
+		}
+
+		u.click(`a[href="` + rec + `/journal"]`)
+		journal := u.body()
+		for _, want := range []string{"Décision corrigée par l’autorité — erreur matérielle : CCP2 — Thị Hoa Nguyễn",
+			"Motif : « Grille d’évaluation signée", "Document remplacé", "par Hélène Girard, DREETS Auvergne-Rhône-Alpes (l’autorité)"} {
+			if !strings.Contains(journal, want) {
+				t.Errorf("the session's trail lacks %q", want)
+			}
+		}
+		row := eval[[]string](u, `[...document.querySelectorAll("tr")].filter(r => r.cells[0] && r.cells[0].textContent === "Décision").map(r => r.cells[1].textContent + " → " + r.cells[2].textContent)`)
+		if len(row) == 0 || row[0] != "non acquis → acquis" {
+			t.Errorf("the decision before and after: %v", row)
+		}
+		u.check("GET /autorite/sessions/:id/journal", "autorite-journal-session")
+
+		nguyen := s.candidatID("Nguyễn")
+		u.open("/autorite/candidats/" + nguyen + "/journal")
+		if !strings.Contains(u.body(), "Issue établie par les règles") || !strings.Contains(u.body(), "réussite partielle") {
+			t.Errorf("the candidat's trail: %s", u.body())
+		}
+		u.check("GET /autorite/candidats/:id/journal", "autorite-journal-candidat")
+
+		// Identity rectification: a reason and a supporting document.
+		u.click(`a[href="/autorite/candidats/` + nguyen + `/rectification"]`)
+		u.check("GET /autorite/candidats/:id/rectification", "autorite-rectification")
+		u.fill("#f-prenoms", "Thị Hoà")
+		u.fill("#f-motif", "Erreur d’accent sur le prénom.")
+		u.navigates(chromedp.Submit(chromedp.CSS("#f-motif")))
+		if got := u.text("#f-piece-justificative-erreur"); got == "" {
+			t.Error("no message without a supporting document")
+		}
+		u.check("POST /autorite/candidats/:id/rectification", "autorite-rectification-erreur")
+		u.fill("#f-piece-justificative", "Extrait d’acte de naissance n° 1983-1102")
+		u.navigates(chromedp.Submit(chromedp.CSS("#f-piece-justificative")))
+		if !strings.Contains(u.body(), "Identité rectifiée par l’autorité") || !strings.Contains(u.body(), "Thị Hoà") {
+			t.Errorf("after the rectification: %s", u.body())
+		}
+
+		// A session begun without a declaration: regularised with a reason.
+		ctx := context.Background()
+		hier := certification.DateOf(s.svc.Now().AddDate(0, 0, -1))
+		late, err := s.svc.CreateSession(ctx, s.acteur("centre"), certification.NouvelleSession{VersionCode: "TP-00403-2023", Type: "titre",
+			Debut: hier, Fin: hier, Lieu: "Lyon", Responsable: "Sophie Garnier", Jury: s.habilitatedJury()[:2]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.open("/autorite/sessions/" + late.ID)
+		u.click(`a[href="/autorite/sessions/` + late.ID + `/regularisation"]`)
+		u.check("GET /autorite/sessions/:id/regularisation", "autorite-regularisation")
+		u.navigates(chromedp.Submit(chromedp.CSS("#f-motif")))
+		if got := u.text("#f-motif-erreur"); got == "" {
+			t.Error("no message without a reason")
+		}
+		u.check("POST /autorite/sessions/:id/regularisation", "autorite-regularisation-erreur")
+		u.fill("#f-motif", "Déclaration envoyée par courrier le 20/11, reçue après le début.")
+		u.navigates(chromedp.Submit(chromedp.CSS("#f-motif")))
+		if got := u.text("h1 .fr-badge"); !strings.EqualFold(got, "Déclarée") || !strings.Contains(u.body(), "Déclaration régularisée par l’autorité") {
+			t.Errorf("after the regularisation: %q %s", got, u.body())
+		}
+
+		// The jury: a member, an habilitation, prolonged, then an end refused.
+		u.open("/autorite/jury")
+		u.check("GET /autorite/jury", "autorite-jury")
+		u.click(`a[href="/autorite/jury/nouveau"]`)
+		u.check("GET /autorite/jury/nouveau", "autorite-membre-nouveau")
+		u.navigates(chromedp.Submit(chromedp.CSS("#f-nom")))
+		if got := u.text("#f-nom-erreur"); got != "Indiquez le nom du membre." {
+			t.Errorf("member without a name: %q", got)
+		}
+		u.check("POST /autorite/jury/nouveau", "autorite-membre-nouveau-erreur")
+		u.submit("#f-nom", "Dubois", "#f-prenoms", "Claire", "#f-email", "claire.dubois@example.fr")
+		if got := u.text(".fr-alert--success"); !strings.HasPrefix(got, "Le membre de jury est enregistré") {
+			t.Fatalf("after creating the member: %s", u.body())
+		}
+		u.check("GET /autorite/jury/:id", "autorite-membre")
+		u.submit("#f-reference-nouvelle", "DREETS-ARA-HAB-2026-102", "#f-debut-nouvelle", "01/12/2026", "#f-fin-nouvelle", "31/02/2029")
+		if got := u.text("#f-fin-erreur"); !strings.HasPrefix(got, "Date invalide") {
+			t.Errorf("habilitation with an impossible end: %q", got)
+		}
+		u.check("POST /autorite/jury/:id/habilitations", "autorite-habilitation-erreur")
+		u.fill("#f-fin", "30/11/2029")
+		u.navigates(chromedp.Submit(chromedp.CSS("#f-fin")))
+		if got := u.text(".fr-card__title"); got != "TP-00403 du 01/12/2026 au 30/11/2029" {
+			t.Fatalf("habilitation: %q", got)
+		}
+		u.submit(`form[action$="/prolongation"] input[name=fin]`, "30/11/2030", `form[action$="/prolongation"] input[name=motif]`, "DREETS-ARA-HAB-2029-007")
+		if got := u.text(".fr-card__title"); got != "TP-00403 du 01/12/2026 au 30/11/2030" {
+			t.Errorf("prolonged habilitation: %q", got)
+		}
+		u.check("POST /autorite/jury/:id/habilitations/:hid/prolongation", "autorite-habilitation-prolongee")
+		u.submit(`form[action$="/fin"] input[name=fin]`, "31/12/2031", `form[action$="/fin"] input[name=motif]`, "Départ à la retraite")
+		if got := u.text("#f-fin-erreur"); !strings.Contains(got, "Choisissez une date du 01/12/2026 à la veille du 30/11/2030") {
+			t.Errorf("an end after the habilitation: %q", got)
+		}
+		u.check("POST /autorite/jury/:id/habilitations/:hid/fin", "autorite-habilitation-fin-erreur")
+
+		// Another region's autorité: the 404 page.
+		o := s.person(t)
+		o.login("dreets-pdl")
+		o.open(rec)
+		if o.status() != http.StatusNotFound || !strings.Contains(o.body(), "Page introuvable") {
+			t.Errorf("another region on the session: %d %s", o.status(), o.body())
+		}
+		o.check("", "autorite-autre-territoire-404")
+	})
+}

@@ -21,7 +21,7 @@ var autoriteOnly = []certification.Role{certification.RoleAutorite}
 func init() {
 	addPages(
 		Page{Method: http.MethodGet, Path: "/autorite", Handler: (*Web).handleAutoriteAccueil, Title: "Ce qui vous attend",
-			Roles: autoriteOnly, Menu: "Accueil"},
+			Roles: autoriteOnly},
 		Page{Method: http.MethodGet, Path: "/autorite/sessions", Handler: (*Web).handleAutoriteSessions, Title: "Sessions du territoire",
 			Roles: autoriteOnly, Menu: "Sessions"},
 		Page{Method: http.MethodGet, Path: "/autorite/sessions/:id", Handler: (*Web).handleAutoriteSession, Title: "Session",
