@@ -138,11 +138,14 @@ func TestHabilitationProlongerTerminer(t *testing.T) {
 			"ErrStale":     {w.dreets, certification.FinHabilitation{FinLue: d(2028, 1, 1), Fin: d(2030, 1, 1), Motif: "x"}, "version_perimee"},
 			"pas apres":    {w.dreets, certification.FinHabilitation{FinLue: fin, Fin: fin, Motif: "x"}, "habilitation_invalide"},
 		} {
-			if _, err := w.svc.ProlongerHabilitation(ctx, c.a, h.ID, c.in); code(err) != c.want {
+			if _, err := w.svc.ProlongerHabilitation(ctx, c.a, h.MembreID, h.ID, c.in); code(err) != c.want {
 				t.Errorf("%s: %v, want %s", name, err, c.want)
 			}
 		}
-		got, err := w.svc.ProlongerHabilitation(ctx, w.dreets, h.ID, certification.FinHabilitation{FinLue: fin, Fin: d(2030, 12, 31), Motif: "DREETS-ARA-HAB-2028-001"})
+		if _, err := w.svc.ProlongerHabilitation(ctx, w.dreets, w.jury[1], h.ID, certification.FinHabilitation{FinLue: fin, Fin: d(2030, 1, 1), Motif: "x"}); !errors.Is(err, certification.ErrNotFound) {
+			t.Errorf("through another member: %v", err)
+		}
+		got, err := w.svc.ProlongerHabilitation(ctx, w.dreets, h.MembreID, h.ID, certification.FinHabilitation{FinLue: fin, Fin: d(2030, 12, 31), Motif: "DREETS-ARA-HAB-2028-001"})
 		if err != nil || got.Fin != d(2030, 12, 31) || habilitation().Fin.String() != "2030-12-31" {
 			t.Fatalf("prolonged: %+v %v", got, err)
 		}
@@ -150,16 +153,16 @@ func TestHabilitationProlongerTerminer(t *testing.T) {
 		// A declared session on 15/03/2027 with this member on its jury.
 		w.plannedSession(t, d(2027, 3, 15))
 		lue := d(2030, 12, 31)
-		if _, err := w.svc.TerminerHabilitation(ctx, w.dreets, h.ID, certification.FinHabilitation{FinLue: lue, Fin: d(2027, 3, 1), Motif: "Départ"}); code(err) != "habilitation_utilisee" {
+		if _, err := w.svc.TerminerHabilitation(ctx, w.dreets, h.MembreID, h.ID, certification.FinHabilitation{FinLue: lue, Fin: d(2027, 3, 1), Motif: "Départ"}); code(err) != "habilitation_utilisee" {
 			t.Errorf("an end before a session of the member: %v", err)
 		}
 		if got := habilitation().Fin.String(); got != "2030-12-31" {
 			t.Errorf("end after a refusal: %s", got)
 		}
-		if _, err := w.svc.TerminerHabilitation(ctx, w.dreets, h.ID, certification.FinHabilitation{FinLue: lue, Fin: d(2031, 1, 1), Motif: "Départ"}); code(err) != "habilitation_invalide" {
+		if _, err := w.svc.TerminerHabilitation(ctx, w.dreets, h.MembreID, h.ID, certification.FinHabilitation{FinLue: lue, Fin: d(2031, 1, 1), Motif: "Départ"}); code(err) != "habilitation_invalide" {
 			t.Errorf("an end after the habilitation's: %v", err)
 		}
-		if _, err := w.svc.TerminerHabilitation(ctx, w.dreets, h.ID, certification.FinHabilitation{FinLue: lue, Fin: d(2027, 6, 30), Motif: "Départ"}); err != nil {
+		if _, err := w.svc.TerminerHabilitation(ctx, w.dreets, h.MembreID, h.ID, certification.FinHabilitation{FinLue: lue, Fin: d(2027, 6, 30), Motif: "Départ"}); err != nil {
 			t.Fatal(err)
 		}
 		if got := habilitation().Fin.String(); got != "2027-06-30" {

@@ -27,25 +27,27 @@ type habilitationFinSnapshot struct {
 	Motif     string `json:"motif,omitempty"`
 }
 
-// ProlongerHabilitation moves an habilitation's end later. Autorité only.
+// ProlongerHabilitation moves the end of an habilitation of the member membreID
+// later. Autorité only; ErrNotFound for an habilitation of another member.
 // Returns ErrInvalid when the new end is not after the current one or the
 // reason is missing, ErrStale when the end changed since it was read.
-func (s *Service) ProlongerHabilitation(ctx context.Context, a Acteur, id string, in FinHabilitation) (*Habilitation, error) {
-	return s.changerFinHabilitation(ctx, a, id, in, true)
+func (s *Service) ProlongerHabilitation(ctx context.Context, a Acteur, membreID, id string, in FinHabilitation) (*Habilitation, error) {
+	return s.changerFinHabilitation(ctx, a, membreID, id, in, true)
 }
 
-// TerminerHabilitation ends an habilitation on in.Fin, before its planned
+// TerminerHabilitation ends an habilitation of the member membreID on
+// in.Fin, before its planned
 // end: the member no longer sits on juries of the titre after that day.
 // Autorité only. Returns ErrInvalid when the date is not within the
 // habilitation or the reason is missing, ErrStale when the end changed
 // since it was read, and ErrConflict (habilitation_utilisee) when the
 // member sits on a session not yet deliberated that no other habilitation
 // would cover: the centre changes its jury first.
-func (s *Service) TerminerHabilitation(ctx context.Context, a Acteur, id string, in FinHabilitation) (*Habilitation, error) {
-	return s.changerFinHabilitation(ctx, a, id, in, false)
+func (s *Service) TerminerHabilitation(ctx context.Context, a Acteur, membreID, id string, in FinHabilitation) (*Habilitation, error) {
+	return s.changerFinHabilitation(ctx, a, membreID, id, in, false)
 }
 
-func (s *Service) changerFinHabilitation(ctx context.Context, a Acteur, id string, in FinHabilitation, prolonger bool) (*Habilitation, error) {
+func (s *Service) changerFinHabilitation(ctx context.Context, a Acteur, membreID, id string, in FinHabilitation, prolonger bool) (*Habilitation, error) {
 	if !a.Is(RoleAutorite) {
 		return nil, forbidden()
 	}
@@ -67,6 +69,9 @@ func (s *Service) changerFinHabilitation(ctx context.Context, a Acteur, id strin
 		cur, err := findHabilitation(tx, id)
 		if err != nil {
 			return err
+		}
+		if cur.MembreID != membreID {
+			return notFound("Habilitation")
 		}
 		if cur.Fin.String() != in.FinLue.String() {
 			return stale("L'habilitation")

@@ -169,7 +169,7 @@ func (w *Web) handleHabilitationTerminer(c echo.Context) error {
 
 // changerFin moves an habilitation's end, through the service's prolong
 // or end; a refusal comes back on the habilitation's own form.
-func (w *Web) changerFin(c echo.Context, do func(context.Context, certification.Acteur, string, certification.FinHabilitation) (*certification.Habilitation, error), info string) error {
+func (w *Web) changerFin(c echo.Context, do func(context.Context, certification.Acteur, string, string, certification.FinHabilitation) (*certification.Habilitation, error), info string) error {
 	a, _ := acteur(c)
 	form := newForm(formValues(c))
 	hid := c.Param("hid")
@@ -186,7 +186,7 @@ func (w *Web) changerFin(c echo.Context, do func(context.Context, certification.
 		form.Summary = "L’habilitation ne peut pas être changée : corrigez les champs signalés."
 		return w.renderMembre(c, http.StatusUnprocessableEntity, form, hid+"-"+info)
 	}
-	if _, err := do(c.Request().Context(), a, hid, in); err != nil {
+	if _, err := do(c.Request().Context(), a, c.Param("id"), hid, in); err != nil {
 		if !form.Refuse(err) {
 			return err
 		}
