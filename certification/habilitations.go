@@ -81,7 +81,7 @@ func (s *Service) changerFinHabilitation(ctx context.Context, a Acteur, membreID
 			return Invalid("habilitation_invalide", "Une prolongation reporte la fin de l'habilitation.",
 				FieldError{"fin", "pas_apres", fmt.Sprintf("La nouvelle fin doit suivre la fin actuelle, le %s.", cur.Fin.Francais())})
 		case !prolonger && (!in.Fin.Before(cur.Fin) || in.Fin.Before(cur.Debut)):
-			return Invalid("habilitation_invalide", "La fin anticipée tombe pendant l'habilitation.",
+			return Invalid("habilitation_invalide", "La fin anticipée doit tomber pendant l'habilitation.",
 				FieldError{"fin", "hors_periode", fmt.Sprintf("Choisissez une date du %s à la veille du %s.", cur.Debut.Francais(), cur.Fin.Francais())})
 		}
 		ok, err := updateHabilitationFin(tx, id, cur.Fin, in.Fin)
