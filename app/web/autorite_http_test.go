@@ -105,6 +105,18 @@ func TestAutoriteWorklists(t *testing.T) {
 			t.Errorf("a centre on the autorité's home: %d", p.Status)
 		}
 
+		// The page's script asking for a step the service refuses gets the
+		// refusal where the progress is, in an answer htmx swaps.
+		var planned string
+		if err := s.db.Table("sessions").Select("id").Where("statut = ?", certification.Planifiee).Scan(&planned).Error; err != nil || planned == "" {
+			t.Fatalf("planned demo session: %v", err)
+		}
+		form := url.Values{"_csrf": {csrfOf(t, c.get("/autorite/sessions/"+planned).Body)}}
+		if p := c.do("POST", "/autorite/sessions/"+planned+"/emission", form, browserAccept, "HX-Request", "true"); p.Status != http.StatusOK ||
+			!strings.Contains(p.Body, `role="alert"><p>La session est planifiée : les documents ne sont délivrés qu&#39;après validation du PV.</p>`) {
+			t.Errorf("a refused step asked by the script: %d", p.Status)
+		}
+
 		// Without JavaScript, one press issues one step: here all three.
 		p := c.post("/autorite/sessions/"+id, "/autorite/sessions/"+id+"/emission", url.Values{})
 		if p.Status != http.StatusSeeOther || p.Location != "/autorite/sessions/"+id+"?info=documents-delivres#emission" {

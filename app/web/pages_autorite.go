@@ -239,6 +239,9 @@ type revueSession struct {
 	// Suite marks the answer to a step of the issuance asked by the
 	// page's script: the next step starts as soon as it is shown.
 	Suite bool
+	// RefusEmission is the service's refusal of a step asked by the
+	// page's script, shown where the progress is.
+	RefusEmission string
 }
 
 // etapeVie is one dated line of a session's life.
@@ -361,6 +364,11 @@ func (w *Web) renderRevue(c echo.Context, status int, form *Form, suite bool) er
 		return err
 	}
 	d.Suite = suite && d.Actions.Emettre.Possible
+	if isHTMX(c) && form != nil {
+		// htmx swaps only a successful answer: the refusal goes in the
+		// part of the page it replaces.
+		d.RefusEmission, status = form.Summary, http.StatusOK
+	}
 	v := w.view(c, d)
 	v.Title = "Session " + d.S.Reference
 	v.Crumbs = append(v.Crumbs, crumb{"Sessions", "/autorite/sessions"})
@@ -399,7 +407,7 @@ func (w *Web) handleAutoriteEmettre(c echo.Context) error {
 		}
 		return w.renderRevue(c, http.StatusConflict, form, false)
 	}
-	if c.Request().Header.Get("HX-Request") == "true" {
+	if isHTMX(c) {
 		return w.renderRevue(c, http.StatusOK, nil, true)
 	}
 	info := "documents-delivres"
@@ -427,3 +435,6 @@ func init() {
 }
 
 var libelleDecision = map[string]string{"acquis": "Acquis", "non_acquis": "Non acquis"}
+
+// isHTMX reports whether the page's script asked, rather than the browser.
+func isHTMX(c echo.Context) bool { return c.Request().Header.Get("HX-Request") == "true" }

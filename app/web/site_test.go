@@ -137,7 +137,8 @@ type page struct {
 	Location string
 }
 
-func (c *client) do(method, path string, form url.Values, accept string) page {
+// do sends a request; headers are name, value pairs added to it.
+func (c *client) do(method, path string, form url.Values, accept string, headers ...string) page {
 	c.t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -151,6 +152,9 @@ func (c *client) do(method, path string, form url.Values, accept string) page {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	req.Header.Set("Accept", accept)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
 	res, err := c.http.Do(req)
 	if err != nil {
 		c.t.Fatal(err)
