@@ -2,6 +2,7 @@ package app
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -95,8 +96,15 @@ var statutsSession = func() []string {
 func (s *Server) handleSessionList(c echo.Context) error {
 	q := c.QueryParams()
 	f := certification.FiltreSessions{Statut: certification.StatutSession(q.Get("statut")), Type: q.Get("type"),
-		CentreID: q.Get("centre_id"), Apres: q.Get("apres")}
+		CentreID: q.Get("centre_id"), Recherche: q.Get("recherche"), Apres: q.Get("apres")}
 	var fields []ChampErreur
+	if v := q.Get("a_delivrer"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			fields = append(fields, ChampErreur{"a_delivrer", "booleen", "true ou false est attendu."})
+		}
+		f.ADelivrer = b
+	}
 	for _, d := range []struct {
 		name string
 		to   **certification.Date

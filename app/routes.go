@@ -259,14 +259,16 @@ func routeList() []route {
 			request: sessionRequest{}, response: sessionResponse{}, status: 201},
 		{method: "GET", path: "/api/v1/sessions", handler: (*Server).handleSessionList, roles: roles(admin, autorite, centre, jury), tag: tagSessions,
 			summary: "Les sessions visibles, filtrées, par pages.",
-			description: "Un centre voit les siennes, un membre de jury celles où il siège, l'autorité et l'administrateur toutes. Dans l'ordre de création ; " +
+			description: "Un centre voit les siennes, un membre de jury celles où il siège, l'autorité celles des centres de son territoire, l'administrateur toutes. Dans l'ordre de création ; " +
 				"pour la page suivante, reprendre la requête avec « apres » égal au « suivant » reçu. debut et fin retiennent les sessions qui recoupent cet intervalle.",
 			response: sessionListResponse{}, status: 200,
 			query: []queryParam{{name: "statut", kind: "string", enum: statutsSession, doc: "Seulement les sessions dans cet état."},
 				{name: "type", kind: "string", enum: []string{"titre", "ccp", "ccs"}, doc: "Seulement ce type de session."},
 				{name: "debut", kind: "string", format: "date", doc: "Sessions qui finissent ce jour ou après (AAAA-MM-JJ)."},
 				{name: "fin", kind: "string", format: "date", doc: "Sessions qui commencent ce jour ou avant (AAAA-MM-JJ)."},
-				{name: "centre_id", kind: "string", format: "uuid", doc: "Seulement ce centre (administrateur et autorité)."}, qApres, qLimite}},
+				{name: "centre_id", kind: "string", format: "uuid", doc: "Seulement ce centre (administrateur et autorité)."},
+				{name: "a_delivrer", kind: "boolean", doc: "true : seulement les sessions validées dont un document dû (PV, parchemin ou livret) n'est pas délivré."},
+				{name: "recherche", kind: "string", doc: "Seulement les sessions dont la référence ou le lieu contient ce texte, sans égard à la casse."}, qApres, qLimite}},
 		{method: "GET", path: "/api/v1/sessions/:id", handler: (*Server).handleSessionGet, roles: roles(admin, autorite, centre, jury), tag: tagSessions,
 			summary: "Une session.", description: "Une session hors de portée répond 404, comme un id inconnu.",
 			response: sessionResponse{}, status: 200},

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cipcert/cipcert/certification"
@@ -69,6 +70,10 @@ func TestSessionsListe(t *testing.T) {
 			{"dreets", "?centre_id=" + centre2, []string{}}, // outside its territory
 			{"centre", "?centre_id=" + centre2, []string{}}, // a filter narrows the scope, never widens it
 			{"admin", "?type=titre&statut=planifiee&debut=2027-01-01", []string{s4.ID}},
+			{"dreets", "?recherche=salle%20RH%C3%94NE&statut=declaree", []string{s3.ID}},
+			{"dreets-pdl", "?recherche=salle%20loire", []string{s4.ID}},
+			{"dreets", "?recherche=" + s2.Reference[len(s2.Reference)-4:], []string{s2.ID}},
+			{"dreets", "?a_delivrer=true", []string{}}, // nothing validated yet
 		}
 		for _, c := range cases {
 			got, suivant := f.sessionIDs(c.as, c.query)
@@ -119,6 +124,8 @@ func TestSessionsListe(t *testing.T) {
 			{"?limite=dix", http.StatusBadRequest, "limite"},
 			{"?apres=page-2", http.StatusUnprocessableEntity, "apres"},
 			{"?centre_id=avenir", http.StatusUnprocessableEntity, "centre_id"},
+			{"?a_delivrer=oui", http.StatusBadRequest, "a_delivrer"},
+			{"?recherche=" + strings.Repeat("é", 101), http.StatusUnprocessableEntity, "recherche"},
 		}
 		for _, b := range bad {
 			wantProblem(t, f.as("dreets", "GET", "/api/v1/sessions"+b.query, nil), b.status, b.field)

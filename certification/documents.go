@@ -60,14 +60,15 @@ const Ministere = "Ministère du Travail"
 // (partial success). Documents already issued are not issued again, so the
 // call can be repeated. Autorité only.
 func (s *Service) EmettreDocumentsSession(ctx context.Context, a Acteur, sessionID string) ([]Document, error) {
-	return s.emettre(ctx, a, sessionID, "")
+	docs, _, err := s.emettre(ctx, a, sessionID, "", 0)
+	return docs, err
 }
 
 // EmettreDocumentCandidat issues the parchemin or livret of one candidat of
 // a validated session. Returns ErrConflict when its outcome gives no
 // document or the document is already issued.
 func (s *Service) EmettreDocumentCandidat(ctx context.Context, a Acteur, sessionID, inscriptionID string) (*Document, error) {
-	docs, err := s.emettre(ctx, a, sessionID, inscriptionID)
+	docs, _, err := s.emettre(ctx, a, sessionID, inscriptionID, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -77,11 +78,15 @@ func (s *Service) EmettreDocumentCandidat(ctx context.Context, a Acteur, session
 	return &docs[0], nil
 }
 
-func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionID string) ([]Document, error) {
+// emettre issues what is due for the session (or one enrolment of it), at
+// most max documents when max > 0, and reports where the session's
+// issuance stands once they are stored.
+func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionID string, max int) ([]Document, Avancement, error) {
 	if !a.Is(RoleAutorite) {
-		return nil, forbidden()
+		return nil, Avancement{}, forbidden()
 	}
 	var issued []Document
+	var av Avancement
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		// Issuers of one session queue here, so that one of them issues
 		// each document.
@@ -110,6 +115,10 @@ func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionI
 		if err != nil {
 			return err
 		}
+		if inscriptionID == "" {
+			av = avancement(ins, existing)
+		}
+		full := func() bool { return max > 0 && len(issued) >= max }
 		if inscriptionID == "" && !existing["pv:"] {
 			liens, err := liensDuJury(tx, sessionID)
 			if err != nil {
@@ -125,6 +134,9 @@ func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionI
 			issued = append(issued, *d)
 		}
 		for _, in := range ins {
+			if full() {
+				break
+			}
 			typ, ok := documentFor(in)
 			if !ok {
 				if inscriptionID != "" {
@@ -141,12 +153,13 @@ func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionI
 			}
 			issued = append(issued, *d)
 		}
+		av.Delivres += len(issued)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, Avancement{}, err
 	}
-	return issued, nil
+	return issued, av, nil
 }
 
 // documentFor says which document an outcome gives.

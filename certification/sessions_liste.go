@@ -16,6 +16,12 @@ type FiltreSessions struct {
 	Debut    *Date
 	Fin      *Date
 	CentreID string
+	// ADelivrer keeps the validated sessions some document of which is
+	// due and not issued (with Statut empty or validee).
+	ADelivrer bool
+	// Recherche keeps the sessions whose reference or place contains it,
+	// whatever its case.
+	Recherche string
 	// Apres is the id of the last session of the previous page.
 	Apres  string
 	Limite int
@@ -49,6 +55,9 @@ func (f FiltreSessions) check() error {
 		if p.id != "" && !validID(p.id) {
 			fe = append(fe, FieldError{p.name, "identifiant_invalide", "Un identifiant (UUID) est attendu."})
 		}
+	}
+	if len([]rune(f.Recherche)) > 100 {
+		fe = append(fe, FieldError{"recherche", "trop_long", "La recherche compte au plus 100 caractères."})
 	}
 	if f.Limite < 0 || f.Limite > 200 {
 		fe = append(fe, FieldError{"limite", "intervalle", "Un entier entre 1 et 200 est attendu."})
@@ -90,6 +99,12 @@ func (s *Service) SessionsPage(ctx context.Context, a Acteur, f FiltreSessions) 
 	}
 	if f.CentreID != "" {
 		q = q.Where("s.centre_id = ?", f.CentreID)
+	}
+	if f.ADelivrer {
+		q = aDelivrer(q)
+	}
+	if f.Recherche != "" {
+		q = rechercheSessions(q, f.Recherche)
 	}
 	if f.Apres != "" {
 		debut := db.Table("sessions").Select("debut").Where("id = ?", f.Apres)

@@ -55,15 +55,15 @@ func TestBrowserPublicPages(t *testing.T) {
 		}
 		v.check("POST /connexion", "connexion-erreur")
 
-		for _, p := range []struct{ id, want string }{
-			{"jury1", "membre de jury"}, {"dreets", "service de l’État"}, {"admin", "administrez"},
+		for _, p := range []struct{ id, home, want string }{
+			{"jury1", "/accueil", "membre de jury"}, {"dreets", "/autorite", "DREETS Auvergne-Rhône-Alpes"}, {"admin", "/accueil", "administrez"},
 		} {
 			u := s.person(t)
 			u.login(p.id)
-			if u.path() != "/accueil" || !strings.Contains(u.body(), p.want) {
+			if u.path() != p.home || !strings.Contains(u.body(), p.want) {
 				t.Errorf("%s lands on %s: %s", p.id, u.path(), u.body())
 			}
-			u.check("GET /accueil", "accueil-"+p.id)
+			u.check("GET "+p.home, "accueil-"+p.id)
 			u.navigates(chromedp.Click(chromedp.CSS(`form[action="/deconnexion"] button`)))
 			if !strings.Contains(u.body(), "Vous êtes déconnecté.") {
 				t.Errorf("%s after logout: %s", p.id, u.body())

@@ -15,11 +15,15 @@
 // function:
 //
 //	pages_public.go    sign-in, legal pages, public verification
-//	pages_accueil.go   the home of the jury, autorité and admin
+//	pages_accueil.go   the home of the jury and admin
 //	pages_candidat.go  /mon-espace
 //	pages_centre.go    /centre/candidats and a candidat's pages
 //	pages_centre_sessions.go  /centre/sessions: list, planning, record, enrolment, downloads
 //	pages_comptes.go   a candidat's account opened by its centre, /activation/{jeton}
+//	pages_autorite.go  /autorite: home, worklists, a session's review, validation, issuance in steps
+//	pages_autorite_dossier.go  corrections, late declaration, identity rectification
+//	pages_autorite_journal.go  the audit trail of a session or a candidat, in French
+//	pages_autorite_jury.go     jury members and habilitations
 //
 // Register mounts the table on the server's Echo instance, and the browser
 // tests walk the same table: a page no accessibility check visited fails

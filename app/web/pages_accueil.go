@@ -10,7 +10,7 @@ import (
 
 func init() {
 	addPages(Page{Method: http.MethodGet, Path: "/accueil", Handler: (*Web).handleAccueil, Title: "Accueil",
-		Roles: []certification.Role{certification.RoleAdmin, certification.RoleAutorite, certification.RoleJury}})
+		Roles: []certification.Role{certification.RoleAdmin, certification.RoleJury}})
 }
 
 // handleAccueil is the home of the roles whose pages are still to come: it

@@ -34,6 +34,13 @@ func newSite(t *testing.T, db *certification.DB) *site {
 
 func newSiteWith(t *testing.T, db *certification.DB, opt app.Options) *site {
 	t.Helper()
+	return newSiteWrapped(t, db, opt, nil)
+}
+
+// newSiteWrapped is newSiteWith whose handler wrap wraps, when not nil: a
+// test holds a request there until it has seen what it came for.
+func newSiteWrapped(t *testing.T, db *certification.DB, opt app.Options, wrap func(http.Handler) http.Handler) *site {
+	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	// Cookies are Secure when the public address is https: here it is not.
 	o := certtest.Options(t)
@@ -45,7 +52,11 @@ func newSiteWith(t *testing.T, db *certification.DB, opt app.Options) *site {
 	if opt.LoginBurst == 0 {
 		opt.LoginBurst = 1000 // only the rate-limit checks exercise the limiter
 	}
-	s.srv.Config.Handler = app.New(svc, opt)
+	var h http.Handler = app.New(svc, opt)
+	if wrap != nil {
+		h = wrap(h)
+	}
+	s.srv.Config.Handler = h
 	s.srv.Start()
 	t.Cleanup(s.srv.Close)
 	return s
@@ -126,7 +137,8 @@ type page struct {
 	Location string
 }
 
-func (c *client) do(method, path string, form url.Values, accept string) page {
+// do sends a request; headers are name, value pairs added to it.
+func (c *client) do(method, path string, form url.Values, accept string, headers ...string) page {
 	c.t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -140,6 +152,9 @@ func (c *client) do(method, path string, form url.Values, accept string) page {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	req.Header.Set("Accept", accept)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
 	res, err := c.http.Do(req)
 	if err != nil {
 		c.t.Fatal(err)
