@@ -260,4 +260,3 @@ func SessionsDuJour(ss []Session, today Date) []Session {
 
 // Today is the current date as the service reckons its deadlines.
 func (s *Service) Today() Date { return s.today() }
-
