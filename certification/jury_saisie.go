@@ -260,3 +260,54 @@ func SessionsDuJour(ss []Session, today Date) []Session {
 
 // Today is the current date as the service reckons its deadlines.
 func (s *Service) Today() Date { return s.today() }
+
+// BureauJury is a session as a member of its jury works on it.
+type BureauJury struct {
+	Session      *Session
+	Inscriptions []Inscription
+	// Lies are the candidats (by id) the member declared a link with: he
+	// neither evaluates them nor deliberates on them.
+	Lies      map[string]bool
+	Incidents []Incident
+	// Signe tells whether the member signed the PV as it stands.
+	Signe bool
+}
+
+// BureauDuJury returns a session the acting member sits on, with its
+// enrolments, the member's links and the incidents recorded. Returns
+// ErrNotFound for a session he does not sit on, as for one that does not
+// exist.
+func (s *Service) BureauDuJury(ctx context.Context, a Acteur, sessionID string) (*BureauJury, error) {
+	if !a.Is(RoleJury) {
+		return nil, forbidden()
+	}
+	db := s.read(ctx)
+	sess, err := findSession(db, a, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := membreOf(db, a)
+	if err != nil {
+		return nil, err
+	}
+	b := &BureauJury{Session: sess, Lies: map[string]bool{}}
+	if b.Inscriptions, err = inscriptionsOf(db, sessionID, ""); err != nil {
+		return nil, err
+	}
+	liens, err := liensDuJury(db, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	for c, ms := range liens {
+		b.Lies[c] = contains(ms, m.ID)
+	}
+	if b.Incidents, err = incidentsOf(db, sessionID); err != nil {
+		return nil, err
+	}
+	for _, j := range sess.Jury {
+		if j.MembreID == m.ID && j.SigneAt != nil {
+			b.Signe = true
+		}
+	}
+	return b, nil
+}

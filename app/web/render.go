@@ -179,6 +179,8 @@ func homeOf(a certification.Acteur) string {
 		return "/mon-espace"
 	case certification.RoleCentre:
 		return "/centre/candidats"
+	case certification.RoleJury:
+		return "/jury/sessions"
 	}
 	return "/accueil"
 }
