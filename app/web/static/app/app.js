@@ -70,6 +70,13 @@
 			});
 		}
 		form.addEventListener("change", update);
+		// Enter may submit twice (the browser's own implicit submission
+		// and ours): the second would cancel the first request.
+		form.addEventListener("submit", function (e) {
+			if (form.getAttribute("data-envoye")) { e.preventDefault(); return; }
+			form.setAttribute("data-envoye", "1");
+		});
+		window.addEventListener("pageshow", function () { form.removeAttribute("data-envoye"); });
 		form.addEventListener("keydown", function (e) {
 			if (e.key === "Enter" && e.target.tagName === "INPUT") {
 				e.preventDefault();
