@@ -99,12 +99,13 @@ func (s *Service) SaisirCandidat(ctx context.Context, a Acteur, sessionID, inscr
 				return champDe("presence", err)
 			}
 		}
+		v := &verifEvaluation{tx: tx, titreCode: sess.TitreCode, candidatID: ins.CandidatID}
 		for _, c := range ccps {
 			e := in.Evaluations[c]
 			if cur := ins.Evaluation(c); cur != nil && cur.Version == e.Version && e.egale(*cur) {
 				continue
 			}
-			if _, err := s.saisirEvaluation(tx, a, sess, ins, c, e.Version, e.EvaluationSaisie); err != nil {
+			if _, err := s.saisirEvaluation(tx, a, sess, ins, c, e.Version, e.EvaluationSaisie, v); err != nil {
 				return champDe("evaluations."+c, err)
 			}
 		}

@@ -149,7 +149,7 @@ func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, ins
 		if err != nil {
 			return err
 		}
-		out, err = s.saisirEvaluation(tx, a, sess, ins, ccp, version, in)
+		out, err = s.saisirEvaluation(tx, a, sess, ins, ccp, version, in, &verifEvaluation{tx: tx, titreCode: sess.TitreCode, candidatID: ins.CandidatID})
 		return err
 	})
 	if err != nil {
@@ -160,12 +160,12 @@ func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, ins
 
 // saisirEvaluation records one decision in the transaction of its caller,
 // which checked the input and loaded the jury's context.
-func (s *Service) saisirEvaluation(tx *gorm.DB, a Acteur, sess *Session, ins *Inscription, ccp string, version int, in EvaluationSaisie) (*Evaluation, error) {
+func (s *Service) saisirEvaluation(tx *gorm.DB, a Acteur, sess *Session, ins *Inscription, ccp string, version int, in EvaluationSaisie, v *verifEvaluation) (*Evaluation, error) {
 	sessionID, inscriptionID := sess.ID, ins.ID
 	if !contains(ins.CCP, ccp) {
 		return nil, Errorf(ErrNotFound, "ccp_non_inscrit", "Le candidat n'est pas inscrit au %s lors de cette session.", ccp)
 	}
-	if err := s.verifierEvaluation(tx, sess.TitreCode, ins.CandidatID, ccp, in); err != nil {
+	if err := v.check(ccp, in); err != nil {
 		return nil, err
 	}
 	if ins.Presence != nil && *ins.Presence != "present" {
@@ -637,18 +637,34 @@ func (s *Service) CorrigerEvaluationVersion(ctx context.Context, a Acteur, sessi
 // route forbids (ECF for a candidat who never sits them), rather than at
 // the signature of the PV.
 func (s *Service) verifierEvaluation(tx *gorm.DB, titreCode, candidatID, ccp string, in EvaluationSaisie) error {
+	return (&verifEvaluation{tx: tx, titreCode: titreCode, candidatID: candidatID}).check(ccp, in)
+}
+
+// verifEvaluation checks the decisions of one candidat against its route,
+// reading the candidat and the titre once for all of them.
+type verifEvaluation struct {
+	tx                    *gorm.DB
+	titreCode, candidatID string
+	rc                    *rules.Candidat
+}
+
+func (v *verifEvaluation) check(ccp string, in EvaluationSaisie) error {
 	if !in.EcfPrisEnCompte {
 		return nil
 	}
-	cand, err := findCandidat(tx, Acteur{Role: RoleAdmin}, candidatID)
-	if err != nil {
-		return err
+	if v.rc == nil {
+		cand, err := findCandidat(v.tx, Acteur{Role: RoleAdmin}, v.candidatID)
+		if err != nil {
+			return err
+		}
+		titre, err := findTitreByCode(v.tx, v.titreCode)
+		if err != nil {
+			return err
+		}
+		rc := candidatRegles(cand, titre)
+		v.rc = &rc
 	}
-	titre, err := findTitreByCode(tx, titreCode)
-	if err != nil {
-		return err
-	}
-	return ruleError(rules.VerifierEvaluation(candidatRegles(cand, titre), rules.Evaluation{CCP: ccp, ECFPrisEnCompte: true}))
+	return ruleError(rules.VerifierEvaluation(*v.rc, rules.Evaluation{CCP: ccp, ECFPrisEnCompte: true}))
 }
 
 // checkEvaluation adds to the decision's own checks that its reasons can be

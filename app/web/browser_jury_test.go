@@ -65,6 +65,9 @@ func (tb *tab) focused() string {
 // faded in.
 func (tb *tab) openModal(k *keys, button, modal string) {
 	tb.t.Helper()
+	// The DSFR's script marks the button once it drives the modal: a key
+	// pressed before would do nothing.
+	tb.until(fmt.Sprintf(`document.getElementById(%q).hasAttribute("data-fr-js-modal-button")`, button))
 	k.tabUntil("#" + button)
 	k.press(kb.Enter)
 	tb.until(fmt.Sprintf(`(() => { const m = document.querySelector("#%s.fr-modal--opened"); return !!m && getComputedStyle(m).opacity === "1"; })()`, modal))

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/cipcert/cipcert/certification"
@@ -50,9 +51,9 @@ func (s *site) autreMembre() string {
 	return m.ID
 }
 
-// formationCandidat registers a candidat in formation continue with an ECF
+// nouveauCandidat registers a candidat in formation continue with an ECF
 // for each CCP, or a VAE candidat with its recevabilité.
-func (s *site) nouveauCandidat(t *testing.T, nom, prenoms string, vae bool) string {
+func nouveauCandidat(t testing.TB, svc *certification.Service, centre certification.Acteur, nom, prenoms string, vae bool) string {
 	t.Helper()
 	in := certification.CandidatSaisie{TitreCode: "TP-00403", Parcours: certification.ParcoursFormation,
 		NomNaissance: nom, Prenoms: prenoms, DateNaissance: certification.NewDate(1991, 3, 14), LieuNaissance: "Lyon (69)",
@@ -68,7 +69,7 @@ func (s *site) nouveauCandidat(t *testing.T, nom, prenoms string, vae bool) stri
 		in.ECF = []certification.ECF{{CCP: "CCP1", DateEvaluation: certification.NewDate(2026, 3, 20), Observations: "Entretien d’accueil conduit avec méthode."},
 			{CCP: "CCP2", DateEvaluation: certification.NewDate(2026, 6, 12)}, {CCP: "CCP3", DateEvaluation: certification.NewDate(2026, 9, 11)}}
 	}
-	c, err := s.svc.CreateCandidat(context.Background(), s.acteur("centre"), in)
+	c, err := svc.CreateCandidat(context.Background(), centre, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,10 +81,14 @@ func (s *site) nouveauCandidat(t *testing.T, nom, prenoms string, vae bool) stri
 // declares and holds it.
 func (s *site) heldSession(t *testing.T, jury []string, candidats ...[2]string) juryDesk {
 	t.Helper()
+	return heldSession(t, s.svc, s.acteur("centre"), jury, candidats...)
+}
+
+func heldSession(t testing.TB, svc *certification.Service, centre certification.Acteur, jury []string, candidats ...[2]string) juryDesk {
+	t.Helper()
 	ctx := context.Background()
-	centre := s.acteur("centre")
-	today := certification.DateOf(s.svc.Now())
-	sess, err := s.svc.CreateSession(ctx, centre, certification.NouvelleSession{VersionCode: "TP-00403-2023", Type: "titre",
+	today := certification.DateOf(svc.Now())
+	sess, err := svc.CreateSession(ctx, centre, certification.NouvelleSession{VersionCode: "TP-00403-2023", Type: "titre",
 		Debut: today, Fin: certification.DateOf(today.Time().AddDate(0, 0, 1)), Lieu: "Lyon, 12 rue de la République",
 		Responsable: "Sophie Garnier", Jury: jury})
 	if err != nil {
@@ -91,20 +96,20 @@ func (s *site) heldSession(t *testing.T, jury []string, candidats ...[2]string) 
 	}
 	d := juryDesk{session: sess.ID, ins: map[string]string{}, cands: map[string]string{}}
 	for _, c := range candidats {
-		id := s.nouveauCandidat(t, c[0], c[1], len(c[0]) > 4 && c[0][:4] == "VAE-")
-		in, err := s.svc.Inscrire(ctx, centre, sess.ID, id, nil)
+		id := nouveauCandidat(t, svc, centre, c[0], c[1], strings.HasPrefix(c[0], "VAE-"))
+		in, err := svc.Inscrire(ctx, centre, sess.ID, id, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		d.ins[c[0]], d.cands[c[0]] = in.ID, id
 	}
-	if _, err := s.svc.DeclarerSession(ctx, centre, sess.ID); err != nil {
+	if _, err := svc.DeclarerSession(ctx, centre, sess.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.svc.TenirSession(ctx, centre, sess.ID); err != nil {
+	if _, err := svc.TenirSession(ctx, centre, sess.ID); err != nil {
 		t.Fatal(err)
 	}
-	ins, err := s.svc.Inscriptions(ctx, centre, sess.ID)
+	ins, err := svc.Inscriptions(ctx, centre, sess.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 // acquisForm is the entry form of a candidat present with a favourable
 // entretien final and every CCP acquis on its usual elements.
 func acquisForm(versions map[string]string) url.Values {
-	v := url.Values{"presence": {"present"}, "entretien_final": {"favorable"}, "version": {versions["version"]}}
+	v := url.Values{"presence": {"present"}, "entretien_final": {"favorable"}, "version": {versions["version"]}, "suivant": {versions["suivant"]}}
 	for _, c := range []string{"CCP1", "CCP2", "CCP3"} {
 		v.Add("ccp", c)
 		v.Set("version-"+c, versions["version-"+c])
@@ -27,7 +27,8 @@ func acquisForm(versions map[string]string) url.Values {
 // hidden reads the hidden version fields of an entry form.
 func hidden(t *testing.T, body string) map[string]string {
 	t.Helper()
-	out := map[string]string{"version": regexpFind(t, `name="version" value="([0-9]+)"`, body)}
+	out := map[string]string{"version": regexpFind(t, `name="version" value="([0-9]+)"`, body),
+		"suivant": regexpFind(t, `name="suivant" value="([0-9a-f-]+)"`, body)}
 	for _, c := range []string{"CCP1", "CCP2", "CCP3"} {
 		out["version-"+c] = regexpFind(t, `name="version-`+c+`" value="([0-9]+)"`, body)
 	}

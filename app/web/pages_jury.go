@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -98,6 +99,8 @@ type jurySessionData struct {
 	Candidats []option
 	// Signature says why the PV cannot be signed yet, empty when it can.
 	Signature string
+	// PresenceRefus is the refusal of a presence sent from the list.
+	PresenceRefus string
 }
 
 type juryLigne struct {
@@ -194,6 +197,18 @@ func (w *Web) handleJuryPresence(c echo.Context) error {
 	if _, err := w.svc.SaisirPresence(c.Request().Context(), a, c.Param("id"), id, version, p); err != nil {
 		if !form.Refuse(err) {
 			return err
+		}
+		// htmx swaps only a successful answer, and only the list: the
+		// refusal is said in the list itself.
+		if c.Request().Header.Get("HX-Request") != "" {
+			d, err := w.jurySessionData(c)
+			if err != nil {
+				return err
+			}
+			d.PresenceRefus = form.Summary
+			v := w.view(c, d)
+			v.Title = "Session " + d.B.Session.Reference
+			return w.render(c, http.StatusOK, "jury_session", v)
 		}
 		return w.renderJurySession(c, http.StatusConflict, form)
 	}
@@ -437,16 +452,17 @@ func (w *Web) handleJuryCandidatSave(c echo.Context) error {
 		unnest(form)
 		return w.renderJuryCandidat(c, status, d, form)
 	}
-	b, err := w.svc.BureauDuJury(ctx, a, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	suivant := suivantDe(b, c.Param("iid"))
-	if suivant == "" {
+	// The form names the next candidat, as it stood when the form was
+	// read: the save reads nothing more, and the next page checks access.
+	suivant := form.Get("suivant")
+	if !idPattern.MatchString(suivant) {
 		return c.Redirect(http.StatusSeeOther, "/jury/sessions/"+c.Param("id")+"?info=saisie-terminee")
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/jury/sessions/%s/candidats/%s?info=saisie-enregistree", c.Param("id"), suivant))
 }
+
+// idPattern is the shape of an id the form may name.
+var idPattern = regexp.MustCompile(`^[0-9a-f-]{36}$`)
 
 // suivantDe is the enrolment after id, in the session's order, of a
 // candidat the member may evaluate; empty after the last.
