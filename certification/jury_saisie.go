@@ -62,16 +62,16 @@ type EvaluationLue struct {
 
 // SaisirCandidat records a candidat's presence, entretien final and
 // decisions in one transaction: all of it is recorded, or none. What is
-// sent unchanged writes nothing. Returns the enrolment as it now stands.
+// sent unchanged writes nothing.
 //
 // Returns ErrStale when another member changed the presence or a decision
 // since the member read it; the error's field names what changed
 // ("presence", or "evaluations.CCP2"), so that the member can be shown the
 // other's value and choose. Refusals of the rules name their field the same
 // way.
-func (s *Service) SaisirCandidat(ctx context.Context, a Acteur, sessionID, inscriptionID string, in SaisieCandidat) (*Inscription, error) {
+func (s *Service) SaisirCandidat(ctx context.Context, a Acteur, sessionID, inscriptionID string, in SaisieCandidat) error {
 	if err := in.Presence.check(); err != nil {
-		return nil, err
+		return err
 	}
 	ccps := make([]string, 0, len(in.Evaluations))
 	for c := range in.Evaluations {
@@ -80,10 +80,10 @@ func (s *Service) SaisirCandidat(ctx context.Context, a Acteur, sessionID, inscr
 	slices.Sort(ccps)
 	for _, c := range ccps {
 		if err := s.checkEvaluation(in.Evaluations[c].EvaluationSaisie); err != nil {
-			return nil, champDe("evaluations."+c, err)
+			return champDe("evaluations."+c, err)
 		}
 	}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return s.inTx(ctx, func(tx *gorm.DB) error {
 		sess, ins, _, err := s.juryContext(tx, a, sessionID, inscriptionID)
 		if err != nil {
 			return err
@@ -94,10 +94,13 @@ func (s *Service) SaisirCandidat(ctx context.Context, a Acteur, sessionID, inscr
 		}
 		// A candidat noted absent by another member since the page was read
 		// has no decision yet: the presence goes first, then the decisions.
+		changed := false
 		if deref(ins.Presence) != in.Presence.Presence || deref(ins.EntretienFinal) != in.Presence.EntretienFinal {
+			v := ins.Version
 			if err := s.saisirPresence(tx, a, sess, ins, in.Version, in.Presence); err != nil {
 				return champDe("presence", err)
 			}
+			changed = ins.Version != v
 		}
 		v := &verifEvaluation{tx: tx, titreCode: sess.TitreCode, candidatID: ins.CandidatID}
 		for _, c := range ccps {
@@ -105,16 +108,19 @@ func (s *Service) SaisirCandidat(ctx context.Context, a Acteur, sessionID, inscr
 			if cur := ins.Evaluation(c); cur != nil && cur.Version == e.Version && e.egale(*cur) {
 				continue
 			}
-			if _, err := s.saisirEvaluation(tx, a, sess, ins, c, e.Version, e.EvaluationSaisie, v); err != nil {
+			avant := ins.Evaluation(c)
+			out, err := s.saisirEvaluation(tx, a, sess, ins, c, e.Version, e.EvaluationSaisie, v)
+			if err != nil {
 				return champDe("evaluations."+c, err)
 			}
+			changed = changed || avant == nil || out.Version != avant.Version
 		}
-		return nil
+		if !changed {
+			return nil
+		}
+		// What the members signed is no longer what is recorded.
+		return resetSignatures(tx, sess.ID)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return findInscription(s.read(ctx), sessionID, inscriptionID)
 }
 
 // champDe puts a refusal without a field of its own on field, so that a

@@ -149,8 +149,12 @@ func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, ins
 		if err != nil {
 			return err
 		}
+		avant := ins.Evaluation(ccp)
 		out, err = s.saisirEvaluation(tx, a, sess, ins, ccp, version, in, &verifEvaluation{tx: tx, titreCode: sess.TitreCode, candidatID: ins.CandidatID})
-		return err
+		if err != nil || (avant != nil && out.Version == avant.Version) {
+			return err
+		}
+		return resetSignatures(tx, sess.ID)
 	})
 	if err != nil {
 		return nil, err
@@ -159,7 +163,8 @@ func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, ins
 }
 
 // saisirEvaluation records one decision in the transaction of its caller,
-// which checked the input and loaded the jury's context.
+// which checked the input and loaded the jury's context, and withdraws the
+// signatures once what it records changed the results.
 func (s *Service) saisirEvaluation(tx *gorm.DB, a Acteur, sess *Session, ins *Inscription, ccp string, version int, in EvaluationSaisie, v *verifEvaluation) (*Evaluation, error) {
 	sessionID, inscriptionID := sess.ID, ins.ID
 	if !contains(ins.CCP, ccp) {
@@ -218,9 +223,6 @@ func (s *Service) saisirEvaluation(tx *gorm.DB, a Acteur, sess *Session, ins *In
 		}
 	}
 	out.CCP = ccp
-	if err := resetSignatures(tx, sess.ID); err != nil {
-		return nil, err
-	}
 	var before any
 	if avant != nil {
 		before = snapshotEvaluation(*avant)
@@ -262,7 +264,11 @@ func (s *Service) SaisirPresence(ctx context.Context, a Acteur, sessionID, inscr
 		if err != nil {
 			return err
 		}
-		return s.saisirPresence(tx, a, sess, ins, version, in)
+		v := ins.Version
+		if err := s.saisirPresence(tx, a, sess, ins, version, in); err != nil || ins.Version == v {
+			return err
+		}
+		return resetSignatures(tx, sess.ID)
 	})
 	if err != nil {
 		return nil, err
@@ -281,7 +287,8 @@ func (in PresenceSaisie) check() error {
 }
 
 // saisirPresence records a presence in the transaction of its caller, and
-// brings ins up to date.
+// brings ins up to date; the caller withdraws the signatures when the
+// version moved.
 func (s *Service) saisirPresence(tx *gorm.DB, a Acteur, sess *Session, ins *Inscription, version int, in PresenceSaisie) error {
 	sessionID, inscriptionID := sess.ID, ins.ID
 	if in.EntretienFinal != "" && !ins.EntretienFinalDu {
@@ -309,9 +316,6 @@ func (s *Service) saisirPresence(tx *gorm.DB, a Acteur, sess *Session, ins *Insc
 	}
 	if !ok {
 		return stale("L'inscription")
-	}
-	if err := resetSignatures(tx, sess.ID); err != nil {
-		return err
 	}
 	if err := s.journal(tx, a, audit{action: "presence", objet: "inscription", objetID: inscriptionID, sessionID: sessionID, candidatID: ins.CandidatID,
 		avant: presenceSnapshot{Presence: ins.Presence, EntretienFinal: ins.EntretienFinal, Version: ins.Version}, apres: apres}); err != nil {

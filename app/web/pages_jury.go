@@ -422,7 +422,7 @@ func (w *Web) handleJuryCandidatSave(c echo.Context) error {
 	}
 	// The form lists the candidat's CCP: the save needs nothing else read
 	// first, and the service refuses a CCP the candidat is not enrolled for.
-	if _, err := w.svc.SaisirCandidat(ctx, a, c.Param("id"), c.Param("iid"), saisieOf(form, form.Values["ccp"])); err != nil {
+	if err := w.svc.SaisirCandidat(ctx, a, c.Param("id"), c.Param("iid"), saisieOf(form, form.Values["ccp"])); err != nil {
 		if !form.Refuse(err) {
 			return err
 		}
