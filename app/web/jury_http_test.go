@@ -61,8 +61,24 @@ func TestJuryDeskPages(t *testing.T) {
 		if page.Status != 200 || !strings.Contains(page.Body, "0 / 3 présents") {
 			t.Fatalf("session page: %d %s", page.Status, page.Body)
 		}
-		if c := s.client(); c.login("centre") != "" && c.get(base).Status != http.StatusForbidden {
-			t.Errorf("a centre opens the jury's page")
+		// Another role is refused every page of the desk, nothing written.
+		for _, as := range []string{"centre", "dreets", "candidat"} {
+			c := s.client()
+			home := c.login(as)
+			for _, path := range []string{"/jury/sessions", base, base + "/signature", base + "/candidats/" + d.ins["Durand"]} {
+				if p := c.get(path); p.Status != http.StatusForbidden {
+					t.Errorf("%s GET %s: %d", as, path, p.Status)
+				}
+			}
+			for _, path := range []string{base + "/presence", base + "/signature", base + "/incidents", base + "/candidats/" + d.ins["Durand"]} {
+				if p := c.post(home, path, url.Values{"inscription_id": {d.ins["Durand"]}, "version": {"1"}, "present": {"1"}, "categorie": {"retard"}}); p.Status != http.StatusForbidden {
+					t.Errorf("%s POST %s: %d", as, path, p.Status)
+				}
+			}
+		}
+		var events int64
+		if err := db.Table("evenements").Where("session_id = ? AND action IN ('presence', 'evaluation', 'incident', 'pv_signe')", d.session).Count(&events).Error; err != nil || events != 0 {
+			t.Errorf("refused requests wrote %d events (%v)", events, err)
 		}
 
 		// Presence from the list, as the row's button sends it.
