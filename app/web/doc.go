@@ -20,6 +20,7 @@
 //	pages_centre.go    /centre/candidats and a candidat's pages
 //	pages_centre_sessions.go  /centre/sessions: list, planning, record, enrolment, downloads
 //	pages_comptes.go   a candidat's account opened by its centre, /activation/{jeton}
+//	pages_jury.go      /jury/sessions: the jury's sessions, presence, entry, incidents, signature
 //
 // Register mounts the table on the server's Echo instance, and the browser
 // tests walk the same table: a page no accessibility check visited fails
