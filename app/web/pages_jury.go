@@ -353,7 +353,9 @@ func (w *Web) juryCandidatData(c echo.Context) (*juryCandidatData, error) {
 		d.CCP = append(d.CCP, cc)
 	}
 	d.Suivant = suivantDe(b, f.Inscription.ID)
-	d.Livret = f.Inscription.Issue != nil || len(f.Acquis) > 0 ||
+	// The preview derives the livret from this session's results: it needs
+	// them complete (the CCP held before are listed in the file meanwhile).
+	d.Livret = f.Inscription.Issue != nil ||
 		(f.Inscription.Presence != nil && *f.Inscription.Presence == "present" && len(f.Inscription.Evaluations) >= len(f.Inscription.CCP))
 	return d, nil
 }
