@@ -317,6 +317,15 @@ func routeList() []route {
 			description: "Après la délibération seulement ; l'ancienne décision reste au journal. If-Match porte l'ETag de la décision lue : de corrections concurrentes, une seule aboutit. Une session validée reçoit un PV rectificatif, et les documents du candidat sont délivrés à nouveau, les précédents remplacés.",
 			request:     correctionRequest{}, response: inscriptionResponse{}, status: 200, ifMatch: ifMatchRequis, etag: true},
 
+		{method: "POST", path: "/api/v1/sessions/:id/inscriptions/:iid/incidents", handler: (*Server).handleIncidentCreate, roles: roles(jury), tag: tagInscriptions,
+			summary: "Signale un incident ou une observation sur un candidat.",
+			description: "Pendant la session tenue, par un membre du jury sans lien avec le candidat : une catégorie (retard, épreuve interrompue…) et un texte libre, " +
+				"obligatoire pour « autre ». Imprimé sur le PV ; les signatures déjà données sont retirées.",
+			request: incidentRequest{}, response: incidentResponse{}, status: 201},
+		{method: "GET", path: "/api/v1/sessions/:id/incidents", handler: (*Server).handleIncidentList, roles: roles(admin, autorite, centre, jury), tag: tagInscriptions,
+			summary: "Les incidents et observations de la session.", description: "Dans l'ordre où le jury les a signalés.",
+			response: incidentListResponse{}, status: 200},
+
 		{method: "GET", path: "/api/v1/sessions/:id/pv-brouillon.pdf", handler: (*Server).handlePVDraft, roles: roles(autorite, centre, jury), tag: tagDocuments,
 			summary: "Brouillon du PV, sans valeur officielle.", description: "Marqué « document de travail, sans valeur officielle ».",
 			status: 200, binary: "application/pdf"},

@@ -220,3 +220,9 @@ type documentSnapshot struct {
 	RemplacePar string `json:"remplace_par,omitempty"`
 	Motif       string `json:"motif,omitempty"`
 }
+
+// incidentSnapshot is an incident the jury recorded about a candidat.
+type incidentSnapshot struct {
+	Categorie   string `json:"categorie"`
+	Description string `json:"description,omitempty"`
+}

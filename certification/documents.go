@@ -183,6 +183,8 @@ type docContext struct {
 	valider string
 	// autorite is the authority of the account that validated the PV.
 	autorite string
+	// incidents are the session's, printed on its PV.
+	incidents []Incident
 }
 
 func (s *Service) documentContext(tx *gorm.DB, sess *Session) (*docContext, error) {
@@ -197,6 +199,9 @@ func (s *Service) documentContext(tx *gorm.DB, sess *Session) (*docContext, erro
 		return nil, err
 	}
 	dc.centre = *centre
+	if dc.incidents, err = incidentsOf(tx, sess.ID); err != nil {
+		return nil, err
+	}
 	if sess.ValideePar != nil {
 		// The signatory's name is a courtesy: a deleted account leaves the
 		// generic "représentant territorial".
@@ -415,6 +420,9 @@ func (dc *docContext) pv(e EnTete, ins []Inscription, liens map[string][]string)
 			}
 		}
 		p.Candidats = append(p.Candidats, c)
+	}
+	for _, x := range dc.incidents {
+		p.Incidents = append(p.Incidents, PVIncident{Candidat: x.Candidat, Categorie: LibelleIncident(x.Categorie), Description: x.Description})
 	}
 	return p
 }

@@ -102,6 +102,9 @@ type PVData struct {
 	CCP              []string
 	Jury             []PVJure
 	Candidats        []PVCandidat
+	// Incidents are the incidents and observations the jury recorded,
+	// in the order recorded; none prints no section.
+	Incidents []PVIncident
 	// Validation says who validated the PV and when; empty for a draft.
 	ValidePar string
 	ValideLe  Date
@@ -126,6 +129,13 @@ type PVCandidat struct {
 	// Abstentions names the jury members who declared a link with the
 	// candidat and so did not deliberate on it.
 	Abstentions []string
+}
+
+// PVIncident is an incident or observation about a candidat.
+type PVIncident struct {
+	Candidat    string
+	Categorie   string // its label, "Candidat en retard"
+	Description string
 }
 
 // PVDecision is the decision on one CCP.

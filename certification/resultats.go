@@ -136,81 +136,110 @@ func (s *Service) refreshEntretienFinal(tx *gorm.DB, sess *Session, ins []Inscri
 // SaisirEvaluation records the decision on one CCP. version is the version
 // of the evaluation the member last read, 0 to record the first one.
 // Returns ErrStale when someone else recorded or changed it in between:
-// nothing is silently overwritten.
+// nothing is silently overwritten. A member sending again the decision he
+// recorded last (a retry, a second click, a client that kept the version it
+// read before its own save) gets it back unchanged: nobody else changed it.
 func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, inscriptionID, ccp string, version int, in EvaluationSaisie) (*Evaluation, error) {
 	if err := s.checkEvaluation(in); err != nil {
 		return nil, err
 	}
-	var out Evaluation
+	var out *Evaluation
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		sess, ins, _, err := s.juryContext(tx, a, sessionID, inscriptionID)
 		if err != nil {
 			return err
 		}
-		if !contains(ins.CCP, ccp) {
-			// The jury decides on the CCP enrolled (DOMAIN §4.1), as the rule
-			// engine's decision_ccp_non_inscrit says of a recorded history.
-			return Errorf(ErrInvalid, "ccp_non_inscrit", "Le candidat n'est pas inscrit au %s lors de cette session.", ccp)
-		}
-		if err := s.verifierEvaluation(tx, sess.TitreCode, ins.CandidatID, ccp, in); err != nil {
+		avant := ins.Evaluation(ccp)
+		out, err = s.saisirEvaluation(tx, a, sess, ins, ccp, version, in, &verifEvaluation{tx: tx, titreCode: sess.TitreCode, candidatID: ins.CandidatID})
+		if err != nil || (avant != nil && out.Version == avant.Version) {
 			return err
 		}
-		if ins.Presence != nil && *ins.Presence != "present" {
-			return Errorf(ErrConflict, "candidat_non_present", "Le candidat est noté %s : aucune décision ne peut être prise sur ses CCP.", *ins.Presence)
-		}
-		blocID, err := blocOfSession(tx, sessionID, ccp)
-		if err != nil {
-			return err
-		}
-		var avant *Evaluation
-		for i := range ins.Evaluations {
-			if ins.Evaluations[i].CCP == ccp {
-				avant = &ins.Evaluations[i]
-			}
-		}
-		now := s.now()
-		if version == 0 {
-			if avant != nil {
-				return stale("L'évaluation de ce CCP")
-			}
-			out = Evaluation{ID: newID(), InscriptionID: inscriptionID, BlocID: blocID, SaisiPar: a.UtilisateurID, Version: 1, CreatedAt: now, UpdatedAt: now}
-			in.apply(&out)
-			if err := insertEvaluation(tx, out); err != nil {
-				if isUniqueViolation(err) {
-					return stale("L'évaluation de ce CCP")
-				}
-				return err
-			}
-		} else {
-			if avant == nil {
-				return stale("L'évaluation de ce CCP")
-			}
-			out = *avant
-			in.apply(&out)
-			out.Version, out.UpdatedAt, out.SaisiPar = version+1, now, a.UtilisateurID
-			ok, err := updateEvaluation(tx, out, version)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return stale("L'évaluation de ce CCP")
-			}
-		}
-		out.CCP = ccp
-		if err := resetSignatures(tx, sess.ID); err != nil {
-			return err
-		}
-		var before any
-		if avant != nil {
-			before = snapshotEvaluation(*avant)
-		}
-		return s.journal(tx, a, audit{action: "evaluation", objet: "evaluation", objetID: out.ID, sessionID: sessionID,
-			candidatID: ins.CandidatID, avant: before, apres: snapshotEvaluation(out)})
+		return resetSignatures(tx, sess.ID)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return out, nil
+}
+
+// saisirEvaluation records one decision in the transaction of its caller,
+// which checked the input and loaded the jury's context, and withdraws the
+// signatures once what it records changed the results.
+func (s *Service) saisirEvaluation(tx *gorm.DB, a Acteur, sess *Session, ins *Inscription, ccp string, version int, in EvaluationSaisie, v *verifEvaluation) (*Evaluation, error) {
+	sessionID, inscriptionID := sess.ID, ins.ID
+	if !contains(ins.CCP, ccp) {
+		// The jury decides on the CCP enrolled (DOMAIN §4.1), as the rule
+		// engine's decision_ccp_non_inscrit says of a recorded history.
+		return nil, Errorf(ErrInvalid, "ccp_non_inscrit", "Le candidat n'est pas inscrit au %s lors de cette session.", ccp)
+	}
+	if err := v.check(ccp, in); err != nil {
+		return nil, err
+	}
+	if ins.Presence != nil && *ins.Presence != "present" {
+		return nil, Errorf(ErrConflict, "candidat_non_present", "Le candidat est noté %s : aucune décision ne peut être prise sur ses CCP.", *ins.Presence)
+	}
+	blocID, err := blocOfSession(tx, sessionID, ccp)
+	if err != nil {
+		return nil, err
+	}
+	var avant *Evaluation
+	for i := range ins.Evaluations {
+		if ins.Evaluations[i].CCP == ccp {
+			avant = &ins.Evaluations[i]
+		}
+	}
+	// The version only tells whether the member saw the stored decision.
+	// When the stored decision is his own and is what he sends, he saw it:
+	// nobody changed it since, and there is nothing to write.
+	if avant != nil && avant.SaisiPar == a.UtilisateurID && in.egale(*avant) {
+		out := *avant
+		return &out, nil
+	}
+	var out Evaluation
+	now := s.now()
+	if version == 0 {
+		if avant != nil {
+			return nil, stale("L'évaluation de ce CCP")
+		}
+		out = Evaluation{ID: newID(), InscriptionID: inscriptionID, BlocID: blocID, SaisiPar: a.UtilisateurID, Version: 1, CreatedAt: now, UpdatedAt: now}
+		in.apply(&out)
+		if err := insertEvaluation(tx, out); err != nil {
+			if isUniqueViolation(err) {
+				return nil, stale("L'évaluation de ce CCP")
+			}
+			return nil, err
+		}
+	} else {
+		if avant == nil {
+			return nil, stale("L'évaluation de ce CCP")
+		}
+		out = *avant
+		in.apply(&out)
+		out.Version, out.UpdatedAt, out.SaisiPar = version+1, now, a.UtilisateurID
+		ok, err := updateEvaluation(tx, out, version)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, stale("L'évaluation de ce CCP")
+		}
+	}
+	out.CCP = ccp
+	var before any
+	if avant != nil {
+		before = snapshotEvaluation(*avant)
+	}
+	return &out, s.journal(tx, a, audit{action: "evaluation", objet: "evaluation", objetID: out.ID, sessionID: sessionID,
+		candidatID: ins.CandidatID, avant: before, apres: snapshotEvaluation(out)})
+}
+
+// egale reports whether the decision e is what in records.
+func (in EvaluationSaisie) egale(e Evaluation) bool {
+	var x Evaluation
+	in.apply(&x)
+	return x.Decision == e.Decision && x.Motifs == e.Motifs && x.MSP == e.MSP && x.EntretienTechnique == e.EntretienTechnique &&
+		x.QuestionnaireProfessionnel == e.QuestionnaireProfessionnel && x.QuestionnementProductions == e.QuestionnementProductions &&
+		x.DossierProfessionnel == e.DossierProfessionnel && x.EcfPrisEnCompte == e.EcfPrisEnCompte
 }
 
 func (in EvaluationSaisie) apply(e *Evaluation) {
@@ -226,51 +255,76 @@ type PresenceSaisie struct {
 }
 
 // SaisirPresence records a candidat's presence and entretien final.
-// version is the enrolment's version the member last read.
+// version is the enrolment's version the member last read; a stale version
+// is refused unless what is stored is already what the member sends.
 func (s *Service) SaisirPresence(ctx context.Context, a Acteur, sessionID, inscriptionID string, version int, in PresenceSaisie) (*Inscription, error) {
-	if !contains([]string{"present", "absent", "excuse", "exclu_fraude"}, in.Presence) {
-		return nil, Invalid("presence_invalide", "Présence inconnue.", FieldError{"presence", "inconnu", "Valeurs admises : present, absent, excuse, exclu_fraude."})
-	}
-	if in.EntretienFinal != "" && in.EntretienFinal != "favorable" && in.EntretienFinal != "defavorable" {
-		return nil, Invalid("entretien_final_invalide", "Avis inconnu.", FieldError{"entretien_final", "inconnu", "Valeurs admises : favorable, defavorable."})
+	if err := in.check(); err != nil {
+		return nil, err
 	}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		sess, ins, _, err := s.juryContext(tx, a, sessionID, inscriptionID)
 		if err != nil {
 			return err
 		}
-		if in.EntretienFinal != "" && !ins.EntretienFinalDu {
-			return Invalid("entretien_final_non_du", "L'entretien final n'a pas lieu pour ce candidat à cette session.",
-				FieldError{"entretien_final", "non_du", "L'entretien final se tient à la session titre ou à la session du dernier CCP manquant."})
-		}
-		if in.EntretienFinal != "" && in.Presence != "present" {
-			return Invalid("entretien_final_absent", "Un candidat non présent n'a pas d'entretien final.",
-				FieldError{"entretien_final", "candidat_non_present", "Seul un candidat présent passe l'entretien final."})
-		}
-		if in.Presence != "present" && len(ins.Evaluations) > 0 {
-			return Errorf(ErrConflict, "decisions_existantes", "Des décisions sont déjà saisies pour ce candidat : un candidat %s n'en a aucune.", in.Presence)
-		}
-		apres := presenceSnapshot{Presence: &in.Presence, Version: version + 1}
-		if in.EntretienFinal != "" {
-			apres.EntretienFinal = &in.EntretienFinal
-		}
-		ok, err := updatePresence(tx, inscriptionID, version, apres.Presence, apres.EntretienFinal, s.now())
-		if err != nil {
+		v := ins.Version
+		if err := s.saisirPresence(tx, a, sess, ins, version, in); err != nil || ins.Version == v {
 			return err
 		}
-		if !ok {
-			return stale("L'inscription")
-		}
-		if err := resetSignatures(tx, sess.ID); err != nil {
-			return err
-		}
-		return s.journal(tx, a, audit{action: "presence", objet: "inscription", objetID: inscriptionID, sessionID: sessionID, candidatID: ins.CandidatID,
-			avant: presenceSnapshot{Presence: ins.Presence, EntretienFinal: ins.EntretienFinal, Version: ins.Version}, apres: apres})
+		return resetSignatures(tx, sess.ID)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return findInscription(s.read(ctx), sessionID, inscriptionID)
+}
+
+func (in PresenceSaisie) check() error {
+	if !contains([]string{"present", "absent", "excuse", "exclu_fraude"}, in.Presence) {
+		return Invalid("presence_invalide", "Présence inconnue.", FieldError{"presence", "inconnu", "Valeurs admises : present, absent, excuse, exclu_fraude."})
+	}
+	if in.EntretienFinal != "" && in.EntretienFinal != "favorable" && in.EntretienFinal != "defavorable" {
+		return Invalid("entretien_final_invalide", "Avis inconnu.", FieldError{"entretien_final", "inconnu", "Valeurs admises : favorable, defavorable."})
+	}
+	return nil
+}
+
+// saisirPresence records a presence in the transaction of its caller, and
+// brings ins up to date; the caller withdraws the signatures when the
+// version moved.
+func (s *Service) saisirPresence(tx *gorm.DB, a Acteur, sess *Session, ins *Inscription, version int, in PresenceSaisie) error {
+	sessionID, inscriptionID := sess.ID, ins.ID
+	if in.EntretienFinal != "" && !ins.EntretienFinalDu {
+		return Invalid("entretien_final_non_du", "L'entretien final n'a pas lieu pour ce candidat à cette session.",
+			FieldError{"entretien_final", "non_du", "L'entretien final se tient à la session titre ou à la session du dernier CCP manquant."})
+	}
+	if in.EntretienFinal != "" && in.Presence != "present" {
+		return Invalid("entretien_final_absent", "Un candidat non présent n'a pas d'entretien final.",
+			FieldError{"entretien_final", "candidat_non_present", "Seul un candidat présent passe l'entretien final."})
+	}
+	if in.Presence != "present" && len(ins.Evaluations) > 0 {
+		return Errorf(ErrConflict, "decisions_existantes", "Des décisions sont déjà saisies pour ce candidat : un candidat %s n'en a aucune.", in.Presence)
+	}
+	if deref(ins.Presence) == in.Presence && deref(ins.EntretienFinal) == in.EntretienFinal {
+		// Already recorded so, whoever recorded it: nothing would change.
+		return nil
+	}
+	apres := presenceSnapshot{Presence: &in.Presence, Version: version + 1}
+	if in.EntretienFinal != "" {
+		apres.EntretienFinal = &in.EntretienFinal
+	}
+	ok, err := updatePresence(tx, inscriptionID, version, apres.Presence, apres.EntretienFinal, s.now())
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return stale("L'inscription")
+	}
+	if err := s.journal(tx, a, audit{action: "presence", objet: "inscription", objetID: inscriptionID, sessionID: sessionID, candidatID: ins.CandidatID,
+		avant: presenceSnapshot{Presence: ins.Presence, EntretienFinal: ins.EntretienFinal, Version: ins.Version}, apres: apres}); err != nil {
+		return err
+	}
+	ins.Presence, ins.EntretienFinal, ins.Version = apres.Presence, apres.EntretienFinal, version+1
+	return nil
 }
 
 // deliberer runs the rule engine over every enrolment of a session and
@@ -285,17 +339,8 @@ func (s *Service) deliberer(tx *gorm.DB, sess *Session) (map[string]rules.Result
 	}
 	var manque []string
 	for _, in := range ins {
-		nom := in.Prenoms + " " + in.NomNaissance
-		switch {
-		case in.Presence == nil:
-			manque = append(manque, nom+" : présence")
-		case *in.Presence == "present":
-			if len(in.Evaluations) < len(in.CCP) {
-				manque = append(manque, nom+" : décisions sur les CCP")
-			}
-			if in.EntretienFinalDu && in.EntretienFinal == nil {
-				manque = append(manque, nom+" : entretien final")
-			}
+		if m := in.Manques(); len(m) > 0 {
+			manque = append(manque, in.Prenoms+" "+in.NomNaissance+" : "+strings.Join(m, ", "))
 		}
 	}
 	if len(manque) > 0 {
@@ -598,18 +643,34 @@ func (s *Service) CorrigerEvaluationVersion(ctx context.Context, a Acteur, sessi
 // route forbids (ECF for a candidat who never sits them), rather than at
 // the signature of the PV.
 func (s *Service) verifierEvaluation(tx *gorm.DB, titreCode, candidatID, ccp string, in EvaluationSaisie) error {
+	return (&verifEvaluation{tx: tx, titreCode: titreCode, candidatID: candidatID}).check(ccp, in)
+}
+
+// verifEvaluation checks the decisions of one candidat against its route,
+// reading the candidat and the titre once for all of them.
+type verifEvaluation struct {
+	tx                    *gorm.DB
+	titreCode, candidatID string
+	rc                    *rules.Candidat
+}
+
+func (v *verifEvaluation) check(ccp string, in EvaluationSaisie) error {
 	if !in.EcfPrisEnCompte {
 		return nil
 	}
-	cand, err := findCandidat(tx, Acteur{Role: RoleAdmin}, candidatID)
-	if err != nil {
-		return err
+	if v.rc == nil {
+		cand, err := findCandidat(v.tx, Acteur{Role: RoleAdmin}, v.candidatID)
+		if err != nil {
+			return err
+		}
+		titre, err := findTitreByCode(v.tx, v.titreCode)
+		if err != nil {
+			return err
+		}
+		rc := candidatRegles(cand, titre)
+		v.rc = &rc
 	}
-	titre, err := findTitreByCode(tx, titreCode)
-	if err != nil {
-		return err
-	}
-	return ruleError(rules.VerifierEvaluation(candidatRegles(cand, titre), rules.Evaluation{CCP: ccp, ECFPrisEnCompte: true}))
+	return ruleError(rules.VerifierEvaluation(*v.rc, rules.Evaluation{CCP: ccp, ECFPrisEnCompte: true}))
 }
 
 // checkEvaluation adds to the decision's own checks that its reasons can be

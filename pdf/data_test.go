@@ -186,5 +186,11 @@ func pvData(t testing.TB, brouillon bool, candidats int) certification.PVData {
 		}
 		p.Candidats = append(p.Candidats, c)
 	}
+	if candidats > 1 {
+		p.Incidents = []certification.PVIncident{
+			{Candidat: candidatNames[0], Categorie: "Candidat en retard", Description: "Arrivée à 9 h 40, mise en situation décalée de 30 minutes."},
+			{Candidat: candidatNames[1], Categorie: "Épreuve interrompue", Description: "Coupure d’électricité de 10 h 05 à 10 h 20 ; l’épreuve a repris et sa durée a été prolongée d’autant."},
+		}
+	}
 	return p
 }

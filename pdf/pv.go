@@ -81,6 +81,24 @@ func (*Renderer) PV(p certification.PVData) ([]byte, error) {
 		d.drawTable(t, blocks)
 	}
 
+	if len(p.Incidents) > 0 {
+		d.heading(fmt.Sprintf("Incidents et observations (%d)", len(p.Incidents)), 25)
+		t := table{
+			cols: []float64{45, 45, 80},
+			head: trow{{text: "Candidat", bold: true}, {text: "Catégorie", bold: true}, {text: "Observation", bold: true}},
+			size: 8.5,
+		}
+		var blocks []tblock
+		for _, x := range p.Incidents {
+			obs := strings.TrimSpace(x.Description)
+			if obs == "" {
+				obs = "—"
+			}
+			blocks = append(blocks, tblock{suite: x.Candidat, rows: []trow{{{text: x.Candidat}, {text: x.Categorie}, {text: obs}}}})
+		}
+		d.drawTable(t, blocks)
+	}
+
 	d.space(4)
 	d.need(3 * lineH(11))
 	d.color(black)

@@ -31,7 +31,7 @@ const LayoutVersion = "cipcert-pdf/1"
 const (
 	ParcheminLayout = "parchemin/1"
 	LivretLayout    = "livret/1"
-	PVLayout        = "pv/1"
+	PVLayout        = "pv/2"
 )
 
 // Renderer lays documents out as PDF. It holds no state of its own and is

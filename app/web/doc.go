@@ -24,6 +24,7 @@
 //	pages_autorite_dossier.go  corrections, late declaration, identity rectification
 //	pages_autorite_journal.go  the audit trail of a session or a candidat, in French
 //	pages_autorite_jury.go     jury members and habilitations
+//	pages_jury.go      /jury/sessions: the jury's sessions, presence, entry, incidents, signature
 //
 // Register mounts the table on the server's Echo instance, and the browser
 // tests walk the same table: a page no accessibility check visited fails

@@ -133,6 +133,7 @@ var libelleAction = map[string]string{
 	"presence":               "Présence et entretien final saisis",
 	"evaluation":             "Décision du jury saisie",
 	"pv_signe":               "PV signé",
+	"incident":               "Incident ou observation consigné par le jury",
 	"issue":                  "Issue établie par les règles",
 	"revocation":             "Décision corrigée par l’autorité",
 	"document_emis":          "Document délivré",
@@ -143,11 +144,13 @@ var libelleAction = map[string]string{
 	"candidat_archive":       "Candidat archivé",
 	"identite_rectifiee":     "Identité rectifiée par l’autorité",
 	"lien_declare":           "Lien avec un membre de jury déclaré",
+	"compte_ouvert":          "Lien d’activation du compte du candidat remis",
 	"compte_active":          "Compte du candidat activé",
 	"membre_cree":            "Membre de jury enregistré",
 	"habilitation":           "Habilitation accordée",
 	"habilitation_prolongee": "Habilitation prolongée",
 	"habilitation_terminee":  "Habilitation terminée",
+	"territoire_modifie":     "Territoire du compte de l’autorité modifié",
 }
 
 // libelleRole names the role of an author without an account name.

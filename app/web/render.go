@@ -181,6 +181,8 @@ func homeOf(a certification.Acteur) string {
 		return "/centre/candidats"
 	case certification.RoleAutorite:
 		return "/autorite"
+	case certification.RoleJury:
+		return "/jury/sessions"
 	}
 	return "/accueil"
 }

@@ -46,7 +46,52 @@
 		update();
 	}
 
+	// The jury's entry form, built for the end of a long day: focus starts
+	// on the presence; the entretien final and the decisions show only for
+	// a candidat present; the motifs of a decision show, required, when it
+	// is « non acquis » (so that Tab goes from one decision to the next);
+	// Enter on a choice saves and opens the next candidat. Hidden parts are
+	// disabled too, so that nothing hidden is sent.
+	function setupSaisie(root) {
+		var form = root.querySelector("form[data-saisie]");
+		if (!form) { return; }
+		function update() {
+			var p = form.querySelector('input[name="presence"]:checked');
+			var present = !p || p.value === "present";
+			form.querySelectorAll("[data-si-present]").forEach(function (el) {
+				el.hidden = !present;
+				el.querySelectorAll("input, textarea").forEach(function (i) { i.disabled = !present; });
+			});
+			form.querySelectorAll("[data-motifs]").forEach(function (box) {
+				var d = form.querySelector('input[name="decision-' + box.getAttribute("data-motifs") + '"]:checked');
+				var on = present && !!d && d.value === "non_acquis";
+				box.hidden = !on;
+				box.querySelectorAll("textarea").forEach(function (t) { t.disabled = !on; t.required = on; });
+			});
+		}
+		form.addEventListener("change", update);
+		// Enter may submit twice (the browser's own implicit submission
+		// and ours): the second would cancel the first request.
+		form.addEventListener("submit", function (e) {
+			if (form.getAttribute("data-envoye")) { e.preventDefault(); return; }
+			form.setAttribute("data-envoye", "1");
+		});
+		window.addEventListener("pageshow", function () { form.removeAttribute("data-envoye"); });
+		form.addEventListener("keydown", function (e) {
+			if (e.key === "Enter" && e.target.tagName === "INPUT") {
+				e.preventDefault();
+				form.requestSubmit();
+			}
+		});
+		update();
+		if (!document.getElementById("erreurs")) {
+			var first = form.querySelector('input[name="presence"]:checked') || form.querySelector('input[name="presence"]');
+			if (first) { first.focus(); }
+		}
+	}
+
 	document.addEventListener("DOMContentLoaded", function () {
+		setupSaisie(document);
 		setupParcours(document);
 		focusErrors();
 		setupCopy(document);
