@@ -1,7 +1,10 @@
 package app
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -198,4 +201,34 @@ func (s *Server) handleTitreEvents(c echo.Context) error {
 		return err
 	}
 	return evenementsJSON(c, evs)
+}
+
+// ExportReferentiel writes a titre as a référentiel file, indented as the
+// fixtures are: what `cipcert referentiel export` prints.
+func ExportReferentiel(td certification.TitreDef, source string) ([]byte, error) {
+	return json.MarshalIndent(referentielFichier{Source: source, Titres: []titreFichier{toFichier(td)}}, "", "  ")
+}
+
+// ImportReferentiel reads a référentiel file holding one titre, with the
+// checks of POST /api/v1/titres/import: unknown fields, types and formats.
+// The service checks the rest when it creates the titre.
+func ImportReferentiel(data []byte) (certification.TitreDef, error) {
+	var f referentielFichier
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return certification.TitreDef{}, fmt.Errorf("référentiel: %w", err)
+	}
+	if err := validate(&f); err != nil {
+		var he *httpError
+		if errors.As(err, &he) {
+			fields := make([]certification.FieldError, len(he.fields))
+			for i, c := range he.fields {
+				fields[i] = certification.FieldError{Field: c.Champ, Code: c.Code, Message: c.Message}
+			}
+			return certification.TitreDef{}, certification.Invalid(he.code, he.detail, fields...)
+		}
+		return certification.TitreDef{}, err
+	}
+	return f.Titres[0].def(), nil
 }

@@ -95,7 +95,7 @@ var champs = map[string]champ{
 	"VersionFichier.code":         {doc: "Code de la version, unique dans tout le référentiel : il désigne la version des sessions.", ex: "TP-00403-2023"},
 	"VersionFichier.debut":        {doc: "Entrée en vigueur de la version (AAAA-MM-JJ) ; pour une révision, la date à laquelle elle remplace la précédente.", ex: "2023-03-23"},
 	"VersionFichier.fin":          {doc: "Fin de validité de la version (AAAA-MM-JJ).", ex: "2028-03-22"},
-	"VersionFichier.devenir":      {doc: "Sort de la version à sa fin de validité : vide tant qu'elle est en vigueur, revise, proroge ou cloture.", sans: true},
+	"VersionFichier.devenir":      {doc: "Sort de la version à sa fin de validité : vide tant qu'elle est en vigueur, revise, proroge ou cloture.", ex: ""},
 	"BlocFichier.code":            {doc: "Code du bloc dans la version : CCP1, CCP2… ou CCS1… ; ni espace ni « / ».", ex: "CCP1"},
 	"BlocFichier.nature":          {doc: "ccp (certificat de compétences professionnelles) ou ccs (certificat complémentaire de spécialisation).", ex: "ccp"},
 	"BlocFichier.intitule":        {doc: "Intitulé du bloc de compétences.", ex: "Accueillir pour analyser la demande des personnes et poser les bases d'un diagnostic partagé"},

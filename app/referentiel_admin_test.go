@@ -149,7 +149,6 @@ func TestStoryRevisionCorrespondance(t *testing.T) {
 	})
 }
 
-
 // TestStoryCloture (b): the CIP closed on 31 December 2026 (D). A candidat
 // holding CCP1 and CCP2 sits CCP3 at D + 6 months, within the year the
 // clôture leaves (cloture_delai_mois, arrêté du 22 décembre 2015, art. 3,
