@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -139,6 +140,14 @@ func TestStoryRevisionCorrespondance(t *testing.T) {
 		}
 		// CCPB takes over CCP2 and CCP3, neither acquired: it is missing.
 		f.ok(inscrire(f, s.ID, c, "CCPB"), http.StatusCreated, nil)
+
+		// Seeding again leaves the revised titre as the administrator made it.
+		if err := fixtures.LoadReferentiel(context.Background(), f.svc); err != nil {
+			t.Fatal(err)
+		}
+		if again := f.titre("TP-00403"); !reflect.DeepEqual(again, apres) {
+			t.Errorf("the seed rewrote the revised titre: %+v", again)
+		}
 
 		// The revision is audited, the titre before and after.
 		evs := f.evenements("admin", cip+"/evenements")
