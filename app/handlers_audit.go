@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/cipcert/cipcert/certification"
 )
 
 type evenementResponse struct {
@@ -40,6 +42,10 @@ func (s *Server) evenements(c echo.Context, sessionID, candidatID string) error 
 	if err != nil {
 		return err
 	}
+	return evenementsJSON(c, evs)
+}
+
+func evenementsJSON(c echo.Context, evs []certification.Evenement) error {
 	out := make([]evenementResponse, len(evs))
 	for i, e := range evs {
 		out[i] = evenementResponse{ID: e.ID, Le: e.At, UtilisateurID: deref(e.UtilisateurID), Role: string(e.Role), Action: e.Action,

@@ -15,6 +15,7 @@ type titreResponse struct {
 	NSF      string            `json:"nsf"`
 	ROME     string            `json:"rome"`
 	RNCP     string            `json:"rncp"`
+	Version  int               `json:"version"`
 	Versions []versionResponse `json:"versions"`
 }
 
@@ -32,6 +33,7 @@ type blocResponse struct {
 	Code            string               `json:"code"`
 	Rang            int                  `json:"rang"`
 	Intitule        string               `json:"intitule"`
+	RNCPBloc        string               `json:"rncp_bloc,omitempty"`
 	Competences     []competenceResponse `json:"competences"`
 	Correspondances []string             `json:"correspondances,omitempty"`
 }
@@ -43,12 +45,12 @@ type competenceResponse struct {
 
 func toTitre(t certification.Titre) titreResponse {
 	r := titreResponse{Code: t.Code, Intitule: t.Intitule, Niveau: t.Niveau, NSF: t.NSF, ROME: t.ROME, RNCP: t.RNCP,
-		Versions: []versionResponse{}}
+		Version: t.Version, Versions: []versionResponse{}}
 	for _, v := range t.Versions {
 		vr := versionResponse{Code: v.Code, Texte: v.Texte, Debut: v.Debut.String(), Fin: v.Fin.String(),
 			Devenir: v.Devenir, CCP: []blocResponse{}, CCS: []blocResponse{}}
 		for _, b := range v.Blocs {
-			br := blocResponse{Code: b.Code, Rang: b.Rang, Intitule: b.Intitule, Competences: []competenceResponse{},
+			br := blocResponse{Code: b.Code, Rang: b.Rang, Intitule: b.Intitule, RNCPBloc: b.RNCPBloc, Competences: []competenceResponse{},
 				Correspondances: b.Correspondances}
 			for _, c := range b.Competences {
 				br.Competences = append(br.Competences, competenceResponse{c.Rang, c.Intitule})
@@ -85,5 +87,5 @@ func (s *Server) handleTitreGet(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toTitre(*t))
+	return titreJSON(c, http.StatusOK, t)
 }

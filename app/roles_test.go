@@ -62,6 +62,21 @@ var roleTable = []roleCase{
 	{route: "GET /api/v1/moi", path: fixed("/api/v1/moi"), allowed: everyone(http.StatusOK)},
 	{route: "GET /api/v1/titres", path: fixed("/api/v1/titres"), allowed: everyone(http.StatusOK)},
 	{route: "GET /api/v1/titres/:code", path: fixed("/api/v1/titres/TP-00403"), allowed: everyone(http.StatusOK)},
+	// The référentiel's administration: an empty body makes the allowed
+	// call harmless, 422 and nothing written.
+	{route: "POST /api/v1/titres", path: fixed("/api/v1/titres"), body: map[string]any{}, allowed: roles(http.StatusUnprocessableEntity, "admin")},
+	{route: "POST /api/v1/titres/import", path: fixed("/api/v1/titres/import"), body: map[string]any{},
+		allowed: roles(http.StatusUnprocessableEntity, "admin")},
+	{route: "GET /api/v1/titres/:code/export", path: fixed("/api/v1/titres/TP-00403/export"), allowed: roles(http.StatusOK, "admin", "dreets")},
+	{route: "GET /api/v1/titres/:code/evenements", path: fixed("/api/v1/titres/TP-00403/evenements"), allowed: roles(http.StatusOK, "admin")},
+	{route: "POST /api/v1/titres/:code/versions", path: fixed("/api/v1/titres/TP-00403/versions"), body: map[string]any{},
+		headers: []string{`If-Match: "1"`}, allowed: roles(http.StatusUnprocessableEntity, "admin")},
+	{route: "PUT /api/v1/titres/:code/versions/:version", path: fixed("/api/v1/titres/TP-00403/versions/TP-00403-2023"), body: map[string]any{},
+		headers: []string{`If-Match: "1"`}, allowed: roles(http.StatusUnprocessableEntity, "admin")},
+	{route: "POST /api/v1/titres/:code/versions/:version/revision", path: fixed("/api/v1/titres/TP-00403/versions/TP-00403-2023/revision"),
+		body: map[string]any{}, headers: []string{`If-Match: "1"`}, allowed: roles(http.StatusUnprocessableEntity, "admin")},
+	{route: "POST /api/v1/titres/:code/versions/:version/cloture", path: fixed("/api/v1/titres/TP-00403/versions/TP-00403-2023/cloture"),
+		body: map[string]any{}, headers: []string{`If-Match: "1"`}, allowed: roles(http.StatusUnprocessableEntity, "admin")},
 	{route: "POST /api/v1/utilisateurs", path: fixed("/api/v1/utilisateurs"), body: map[string]any{},
 		allowed: map[string]int{"admin": http.StatusUnprocessableEntity}, denied: map[string]string{"centre": "compte_par_activation"}},
 	{route: "GET /api/v1/utilisateurs", path: fixed("/api/v1/utilisateurs?role=autorite"), allowed: roles(http.StatusOK, "admin")},
@@ -210,7 +225,7 @@ func TestRoleTable(t *testing.T) {
 		a := newAPI(t, db)
 		ids := a.roleIDs()
 		before := map[string]int64{}
-		for _, tb := range []string{"candidats", "centres", "utilisateurs"} {
+		for _, tb := range []string{"candidats", "centres", "utilisateurs", "titres", "titre_versions", "blocs"} {
 			before[tb] = a.count(tb)
 		}
 		for _, rc := range roleTable {

@@ -226,3 +226,47 @@ type incidentSnapshot struct {
 	Categorie   string `json:"categorie"`
 	Description string `json:"description,omitempty"`
 }
+
+// titreSnapshot is a titre of the référentiel as a whole, in the names of
+// its export format, with the titre's version.
+type titreSnapshot struct {
+	Code     string            `json:"code"`
+	Intitule string            `json:"intitule"`
+	Niveau   int               `json:"niveau"`
+	NSF      string            `json:"nsf"`
+	ROME     string            `json:"rome"`
+	RNCP     string            `json:"rncp"`
+	Version  int               `json:"version"`
+	Versions []versionSnapshot `json:"versions"`
+}
+
+type versionSnapshot struct {
+	Code    string         `json:"code"`
+	Texte   string         `json:"texte"`
+	Debut   Date           `json:"debut"`
+	Fin     Date           `json:"fin"`
+	Devenir string         `json:"devenir"`
+	Blocs   []blocSnapshot `json:"blocs"`
+}
+
+type blocSnapshot struct {
+	Code        string   `json:"code"`
+	Nature      string   `json:"nature"`
+	Intitule    string   `json:"intitule"`
+	RNCPBloc    string   `json:"rncp_bloc,omitempty"`
+	Competences []string `json:"competences"`
+	Correspond  []string `json:"correspond,omitempty"`
+}
+
+func snapshotTitre(td TitreDef, version int) titreSnapshot {
+	s := titreSnapshot{Code: td.Code, Intitule: td.Intitule, Niveau: td.Niveau, NSF: td.NSF, ROME: td.ROME, RNCP: td.RNCP,
+		Version: version, Versions: []versionSnapshot{}}
+	for _, v := range td.Versions {
+		vs := versionSnapshot{Code: v.Code, Texte: v.Texte, Debut: v.Debut, Fin: v.Fin, Devenir: v.Devenir, Blocs: []blocSnapshot{}}
+		for _, b := range v.Blocs {
+			vs.Blocs = append(vs.Blocs, blocSnapshot(b))
+		}
+		s.Versions = append(s.Versions, vs)
+	}
+	return s
+}

@@ -16,6 +16,9 @@ type Titre struct {
 	NSF      string
 	ROME     string
 	RNCP     string
+	// Version counts the changes made through the API: the token of
+	// optimistic locking (ETag) for the titre and everything under it.
+	Version  int
 	Versions []Version
 }
 
@@ -34,12 +37,15 @@ type Version struct {
 
 // Bloc is a CCP or a CCS of a version.
 type Bloc struct {
-	ID          string
-	VersionID   string
-	Code        string
-	Nature      string // "ccp" or "ccs"
-	Rang        int
-	Intitule    string
+	ID        string
+	VersionID string
+	Code      string
+	Nature    string // "ccp" or "ccs"
+	Rang      int
+	Intitule  string
+	// RNCPBloc is the bloc's code in the RNCP (RNCP37274BC01), empty for
+	// a bloc that has none.
+	RNCPBloc    string
 	Competences []Competence
 	// Correspondances lists the codes of the blocs of later versions this bloc counts as.
 	Correspondances []string
@@ -107,14 +113,17 @@ type VersionDef struct {
 // earlier version, as "VERSION/BLOC", that count as this one.
 type BlocDef struct {
 	Code, Nature, Intitule string
+	RNCPBloc               string
 	Competences            []string
 	Correspond             []string
 }
 
 // LoadReferentiel inserts or updates the titres as described, keyed by their
-// codes, in one transaction; loading the same data twice changes nothing.
+// codes, in one transaction; loading the same data twice changes nothing. A
+// titre the administrator has changed through the API is left as it is: the
+// fixtures describe the référentiel as published, the API what came after.
 func (s *Service) LoadReferentiel(ctx context.Context, defs []TitreDef) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
+	return s.referentielTx(ctx, func(tx *gorm.DB) error {
 		for _, td := range defs {
 			if err := upsertTitre(tx, td); err != nil {
 				return fmt.Errorf("titre %s: %w", td.Code, err)

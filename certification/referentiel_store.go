@@ -17,6 +17,7 @@ type titreRow struct {
 	NSF      string `gorm:"column:nsf"`
 	ROME     string `gorm:"column:rome"`
 	RNCP     string `gorm:"column:rncp"`
+	Version  int
 }
 
 func (titreRow) TableName() string { return "titres" }
@@ -42,6 +43,7 @@ type blocRow struct {
 	Nature    string
 	Rang      int
 	Intitule  string
+	RNCPBloc  string `gorm:"column:rncp_bloc"`
 }
 
 func (blocRow) TableName() string { return "blocs" }
@@ -69,10 +71,13 @@ func (correspondanceRow) TableName() string { return "correspondances" }
 func upsertTitre(tx *gorm.DB, td TitreDef) error {
 	t := titreRow{Code: td.Code}
 	err := tx.Where("code = ?", td.Code).Take(&t).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		t.ID = newID()
-	} else if err != nil {
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		t.ID, t.Version = newID(), 1
+	case err != nil:
 		return wrap(err, "titre %s: load", td.Code)
+	case t.Version > 1:
+		return nil // changed through the API since: the administrator's now
 	}
 	t.Intitule, t.Niveau, t.NSF, t.ROME, t.RNCP = td.Intitule, td.Niveau, td.NSF, td.ROME, td.RNCP
 	if err := tx.Save(&t).Error; err != nil {
@@ -107,7 +112,7 @@ func upsertBloc(tx *gorm.DB, v versionRow, rang int, bd BlocDef) error {
 	} else if err != nil {
 		return wrap(err, "bloc %s/%s: load", v.Code, bd.Code)
 	}
-	b.VersionID, b.Code, b.Nature, b.Rang, b.Intitule = v.ID, bd.Code, bd.Nature, rang, bd.Intitule
+	b.VersionID, b.Code, b.Nature, b.Rang, b.Intitule, b.RNCPBloc = v.ID, bd.Code, bd.Nature, rang, bd.Intitule, bd.RNCPBloc
 	if err := tx.Save(&b).Error; err != nil {
 		return wrap(err, "bloc %s/%s: save", v.Code, bd.Code)
 	}
@@ -167,7 +172,8 @@ func loadTitreRows(db *gorm.DB, code string) ([]Titre, error) {
 	ids := make([]string, len(trows))
 	for i, t := range trows {
 		ids[i] = t.ID
-		titres[i] = Titre{ID: t.ID, Code: t.Code, Intitule: t.Intitule, Niveau: t.Niveau, NSF: t.NSF, ROME: t.ROME, RNCP: t.RNCP}
+		titres[i] = Titre{ID: t.ID, Code: t.Code, Intitule: t.Intitule, Niveau: t.Niveau, NSF: t.NSF, ROME: t.ROME, RNCP: t.RNCP,
+			Version: t.Version}
 	}
 	var versions []versionRow
 	if err := db.Where("titre_id IN ?", ids).Order("debut").Find(&versions).Error; err != nil {
@@ -208,7 +214,7 @@ func loadTitreRows(db *gorm.DB, code string) ([]Titre, error) {
 	blocsByVersion := map[string][]Bloc{}
 	for _, b := range blocs {
 		blocsByVersion[b.VersionID] = append(blocsByVersion[b.VersionID], Bloc{ID: b.ID, VersionID: b.VersionID, Code: b.Code,
-			Nature: b.Nature, Rang: b.Rang, Intitule: b.Intitule, Competences: compsByBloc[b.ID], Correspondances: corrByBloc[b.ID]})
+			Nature: b.Nature, Rang: b.Rang, Intitule: b.Intitule, RNCPBloc: b.RNCPBloc, Competences: compsByBloc[b.ID], Correspondances: corrByBloc[b.ID]})
 	}
 	versionsByTitre := map[string][]Version{}
 	for _, v := range versions {

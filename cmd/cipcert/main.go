@@ -178,8 +178,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return nil
 	case "user":
 		return userCmd(ctx, svc, args, getenv, stdin, stdout)
+	case "referentiel":
+		return referentielCmd(ctx, svc, args, stdin, stdout)
 	}
-	return fmt.Errorf("unknown command %q (serve, migrate, seed, user)", cmd)
+	return fmt.Errorf("unknown command %q (serve, migrate, seed, user, referentiel)", cmd)
 }
 
 func userCmd(ctx context.Context, svc *certification.Service, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
