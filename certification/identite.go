@@ -74,7 +74,7 @@ func (s *Service) RectifierIdentite(ctx context.Context, a Acteur, candidatID st
 	if len(fe) > 0 {
 		return nil, Invalid("rectification_invalide", "La rectification d'identité comporte des erreurs.", fe...)
 	}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		cur, err := findCandidatRow(tx, a, candidatID)
 		if err != nil {
 			return err
@@ -92,11 +92,7 @@ func (s *Service) RectifierIdentite(ctx context.Context, a Acteur, candidatID st
 			return err
 		}
 		return s.reemettreCandidat(tx, a, candidatID, "Rectification d'identité : "+in.Motif)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Candidat(ctx, a, candidatID)
+	}, func(tx *gorm.DB) (*Candidat, error) { return findCandidat(tx, a, candidatID) })
 }
 
 // reemettreCandidat issues again every valid parchemin and livret of a

@@ -232,7 +232,7 @@ func (s *Service) SaisirPresence(ctx context.Context, a Acteur, sessionID, inscr
 	if in.EntretienFinal != "" && in.EntretienFinal != "favorable" && in.EntretienFinal != "defavorable" {
 		return nil, Invalid("entretien_final_invalide", "Avis inconnu.", FieldError{"entretien_final", "inconnu", "Valeurs admises : favorable, defavorable."})
 	}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		sess, ins, _, err := s.juryContext(tx, a, sessionID, inscriptionID)
 		if err != nil {
 			return err
@@ -264,11 +264,7 @@ func (s *Service) SaisirPresence(ctx context.Context, a Acteur, sessionID, inscr
 		}
 		return s.journal(tx, a, audit{action: "presence", objet: "inscription", objetID: inscriptionID, sessionID: sessionID, candidatID: ins.CandidatID,
 			avant: presenceSnapshot{Presence: ins.Presence, EntretienFinal: ins.EntretienFinal, Version: ins.Version}, apres: apres})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return findInscription(s.read(ctx), sessionID, inscriptionID)
+	}, func(tx *gorm.DB) (*Inscription, error) { return findInscription(tx, sessionID, inscriptionID) })
 }
 
 // deliberer runs the rule engine over every enrolment of a session and
@@ -391,7 +387,7 @@ func (s *Service) SignerPV(ctx context.Context, a Acteur, sessionID string) (*Se
 	if !a.Is(RoleJury) {
 		return nil, forbidden()
 	}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		if err := lockSession(tx, sessionID, lockExclusive); err != nil {
 			return err
 		}
@@ -432,11 +428,7 @@ func (s *Service) SignerPV(ctx context.Context, a Acteur, sessionID string) (*Se
 			}
 		}
 		return s.transition(tx, a, sess, sessionEtat{Statut: Deliberee, DelibereeAt: &now}, Tenue)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Session(ctx, a, sessionID)
+	}, func(tx *gorm.DB) (*Session, error) { return findSession(tx, a, sessionID) })
 }
 
 func (s *Service) storeOutcome(tx *gorm.DB, a Acteur, sess *Session, in Inscription, r rules.Resultat) error {
@@ -463,7 +455,7 @@ func (s *Service) ValiderPV(ctx context.Context, a Acteur, sessionID string) (*S
 	if !a.Is(RoleAutorite) {
 		return nil, forbidden()
 	}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		sess, err := findSession(tx, a, sessionID)
 		if err != nil {
 			return err
@@ -473,11 +465,7 @@ func (s *Service) ValiderPV(ctx context.Context, a Acteur, sessionID string) (*S
 			return err
 		}
 		return notifySession(tx, sessionID, s.today())
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Session(ctx, a, sessionID)
+	}, func(tx *gorm.DB) (*Session, error) { return findSession(tx, a, sessionID) })
 }
 
 // CorrigerEvaluation replaces a decision of a deliberated or validated
@@ -505,7 +493,7 @@ func (s *Service) CorrigerEvaluationVersion(ctx context.Context, a Acteur, sessi
 	if err := s.checkEvaluation(in); err != nil {
 		return nil, err
 	}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		if err := lockSession(tx, sessionID, lockExclusive); err != nil {
 			return err
 		}
@@ -585,11 +573,7 @@ func (s *Service) CorrigerEvaluationVersion(ctx context.Context, a Acteur, sessi
 			}
 		}
 		return fmt.Errorf("inscription %s vanished", inscriptionID)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return findInscription(s.read(ctx), sessionID, inscriptionID)
+	}, func(tx *gorm.DB) (*Inscription, error) { return findInscription(tx, sessionID, inscriptionID) })
 }
 
 // verifierEvaluation refuses, as it is recorded, a decision the candidat's

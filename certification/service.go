@@ -106,6 +106,28 @@ func (s *Service) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return err
 }
 
+// writeThenRead runs write in a transaction and builds the answer with read
+// in the same transaction, after the writes: the answer is what the
+// transaction wrote. Read after the commit instead, a database lost in
+// between would turn a committed write into an error the client retries,
+// and the retry would meet the version it had just written.
+func writeThenRead[T any](s *Service, ctx context.Context, write func(tx *gorm.DB) error, read func(tx *gorm.DB) (T, error)) (T, error) {
+	var out T
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := write(tx); err != nil {
+			return err
+		}
+		var err error
+		out, err = read(tx)
+		return err
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return out, nil
+}
+
 // read returns a session for read-only work outside a transaction.
 func (s *Service) read(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
 

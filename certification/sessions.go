@@ -89,7 +89,7 @@ func (s *Service) CreateSession(ctx context.Context, a Acteur, in NouvelleSessio
 		return nil, Invalid("session_invalide", "Le lieu ou le responsable ne peut pas être imprimé sur le PV.", fe...)
 	}
 	id := newID()
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		v, titre, err := findVersionByCode(tx, in.VersionCode)
 		if err != nil {
 			return err
@@ -130,11 +130,7 @@ func (s *Service) CreateSession(ctx context.Context, a Acteur, in NouvelleSessio
 		}
 		return s.journal(tx, a, audit{action: "session_creee", objet: "session", objetID: id, sessionID: id,
 			apres: snapshotNouvelleSession(in, ccp)})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Session(ctx, a, id)
+	}, func(tx *gorm.DB) (*Session, error) { return findSession(tx, a, id) })
 }
 
 // sessionBlocs resolves the blocs a session covers from its type.
@@ -273,7 +269,7 @@ func (s *Service) RegulariserDeclaration(ctx context.Context, a Acteur, id, moti
 
 // declarer declares a session: on time without a reason, late with one.
 func (s *Service) declarer(ctx context.Context, a Acteur, id, motifTardif string) (*Session, error) {
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		sess, err := findSession(tx, a, id)
 		if err != nil {
 			return err
@@ -293,11 +289,7 @@ func (s *Service) declarer(ctx context.Context, a Acteur, id, motifTardif string
 		}
 		now := s.now()
 		return s.transition(tx, a, sess, sessionEtat{Statut: Declaree, DeclareeAt: &now, MotifRegularisation: motifTardif}, Planifiee)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Session(ctx, a, id)
+	}, func(tx *gorm.DB) (*Session, error) { return findSession(tx, a, id) })
 }
 
 // checkJury checks that a session's jury has the minimum size, each member
@@ -329,7 +321,7 @@ func (s *Service) TenirSession(ctx context.Context, a Acteur, id string) (*Sessi
 	if !a.Is(RoleCentre) {
 		return nil, forbidden()
 	}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		sess, err := findSession(tx, a, id)
 		if err != nil {
 			return err
@@ -348,11 +340,7 @@ func (s *Service) TenirSession(ctx context.Context, a Acteur, id string) (*Sessi
 			return err
 		}
 		return s.refreshEntretienFinal(tx, sess, ins)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Session(ctx, a, id)
+	}, func(tx *gorm.DB) (*Session, error) { return findSession(tx, a, id) })
 }
 
 // AnnulerSession cancels a session not yet deliberated. The centre or the autorité.
@@ -363,17 +351,13 @@ func (s *Service) AnnulerSession(ctx context.Context, a Acteur, id, motif string
 	if strings.TrimSpace(motif) == "" {
 		return nil, Invalid("motif_requis", "L'annulation exige un motif.", FieldError{"motif", "requis", "Indiquez le motif de l'annulation."})
 	}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		sess, err := findSession(tx, a, id)
 		if err != nil {
 			return err
 		}
 		return s.transition(tx, a, sess, sessionEtat{Statut: Annulee, MotifAnnulation: motif}, Planifiee, Declaree, Tenue)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Session(ctx, a, id)
+	}, func(tx *gorm.DB) (*Session, error) { return findSession(tx, a, id) })
 }
 
 // param reads a rule parameter in force on d.
