@@ -227,7 +227,11 @@ type PageCandidats struct {
 }
 
 // Candidats lists the candidats the actor may see, in registration order.
+// Returns ErrInvalid (filtre_invalide) for a filter no name or id could match.
 func (s *Service) Candidats(ctx context.Context, a Acteur, f FiltreCandidats) (*PageCandidats, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
 	if f.Limite <= 0 || f.Limite > 200 {
 		f.Limite = 50
 	}
