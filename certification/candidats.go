@@ -106,6 +106,7 @@ func (s *Service) CreateCandidat(ctx context.Context, a Acteur, in CandidatSaisi
 	if !a.Is(RoleCentre) {
 		return nil, forbidden()
 	}
+	in = in.nfc()
 	now := s.now()
 	id := newID()
 	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
@@ -132,6 +133,7 @@ func (s *Service) UpdateCandidat(ctx context.Context, a Acteur, id string, versi
 	if !a.Is(RoleCentre) {
 		return nil, forbidden()
 	}
+	in = in.nfc()
 	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		cur, err := findCandidatRow(tx, a, id)
 		if err != nil {

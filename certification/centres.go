@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/cipcert/cipcert/certification/texte"
 )
 
 // Centre is a centre agréé: a tenant that registers candidats and holds sessions.
@@ -74,6 +76,7 @@ func (s *Service) CreateCentre(ctx context.Context, a Acteur, in NouveauCentre) 
 		return nil, forbidden()
 	}
 	in.Siret = strings.ReplaceAll(in.Siret, " ", "")
+	in.Nom, in.Ville, in.Region = texte.NFC(in.Nom), texte.NFC(in.Ville), texte.NFC(in.Region)
 	if fe := s.imprimables("nom", in.Nom, "ville", in.Ville, "region", in.Region); len(fe) > 0 {
 		return nil, Invalid("centre_invalide", "Le centre ne peut pas être imprimé sur les documents.", fe...)
 	}

@@ -54,6 +54,7 @@ func (s *Service) RectifierIdentite(ctx context.Context, a Acteur, candidatID st
 	if !a.Is(RoleAutorite) {
 		return nil, forbidden()
 	}
+	in.Identite = in.Identite.nfc()
 	var fe []FieldError
 	if strings.TrimSpace(in.Motif) == "" {
 		fe = append(fe, FieldError{"motif", "requis", "Indiquez le motif de la rectification."})

@@ -228,11 +228,16 @@ func (s *Service) imprimable(field, value string) *FieldError {
 		"Caractères impossibles à imprimer sur les documents : %q. Écrivez en caractères latins, comme sur la pièce d'identité.", string(bad))}
 }
 
-// imprimables checks several fields at once.
+// imprimables checks several names or places at once: the characters a
+// name may hold (checkNom), then whether documents can print them.
 func (s *Service) imprimables(fields ...string) []FieldError {
 	var out []FieldError
 	for i := 0; i+1 < len(fields); i += 2 {
-		if fe := s.imprimable(fields[i], fields[i+1]); fe != nil {
+		fe := checkNom(fields[i], fields[i+1])
+		if fe == nil {
+			fe = s.imprimable(fields[i], fields[i+1])
+		}
+		if fe != nil {
 			out = append(out, *fe)
 		}
 	}

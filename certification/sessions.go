@@ -9,6 +9,8 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/cipcert/cipcert/certification/rules"
+
+	"github.com/cipcert/cipcert/certification/texte"
 )
 
 // StatutSession is a step of a session's lifecycle (docs/domaine.md §5).
@@ -85,6 +87,7 @@ func (s *Service) CreateSession(ctx context.Context, a Acteur, in NouvelleSessio
 	if !a.Is(RoleCentre) {
 		return nil, forbidden()
 	}
+	in.Lieu, in.Responsable = texte.NFC(in.Lieu), texte.NFC(in.Responsable)
 	if fe := s.imprimables("lieu", in.Lieu, "responsable", in.Responsable); len(fe) > 0 {
 		return nil, Invalid("session_invalide", "Le lieu ou le responsable ne peut pas être imprimé sur le PV.", fe...)
 	}
