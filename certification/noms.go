@@ -36,6 +36,9 @@ func checkNom(field, value string) *FieldError {
 	case texte.CaractereInterdit:
 		return &FieldError{Field: field, Code: "caractere_interdit", Message: fmt.Sprintf(
 			"%s contient un caractère invisible, de contrôle ou de mise en forme (U+%04X), qui n'est pas admis : retirez-le.", libelle, r)}
+	case texte.DroiteAGauche:
+		return &FieldError{Field: field, Code: "ecriture_droite_a_gauche", Message: fmt.Sprintf(
+			"%s contient une lettre d'une écriture de droite à gauche (U+%04X), que les documents ne savent pas imprimer : écrivez-le en caractères latins, comme sur la pièce d'identité.", libelle, r)}
 	case texte.TropDeMarques:
 		return &FieldError{Field: field, Code: "trop_de_diacritiques", Message: fmt.Sprintf(
 			"%s porte plus de %d signes diacritiques sur une même lettre.", libelle, texte.MaxMarques)}

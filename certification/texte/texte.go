@@ -7,6 +7,7 @@ package texte
 import (
 	"unicode"
 
+	"golang.org/x/text/unicode/bidi"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -48,6 +49,7 @@ type Faute int
 const (
 	Correct           Faute = iota
 	CaractereInterdit       // a character Interdit refuses
+	DroiteAGauche           // a letter of a right-to-left script (Hebrew, Arabic…)
 	TropDeMarques           // more than MaxMarques combining marks on one character
 	SansLettre              // no letter at all: "-", "…", "123"
 )
@@ -60,6 +62,9 @@ func Verifier(s string) (Faute, rune) {
 	for _, r := range s {
 		if Interdit(r) {
 			return CaractereInterdit, r
+		}
+		if droiteAGauche(r) {
+			return DroiteAGauche, r
 		}
 		if unicode.Is(unicode.M, r) {
 			if marques++; marques > MaxMarques {
@@ -74,4 +79,15 @@ func Verifier(s string) (Faute, rune) {
 		return SansLettre, 0
 	}
 	return Correct, 0
+}
+
+// droiteAGauche reports a character written right to left. The documents
+// draw text left to right in the order typed, with no bidirectional
+// layout: a Hebrew name would print reversed, should the embedded fonts
+// ever draw it (today they lack those scripts). Such names are written in
+// Latin letters, as on French identity papers.
+func droiteAGauche(r rune) bool {
+	p, _ := bidi.LookupRune(r)
+	c := p.Class()
+	return c == bidi.R || c == bidi.AL
 }

@@ -39,6 +39,8 @@ func TestVerifier(t *testing.T) {
 		{"three marks left after composing", "e\u0301\u0302\u0303\u0304", texte.TropDeMarques},
 		{"two marks left after composing", "q\u0301\u0302", texte.Correct},
 		{"zalgo", "Z\u0300\u0301\u0302\u0303\u0304algo", texte.TropDeMarques},
+		{"hebrew", "כהן", texte.DroiteAGauche},
+		{"arabic", "Nour نور", texte.DroiteAGauche},
 		{"no letter", "- ' .", texte.SansLettre},
 		{"digits only", "1234", texte.SansLettre},
 		{"marks only", "\u0301", texte.SansLettre},
