@@ -30,8 +30,13 @@ type Options struct {
 	Parametres *rules.Parametres
 	// Renderer lays documents out.
 	Renderer Renderer
-	// PublicURL prefixes the verification URL printed on documents.
+	// PublicURL prefixes the verification URL printed on documents. It must
+	// be https for documents to be issued, unless AllowHTTPPublicURL.
 	PublicURL string
+	// AllowHTTPPublicURL lets documents be issued with an http PublicURL:
+	// for the demo on localhost and for tests only. An issued document
+	// prints its verification link forever; in production it must be https.
+	AllowHTTPPublicURL bool
 	// BcryptCost is the password hashing cost; 0 means bcrypt.DefaultCost+2.
 	// Tests lower it.
 	BcryptCost int
