@@ -117,8 +117,9 @@ func TestSessionsListe(t *testing.T) {
 			{"?limite=0", http.StatusBadRequest, "limite"},
 			{"?limite=201", http.StatusBadRequest, "limite"},
 			{"?limite=dix", http.StatusBadRequest, "limite"},
-			{"?apres=page-2", http.StatusUnprocessableEntity, "apres"},
-			{"?centre_id=avenir", http.StatusUnprocessableEntity, "centre_id"},
+			// An id that is not a UUID does not parse: 400, like a date.
+			{"?apres=page-2", http.StatusBadRequest, "apres"},
+			{"?centre_id=avenir", http.StatusBadRequest, "centre_id"},
 		}
 		for _, b := range bad {
 			wantProblem(t, f.as("dreets", "GET", "/api/v1/sessions"+b.query, nil), b.status, b.field)
