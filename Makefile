@@ -18,10 +18,12 @@ export GOTOOLCHAIN := go1.27.3
 build:
 	$(GO) build -o $(BIN) ./cmd/cipcert
 
+# The demo: CIPCERT_DEMO=1 lets documents be issued with the http
+# PUBLIC_URL of localhost, which production refuses.
 run: build
-	CIPCERT_SQLITE=$(CIPCERT_SQLITE) $(BIN) migrate up
-	CIPCERT_SQLITE=$(CIPCERT_SQLITE) $(BIN) seed
-	CIPCERT_SQLITE=$(CIPCERT_SQLITE) ADDR=$(ADDR) $(BIN) serve
+	CIPCERT_DEMO=1 CIPCERT_SQLITE=$(CIPCERT_SQLITE) $(BIN) migrate up
+	CIPCERT_DEMO=1 CIPCERT_SQLITE=$(CIPCERT_SQLITE) $(BIN) seed
+	CIPCERT_DEMO=1 CIPCERT_SQLITE=$(CIPCERT_SQLITE) ADDR=$(ADDR) $(BIN) serve
 
 # What the tests need beyond Go: pdftotext (Debian's poppler-utils) reads the
 # documents back. `make test` installs it when it is missing, and says so.

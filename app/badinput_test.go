@@ -366,7 +366,7 @@ func TestBadInput(t *testing.T) {
 			"valid formation":      candidatBody("Valide"),
 			"valid VAE":            vae(),
 			"valid capitalisation": capitalisation(),
-			"tab inside a name":    with(func(m map[string]any) { m["nom_usage"] = "Martin\tDupont" }),
+			"space inside a name":  with(func(m map[string]any) { m["nom_usage"] = "Martin Dupont" }),
 			"100 letters":          with(func(m map[string]any) { m["nom_naissance"] = strings.Repeat("é", 100) }),
 			"leap day":             with(func(m map[string]any) { m["date_naissance"] = "1992-02-29" }),
 			"born today":           with(func(m map[string]any) { m["date_naissance"] = "2026-11-23" }),

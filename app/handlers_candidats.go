@@ -324,6 +324,8 @@ func (s *Server) handleCandidatList(c echo.Context) error {
 			fields = append(fields, ChampErreur{name, "texte_invalide", "UTF-8 valide sans caractère nul attendu."})
 		}
 	}
+	fields = nomParam(q, fields)
+	fields = idParams(q, fields, "centre_id", "apres")
 	if f.Parcours != "" && !f.Parcours.Valid() {
 		fields = append(fields, ChampErreur{"parcours", "oneof", "Valeur inconnue ; valeurs admises : formation, vae, capitalisation, ccs."})
 	}

@@ -69,6 +69,9 @@ func (s *Server) handleDocumentIssue(c echo.Context) error {
 }
 
 func (s *Server) handleDocumentList(c echo.Context) error {
+	if fields := idParams(c.QueryParams(), nil, "candidat_id", "session_id"); len(fields) > 0 {
+		return badRequest("parametres_invalides", "Les paramètres de la requête sont invalides.", fields...)
+	}
 	ds, err := s.svc.Documents(c.Request().Context(), acteur(c), certification.FiltreDocuments{
 		CandidatID: c.QueryParam("candidat_id"), SessionID: c.QueryParam("session_id")})
 	if err != nil {

@@ -119,6 +119,7 @@ func (s *Server) handleSessionList(c echo.Context) error {
 		}
 	}
 	f.Limite, fields = limite(q.Get("limite"), fields)
+	fields = idParams(q, fields, "centre_id", "apres")
 	if len(fields) > 0 {
 		return badRequest("parametres_invalides", "Les paramètres de la requête sont invalides.", fields...)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -76,6 +77,7 @@ var (
 // 500. A code the route does not document is reported to undocumented: the
 // document would have lied.
 func errorHandler(log *slog.Logger, undocumented func(route, code string), page func(c echo.Context, status int, message string)) echo.HTTPErrorHandler {
+	outage := newOutageLog(log, outageEvery, time.Now)
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
@@ -106,7 +108,7 @@ func errorHandler(log *slog.Logger, undocumented func(route, code string), page 
 			p.Status = ee.Code
 			p.Code, p.Detail = echoCode(ee.Code)
 		case certification.Unavailable(err):
-			log.Warn("database unavailable", "err", err, "path", c.Request().URL.Path)
+			outage.note(err, c.Request().URL.Path)
 			p.Status, p.Code, p.Detail = errBaseIndisponible.status, errBaseIndisponible.code, errBaseIndisponible.detail
 			c.Response().Header().Set("Retry-After", "2")
 		default:

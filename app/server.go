@@ -163,6 +163,9 @@ func cleanURL(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return badRequest("parametres_invalides", "Les paramètres de l'adresse sont mal encodés.")
 		}
+		if he := queryTooLong(u.RawQuery, q); he != nil {
+			return he
+		}
 		for k, vs := range q {
 			for _, v := range vs {
 				if bad(k) || bad(v) {

@@ -122,8 +122,9 @@ func TestSessionsListe(t *testing.T) {
 			{"?limite=0", http.StatusBadRequest, "limite"},
 			{"?limite=201", http.StatusBadRequest, "limite"},
 			{"?limite=dix", http.StatusBadRequest, "limite"},
-			{"?apres=page-2", http.StatusUnprocessableEntity, "apres"},
-			{"?centre_id=avenir", http.StatusUnprocessableEntity, "centre_id"},
+			// An id that is not a UUID does not parse: 400, like a date.
+			{"?apres=page-2", http.StatusBadRequest, "apres"},
+			{"?centre_id=avenir", http.StatusBadRequest, "centre_id"},
 			{"?a_delivrer=oui", http.StatusBadRequest, "a_delivrer"},
 			{"?recherche=" + strings.Repeat("é", 101), http.StatusUnprocessableEntity, "recherche"},
 		}

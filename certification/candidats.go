@@ -106,9 +106,10 @@ func (s *Service) CreateCandidat(ctx context.Context, a Acteur, in CandidatSaisi
 	if !a.Is(RoleCentre) {
 		return nil, forbidden()
 	}
+	in = in.nfc()
 	now := s.now()
 	id := newID()
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		plan, err := s.checkSaisie(tx, a.CentreID, in)
 		if err != nil {
 			return err
@@ -122,11 +123,7 @@ func (s *Service) CreateCandidat(ctx context.Context, a Acteur, in CandidatSaisi
 			return err
 		}
 		return s.journal(tx, a, audit{action: "candidat_cree", objet: "candidat", objetID: id, candidatID: id, apres: snapshotSaisie(in)})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Candidat(ctx, a, id)
+	}, func(tx *gorm.DB) (*Candidat, error) { return findCandidat(tx, a, id) })
 }
 
 // UpdateCandidat replaces a candidat's data if version is still its current
@@ -136,7 +133,8 @@ func (s *Service) UpdateCandidat(ctx context.Context, a Acteur, id string, versi
 	if !a.Is(RoleCentre) {
 		return nil, forbidden()
 	}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	in = in.nfc()
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		cur, err := findCandidatRow(tx, a, id)
 		if err != nil {
 			return err
@@ -175,11 +173,7 @@ func (s *Service) UpdateCandidat(ctx context.Context, a Acteur, id string, versi
 			return err
 		}
 		return s.journal(tx, a, audit{action: "candidat_modifie", objet: "candidat", objetID: id, candidatID: id, avant: snapshotCandidat(avant[0]), apres: snapshotSaisie(in)})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Candidat(ctx, a, id)
+	}, func(tx *gorm.DB) (*Candidat, error) { return findCandidat(tx, a, id) })
 }
 
 // ArchiveCandidat archives a candidat: it leaves the default lists and can
@@ -189,7 +183,7 @@ func (s *Service) ArchiveCandidat(ctx context.Context, a Acteur, id string, vers
 	if !a.Is(RoleCentre) {
 		return nil, forbidden()
 	}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		cur, err := findCandidatRow(tx, a, id)
 		if err != nil {
 			return err
@@ -206,11 +200,7 @@ func (s *Service) ArchiveCandidat(ctx context.Context, a Acteur, id string, vers
 			return stale("Le candidat")
 		}
 		return s.journal(tx, a, audit{action: "candidat_archive", objet: "candidat", objetID: id, candidatID: id})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Candidat(ctx, a, id)
+	}, func(tx *gorm.DB) (*Candidat, error) { return findCandidat(tx, a, id) })
 }
 
 // Candidat returns one candidat the actor may see. Returns ErrNotFound
@@ -239,7 +229,11 @@ type PageCandidats struct {
 }
 
 // Candidats lists the candidats the actor may see, in registration order.
+// Returns ErrInvalid (filtre_invalide) for a filter no name or id could match.
 func (s *Service) Candidats(ctx context.Context, a Acteur, f FiltreCandidats) (*PageCandidats, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
 	if f.Limite <= 0 || f.Limite > 200 {
 		f.Limite = 50
 	}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/cipcert/cipcert/certification/texte"
 )
 
 // Centre is a centre agréé: a tenant that registers candidats and holds sessions.
@@ -74,6 +76,7 @@ func (s *Service) CreateCentre(ctx context.Context, a Acteur, in NouveauCentre) 
 		return nil, forbidden()
 	}
 	in.Siret = strings.ReplaceAll(in.Siret, " ", "")
+	in.Nom, in.Ville, in.Region = texte.NFC(in.Nom), texte.NFC(in.Ville), texte.NFC(in.Region)
 	if fe := s.imprimables("nom", in.Nom, "ville", in.Ville, "region", in.Region); len(fe) > 0 {
 		return nil, Invalid("centre_invalide", "Le centre ne peut pas être imprimé sur les documents.", fe...)
 	}
@@ -91,7 +94,7 @@ func (s *Service) CreateCentre(ctx context.Context, a Acteur, in NouveauCentre) 
 	now := s.now()
 	c := &Centre{ID: newID(), Nom: in.Nom, Siret: in.Siret, Adresse: in.Adresse, CodePostal: in.CodePostal,
 		Ville: in.Ville, Region: in.Region, Departement: in.Departement, Version: 1, CreatedAt: now, UpdatedAt: now}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		if err := insertCentre(tx, c); err != nil {
 			if isUniqueViolation(err) {
 				return Errorf(ErrConflict, "siret_deja_enregistre", "Un centre est déjà enregistré avec le SIRET %s.", in.Siret)
@@ -116,11 +119,7 @@ func (s *Service) CreateCentre(ctx context.Context, a Acteur, in NouveauCentre) 
 			}
 		}
 		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Centre(ctx, a, c.ID)
+	}, func(tx *gorm.DB) (*Centre, error) { return centreFor(tx, a, c.ID) })
 }
 
 // Centre returns a centre with its agréments. A centre account sees only its
@@ -129,10 +128,14 @@ func (s *Service) Centre(ctx context.Context, a Acteur, id string) (*Centre, err
 	if !a.Is(RoleAdmin, RoleAutorite, RoleCentre) {
 		return nil, forbidden()
 	}
+	return centreFor(s.read(ctx), a, id)
+}
+
+// centreFor reads one centre with its agréments, as the actor may see it.
+func centreFor(db *gorm.DB, a Acteur, id string) (*Centre, error) {
 	if a.Is(RoleCentre) && a.CentreID != id {
 		return nil, notFound("Centre")
 	}
-	db := s.read(ctx)
 	c, err := findCentreByID(db, id)
 	if err != nil {
 		return nil, err

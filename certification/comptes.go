@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
+
+	"github.com/cipcert/cipcert/certification/texte"
 )
 
 // Utilisateur is an account.
@@ -75,7 +77,13 @@ func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtil
 	}
 	in.Identifiant = strings.ToLower(strings.TrimSpace(in.Identifiant))
 	in.Territoire = normaliserTerritoire(in.Territoire)
+	in.Nom = texte.NFC(in.Nom)
 	var fields []FieldError
+	if !identifiantValide(in.Identifiant) {
+		fields = append(fields, FieldError{"identifiant", "caracteres_identifiant",
+			"L'identifiant ne peut comporter que des lettres minuscules sans accent, des chiffres, des points, des tirets et des tirets bas (a-z, 0-9, . _ -)."})
+	}
+	fields = append(fields, s.imprimables("nom", in.Nom)...)
 	if len([]rune(in.MotDePasse)) < MotDePasseMin {
 		fields = append(fields, FieldError{"mot_de_passe", "trop_court", "Le mot de passe doit compter au moins 12 caractères."})
 	}

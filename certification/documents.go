@@ -225,6 +225,9 @@ func (dc *docContext) enTete(brouillon bool) EnTete {
 // issue numbers, renders and stores one document; render receives the
 // header with the number and verification code.
 func (s *Service) issue(tx *gorm.DB, a Acteur, dc *docContext, typ TypeDocument, t *Titulaire, render func(EnTete) ([]byte, error)) (*Document, error) {
+	if err := s.checkPublicURL(); err != nil {
+		return nil, err
+	}
 	year := dc.today.Time().Year()
 	rang, err := nextNumber(tx, dc.titre.ID, typ, year)
 	if err != nil {
@@ -460,4 +463,17 @@ func NormaliserCode(s string) string {
 		return s
 	}
 	return s[:4] + "-" + s[4:8] + "-" + s[8:]
+}
+
+// checkPublicURL refuses to issue a document whose verification link would
+// not be https: the link and its QR code are printed on a document that
+// never changes, and a holder must be able to follow them safely for
+// years. The demo and tests admit http (Options.AllowHTTPPublicURL).
+func (s *Service) checkPublicURL() error {
+	if strings.HasPrefix(s.opt.PublicURL, "https://") || s.opt.AllowHTTPPublicURL {
+		return nil
+	}
+	return Errorf(ErrConflict, "url_publique_non_https",
+		"Les documents ne peuvent pas être délivrés : l'adresse publique du service (réglage PUBLIC_URL, actuellement « %s ») doit commencer par https://, car elle est imprimée à jamais dans le lien de vérification et le QR code. Corrigez PUBLIC_URL, redémarrez le service, puis recommencez.",
+		s.opt.PublicURL)
 }

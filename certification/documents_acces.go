@@ -67,7 +67,7 @@ func (s *Service) RevoquerDocument(ctx context.Context, a Acteur, id, motif stri
 	if strings.TrimSpace(motif) == "" {
 		return nil, Invalid("motif_requis", "La révocation exige un motif.", FieldError{"motif", "requis", "Indiquez le motif de la révocation."})
 	}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		d, err := findDocument(tx, a, id, false)
 		if err != nil {
 			return err
@@ -85,11 +85,7 @@ func (s *Service) RevoquerDocument(ctx context.Context, a Acteur, id, motif stri
 		}
 		return s.journal(tx, a, audit{action: "document_revoque", objet: "document", objetID: id, sessionID: d.SessionID,
 			candidatID: deref(d.CandidatID), avant: documentSnapshot{Statut: d.Statut}, apres: documentSnapshot{Statut: StatutRevoque, Motif: motif}})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Document(ctx, a, id, false)
+	}, func(tx *gorm.DB) (*Document, error) { return findDocument(tx, a, id, false) })
 }
 
 // Verification is what the public verification of a code discloses.

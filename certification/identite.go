@@ -55,6 +55,7 @@ func (s *Service) RectifierIdentite(ctx context.Context, a Acteur, candidatID st
 	if !a.Is(RoleAutorite) {
 		return nil, forbidden()
 	}
+	in.Identite = in.Identite.nfc()
 	var fe []FieldError
 	if strings.TrimSpace(in.Motif) == "" {
 		fe = append(fe, FieldError{"motif", "requis", "Indiquez le motif de la rectification."})
@@ -75,7 +76,7 @@ func (s *Service) RectifierIdentite(ctx context.Context, a Acteur, candidatID st
 	if len(fe) > 0 {
 		return nil, Invalid("rectification_invalide", "La rectification d'identité comporte des erreurs.", fe...)
 	}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		cur, err := findCandidatRow(tx, a, candidatID)
 		if err != nil {
 			return err
@@ -93,11 +94,7 @@ func (s *Service) RectifierIdentite(ctx context.Context, a Acteur, candidatID st
 			return err
 		}
 		return s.reemettreCandidat(tx, a, candidatID, fmt.Sprintf("Rectification de l'état civil de %s %s : %s", in.Prenoms, in.NomNaissance, in.Motif))
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Candidat(ctx, a, candidatID)
+	}, func(tx *gorm.DB) (*Candidat, error) { return findCandidat(tx, a, candidatID) })
 }
 
 // reemettreCandidat issues again, as the record now stands, every valid

@@ -85,7 +85,7 @@ func (s *Service) Inscrire(ctx context.Context, a Acteur, sessionID, candidatID 
 		return nil, forbidden()
 	}
 	id := newID()
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		sess, err := findSession(tx, a, sessionID)
 		if err != nil {
 			return err
@@ -150,11 +150,7 @@ func (s *Service) Inscrire(ctx context.Context, a Acteur, sessionID, candidatID 
 		}
 		return s.journal(tx, a, audit{action: "inscription", objet: "inscription", objetID: id, sessionID: sessionID, candidatID: candidatID,
 			apres: inscriptionSnapshot{CCP: ccp, EntretienFinalDu: efDu}})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return findInscription(s.read(ctx), sessionID, id)
+	}, func(tx *gorm.DB) (*Inscription, error) { return findInscription(tx, sessionID, id) })
 }
 
 // doubleInscription refuses to enrol a candidat for a CCP it is already

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/cipcert/cipcert/certification/texte"
 )
 
 // MembreJury is a professional who may sit on juries, habilitated by the DREETS.
@@ -56,6 +58,7 @@ func (s *Service) CreateMembre(ctx context.Context, a Acteur, in NouveauMembre) 
 	if !a.Is(RoleAutorite, RoleAdmin) {
 		return nil, forbidden()
 	}
+	in.Nom, in.Prenoms = texte.NFC(in.Nom), texte.NFC(in.Prenoms)
 	if fe := s.imprimables("nom", in.Nom, "prenoms", in.Prenoms); len(fe) > 0 {
 		return nil, Invalid("membre_invalide", "Le nom du membre de jury ne peut pas être imprimé sur le PV.", fe...)
 	}

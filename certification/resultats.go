@@ -261,7 +261,7 @@ func (s *Service) SaisirPresence(ctx context.Context, a Acteur, sessionID, inscr
 	if err := in.check(); err != nil {
 		return nil, err
 	}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		sess, ins, _, err := s.juryContext(tx, a, sessionID, inscriptionID)
 		if err != nil {
 			return err
@@ -271,11 +271,7 @@ func (s *Service) SaisirPresence(ctx context.Context, a Acteur, sessionID, inscr
 			return err
 		}
 		return resetSignatures(tx, sess.ID)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return findInscription(s.read(ctx), sessionID, inscriptionID)
+	}, func(tx *gorm.DB) (*Inscription, error) { return findInscription(tx, sessionID, inscriptionID) })
 }
 
 func (in PresenceSaisie) check() error {
@@ -438,7 +434,7 @@ func (s *Service) SignerPV(ctx context.Context, a Acteur, sessionID string) (*Se
 	if !a.Is(RoleJury) {
 		return nil, forbidden()
 	}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		if err := lockSession(tx, sessionID, lockExclusive); err != nil {
 			return err
 		}
@@ -479,11 +475,7 @@ func (s *Service) SignerPV(ctx context.Context, a Acteur, sessionID string) (*Se
 			}
 		}
 		return s.transition(tx, a, sess, sessionEtat{Statut: Deliberee, DelibereeAt: &now}, Tenue)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Session(ctx, a, sessionID)
+	}, func(tx *gorm.DB) (*Session, error) { return findSession(tx, a, sessionID) })
 }
 
 func (s *Service) storeOutcome(tx *gorm.DB, a Acteur, sess *Session, in Inscription, r rules.Resultat) error {
@@ -510,7 +502,7 @@ func (s *Service) ValiderPV(ctx context.Context, a Acteur, sessionID string) (*S
 	if !a.Is(RoleAutorite) {
 		return nil, forbidden()
 	}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		sess, err := findSession(tx, a, sessionID)
 		if err != nil {
 			return err
@@ -520,11 +512,7 @@ func (s *Service) ValiderPV(ctx context.Context, a Acteur, sessionID string) (*S
 			return err
 		}
 		return notifySession(tx, sessionID, s.today())
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Session(ctx, a, sessionID)
+	}, func(tx *gorm.DB) (*Session, error) { return findSession(tx, a, sessionID) })
 }
 
 // CorrigerEvaluation replaces a decision of a deliberated or validated
@@ -552,7 +540,7 @@ func (s *Service) CorrigerEvaluationVersion(ctx context.Context, a Acteur, sessi
 	if err := s.checkEvaluation(in); err != nil {
 		return nil, err
 	}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		if err := lockSession(tx, sessionID, lockExclusive); err != nil {
 			return err
 		}
@@ -632,11 +620,7 @@ func (s *Service) CorrigerEvaluationVersion(ctx context.Context, a Acteur, sessi
 			}
 		}
 		return fmt.Errorf("inscription %s vanished", inscriptionID)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return findInscription(s.read(ctx), sessionID, inscriptionID)
+	}, func(tx *gorm.DB) (*Inscription, error) { return findInscription(tx, sessionID, inscriptionID) })
 }
 
 // verifierEvaluation refuses, as it is recorded, a decision the candidat's

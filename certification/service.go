@@ -30,8 +30,13 @@ type Options struct {
 	Parametres *rules.Parametres
 	// Renderer lays documents out.
 	Renderer Renderer
-	// PublicURL prefixes the verification URL printed on documents.
+	// PublicURL prefixes the verification URL printed on documents. It must
+	// be https for documents to be issued, unless AllowHTTPPublicURL.
 	PublicURL string
+	// AllowHTTPPublicURL lets documents be issued with an http PublicURL:
+	// for the demo on localhost and for tests only. An issued document
+	// prints its verification link forever; in production it must be https.
+	AllowHTTPPublicURL bool
 	// BcryptCost is the password hashing cost; 0 means bcrypt.DefaultCost+2.
 	// Tests lower it.
 	BcryptCost int
@@ -104,6 +109,28 @@ func (s *Service) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		return wrap(err, "transaction: begin or commit")
 	}
 	return err
+}
+
+// writeThenRead runs write in a transaction and builds the answer with read
+// in the same transaction, after the writes: the answer is what the
+// transaction wrote. Read after the commit instead, a database lost in
+// between would turn a committed write into an error the client retries,
+// and the retry would meet the version it had just written.
+func writeThenRead[T any](s *Service, ctx context.Context, write func(tx *gorm.DB) error, read func(tx *gorm.DB) (T, error)) (T, error) {
+	var out T
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := write(tx); err != nil {
+			return err
+		}
+		var err error
+		out, err = read(tx)
+		return err
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return out, nil
 }
 
 // read returns a session for read-only work outside a transaction.
@@ -206,11 +233,16 @@ func (s *Service) imprimable(field, value string) *FieldError {
 		"Caractères impossibles à imprimer sur les documents : %q. Écrivez en caractères latins, comme sur la pièce d'identité.", string(bad))}
 }
 
-// imprimables checks several fields at once.
+// imprimables checks several names or places at once: the characters a
+// name may hold (checkNom), then whether documents can print them.
 func (s *Service) imprimables(fields ...string) []FieldError {
 	var out []FieldError
 	for i := 0; i+1 < len(fields); i += 2 {
-		if fe := s.imprimable(fields[i], fields[i+1]); fe != nil {
+		fe := checkNom(fields[i], fields[i+1])
+		if fe == nil {
+			fe = s.imprimable(fields[i], fields[i+1])
+		}
+		if fe != nil {
 			out = append(out, *fe)
 		}
 	}

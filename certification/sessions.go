@@ -9,6 +9,8 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/cipcert/cipcert/certification/rules"
+
+	"github.com/cipcert/cipcert/certification/texte"
 )
 
 // StatutSession is a step of a session's lifecycle (docs/domaine.md §5).
@@ -85,11 +87,12 @@ func (s *Service) CreateSession(ctx context.Context, a Acteur, in NouvelleSessio
 	if !a.Is(RoleCentre) {
 		return nil, forbidden()
 	}
+	in.Lieu, in.Responsable = texte.NFC(in.Lieu), texte.NFC(in.Responsable)
 	if fe := s.imprimables("lieu", in.Lieu, "responsable", in.Responsable); len(fe) > 0 {
 		return nil, Invalid("session_invalide", "Le lieu ou le responsable ne peut pas être imprimé sur le PV.", fe...)
 	}
 	id := newID()
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		v, titre, err := findVersionByCode(tx, in.VersionCode)
 		if err != nil {
 			return err
@@ -130,11 +133,7 @@ func (s *Service) CreateSession(ctx context.Context, a Acteur, in NouvelleSessio
 		}
 		return s.journal(tx, a, audit{action: "session_creee", objet: "session", objetID: id, sessionID: id,
 			apres: snapshotNouvelleSession(in, ccp)})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Session(ctx, a, id)
+	}, func(tx *gorm.DB) (*Session, error) { return findSession(tx, a, id) })
 }
 
 // sessionBlocs resolves the blocs a session covers from its type.
@@ -273,7 +272,7 @@ func (s *Service) RegulariserDeclaration(ctx context.Context, a Acteur, id, moti
 
 // declarer declares a session: on time without a reason, late with one.
 func (s *Service) declarer(ctx context.Context, a Acteur, id, motifTardif string) (*Session, error) {
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		sess, err := findSession(tx, a, id)
 		if err != nil {
 			return err
@@ -293,11 +292,7 @@ func (s *Service) declarer(ctx context.Context, a Acteur, id, motifTardif string
 		}
 		now := s.now()
 		return s.transition(tx, a, sess, sessionEtat{Statut: Declaree, DeclareeAt: &now, MotifRegularisation: motifTardif}, Planifiee)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Session(ctx, a, id)
+	}, func(tx *gorm.DB) (*Session, error) { return findSession(tx, a, id) })
 }
 
 // checkJury checks that a session's jury has the minimum size, each member
@@ -331,7 +326,7 @@ func (s *Service) TenirSession(ctx context.Context, a Acteur, id string) (*Sessi
 	if !a.Is(RoleCentre) {
 		return nil, forbidden()
 	}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		sess, err := findSession(tx, a, id)
 		if err != nil {
 			return err
@@ -350,11 +345,7 @@ func (s *Service) TenirSession(ctx context.Context, a Acteur, id string) (*Sessi
 			return err
 		}
 		return s.refreshEntretienFinal(tx, sess, ins)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Session(ctx, a, id)
+	}, func(tx *gorm.DB) (*Session, error) { return findSession(tx, a, id) })
 }
 
 // AnnulerSession cancels a session not yet deliberated. The centre or the autorité.
@@ -365,17 +356,13 @@ func (s *Service) AnnulerSession(ctx context.Context, a Acteur, id, motif string
 	if strings.TrimSpace(motif) == "" {
 		return nil, Invalid("motif_requis", "L'annulation exige un motif.", FieldError{"motif", "requis", "Indiquez le motif de l'annulation."})
 	}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		sess, err := findSession(tx, a, id)
 		if err != nil {
 			return err
 		}
 		return s.transition(tx, a, sess, sessionEtat{Statut: Annulee, MotifAnnulation: motif}, Planifiee, Declaree, Tenue)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Session(ctx, a, id)
+	}, func(tx *gorm.DB) (*Session, error) { return findSession(tx, a, id) })
 }
 
 // param reads a rule parameter in force on d.

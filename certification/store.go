@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -45,7 +46,9 @@ func (db *DB) forSearch() *gorm.DB {
 
 // Open connects to url: a postgres:// URL, or else the path of an SQLite file
 // (created if missing). SQLite gets foreign keys on and one connection, so
-// that transactions serialise instead of failing with "database is locked".
+// that transactions serialise instead of failing with "database is locked";
+// a lock held by another process is waited for up to 10 s, or the
+// milliseconds of a "?busy_timeout=" after the path.
 func Open(url string) (*DB, error) {
 	cfg := &gorm.Config{
 		Logger:                 logger.Discard,
@@ -67,8 +70,17 @@ func Open(url string) (*DB, error) {
 		}
 		return &DB{DB: g, Dialect: "postgres", search: search}, nil
 	}
-	path := strings.TrimPrefix(url, "sqlite://")
-	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	path, busy, err := sqliteBusyTimeout(strings.TrimPrefix(url, "sqlite://"))
+	if err != nil {
+		return nil, err
+	}
+	// Transactions begin IMMEDIATE: a deferred one takes the write lock at
+	// its first write, after its first read, and SQLite then answers BUSY at
+	// once, without waiting, when another process (cipcert user create on
+	// the live file) holds the lock. Taken at BEGIN, the lock is waited for
+	// up to the busy timeout.
+	dsn := "file:" + path + "?_txlock=immediate&_pragma=foreign_keys(1)&_pragma=busy_timeout(" + strconv.Itoa(busy) +
+		")&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
 	g, err := gorm.Open(sqlite.Open(dsn), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -79,6 +91,20 @@ func Open(url string) (*DB, error) {
 	}
 	sqlDB.SetMaxOpenConns(1)
 	return &DB{DB: g, Dialect: "sqlite"}, nil
+}
+
+// sqliteBusyTimeout splits an optional "?busy_timeout=MS" off an SQLite path.
+func sqliteBusyTimeout(path string) (string, int, error) {
+	path, query, ok := strings.Cut(path, "?")
+	if !ok {
+		return path, 10000, nil
+	}
+	v, ok := strings.CutPrefix(query, "busy_timeout=")
+	ms, err := strconv.Atoi(v)
+	if !ok || err != nil || ms < 0 {
+		return "", 0, fmt.Errorf("open sqlite %s: only ?busy_timeout=MS may follow the path, got %q", path, query)
+	}
+	return path, ms, nil
 }
 
 // Ping checks that the database answers.
@@ -145,24 +171,34 @@ func init() {
 		})
 }
 
-// Unavailable reports whether err means the database cannot be reached
-// right now (down, restarting, connection lost) rather than that the request
-// is wrong: the transport answers 503 and the client may retry.
+// Unavailable reports whether err means the database cannot serve the
+// request right now (down, restarting, connection lost, or an SQLite file
+// locked by another process beyond the busy timeout) rather than that the
+// request is wrong: the transport answers 503 and the client may retry.
+// Errors are recognised by their type and code, never by their message.
 func Unavailable(err error) bool {
 	if err == nil {
 		return false
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
-		// Class 08: connection exception; 57P01-57P03: shutdown, crash, not yet accepting connections.
-		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P")
+		// Class 08: connection exception; 57P01-57P03: shutdown, crash, not
+		// yet accepting connections; 53300: too many connections.
+		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P") || pgErr.Code == "53300"
+	}
+	var liteErr *gosqlite.Error
+	if errors.As(err, &liteErr) {
+		// The primary code, without the extended bits: SQLITE_BUSY (5),
+		// SQLITE_LOCKED (6).
+		code := liteErr.Code() & 0xff
+		return code == 5 || code == 6
 	}
 	var connectErr *pgconn.ConnectError
 	var netErr net.Error
 	return errors.As(err, &connectErr) || errors.As(err, &netErr) || errors.Is(err, driver.ErrBadConn) ||
-		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
-		pgconn.SafeToRetry(err) || pgconn.Timeout(err) || errors.Is(err, context.DeadlineExceeded) ||
-		strings.Contains(err.Error(), "conn closed")
+		errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		pgconn.SafeToRetry(err) || pgconn.Timeout(err) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // withParam adds a query parameter to a connection URL unless it is set.

@@ -14,7 +14,13 @@ import (
 // dialects: for each dialect, the statements of its up and of its down, run
 // in order in one transaction. A dialect that needs nothing has an entry
 // with no statement, so that a forgotten dialect is an error, not a no-op.
-type dialectSQL map[string]struct{ up, down []string }
+//
+// upGo, when set, runs after the up statements, in the same transaction:
+// for a change of the data that SQL cannot express in both dialects.
+type dialectSQL map[string]struct {
+	up, down []string
+	upGo     func(ctx context.Context, tx *sql.Tx) error
+}
 
 // goSources are the Go migrations by version, registered by the init of
 // their own file.
@@ -53,7 +59,17 @@ func goMigrations(dialect string) []*goose.Migration {
 	out := make([]*goose.Migration, 0, len(versions))
 	for _, v := range versions {
 		q := goSources[v][dialect]
-		out = append(out, goose.NewGoMigration(v, runAll(q.up), runAll(q.down)))
+		up := runAll(q.up)
+		if q.upGo != nil {
+			stmts := up.RunTx
+			up = &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+				if err := stmts(ctx, tx); err != nil {
+					return err
+				}
+				return q.upGo(ctx, tx)
+			}}
+		}
+		out = append(out, goose.NewGoMigration(v, up, runAll(q.down)))
 	}
 	return out
 }

@@ -43,6 +43,7 @@ func BenchmarkPages(b *testing.B) {
 	srv := httptest.NewUnstartedServer(nil)
 	o := certtest.Options(b)
 	o.PublicURL = "http://" + srv.Listener.Addr().String()
+	o.AllowHTTPPublicURL = true
 	svc := certtest.NewServiceWith(b, db, o)
 	certtest.Seed(b, svc)
 	addCandidats(b, db, benchCandidats)

@@ -45,6 +45,7 @@ func newSiteWrapped(t *testing.T, db *certification.DB, opt app.Options, wrap fu
 	// Cookies are Secure when the public address is https: here it is not.
 	o := certtest.Options(t)
 	o.PublicURL = "http://" + srv.Listener.Addr().String()
+	o.AllowHTTPPublicURL = true
 	svc := certtest.NewServiceWith(t, db, o)
 	certtest.Seed(t, svc)
 	s := &site{t: t, db: db, svc: svc, srv: srv}

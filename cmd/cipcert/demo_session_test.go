@@ -32,7 +32,7 @@ func TestDemoSession(t *testing.T) {
 	}
 	addr := freeAddr(t)
 	env := append(os.Environ(), "DATABASE_URL=", "DATABASE_URL_FILE=", "CIPCERT_SQLITE="+filepath.Join(dir, "demo.db"),
-		"ADDR="+addr, "PUBLIC_URL=http://"+addr)
+		"ADDR="+addr, "PUBLIC_URL=http://"+addr, "CIPCERT_DEMO=1")
 	for _, args := range [][]string{{"migrate", "up"}, {"seed"}} {
 		cmd := exec.Command(bin, args...)
 		cmd.Env = env

@@ -9,9 +9,10 @@
 // DATABASE_URL_FILE), a postgres:// URL; without it, the SQLite file
 // CIPCERT_SQLITE (default cipcert.db). ADDR is the listen address (default
 // :8080); PUBLIC_URL the address printed in documents' verification links
-// (default http://localhost:8080); THEME the look of the pages: etat (the
-// default, for State services) or neutre (no bloc marque nor Marianne, for
-// any other operator).
+// (default http://localhost:8080), which must be https for documents to be
+// issued, unless CIPCERT_DEMO=1 (the demo, set by make run); THEME the look
+// of the pages: etat (the default, for State services) or neutre (no bloc
+// marque nor Marianne, for any other operator).
 package main
 
 import (
@@ -54,6 +55,9 @@ type Config struct {
 	PublicURL string
 	// Neutre drops the État's bloc marque from the pages (THEME=neutre).
 	Neutre bool
+	// Demo (CIPCERT_DEMO=1, set by make run) admits an http PublicURL for
+	// issued documents: the demo on localhost has no certificate.
+	Demo bool
 }
 
 // loadConfig reads the environment and reports every problem at once.
@@ -85,6 +89,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		c.PublicURL = "http://localhost:8080"
 	} else if !strings.HasPrefix(c.PublicURL, "https://") && !strings.HasPrefix(c.PublicURL, "http://") {
 		errs = append(errs, errors.New("PUBLIC_URL must start with https:// or http://"))
+	}
+	switch getenv("CIPCERT_DEMO") {
+	case "", "0":
+	case "1":
+		c.Demo = true
+	default:
+		errs = append(errs, errors.New("CIPCERT_DEMO must be 1 (the demo) or unset"))
 	}
 	switch getenv("THEME") {
 	case "", "etat":
@@ -124,6 +135,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		Parametres: params,
 		Renderer:   pdf.New(),
 		PublicURL:  cfg.PublicURL,
+		// Only the demo issues documents whose link is not https.
+		AllowHTTPPublicURL: cfg.Demo,
 	})
 	if err != nil {
 		return err
@@ -262,7 +275,14 @@ func serve(ctx context.Context, cfg Config, db *certification.DB, svc *certifica
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("listening", "addr", cfg.Addr, "database", db.Dialect)
+	log.Info("listening", "addr", cfg.Addr, "database", db.Dialect, "public_url", cfg.PublicURL, "demo", cfg.Demo)
+	if !strings.HasPrefix(cfg.PublicURL, "https://") {
+		if cfg.Demo {
+			log.Warn("demo: documents are issued with a PUBLIC_URL that is not https; never do this in production", "public_url", cfg.PublicURL)
+		} else {
+			log.Warn("PUBLIC_URL is not https: documents will be refused (409 url_publique_non_https) until it is", "public_url", cfg.PublicURL)
+		}
+	}
 	select {
 	case err := <-errc:
 		return err
