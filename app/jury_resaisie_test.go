@@ -41,8 +41,9 @@ func TestResaisieParLeMemeMembre(t *testing.T) {
 		if n := f.count("evenements"); n != events {
 			t.Errorf("re-sending wrote %d events", n-events)
 		}
-		// Another value without the version: refused, nothing overwritten.
-		wantCode(t, f.as("jury1", "PUT", path, evaluation("non_acquis", true)), http.StatusPreconditionFailed, "version_perimee")
+		// Another value without the version: If-Match asked for, nothing
+		// overwritten.
+		wantCode(t, f.as("jury1", "PUT", path, evaluation("non_acquis", true)), http.StatusPreconditionRequired, "if_match_requis")
 		// The same value over another member's decision: he did not see it.
 		f.ok(f.as("jury2", "PUT", path, evaluation("non_acquis", true), ifMatch(1)), http.StatusOK, nil)
 		wantCode(t, f.as("jury1", "PUT", path, evaluation("non_acquis", true), ifMatch(1)), http.StatusPreconditionFailed, "version_perimee")
