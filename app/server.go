@@ -93,20 +93,13 @@ func New(svc *certification.Service, opt Options) *Server {
 	s.web, s.verificationPage = w, w.Delegate(http.MethodGet, "/verification/:code")
 	e.HTTPErrorHandler = errorHandler(opt.Logger, opt.UndocumentedError, w.ErrorPage)
 	e.Use(middleware.RequestID())
+	// The access log is outside the recovery from panics, so that a panic
+	// is logged with the 500 it became.
+	e.Use(accessLog(opt.Logger))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			opt.Logger.Error("panic", "err", err, "stack", string(stack))
 			return err
-		},
-	}))
-	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogRemoteIP: true,
-		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			opt.Logger.LogAttrs(context.Background(), slog.LevelInfo, "request",
-				slog.String("method", v.Method), slog.String("uri", v.URI), slog.Int("status", v.Status),
-				slog.Duration("latency", v.Latency), slog.String("request_id", v.RequestID),
-				slog.String("remote_ip", v.RemoteIP))
-			return nil
 		},
 	}))
 	e.Use(middleware.BodyLimit("1M"))
