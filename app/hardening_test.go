@@ -3,10 +3,16 @@ package app_test
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cipcert/cipcert/app"
 	"github.com/cipcert/cipcert/certification"
@@ -145,4 +151,161 @@ func TestStrictJSONKeys(t *testing.T) {
 		// The exact names still sign in.
 		a.login("admin", "admin-demo-cipcert")
 	})
+}
+
+func connexionFrom(a *api, ip, identifiant, motDePasse string, headers ...string) *httptest.ResponseRecorder {
+	a.t.Helper()
+	return a.do("POST", "/api/v1/auth/connexion", "", connexion(identifiant, motDePasse), append(headers, remoteAddr+": "+ip)...)
+}
+
+// TestLoginLockoutTargeted: wrong passwords sent for jury2 from six
+// addresses once locked the real user out (429 on its right password).
+// Only failures count, and an address with no recent failure still has
+// its password checked; the spike is logged with its count. The clock is
+// the service's fixed one: nothing here depends on time passing.
+func TestLoginLockoutTargeted(t *testing.T) {
+	t.Parallel()
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		a, logs := newLoggedAPI(t, db, app.Options{LoginBurst: 5, LoginEvery: 12 * time.Second})
+		// Successes are not counted: ten in a row from one address.
+		for range 10 {
+			if rec := connexionFrom(a, "198.51.100.1", "jury2", "jury2-demo-cipcert"); rec.Code != http.StatusOK {
+				t.Fatalf("successful logins counted: %d %s", rec.Code, rec.Body)
+			}
+		}
+		attackers := []string{"203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4", "203.0.113.5", "203.0.113.6"}
+		for _, ip := range attackers {
+			wantProblem(t, connexionFrom(a, ip, "jury2", "devine"), http.StatusUnauthorized, "")
+		}
+		// The real user, from its own address, signs in.
+		if rec := connexionFrom(a, "198.51.100.1", "JURY2", "jury2-demo-cipcert"); rec.Code != http.StatusOK {
+			t.Errorf("the real user after six failures from elsewhere: %d %s", rec.Code, rec.Body)
+		}
+		// An attacker who already failed does not get another guess at the
+		// locked identifiant, not even the right one.
+		rec := connexionFrom(a, attackers[0], "jury2", "jury2-demo-cipcert")
+		if p := wantProblem(t, rec, http.StatusTooManyRequests, ""); p.Code != "trop_de_tentatives" || rec.Header().Get("Retry-After") == "" {
+			t.Errorf("attacker's second guess: %+v, Retry-After %q", p, rec.Header().Get("Retry-After"))
+		}
+		// A fresh address gets its one guess, then joins the refused.
+		wantProblem(t, connexionFrom(a, "203.0.113.7", "jury2", "devine"), http.StatusUnauthorized, "")
+		wantProblem(t, connexionFrom(a, "203.0.113.7", "jury2", "devine"), http.StatusTooManyRequests, "")
+		// Another identifiant is not held up by jury2's failures.
+		if rec := connexionFrom(a, attackers[1], "jury1", "jury1-demo-cipcert"); rec.Code != http.StatusOK {
+			t.Errorf("jury1 from an address that failed once on jury2: %d", rec.Code)
+		}
+		spikes := logs.lines("login failure spike")
+		if len(spikes) == 0 {
+			t.Fatalf("no spike logged:\n%s", logs)
+		}
+		first := spikes[0]
+		if first["identifiant"] != "jury2" || first["failures"] != float64(6) || first["addresses"] != float64(6) {
+			t.Errorf("spike line: %v", first)
+		}
+		// Logged again when the count doubles, not on every failure.
+		if len(spikes) != 1 {
+			t.Errorf("%d spike lines for 7 failures, want 1", len(spikes))
+		}
+	})
+}
+
+// TestTrustedProxies: without a trusted proxy, X-Forwarded-For is ignored
+// (a client could write any address there); with one, the client address
+// is the one the proxy appended, so that the clients behind one proxy do
+// not share one address for the limits.
+func TestTrustedProxies(t *testing.T) {
+	t.Parallel()
+	db := certtest.Open(t, "sqlite")
+	remoteIP := func(logs *logBuffer, rec *httptest.ResponseRecorder) any {
+		for _, l := range logs.lines("request") {
+			if l["request_id"] == rec.Header().Get("X-Request-Id") {
+				return l["remote_ip"]
+			}
+		}
+		return nil
+	}
+	t.Run("none", func(t *testing.T) {
+		a, logs := newLoggedAPI(t, db, app.Options{})
+		rec := a.do("GET", "/healthz", "", nil, remoteAddr+": 10.1.2.3", "X-Forwarded-For: 203.0.113.9")
+		if got := remoteIP(logs, rec); got != "10.1.2.3" {
+			t.Errorf("spoofed X-Forwarded-For believed: remote_ip %v", got)
+		}
+	})
+	t.Run("trusted", func(t *testing.T) {
+		proxies, err := app.ParseTrustedProxies("10.0.0.0/8, 192.0.2.99")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, logs := newLoggedAPI(t, certtest.Open(t, "sqlite"), app.Options{TrustedProxies: proxies, LoginBurst: 1, LoginEvery: time.Minute})
+		for _, c := range []struct{ from, xff, want string }{
+			{"10.1.2.3", "203.0.113.9", "203.0.113.9"},
+			{"10.1.2.3", "198.51.100.4, 203.0.113.9", "203.0.113.9"}, // the proxy appended the last one
+			{"10.1.2.3", "203.0.113.9, 10.9.9.9", "203.0.113.9"},     // through two trusted proxies
+			{"192.0.2.99", "203.0.113.8", "203.0.113.8"},
+			{"192.0.2.10", "203.0.113.9", "192.0.2.10"}, // not a proxy: its header is ignored
+		} {
+			rec := a.do("GET", "/healthz", "", nil, remoteAddr+": "+c.from, "X-Forwarded-For: "+c.xff)
+			if got := remoteIP(logs, rec); got != c.want {
+				t.Errorf("from %s with X-Forwarded-For %q: remote_ip %v, want %s", c.from, c.xff, got, c.want)
+			}
+		}
+		// One client behind the proxy exhausts its own failures (4 × burst)…
+		for i := range 4 {
+			wantProblem(t, connexionFrom(a, "10.1.2.3", "inconnu"+strconv.Itoa(i), "x", "X-Forwarded-For: 203.0.113.50"), http.StatusUnauthorized, "")
+		}
+		wantProblem(t, connexionFrom(a, "10.1.2.3", "inconnu9", "x", "X-Forwarded-For: 203.0.113.50"), http.StatusTooManyRequests, "")
+		// …and another client behind the same proxy is not held up.
+		if rec := connexionFrom(a, "10.1.2.3", "admin", "admin-demo-cipcert", "X-Forwarded-For: 203.0.113.51"); rec.Code != http.StatusOK {
+			t.Errorf("another client behind the proxy: %d %s", rec.Code, rec.Body)
+		}
+	})
+	t.Run("parse", func(t *testing.T) {
+		for _, bad := range []string{"10.0.0.0/33", "proxy.local", "10.0.0"} {
+			if _, err := app.ParseTrustedProxies(bad); err == nil {
+				t.Errorf("%q accepted", bad)
+			}
+		}
+		if n, err := app.ParseTrustedProxies(" "); err != nil || len(n) != 0 {
+			t.Errorf("empty list: %v %v", n, err)
+		}
+	})
+}
+
+// TestLoginOverloaded: when every hashing slot is taken for longer than
+// HashWait, a login answers 503 with Retry-After instead of queueing.
+func TestLoginOverloaded(t *testing.T) {
+	t.Parallel()
+	db := certtest.Open(t, "sqlite")
+	var armed atomic.Bool
+	entered, release := make(chan struct{}), make(chan struct{})
+	opts := certtest.Options(t)
+	opts.HashSlots, opts.HashWait = 1, time.Nanosecond
+	opts.HashHook = func() {
+		if armed.Load() {
+			entered <- struct{}{}
+			<-release
+		}
+	}
+	svc := certtest.NewServiceWith(t, db, opts)
+	certtest.SeedWith(t, svc, false)
+	srv := app.New(svc, app.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), UndocumentedError: undocumentedError(t)})
+	login := func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", "/api/v1/auth/connexion", strings.NewReader(`{"identifiant":"admin","mot_de_passe":"admin-demo-cipcert"}`))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		return rec
+	}
+	armed.Store(true)
+	held := make(chan int)
+	go func() { held <- login().Code }()
+	<-entered
+	rec := login()
+	if p := wantProblem(t, rec, http.StatusServiceUnavailable, ""); p.Code != "serveur_occupe" || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("login with the slot taken: %+v, Retry-After %q", p, rec.Header().Get("Retry-After"))
+	}
+	release <- struct{}{}
+	if code := <-held; code != http.StatusOK {
+		t.Errorf("the login holding the slot: %d", code)
+	}
 }

@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,13 +21,21 @@ import (
 // Options tunes a Server; the zero value gives production settings.
 type Options struct {
 	Logger *slog.Logger
-	// LoginEvery and LoginBurst set the login rate limit, per client address
-	// and per identifiant: LoginBurst attempts, then one per LoginEvery.
+	// LoginEvery and LoginBurst set the limit on failed logins (see
+	// loginGuard): per identifiant LoginBurst failures, then one per
+	// LoginEvery; per client address four times as many.
 	LoginEvery time.Duration
 	LoginBurst int
 	// VerificationBurst is how many public verifications an address may
 	// make at once, then one a second (default 60).
 	VerificationBurst int
+	// TrustedProxies are the address ranges of the reverse proxies in front
+	// of the server. A request coming from one of them is counted, by the
+	// limits and in the log, under the client address the proxy appends
+	// to X-Forwarded-For; any other request under its own address, its
+	// X-Forwarded-For ignored, since a client could write anything there.
+	// None by default: the server faces its clients directly.
+	TrustedProxies []*net.IPNet
 	// Neutre shows the pages without the État's bloc marque and Marianne
 	// typeface, which only State services may use (see web.Config).
 	Neutre bool
@@ -42,8 +52,7 @@ type Server struct {
 	echo       *echo.Echo
 	svc        *certification.Service
 	log        *slog.Logger
-	loginByIP  *limiter
-	loginByID  *limiter
+	logins     *loginGuard
 	verifyByIP *limiter
 	// web serves the pages; verificationPage is its answer to a browser
 	// on the API's /verification/:code.
@@ -70,13 +79,10 @@ func New(svc *certification.Service, opt Options) *Server {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	// Behind no proxy by default: X-Forwarded-For would let a client pick the
-	// address the login limiter counts.
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = ipExtractor(opt.TrustedProxies)
 	s := &Server{
 		echo: e, svc: svc, log: opt.Logger,
-		loginByIP: newLimiter(opt.LoginEvery/4, opt.LoginBurst*4),
-		loginByID: newLimiter(opt.LoginEvery, opt.LoginBurst),
+		logins: newLoginGuard(opt.LoginEvery, opt.LoginBurst, opt.Logger),
 		// Verification codes are unguessable, but a scan still costs us: 60 a
 		// minute per address is plenty for people following QR codes.
 		verifyByIP: newLimiter(time.Second, opt.VerificationBurst),
@@ -115,14 +121,60 @@ func New(svc *certification.Service, opt Options) *Server {
 type sharedLimits struct{ s *Server }
 
 func (l sharedLimits) AllowLogin(ip, identifiant string, now time.Time) (bool, time.Duration) {
-	if ok, wait := l.s.loginByIP.allow(ip, now); !ok {
-		return false, wait
-	}
-	return l.s.loginByID.allow(identifiant, now)
+	return l.s.logins.allow(ip, identifiant, now)
+}
+
+func (l sharedLimits) LoginFailed(ip, identifiant string, now time.Time) {
+	l.s.logins.failed(ip, identifiant, now)
 }
 
 func (l sharedLimits) AllowVerification(ip string, now time.Time) (bool, time.Duration) {
 	return l.s.verifyByIP.allow(ip, now)
+}
+
+// ipExtractor reads the client address from X-Forwarded-For only when the
+// request comes from a trusted proxy, and then only the rightmost address
+// no trusted proxy wrote. Echo's defaults trust loopback and private
+// ranges: they are turned off, so that only the ranges listed are trusted.
+func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// ParseTrustedProxies reads a comma-separated list of CIDR ranges or
+// single addresses ("10.0.0.0/8, 192.0.2.7").
+func ParseTrustedProxies(s string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			ip := net.ParseIP(f)
+			if ip == nil {
+				return nil, fmt.Errorf("%q is neither an address nor a CIDR range", f)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an address nor a CIDR range", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // ServeHTTP makes the Server an http.Handler.

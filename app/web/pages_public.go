@@ -79,6 +79,9 @@ func (w *Web) handleConnexionPost(c echo.Context) error {
 		return w.render(c, http.StatusTooManyRequests, "connexion", v)
 	}
 	token, exp, err := w.svc.Connexion(c.Request().Context(), identifiant, motDePasse)
+	if errors.Is(err, certification.ErrUnauthorized) {
+		w.limits.LoginFailed(c.RealIP(), identifiant, w.svc.Now())
+	}
 	if err != nil {
 		if !form.Refuse(err) {
 			return err

@@ -24,9 +24,11 @@ var files embed.FS
 // Limits are the rate limits the web shares with the API, so that a person
 // cannot double its attempts by switching from one to the other.
 type Limits interface {
-	// AllowLogin takes one login attempt for a client address and an
-	// identifiant; when none is left it says how long to wait.
+	// AllowLogin says whether a login attempt from a client address for an
+	// identifiant may be checked; when not, how long to wait.
 	AllowLogin(ip, identifiant string, now time.Time) (bool, time.Duration)
+	// LoginFailed records a wrong password: only failures count.
+	LoginFailed(ip, identifiant string, now time.Time)
 	// AllowVerification takes one public verification for a client address.
 	AllowVerification(ip string, now time.Time) (bool, time.Duration)
 }

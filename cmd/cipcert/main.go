@@ -11,7 +11,9 @@
 // :8080); PUBLIC_URL the address printed in documents' verification links
 // (default http://localhost:8080); THEME the look of the pages: etat (the
 // default, for State services) or neutre (no bloc marque nor Marianne, for
-// any other operator).
+// any other operator); TRUSTED_PROXIES the comma-separated address ranges
+// of the reverse proxies whose X-Forwarded-For is believed (none by
+// default).
 package main
 
 import (
@@ -22,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -54,6 +57,9 @@ type Config struct {
 	PublicURL string
 	// Neutre drops the État's bloc marque from the pages (THEME=neutre).
 	Neutre bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (TRUSTED_PROXIES).
+	TrustedProxies []*net.IPNet
 }
 
 // loadConfig reads the environment and reports every problem at once.
@@ -93,6 +99,11 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	default:
 		errs = append(errs, errors.New("THEME must be etat or neutre"))
 	}
+	proxies, err := app.ParseTrustedProxies(getenv("TRUSTED_PROXIES"))
+	if err != nil {
+		errs = append(errs, fmt.Errorf("TRUSTED_PROXIES: %w", err))
+	}
+	c.TrustedProxies = proxies
 	return c, errors.Join(errs...)
 }
 
@@ -252,7 +263,7 @@ func serve(ctx context.Context, cfg Config, db *certification.DB, svc *certifica
 	}
 	srv := &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           app.New(svc, app.Options{Logger: log, Neutre: cfg.Neutre}),
+		Handler:           app.New(svc, app.Options{Logger: log, Neutre: cfg.Neutre, TrustedProxies: cfg.TrustedProxies}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
