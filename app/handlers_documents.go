@@ -92,7 +92,9 @@ func (s *Server) handleDocumentGet(c echo.Context) error {
 	tag := `"` + d.Sha256 + `"`
 	h := c.Response().Header()
 	h.Set("ETag", tag)
-	h.Set("Cache-Control", "private, max-age=31536000, immutable")
+	// The document carries the holder's identity: no cache keeps it. A
+	// client that saved it revalidates with If-None-Match.
+	h.Set("Cache-Control", "no-store")
 	if match := c.Request().Header.Get("If-None-Match"); match != "" && (match == tag || match == "W/"+tag || match == "*") {
 		return c.NoContent(http.StatusNotModified)
 	}

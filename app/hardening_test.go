@@ -309,3 +309,90 @@ func TestLoginOverloaded(t *testing.T) {
 		t.Errorf("the login holding the slot: %d", code)
 	}
 }
+
+// TestSecurityHeaders: every answer says nosniff and no framing; data and
+// errors carry a policy that runs nothing and are never stored by a cache;
+// pages keep their own nonce policy, static files their immutable cache;
+// HSTS only when the public address is https.
+func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t, certtest.Open(t, "sqlite"))
+	common := func(what string, rec *httptest.ResponseRecorder) http.Header {
+		t.Helper()
+		h := rec.Header()
+		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Frame-Options") != "DENY" || h.Get("Referrer-Policy") == "" {
+			t.Errorf("%s: nosniff %q, X-Frame-Options %q, Referrer-Policy %q", what,
+				h.Get("X-Content-Type-Options"), h.Get("X-Frame-Options"), h.Get("Referrer-Policy"))
+		}
+		if !strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") && !strings.HasPrefix(what, "static") {
+			t.Errorf("%s: Content-Security-Policy %q", what, h.Get("Content-Security-Policy"))
+		}
+		if !strings.HasPrefix(h.Get("Strict-Transport-Security"), "max-age=") {
+			t.Errorf("%s: no HSTS with an https public address", what)
+		}
+		return h
+	}
+	for _, c := range []struct {
+		what string
+		rec  *httptest.ResponseRecorder
+	}{
+		{"API data", a.as("centre", "GET", "/api/v1/candidats", nil)},
+		{"API problem", a.as("centre", "GET", "/api/v1/candidats/01900000-0000-7000-8000-000000000000", nil)},
+		{"unknown route", a.do("GET", "/api/v1/nulle-part", "", nil)},
+		{"login", a.do("POST", "/api/v1/auth/connexion", "", connexion("admin", "admin-demo-cipcert"))},
+	} {
+		h := common(c.what, c.rec)
+		if h.Get("Cache-Control") != "no-store" || !strings.HasPrefix(h.Get("Content-Security-Policy"), "default-src 'none'") {
+			t.Errorf("%s: Cache-Control %q, Content-Security-Policy %q", c.what, h.Get("Cache-Control"), h.Get("Content-Security-Policy"))
+		}
+	}
+	page := httptest.NewRequest("GET", "/connexion", nil)
+	page.Header.Set("Accept", "text/html")
+	rec := httptest.NewRecorder()
+	a.srv.ServeHTTP(rec, page)
+	h := common("page", rec)
+	if !strings.Contains(h.Get("Content-Security-Policy"), "script-src 'self' 'nonce-") || h.Get("Cache-Control") != "no-store" {
+		t.Errorf("page: Content-Security-Policy %q, Cache-Control %q", h.Get("Content-Security-Policy"), h.Get("Cache-Control"))
+	}
+	body := rec.Body.String()
+	i := strings.Index(body, "/static/vendor/")
+	if i < 0 {
+		t.Fatal("no static file named by the sign-in page")
+	}
+	static := body[i : i+strings.IndexAny(body[i:], `"'`)]
+	rec = httptest.NewRecorder()
+	a.srv.ServeHTTP(rec, httptest.NewRequest("GET", static, nil))
+	if h := common("static "+static, rec); rec.Code != 200 || !strings.Contains(h.Get("Cache-Control"), "immutable") {
+		t.Errorf("static %s: %d, Cache-Control %q", static, rec.Code, h.Get("Cache-Control"))
+	}
+
+	// Over plain http, no HSTS: it would lock browsers out of the server.
+	opts := certtest.Options(t)
+	opts.PublicURL = "http://localhost:8080"
+	plain := app.New(certtest.NewServiceWith(t, certtest.Open(t, "sqlite"), opts), app.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	rec = httptest.NewRecorder()
+	plain.ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
+	if v := rec.Header().Get("Strict-Transport-Security"); v != "" || rec.Header().Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("http public address: HSTS %q", v)
+	}
+}
+
+// TestRequestID: an incoming X-Request-Id is kept only when it is a short
+// token of safe characters; otherwise the server makes its own.
+func TestRequestID(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t, certtest.Open(t, "sqlite"))
+	ok := []string{"abc-123", "req_2026.12.03-XYZ", strings.Repeat("a", 64)}
+	bad := []string{strings.Repeat("a", 65), strings.Repeat("x", 500_000), "a b", "id;drop", "ïd", "a\tb", "<script>"}
+	for _, id := range ok {
+		if got := a.do("GET", "/healthz", "", nil, "X-Request-Id: "+id).Header().Get("X-Request-Id"); got != id {
+			t.Errorf("X-Request-Id %q answered as %q", id, got)
+		}
+	}
+	for _, id := range bad {
+		got := a.do("GET", "/healthz", "", nil, "X-Request-Id: "+id).Header().Get("X-Request-Id")
+		if got == id || got == "" || len(got) > 64 || strings.Trim(got, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != "" {
+			t.Errorf("X-Request-Id of %d bytes answered as %.80q", len(id), got)
+		}
+	}
+}

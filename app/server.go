@@ -98,7 +98,9 @@ func New(svc *certification.Service, opt Options) *Server {
 	}
 	s.web, s.verificationPage = w, w.Delegate(http.MethodGet, "/verification/:code")
 	e.HTTPErrorHandler = errorHandler(opt.Logger, opt.UndocumentedError, w.ErrorPage)
-	e.Use(middleware.RequestID())
+	// The route-table tests build the server without a service.
+	e.Use(securityHeaders(svc != nil && strings.HasPrefix(svc.PublicURL(), "https://")))
+	e.Use(safeRequestID, middleware.RequestID())
 	// The access log is outside the recovery from panics, so that a panic
 	// is logged with the 500 it became.
 	e.Use(accessLog(opt.Logger))
