@@ -396,3 +396,89 @@ func TestRequestID(t *testing.T) {
 		}
 	}
 }
+
+// demoDocuments issues the documents of the demo's validated session and
+// returns the flow and its documents by type.
+func demoDocuments(t *testing.T, db *certification.DB) (*flow, map[string]docOut) {
+	t.Helper()
+	f := newDemoFlow(t, db, certtest.Now)
+	var id string
+	if err := db.Table("sessions").Select("id").Where("statut = ?", certification.Validee).Scan(&id).Error; err != nil || id == "" {
+		t.Fatalf("validated demo session: %v", err)
+	}
+	return f, byType(f.issueAll(id))
+}
+
+// TestVerificationIdentityWalk: trying dates of birth on one code was
+// unlimited (31 tries find the day). Failed identity checks are now
+// limited per code, whatever the address: after 5, even the right identity
+// is refused until a try comes back (one every 4 h 48 on the service's
+// clock); the status stays readable, and other codes are not held up.
+func TestVerificationIdentityWalk(t *testing.T) {
+	t.Parallel()
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		f, docs := demoDocuments(t, db)
+		par, liv := docs["parchemin"], docs["livret"]
+		path := "/verification/" + par.Code
+		check := func(ip, naissance string) *httptest.ResponseRecorder {
+			return f.do("POST", path, "", map[string]string{"nom": "Lefèvre", "date_naissance": naissance}, remoteAddr+": "+ip)
+		}
+		for day := 1; day <= 5; day++ {
+			wantCode(t, check("203.0.113."+strconv.Itoa(day), "1994-05-0"+strconv.Itoa(day)), http.StatusUnprocessableEntity, "identite_non_concordante")
+		}
+		rec := check("203.0.113.6", "1994-05-17")
+		wantCode(t, rec, http.StatusTooManyRequests, "verifications_identite_epuisees")
+		if ra, err := strconv.Atoi(rec.Header().Get("Retry-After")); err != nil || ra < 1 || ra > 5*3600 {
+			t.Errorf("Retry-After = %q", rec.Header().Get("Retry-After"))
+		}
+		if strings.Contains(rec.Body.String(), "Camille") {
+			t.Error("the refused check disclosed the name")
+		}
+		// The status is still public; another document is not held up.
+		if v := f.verify(par.Code, ""); v.Statut != "valide" {
+			t.Errorf("status after the walk: %+v", v)
+		}
+		var v verificationOut
+		f.ok(f.do("POST", "/verification/"+liv.Code, "", map[string]string{"nom": "NGUYEN", "date_naissance": "1983-11-02"}), http.StatusOK, &v)
+		if v.NomComplet == "" {
+			t.Errorf("another code's holder: %+v", v)
+		}
+		// A try comes back after a fifth of a day, on the service's clock.
+		f.advance(24*time.Hour/5 + time.Second)
+		f.ok(check("198.51.100.1", "1994-05-17"), http.StatusOK, &v)
+		if v.NomComplet != "Camille Éloïse Lefèvre" {
+			t.Errorf("after the wait: %+v", v)
+		}
+		wantCode(t, check("198.51.100.1", "1994-05-18"), http.StatusUnprocessableEntity, "identite_non_concordante")
+		wantCode(t, check("198.51.100.1", "1994-05-17"), http.StatusTooManyRequests, "verifications_identite_epuisees")
+		// Malformed input is not a failed check of the holder.
+		wantProblem(t, f.do("POST", "/verification/"+liv.Code, "", map[string]string{"nom": "", "date_naissance": "1988-02-30"}), http.StatusUnprocessableEntity, "date_naissance")
+	})
+}
+
+// TestAccessLogRedaction: the identity a verification or a search carries,
+// and the activation token in its path, never reach the access log.
+func TestAccessLogRedaction(t *testing.T) {
+	t.Parallel()
+	a, logs := newLoggedAPI(t, certtest.Open(t, "sqlite"), app.Options{})
+	a.as("centre", "GET", "/api/v1/candidats?nom=Lef%C3%A8vre&limite=5", nil)
+	a.do("GET", "/verification/ABCD-EFGH-JKLM?nom=Lefevre&DATE_NAISSANCE=1994-05-17&prenoms=Camille", "", nil)
+	page := httptest.NewRequest("GET", "/activation/jeton-secret-d-activation", nil)
+	page.Header.Set("Accept", "text/html")
+	a.srv.ServeHTTP(httptest.NewRecorder(), page)
+	var uris []string
+	for _, l := range logs.lines("request") {
+		uris = append(uris, l["uri"].(string))
+	}
+	all := strings.Join(uris, "\n")
+	for _, secret := range []string{"Lef", "1994", "Camille", "jeton-secret"} {
+		if strings.Contains(all, secret) {
+			t.Errorf("the access log holds %q:\n%s", secret, all)
+		}
+	}
+	for _, want := range []string{"/api/v1/candidats?nom=***&limite=5", "/verification/ABCD-EFGH-JKLM?nom=***&DATE_NAISSANCE=***&prenoms=***", "/activation/***"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no line %q in:\n%s", want, all)
+		}
+	}
+}

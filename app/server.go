@@ -54,10 +54,12 @@ type Server struct {
 	log        *slog.Logger
 	logins     *loginGuard
 	verifyByIP *limiter
+	identites  *identityGuard
 	// web serves the pages; verificationPage is its answer to a browser
 	// on the API's /verification/:code.
-	web              *web.Web
-	verificationPage echo.HandlerFunc
+	web                     *web.Web
+	verificationPage        echo.HandlerFunc
+	verificationConfirmPage echo.HandlerFunc
 }
 
 // New builds the API on svc.
@@ -86,6 +88,7 @@ func New(svc *certification.Service, opt Options) *Server {
 		// Verification codes are unguessable, but a scan still costs us: 60 a
 		// minute per address is plenty for people following QR codes.
 		verifyByIP: newLimiter(time.Second, opt.VerificationBurst),
+		identites:  newIdentityGuard(),
 	}
 	if opt.UndocumentedError == nil {
 		opt.UndocumentedError = func(route, code string) {
@@ -97,6 +100,7 @@ func New(svc *certification.Service, opt Options) *Server {
 		panic(err) // the templates are embedded: failing to parse them is a bug
 	}
 	s.web, s.verificationPage = w, w.Delegate(http.MethodGet, "/verification/:code")
+	s.verificationConfirmPage = w.Delegate(http.MethodPost, "/verification/:code")
 	e.HTTPErrorHandler = errorHandler(opt.Logger, opt.UndocumentedError, w.ErrorPage)
 	// The route-table tests build the server without a service.
 	e.Use(securityHeaders(svc != nil && strings.HasPrefix(svc.PublicURL(), "https://")))
@@ -132,6 +136,14 @@ func (l sharedLimits) LoginFailed(ip, identifiant string, now time.Time) {
 
 func (l sharedLimits) AllowVerification(ip string, now time.Time) (bool, time.Duration) {
 	return l.s.verifyByIP.allow(ip, now)
+}
+
+func (l sharedLimits) AllowIdentityCheck(code string, now time.Time) (bool, time.Duration) {
+	return l.s.identites.allow(code, now)
+}
+
+func (l sharedLimits) IdentityCheckFailed(code string, now time.Time) {
+	l.s.identites.failed(code, now)
 }
 
 // ipExtractor reads the client address from X-Forwarded-For only when the

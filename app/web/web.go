@@ -31,6 +31,11 @@ type Limits interface {
 	LoginFailed(ip, identifiant string, now time.Time)
 	// AllowVerification takes one public verification for a client address.
 	AllowVerification(ip string, now time.Time) (bool, time.Duration)
+	// AllowIdentityCheck says whether the holder of a verification code
+	// may be checked now (failed checks are limited per code), and if not
+	// how long to wait; IdentityCheckFailed records a failed one.
+	AllowIdentityCheck(code string, now time.Time) (bool, time.Duration)
+	IdentityCheckFailed(code string, now time.Time)
 }
 
 // Config is what the web interface needs from the server that mounts it.
