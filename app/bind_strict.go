@@ -19,15 +19,23 @@ import (
 func strictKeys(body []byte, t reflect.Type) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	err := walkValue(dec, t, "")
+	err := walkValue(dec, t, "", 0)
 	if _, ok := err.(*httpError); ok {
 		return err
 	}
 	return nil
 }
 
-// walkValue reads one value from dec, described by t (nil when unknown).
-func walkValue(dec *json.Decoder, t reflect.Type, path string) error {
+// maxDepth bounds the nesting walked: no request of ours nests deeper than
+// a few levels, and 1 MiB of '[' would otherwise recurse a million times.
+const maxDepth = 32
+
+// walkValue reads one value from dec, described by t (nil when unknown),
+// at the given nesting depth.
+func walkValue(dec *json.Decoder, t reflect.Type, path string, depth int) error {
+	if depth > maxDepth {
+		return badRequest("json_invalide", "Le JSON est imbriqué trop profondément (plus de 32 niveaux).")
+	}
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -37,14 +45,14 @@ func walkValue(dec *json.Decoder, t reflect.Type, path string) error {
 	}
 	switch tok {
 	case json.Delim('{'):
-		return walkObject(dec, t, path)
+		return walkObject(dec, t, path, depth)
 	case json.Delim('['):
 		var elem reflect.Type
 		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
 			elem = t.Elem()
 		}
 		for i := 0; dec.More(); i++ {
-			if err := walkValue(dec, elem, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+			if err := walkValue(dec, elem, fmt.Sprintf("%s[%d]", path, i), depth+1); err != nil {
 				return err
 			}
 		}
@@ -54,7 +62,7 @@ func walkValue(dec *json.Decoder, t reflect.Type, path string) error {
 	return nil
 }
 
-func walkObject(dec *json.Decoder, t reflect.Type, path string) error {
+func walkObject(dec *json.Decoder, t reflect.Type, path string, depth int) error {
 	var fields map[string]reflect.Type
 	var elem reflect.Type
 	if t != nil {
@@ -94,7 +102,7 @@ func walkObject(dec *json.Decoder, t reflect.Type, path string) error {
 			}
 			vt = ft
 		}
-		if err := walkValue(dec, vt, p); err != nil {
+		if err := walkValue(dec, vt, p, depth+1); err != nil {
 			return err
 		}
 	}

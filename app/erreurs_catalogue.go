@@ -76,7 +76,7 @@ var catalogue = []erreurDoc{
 	{Code: "inscriptions_closes", Status: 409, Messages: []string{"La session est … : les inscriptions sont closes."}},
 	{Code: "introuvable", Status: 404, Messages: []string{"Aucun fichier à cette adresse.", "Aucune ressource à cette adresse.", "… introuvable."}},
 	{Code: "jeton_invalide", Status: 401, Messages: []string{"Jeton d'accès invalide, expiré ou révoqué : reconnectez-vous."}},
-	{Code: "json_invalide", Status: 400, Messages: []string{"JSON invalide.", "JSON tronqué : le corps s'arrête avant la fin de l'objet.", "Le corps de la requête doit contenir un seul objet JSON.", "Un objet JSON est attendu."}},
+	{Code: "json_invalide", Status: 400, Messages: []string{"JSON invalide.", "JSON tronqué : le corps s'arrête avant la fin de l'objet.", "Le JSON est imbriqué trop profondément (plus de 32 niveaux).", "Le corps de la requête doit contenir un seul objet JSON.", "Un objet JSON est attendu."}},
 	{Code: "jury_incomplet", Status: 409, Messages: []string{"Le jury compte … membre(s) ; il en faut au moins … (…)."}},
 	{Code: "jury_incomplet", Status: 422, Messages: []string{"Le jury de la session du … compte … membre(s) ; il en faut au moins … (…)."}},
 	{Code: "jury_independant_insuffisant", Status: 422, Messages: []string{"Un membre lié à un candidat s'abstient de délibérer à son sujet ; il faut au moins … membres sans lien déclaré par candidat (…). Membres pouvant délibérer : …."}},

@@ -136,6 +136,7 @@ func TestStrictJSONKeys(t *testing.T) {
 			{"nested case", "/api/v1/candidats", a.tokens["centre"], `{"titre_code": "TP-00403", "formation": {"Debut": "2026-01-05", "fin": "2026-06-30"}}`, "champ_inconnu", "formation.Debut"},
 			{"nested duplicate", "/api/v1/candidats", a.tokens["centre"], `{"titre_code": "TP-00403", "ecf": [{"ccp": "CCP1", "ccp": "CCP2"}]}`, "champ_duplique", "ecf[0].ccp"},
 			{"duplicate unknown to the type", "/api/v1/auth/connexion", "", `{"x": {"a": 1, "a": 2}}`, "champ_duplique", "x.a"},
+			{"deep nesting", "/api/v1/auth/connexion", "", `{"x": ` + strings.Repeat(`{"a": `, 100) + `1` + strings.Repeat("}", 100) + `}`, "json_invalide", ""},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {

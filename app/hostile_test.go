@@ -41,6 +41,7 @@ var hostileBodies = []struct {
 	// the last of two: both are refused before any work.
 	{"case-variant keys", []byte(`{"IDENTIFIANT": "admin", "Mot_De_Passe": "admin-demo-cipcert", "NOM": "x", "Motif": "x", "Candidat_ID": "x", "Categorie": "fraude"}`)},
 	{"duplicate keys", []byte(`{"identifiant": "x", "identifiant": "admin", "motif": "a", "motif": "b", "nom": "a", "nom": "b", "categorie": "fraude", "categorie": "recours"}`)},
+	{"deep nesting", []byte(`{"nom": ` + strings.Repeat("[", 200_000) + strings.Repeat("]", 200_000) + `}`)},
 	{"nested duplicate keys", []byte(`{"formation": {"debut": "2026-01-05", "debut": "2026-01-06"}, "ecf": [{"ccp": "CCP1", "CCP": "CCP2"}]}`)},
 	{"big", bytes.Repeat([]byte(`{"nom":"`+strings.Repeat("x", 1<<16)+`"},`), 160)},
 }
