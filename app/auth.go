@@ -76,6 +76,44 @@ func newLimiter(every time.Duration, burst int) *limiter {
 func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	r := l.bucket(key, now).ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return false, d
+	}
+	return true, 0
+}
+
+// peek says whether key has a token left, without taking it, and if not
+// how long until it has one.
+func (l *limiter) peek(key string, now time.Time) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	tokens := l.bucket(key, now).TokensAt(now)
+	if tokens >= 1 {
+		return true, 0
+	}
+	return false, time.Duration((1 - tokens) * float64(l.every))
+}
+
+// full reports whether key's bucket is full: nothing was taken from it
+// lately.
+func (l *limiter) full(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.bucket(key, now).TokensAt(now) >= float64(l.burst)
+}
+
+// take takes one token for key, if there is one left.
+func (l *limiter) take(key string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.bucket(key, now).AllowN(now, 1)
+}
+
+// bucket returns key's bucket, dropping the buckets idle for long; l.mu is
+// held.
+func (l *limiter) bucket(key string, now time.Time) *rate.Limiter {
 	if now.Sub(l.sweep) > time.Minute {
 		for k, b := range l.buckets {
 			if now.Sub(b.seen) > time.Duration(l.burst)*l.every {
@@ -90,12 +128,7 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 		l.buckets[key] = b
 	}
 	b.seen = now
-	r := b.lim.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return false, d
-	}
-	return true, 0
+	return b.lim
 }
 
 func tooManyRequests(wait time.Duration) *httpError {

@@ -24,7 +24,8 @@ import (
 const maxBody = 1 << 20
 
 // bind decodes the JSON body into req strictly (one object, no unknown
-// field, valid UTF-8) and validates it. Errors name the faulty field.
+// field, no key differing from its field's name in case, no key twice,
+// valid UTF-8) and validates it. Errors name the faulty field.
 func bind(c echo.Context, req any) error {
 	r := c.Request()
 	if ct := r.Header.Get(echo.HeaderContentType); ct != "" {
@@ -52,6 +53,9 @@ func bind(c echo.Context, req any) error {
 		return badRequest("utf8_invalide", "Le corps de la requête contient des octets qui ne sont pas de l'UTF-8 valide.",
 			stringFields(body, func(s string) bool { return strings.ContainsRune(s, utf8.RuneError) },
 				"utf8_invalide", "Ce texte contient des octets qui ne sont pas de l'UTF-8 valide.")...)
+	}
+	if err := strictKeys(body, reflect.TypeOf(req)); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

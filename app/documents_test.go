@@ -26,10 +26,18 @@ type docOut struct {
 	RemplacePar                           string `json:"remplace_par"`
 }
 
+// documentOut is the revocation part of a document's metadata.
+type documentOut struct {
+	CategorieRevocation string `json:"categorie_revocation"`
+	MotifRevocation     string `json:"motif_revocation"`
+}
+
 type verificationOut struct {
 	Statut, Type, Numero, Initiales string
 	NomComplet                      string `json:"nom_complet"`
 	RemplacePar                     string `json:"remplace_par"`
+	CategorieRevocation             string `json:"categorie_revocation"`
+	LibelleRevocation               string `json:"libelle_revocation"`
 	MotifRevocation                 string `json:"motif_revocation"`
 }
 
@@ -164,24 +172,51 @@ func TestDocuments(t *testing.T) {
 		if v.Statut != "valide" || v.Type != "parchemin" || v.Initiales != "C. É. L." || v.NomComplet != "" {
 			t.Errorf("verification = %+v", v)
 		}
-		if v := f.verify(strings.ToLower(strings.ReplaceAll(par.Code, "-", "")), "?nom=LEFEVRE&date_naissance=1994-05-17"); v.NomComplet != "Camille Éloïse Lefèvre" {
+		v = verificationOut{}
+		f.ok(f.do("POST", "/verification/"+strings.ToLower(strings.ReplaceAll(par.Code, "-", "")), "",
+			map[string]string{"nom": "LEFEVRE", "date_naissance": "1994-05-17"}), http.StatusOK, &v)
+		if v.NomComplet != "Camille Éloïse Lefèvre" {
 			t.Errorf("verification with the holder's identity = %+v", v)
 		}
-		if v := f.verify(par.Code, "?nom=Lefèvre&date_naissance=1994-05-18"); v.NomComplet != "" {
-			t.Errorf("wrong birth date disclosed the name: %+v", v)
+		rec = f.do("POST", "/verification/"+par.Code, "", map[string]string{"nom": "Lefèvre", "date_naissance": "1994-05-18"})
+		if wantCode(t, rec, http.StatusUnprocessableEntity, "identite_non_concordante"); strings.Contains(rec.Body.String(), "Camille") {
+			t.Errorf("wrong birth date disclosed the name: %s", rec.Body)
 		}
+		// The identity no longer travels in the address, which is logged.
+		wantCode(t, f.do("GET", "/verification/"+par.Code+"?nom=LEFEVRE&date_naissance=1994-05-17", "", nil), http.StatusBadRequest, "identite_dans_adresse")
 		if rec := f.do("GET", "/verification/"+par.Code, "", nil, "Accept: text/html"); rec.Code != http.StatusOK ||
 			!strings.Contains(rec.Body.String(), "Document authentique et en vigueur") {
 			t.Errorf("HTML verification: %d %s", rec.Code, rec.Body)
 		}
 		wantCode(t, f.do("GET", "/verification/ZZZZ-ZZZZ-ZZZZ", "", nil), http.StatusNotFound, "code_inconnu")
 
-		// Revocation needs a reason and shows in the verification.
+		// Revocation needs a category from the closed list and a reason; the
+		// verification shows the category, never the reason.
 		wantProblem(t, f.as("dreets", "POST", "/api/v1/documents/"+liv.ID+"/revocation", map[string]any{}), http.StatusUnprocessableEntity, "motif")
-		wantProblem(t, f.as("centre", "POST", "/api/v1/documents/"+liv.ID+"/revocation", map[string]any{"motif": "x"}), http.StatusForbidden, "")
-		f.ok(f.as("dreets", "POST", "/api/v1/documents/"+liv.ID+"/revocation", map[string]any{"motif": "Erreur sur l'identité"}), http.StatusOK, nil)
-		if v := f.verify(liv.Code, ""); v.Statut != "revoque" || v.MotifRevocation != "Erreur sur l'identité" {
+		wantProblem(t, f.as("dreets", "POST", "/api/v1/documents/"+liv.ID+"/revocation", map[string]any{"motif": "x"}), http.StatusUnprocessableEntity, "categorie")
+		wantProblem(t, f.as("dreets", "POST", "/api/v1/documents/"+liv.ID+"/revocation", map[string]any{"categorie": "autre", "motif": "x"}), http.StatusUnprocessableEntity, "categorie")
+		wantProblem(t, f.as("centre", "POST", "/api/v1/documents/"+liv.ID+"/revocation", map[string]any{"categorie": "fraude", "motif": "x"}), http.StatusForbidden, "")
+		motif := "Procédure pénale n° 26/1234 : usurpation d'identité"
+		var revoked documentOut
+		f.ok(f.as("dreets", "POST", "/api/v1/documents/"+liv.ID+"/revocation", map[string]any{"categorie": "fraude", "motif": motif}), http.StatusOK, &revoked)
+		if revoked.CategorieRevocation != "fraude" || revoked.MotifRevocation != motif {
+			t.Errorf("revocation answer to the autorité = %+v", revoked)
+		}
+		v = f.verify(liv.Code, "")
+		if v.Statut != "revoque" || v.CategorieRevocation != "fraude" || v.LibelleRevocation != "Fraude constatée" || v.MotifRevocation != "" {
 			t.Errorf("revoked verification = %+v", v)
+		}
+		if rec := f.do("GET", "/verification/"+liv.Code, "", nil, "Accept: text/html"); strings.Contains(rec.Body.String(), "26/1234") ||
+			!strings.Contains(rec.Body.String(), "Fraude constatée") {
+			t.Errorf("the verification page shows the internal motif or no category: %s", rec.Body)
+		}
+		// The centre and the candidat read the category, not the motif.
+		for _, who := range []string{"centre", "dreets"} {
+			var d documentOut
+			f.ok(f.as(who, "GET", "/api/v1/documents/"+liv.ID, nil), http.StatusOK, &d)
+			if d.CategorieRevocation != "fraude" || (d.MotifRevocation != "") != (who == "dreets") {
+				t.Errorf("%s reads the revoked document as %+v", who, d)
+			}
 		}
 		if after := f.as("centre", "GET", liv.URL, nil); !bytes.Equal(after.Body.Bytes(), livBytes) {
 			t.Error("revocation changed the bytes")

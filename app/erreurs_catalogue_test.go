@@ -49,6 +49,7 @@ func TestCatalogueAJour(t *testing.T) {
 var kinds = map[string]error{
 	"ErrInvalid": certification.ErrInvalid, "ErrNotFound": certification.ErrNotFound, "ErrStale": certification.ErrStale,
 	"ErrConflict": certification.ErrConflict, "ErrForbidden": certification.ErrForbidden, "ErrUnauthorized": certification.ErrUnauthorized,
+	"ErrOverloaded": certification.ErrOverloaded,
 }
 
 func kindStatus(name string) (int, error) {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -28,14 +29,13 @@ func (s *Server) handleConnexion(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	now := s.svc.Now()
-	if ok, wait := s.loginByIP.allow(c.RealIP(), now); !ok {
-		return tooManyAttempts(wait)
-	}
-	if ok, wait := s.loginByID.allow(strings.ToLower(strings.TrimSpace(req.Identifiant)), now); !ok {
+	if ok, wait := s.logins.allow(c.RealIP(), req.Identifiant, s.svc.Now()); !ok {
 		return tooManyAttempts(wait)
 	}
 	token, exp, err := s.svc.Connexion(c.Request().Context(), req.Identifiant, req.MotDePasse)
+	if errors.Is(err, certification.ErrUnauthorized) {
+		s.logins.failed(c.RealIP(), req.Identifiant, s.svc.Now())
+	}
 	if err != nil {
 		return err
 	}

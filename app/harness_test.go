@@ -93,6 +93,10 @@ func (a *api) login(identifiant, password string) string {
 	return out.Jeton
 }
 
+// remoteAddr, given as a header to do, sets the client address the
+// request comes from instead ("Remote-Addr: 198.51.100.7").
+const remoteAddr = "Remote-Addr"
+
 // do sends a request. body may be nil, a string or []byte (sent raw), or
 // any value (sent as JSON). headers are "Name: value" pairs.
 func (a *api) do(method, path, token string, body any, headers ...string) *httptest.ResponseRecorder {
@@ -121,6 +125,10 @@ func (a *api) do(method, path, token string, body any, headers ...string) *httpt
 	}
 	for _, h := range headers {
 		k, v, _ := strings.Cut(h, ":")
+		if strings.TrimSpace(k) == remoteAddr {
+			req.RemoteAddr = strings.TrimSpace(v) + ":40000"
+			continue
+		}
 		req.Header.Set(strings.TrimSpace(k), strings.TrimSpace(v))
 	}
 	rec := httptest.NewRecorder()

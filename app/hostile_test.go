@@ -2,11 +2,17 @@ package app_test
 
 import (
 	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/cipcert/cipcert/app"
 	"github.com/cipcert/cipcert/certification"
 	"github.com/cipcert/cipcert/certification/certtest"
 )
@@ -31,8 +37,17 @@ var hostileBodies = []struct {
 	{"impossible date", []byte(`{"date_naissance": "2026-02-30", "debut": "2026-13-01", "fin": "0000-00-00"}`)},
 	{"unknown enum", []byte(`{"parcours": "alternance", "type": "examen", "decision": "peut-etre", "presence": "ailleurs", "role": "roi"}`)},
 	{"empty", []byte(``)},
+	// encoding/json would match these keys without regard to case, or keep
+	// the last of two: both are refused before any work.
+	{"case-variant keys", []byte(`{"IDENTIFIANT": "admin", "Mot_De_Passe": "admin-demo-cipcert", "NOM": "x", "Motif": "x", "Candidat_ID": "x", "Categorie": "fraude"}`)},
+	{"duplicate keys", []byte(`{"identifiant": "x", "identifiant": "admin", "motif": "a", "motif": "b", "nom": "a", "nom": "b", "categorie": "fraude", "categorie": "recours"}`)},
+	{"deep nesting", []byte(`{"nom": ` + strings.Repeat("[", 200_000) + strings.Repeat("]", 200_000) + `}`)},
+	{"nested duplicate keys", []byte(`{"formation": {"debut": "2026-01-05", "debut": "2026-01-06"}, "ecf": [{"ccp": "CCP1", "CCP": "CCP2"}]}`)},
 	{"big", bytes.Repeat([]byte(`{"nom":"`+strings.Repeat("x", 1<<16)+`"},`), 160)},
 }
+
+// hostileRequestIDs are X-Request-Id values the server must not echo.
+var hostileRequestIDs = []string{strings.Repeat("r", 500_000), strings.Repeat("a", 65), "id avec espaces", "<script>", "a\x7fb"}
 
 // hostileIDs replace every path parameter.
 var hostileIDs = []string{"..%2F..%2Fetc%2Fpasswd", "%00", "%FF%FE", "1%27%20OR%20%271%27%3D%271", "%3Cscript%3E",
@@ -94,6 +109,15 @@ func TestHostileCorpus(t *testing.T) {
 			for _, tok := range []string{"", "forged", strings.Repeat("A", 43), "Bearer Bearer", "\x00"} {
 				check("token "+method+" "+p, a.do(method, p, tok, "{}"))
 			}
+			// Oversized or unsafe request ids are replaced, and a spoofed
+			// X-Forwarded-For is not believed (no proxy is trusted here).
+			for _, id := range hostileRequestIDs {
+				rec := a.as("admin", method, p, "{}", "X-Request-Id: "+id, "X-Forwarded-For: 127.0.0.1, 10.0.0.1")
+				check("request id "+method+" "+p, rec)
+				if got := rec.Header().Get("X-Request-Id"); got == id || len(got) > 64 {
+					t.Errorf("%s %s: X-Request-Id of %d bytes echoed as %d bytes", method, p, len(id), len(got))
+				}
+			}
 		}
 		if sent < 200 {
 			t.Fatalf("only %d hostile requests sent", sent)
@@ -125,4 +149,75 @@ func allTables(t *testing.T, db *certification.DB) []string {
 		t.Fatalf("tables: %v %v", names, err)
 	}
 	return names
+}
+
+// TestHostileVerificationWalk: the probe's walk over the dates of birth of
+// one code, from many addresses, with spoofed X-Forwarded-For, oversized
+// request ids, the identity in the address, malformed and case-variant
+// bodies, first facing the clients directly, then behind a trusted proxy.
+// No 5xx, at most 5 failed checks before 429, the name never disclosed,
+// and no table changes.
+func TestHostileVerificationWalk(t *testing.T) {
+	t.Parallel()
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		f, docs := demoDocuments(t, db)
+		code := docs["parchemin"].Code
+		tables := allTables(t, db)
+		before := map[string]int64{}
+		for _, tb := range tables {
+			before[tb] = f.count(tb)
+		}
+		proxies, err := app.ParseTrustedProxies("10.0.0.0/8")
+		if err != nil {
+			t.Fatal(err)
+		}
+		statuses := map[int]int{}
+		for round, proxied := range []bool{false, true} {
+			if proxied {
+				// The same service behind a trusted proxy: its per-code
+				// count starts afresh, as after a restart.
+				f.srv = app.New(f.svc, app.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), TrustedProxies: proxies,
+					UndocumentedError: undocumentedError(t)})
+			}
+			failed := 0
+			for day := 1; day <= 31; day++ {
+				naissance := fmt.Sprintf("1994-05-%02d", day)
+				client := fmt.Sprintf("203.0.%d.%d", 113+round, day)
+				headers := []string{remoteAddr + ": " + client, "X-Forwarded-For: 198.51.100." + strconv.Itoa(day),
+					"X-Request-Id: " + strings.Repeat("w", 1000*day)}
+				if proxied {
+					headers = []string{remoteAddr + ": 10.0.0.1", "X-Forwarded-For: " + client, "X-Request-Id: " + strings.Repeat("w", 70)}
+				}
+				for _, rec := range []*httptest.ResponseRecorder{
+					f.do("POST", "/verification/"+code, "", map[string]string{"nom": "Lefevre", "date_naissance": naissance}, headers...),
+					f.do("GET", "/verification/"+code+"?nom=Lefevre&date_naissance="+naissance, "", nil, headers...),
+					f.do("POST", "/verification/"+code, "", `{"NOM": "Lefevre", "date_naissance": "`+naissance+`"}`, headers...),
+					f.do("POST", "/verification/"+code, "", `{"nom": "x", "nom": "Lefevre", "date_naissance": "`+naissance+`"}`, headers...),
+				} {
+					statuses[rec.Code]++
+					if rec.Code >= 500 || (rec.Code >= 400 && !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/problem+json")) {
+						t.Errorf("walk %s: %d %s", naissance, rec.Code, rec.Header().Get("Content-Type"))
+					}
+					if rec.Code == 422 {
+						failed++
+					}
+					if strings.Contains(rec.Body.String(), "Camille") {
+						t.Errorf("walk %s disclosed the name: %d", naissance, rec.Code)
+					}
+				}
+			}
+			if failed != 5 {
+				t.Errorf("proxied %v: %d failed checks answered before the limit, want 5", proxied, failed)
+			}
+		}
+		if statuses[http.StatusTooManyRequests] < 50 || statuses[http.StatusBadRequest] < 90 {
+			t.Errorf("statuses %v: the walk did not reach the limit or the strict decoder", statuses)
+		}
+		for _, tb := range tables {
+			if got := f.count(tb); got != before[tb] {
+				t.Errorf("table %s: %d rows, had %d before the walk", tb, got, before[tb])
+			}
+		}
+		t.Logf("walk statuses %v, every table unchanged", statuses)
+	})
 }

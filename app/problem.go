@@ -45,6 +45,7 @@ var statusOf = []struct {
 	{certification.ErrConflict, http.StatusConflict},
 	{certification.ErrForbidden, http.StatusForbidden},
 	{certification.ErrUnauthorized, http.StatusUnauthorized},
+	{certification.ErrOverloaded, http.StatusServiceUnavailable},
 }
 
 // httpError is an error born in the transport: malformed JSON, a missing
@@ -96,6 +97,9 @@ func errorHandler(log *slog.Logger, undocumented func(route, code string), page 
 				}
 			}
 			p.Code, p.Detail = de.Code, de.Message
+			if errors.Is(de.Kind, certification.ErrOverloaded) {
+				c.Response().Header().Set("Retry-After", "2")
+			}
 			for _, f := range de.Fields {
 				p.Erreurs = append(p.Erreurs, ChampErreur{f.Field, f.Code, f.Message})
 			}

@@ -22,6 +22,7 @@ var publicRoutes = map[string]bool{
 	"GET /readyz":                           true,
 	"POST /api/v1/auth/connexion":           true,
 	"GET /verification/:code":               true,
+	"POST /verification/:code":              true,
 	"GET /api/v1/openapi.json":              true,
 	"GET /api/docs":                         true,
 	"GET /api/docs/erreurs":                 true,
@@ -180,7 +181,7 @@ var roleTable = []roleCase{
 	{route: "GET /api/v1/documents/:fichier", path: fixed("/api/v1/documents/" + nobody + ".pdf"),
 		allowed: roles(http.StatusNotFound, "admin", "dreets", "centre", "candidat")},
 	{route: "POST /api/v1/documents/:fichier/revocation", path: fixed("/api/v1/documents/" + nobody + "/revocation"),
-		body: map[string]any{"motif": "Erreur de saisie"}, allowed: roles(http.StatusNotFound, "dreets")},
+		body: map[string]any{"categorie": "erreur_materielle", "motif": "Erreur de saisie"}, allowed: roles(http.StatusNotFound, "dreets")},
 }
 
 // nobody is a well-formed id that names no row.

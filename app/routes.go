@@ -138,11 +138,18 @@ func routeList() []route {
 			response: statusResponse{}, status: 200},
 		{method: "GET", path: "/verification/:code", handler: (*Server).handleVerification, public: true, tag: tagDocuments,
 			summary: "Vérification publique d'un document délivré.",
-			description: "Le code figure sur le document et dans son QR code. Sans paramètre, seules les initiales du titulaire sont montrées ; " +
-				"avec son nom et sa date de naissance exacts, son nom complet. Avec « Accept: text/html », une page lisible. Limité à 60 requêtes par minute et par adresse.",
-			response: verificationResponse{}, status: 200, binary: "text/html",
-			query: []queryParam{{name: "nom", kind: "string", doc: "Nom de naissance du titulaire, pour obtenir son nom complet."},
-				{name: "date_naissance", kind: "string", format: "date", doc: "Date de naissance du titulaire (AAAA-MM-JJ)."}}},
+			description: "Le code figure sur le document et dans son QR code. Seules les initiales du titulaire sont montrées ; pour son nom complet, " +
+				"POST sur la même adresse avec son nom et sa date de naissance. Un document révoqué dit la catégorie de sa révocation, jamais le motif. " +
+				"Le nom et la date de naissance ne sont pas admis dans l'adresse (400 identite_dans_adresse) : elle est journalisée. " +
+				"Avec « Accept: text/html », une page lisible. Limité à 60 requêtes par minute et par adresse.",
+			response: verificationResponse{}, status: 200, binary: "text/html"},
+		{method: "POST", path: "/verification/:code", handler: (*Server).handleVerificationIdentite, public: true, tag: tagDocuments,
+			summary: "Confirme l'identité du titulaire d'un document et donne son nom complet.",
+			description: "Avec le nom de naissance et la date de naissance exacts du titulaire, la réponse donne son nom complet ; sinon 422 identite_non_concordante. " +
+				"Les vérifications manquées sont limitées par code : 5, puis une de plus toutes les 4 h 48 (au plus 5 par jour) ; au-delà, 429 " +
+				"verifications_identite_epuisees avec Retry-After, même pour la bonne identité, le statut restant consultable par GET. " +
+				"Un formulaire (application/x-www-form-urlencoded) reçoit la page de vérification.",
+			request: titulaireRequest{}, response: verificationResponse{}, status: 200},
 
 		{method: "POST", path: "/api/v1/auth/connexion", handler: (*Server).handleConnexion, public: true, tag: tagAuth,
 			summary:     "Connexion : renvoie un jeton d'accès.",

@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,13 +21,21 @@ import (
 // Options tunes a Server; the zero value gives production settings.
 type Options struct {
 	Logger *slog.Logger
-	// LoginEvery and LoginBurst set the login rate limit, per client address
-	// and per identifiant: LoginBurst attempts, then one per LoginEvery.
+	// LoginEvery and LoginBurst set the limit on failed logins (see
+	// loginGuard): per identifiant LoginBurst failures, then one per
+	// LoginEvery; per client address four times as many.
 	LoginEvery time.Duration
 	LoginBurst int
 	// VerificationBurst is how many public verifications an address may
 	// make at once, then one a second (default 60).
 	VerificationBurst int
+	// TrustedProxies are the address ranges of the reverse proxies in front
+	// of the server. A request coming from one of them is counted, by the
+	// limits and in the log, under the client address the proxy appends
+	// to X-Forwarded-For; any other request under its own address, its
+	// X-Forwarded-For ignored, since a client could write anything there.
+	// None by default: the server faces its clients directly.
+	TrustedProxies []*net.IPNet
 	// Neutre shows the pages without the État's bloc marque and Marianne
 	// typeface, which only State services may use (see web.Config).
 	Neutre bool
@@ -42,13 +52,14 @@ type Server struct {
 	echo       *echo.Echo
 	svc        *certification.Service
 	log        *slog.Logger
-	loginByIP  *limiter
-	loginByID  *limiter
+	logins     *loginGuard
 	verifyByIP *limiter
+	identites  *identityGuard
 	// web serves the pages; verificationPage is its answer to a browser
 	// on the API's /verification/:code.
-	web              *web.Web
-	verificationPage echo.HandlerFunc
+	web                     *web.Web
+	verificationPage        echo.HandlerFunc
+	verificationConfirmPage echo.HandlerFunc
 }
 
 // New builds the API on svc.
@@ -70,16 +81,14 @@ func New(svc *certification.Service, opt Options) *Server {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	// Behind no proxy by default: X-Forwarded-For would let a client pick the
-	// address the login limiter counts.
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = ipExtractor(opt.TrustedProxies)
 	s := &Server{
 		echo: e, svc: svc, log: opt.Logger,
-		loginByIP: newLimiter(opt.LoginEvery/4, opt.LoginBurst*4),
-		loginByID: newLimiter(opt.LoginEvery, opt.LoginBurst),
+		logins: newLoginGuard(opt.LoginEvery, opt.LoginBurst, opt.Logger),
 		// Verification codes are unguessable, but a scan still costs us: 60 a
 		// minute per address is plenty for people following QR codes.
 		verifyByIP: newLimiter(time.Second, opt.VerificationBurst),
+		identites:  newIdentityGuard(),
 	}
 	if opt.UndocumentedError == nil {
 		opt.UndocumentedError = func(route, code string) {
@@ -91,22 +100,18 @@ func New(svc *certification.Service, opt Options) *Server {
 		panic(err) // the templates are embedded: failing to parse them is a bug
 	}
 	s.web, s.verificationPage = w, w.Delegate(http.MethodGet, "/verification/:code")
+	s.verificationConfirmPage = w.Delegate(http.MethodPost, "/verification/:code")
 	e.HTTPErrorHandler = errorHandler(opt.Logger, opt.UndocumentedError, w.ErrorPage)
-	e.Use(middleware.RequestID())
+	// The route-table tests build the server without a service.
+	e.Use(securityHeaders(svc != nil && strings.HasPrefix(svc.PublicURL(), "https://")))
+	e.Use(safeRequestID, middleware.RequestID())
+	// The access log is outside the recovery from panics, so that a panic
+	// is logged with the 500 it became.
+	e.Use(accessLog(opt.Logger))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			opt.Logger.Error("panic", "err", err, "stack", string(stack))
 			return err
-		},
-	}))
-	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogRemoteIP: true,
-		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			opt.Logger.LogAttrs(context.Background(), slog.LevelInfo, "request",
-				slog.String("method", v.Method), slog.String("uri", v.URI), slog.Int("status", v.Status),
-				slog.Duration("latency", v.Latency), slog.String("request_id", v.RequestID),
-				slog.String("remote_ip", v.RemoteIP))
-			return nil
 		},
 	}))
 	e.Use(middleware.BodyLimit("1M"))
@@ -122,14 +127,68 @@ func New(svc *certification.Service, opt Options) *Server {
 type sharedLimits struct{ s *Server }
 
 func (l sharedLimits) AllowLogin(ip, identifiant string, now time.Time) (bool, time.Duration) {
-	if ok, wait := l.s.loginByIP.allow(ip, now); !ok {
-		return false, wait
-	}
-	return l.s.loginByID.allow(identifiant, now)
+	return l.s.logins.allow(ip, identifiant, now)
+}
+
+func (l sharedLimits) LoginFailed(ip, identifiant string, now time.Time) {
+	l.s.logins.failed(ip, identifiant, now)
 }
 
 func (l sharedLimits) AllowVerification(ip string, now time.Time) (bool, time.Duration) {
 	return l.s.verifyByIP.allow(ip, now)
+}
+
+func (l sharedLimits) AllowIdentityCheck(code string, now time.Time) (bool, time.Duration) {
+	return l.s.identites.allow(code, now)
+}
+
+func (l sharedLimits) IdentityCheckFailed(code string, now time.Time) {
+	l.s.identites.failed(code, now)
+}
+
+// ipExtractor reads the client address from X-Forwarded-For only when the
+// request comes from a trusted proxy, and then only the rightmost address
+// no trusted proxy wrote. Echo's defaults trust loopback and private
+// ranges: they are turned off, so that only the ranges listed are trusted.
+func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// ParseTrustedProxies reads a comma-separated list of CIDR ranges or
+// single addresses ("10.0.0.0/8, 192.0.2.7").
+func ParseTrustedProxies(s string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			ip := net.ParseIP(f)
+			if ip == nil {
+				return nil, fmt.Errorf("%q is neither an address nor a CIDR range", f)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an address nor a CIDR range", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // ServeHTTP makes the Server an http.Handler.

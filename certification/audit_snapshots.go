@@ -217,8 +217,9 @@ type documentSnapshot struct {
 	Sha256 string       `json:"sha256,omitempty"`
 	Statut string       `json:"statut,omitempty"`
 	// RemplacePar is the number of the document that supersedes this one.
-	RemplacePar string `json:"remplace_par,omitempty"`
-	Motif       string `json:"motif,omitempty"`
+	RemplacePar string              `json:"remplace_par,omitempty"`
+	Categorie   CategorieRevocation `json:"categorie,omitempty"`
+	Motif       string              `json:"motif,omitempty"`
 }
 
 // incidentSnapshot is an incident the jury recorded about a candidat.

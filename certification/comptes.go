@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
 	"github.com/cipcert/cipcert/certification/texte"
@@ -104,8 +103,11 @@ func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtil
 	if len(fields) > 0 {
 		return nil, Invalid("utilisateur_invalide", "Le compte ne peut pas être créé.", fields...)
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(in.MotDePasse), s.opt.BcryptCost)
+	hash, err := s.hashPassword(ctx, in.MotDePasse)
 	if err != nil {
+		if errors.Is(err, ErrOverloaded) || ctx.Err() != nil {
+			return nil, err
+		}
 		return nil, Invalid("utilisateur_invalide", "Le mot de passe est trop long.",
 			FieldError{"mot_de_passe", "trop_long", "Le mot de passe ne doit pas dépasser 72 octets."})
 	}
@@ -145,22 +147,24 @@ func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtil
 	return u, nil
 }
 
-// dummyHash is compared against when the identifiant is unknown, so that a
-// login takes the same time whether or not the account exists.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("cipcert-compte-inexistant"), bcrypt.DefaultCost)
-
 // Connexion checks a password and returns a new bearer token and its expiry.
 // Returns ErrUnauthorized, with the same message whatever was wrong.
 func (s *Service) Connexion(ctx context.Context, identifiant, motDePasse string) (string, time.Time, error) {
 	refus := Errorf(ErrUnauthorized, "identifiants_invalides", "Identifiant ou mot de passe incorrect.")
 	u, err := findUtilisateurByIdentifiant(s.read(ctx), strings.ToLower(strings.TrimSpace(identifiant)))
 	if errors.Is(err, ErrNotFound) {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(motDePasse))
+		if _, err := s.comparePassword(ctx, nil, motDePasse); err != nil {
+			return "", time.Time{}, err
+		}
 		return "", time.Time{}, refus
 	} else if err != nil {
 		return "", time.Time{}, err
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.MotDePasseHash), []byte(motDePasse)) != nil || !u.Actif {
+	ok, err := s.comparePassword(ctx, []byte(u.MotDePasseHash), motDePasse)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if !ok || !u.Actif {
 		return "", time.Time{}, refus
 	}
 	raw := make([]byte, 32)

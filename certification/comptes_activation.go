@@ -10,7 +10,6 @@ import (
 	"time"
 	"unicode"
 
-	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 )
 
@@ -239,8 +238,11 @@ func (s *Service) ActiverCompte(ctx context.Context, token, motDePasse string) (
 		return "", time.Time{}, Invalid("mot_de_passe_invalide", "Le mot de passe ne convient pas.",
 			FieldError{"mot_de_passe", "trop_court", fmt.Sprintf("Le mot de passe doit compter au moins %d caractères.", MotDePasseMin)})
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(motDePasse), s.opt.BcryptCost)
+	hash, err := s.hashPassword(ctx, motDePasse)
 	if err != nil {
+		if errors.Is(err, ErrOverloaded) || ctx.Err() != nil {
+			return "", time.Time{}, err
+		}
 		return "", time.Time{}, Invalid("mot_de_passe_invalide", "Le mot de passe est trop long.",
 			FieldError{"mot_de_passe", "trop_long", "Le mot de passe ne doit pas dépasser 72 octets."})
 	}

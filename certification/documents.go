@@ -38,11 +38,14 @@ type Document struct {
 	TitulaireNaissance *Date
 	Statut             string
 	RemplacePar        *string
-	MotifRevocation    string
-	RevoqueAt          *time.Time
-	RevoquePar         *string
-	EmisAt             time.Time
-	EmisPar            string
+	// CategorieRevocation is public; MotifRevocation is internal: only the
+	// autorité and the admin read it.
+	CategorieRevocation CategorieRevocation
+	MotifRevocation     string
+	RevoqueAt           *time.Time
+	RevoquePar          *string
+	EmisAt              time.Time
+	EmisPar             string
 }
 
 // The statuses of a document.

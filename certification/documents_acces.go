@@ -36,13 +36,17 @@ func (s *Service) Documents(ctx context.Context, a Acteur, f FiltreDocuments) ([
 		q = q.Where("d.session_id = ?", f.SessionID)
 	}
 	ds, err := listDocuments(q.Select(documentColumns).Order("d.emis_at DESC, d.numero").Limit(1000))
-	return ds, wrap(err, "documents of %s %s: list", a.Role, a.UtilisateurID)
+	return sansMotifInterne(a, ds), wrap(err, "documents of %s %s: list", a.Role, a.UtilisateurID)
 }
 
 // Document returns one document the actor may read, with its bytes when
 // withContent. Returns ErrNotFound otherwise.
 func (s *Service) Document(ctx context.Context, a Acteur, id string, withContent bool) (*Document, error) {
-	return findDocument(s.read(ctx), a, id, withContent)
+	d, err := findDocument(s.read(ctx), a, id, withContent)
+	if err != nil {
+		return nil, err
+	}
+	return &sansMotifInterne(a, []Document{*d})[0], nil
 }
 
 // DocumentsSessionContenu returns every valid document of a session with
@@ -58,14 +62,24 @@ func (s *Service) DocumentsSessionContenu(ctx context.Context, a Acteur, session
 	return documentsOfSession(db, sessionID)
 }
 
-// RevoquerDocument revokes a document with a reason: its bytes stay, its
-// verification says revoked. Autorité only.
-func (s *Service) RevoquerDocument(ctx context.Context, a Acteur, id, motif string) (*Document, error) {
+// RevoquerDocument revokes a document with a category, which its public
+// verification shows, and an internal motif: its bytes stay, its
+// verification says revoked. Autorité only. Returns ErrInvalid for an
+// unknown category or an empty motif.
+func (s *Service) RevoquerDocument(ctx context.Context, a Acteur, id string, categorie CategorieRevocation, motif string) (*Document, error) {
 	if !a.Is(RoleAutorite) {
 		return nil, forbidden()
 	}
+	var fields []FieldError
+	if !categorie.Valid() {
+		fields = append(fields, FieldError{"categorie", "inconnue",
+			"Catégorie inconnue ; valeurs admises : erreur_materielle, decision_rectifiee, identite_rectifiee, fraude, recours."})
+	}
 	if strings.TrimSpace(motif) == "" {
-		return nil, Invalid("motif_requis", "La révocation exige un motif.", FieldError{"motif", "requis", "Indiquez le motif de la révocation."})
+		fields = append(fields, FieldError{"motif", "requis", "Indiquez le motif de la révocation."})
+	}
+	if len(fields) > 0 {
+		return nil, Invalid("revocation_invalide", "La révocation exige une catégorie connue et un motif.", fields...)
 	}
 	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		d, err := findDocument(tx, a, id, false)
@@ -76,7 +90,7 @@ func (s *Service) RevoquerDocument(ctx context.Context, a Acteur, id, motif stri
 			return Errorf(ErrConflict, "deja_revoque", "Ce document est déjà révoqué.")
 		}
 		now := s.now()
-		ok, err := revokeDocument(tx, id, d.Statut, a.UtilisateurID, motif, now)
+		ok, err := revokeDocument(tx, id, d.Statut, a.UtilisateurID, categorie, motif, now)
 		if err != nil {
 			return err
 		}
@@ -84,7 +98,7 @@ func (s *Service) RevoquerDocument(ctx context.Context, a Acteur, id, motif stri
 			return stale("Le document")
 		}
 		return s.journal(tx, a, audit{action: "document_revoque", objet: "document", objetID: id, sessionID: d.SessionID,
-			candidatID: deref(d.CandidatID), avant: documentSnapshot{Statut: d.Statut}, apres: documentSnapshot{Statut: StatutRevoque, Motif: motif}})
+			candidatID: deref(d.CandidatID), avant: documentSnapshot{Statut: d.Statut}, apres: documentSnapshot{Statut: StatutRevoque, Categorie: categorie, Motif: motif}})
 	}, func(tx *gorm.DB) (*Document, error) { return findDocument(tx, a, id, false) })
 }
 
@@ -99,9 +113,11 @@ type Verification struct {
 	Initiales     string
 	// NomComplet is given only when the holder's nom and birth date were
 	// supplied and match.
-	NomComplet      string
-	RemplacePar     string
-	MotifRevocation string
+	NomComplet  string
+	RemplacePar string
+	// CategorieRevocation is why a revoked document was revoked; the
+	// free-text motif is never disclosed here.
+	CategorieRevocation CategorieRevocation
 }
 
 // Verifier checks a verification code, without authentication. The full
@@ -118,7 +134,7 @@ func (s *Service) Verifier(ctx context.Context, code, nom string, naissance *Dat
 	r := x.Row
 	v := &Verification{Statut: r.Statut, Type: r.Type, Numero: r.Numero, TitreCode: x.Code, TitreIntitule: x.Intitule,
 		EmisLe: r.EmisAt, Initiales: initiales(r.TitulairePrenoms, r.TitulaireNom), RemplacePar: deref(x.Remplacant),
-		MotifRevocation: r.MotifRevocation}
+		CategorieRevocation: r.CategorieRevocation}
 	if nom != "" && naissance != nil && r.TitulaireNaissance != nil &&
 		plier(nom) == plier(r.TitulaireNom) && *naissance == *r.TitulaireNaissance {
 		v.NomComplet = strings.TrimSpace(r.TitulairePrenoms + " " + r.TitulaireNom)

@@ -8,30 +8,31 @@ import (
 
 // documentRow is the documents table.
 type documentRow struct {
-	ID                 string
-	Type               TypeDocument
-	Numero             string
-	TitreID            string
-	Annee              int
-	Rang               int
-	CodeVerification   string
-	Sha256             string `gorm:"column:sha256"`
-	Gabarit            string
-	Contenu            []byte
-	Taille             int
-	SessionID          string
-	CandidatID         *string
-	InscriptionID      *string
-	TitulaireNom       string
-	TitulairePrenoms   string
-	TitulaireNaissance *Date
-	Statut             string
-	RemplacePar        *string
-	MotifRevocation    string
-	RevoqueAt          *time.Time
-	RevoquePar         *string
-	EmisAt             time.Time
-	EmisPar            string
+	ID                  string
+	Type                TypeDocument
+	Numero              string
+	TitreID             string
+	Annee               int
+	Rang                int
+	CodeVerification    string
+	Sha256              string `gorm:"column:sha256"`
+	Gabarit             string
+	Contenu             []byte
+	Taille              int
+	SessionID           string
+	CandidatID          *string
+	InscriptionID       *string
+	TitulaireNom        string
+	TitulairePrenoms    string
+	TitulaireNaissance  *Date
+	Statut              string
+	RemplacePar         *string
+	CategorieRevocation CategorieRevocation
+	MotifRevocation     string
+	RevoqueAt           *time.Time
+	RevoquePar          *string
+	EmisAt              time.Time
+	EmisPar             string
 }
 
 func (documentRow) TableName() string { return "documents" }
@@ -39,7 +40,7 @@ func (documentRow) TableName() string { return "documents" }
 // documentColumns is every column but the bytes, for lists and metadata.
 const documentColumns = `id, type, numero, titre_id, annee, rang, code_verification, sha256, gabarit, taille, session_id,
 	candidat_id, inscription_id, titulaire_nom, titulaire_prenoms, titulaire_naissance, statut, remplace_par,
-	motif_revocation, revoque_at, revoque_par, emis_at, emis_par`
+	categorie_revocation, motif_revocation, revoque_at, revoque_par, emis_at, emis_par`
 
 // scopeDocuments restricts a query on documents (aliased d) to those the
 // actor may read: its own for a candidat, its candidats' and sessions' for a
@@ -156,9 +157,9 @@ func supersedeDocument(tx *gorm.DB, id, par string) error {
 
 // revokeDocument revokes a document still in status from, and reports
 // false when its status changed in between.
-func revokeDocument(tx *gorm.DB, id, from, par, motif string, at time.Time) (bool, error) {
+func revokeDocument(tx *gorm.DB, id, from, par string, categorie CategorieRevocation, motif string, at time.Time) (bool, error) {
 	res := tx.Model(&documentRow{}).Where("id = ? AND statut = ?", id, from).
-		Updates(map[string]any{"statut": StatutRevoque, "motif_revocation": motif, "revoque_at": at, "revoque_par": par})
+		Updates(map[string]any{"statut": StatutRevoque, "categorie_revocation": categorie, "motif_revocation": motif, "revoque_at": at, "revoque_par": par})
 	if res.Error != nil {
 		return false, wrap(res.Error, "document %s: revoke", id)
 	}
@@ -178,7 +179,7 @@ type verificationRow struct {
 func findVerification(db *gorm.DB, code string) (*verificationRow, error) {
 	var rows []verificationRow
 	err := db.Raw(`SELECT d.id, d.type, d.numero, d.statut, d.emis_at, d.titulaire_nom, d.titulaire_prenoms,
-			d.titulaire_naissance, d.motif_revocation, t.code, t.intitule, r.numero AS remplacant
+			d.titulaire_naissance, d.categorie_revocation, t.code, t.intitule, r.numero AS remplacant
 		FROM documents d JOIN titres t ON t.id = d.titre_id LEFT JOIN documents r ON r.id = d.remplace_par
 		WHERE d.code_verification = ?`, code).Scan(&rows).Error
 	if err != nil {

@@ -95,11 +95,13 @@ func (s *Service) reemettreInscription(tx *gorm.DB, a Acteur, dc *docContext, in
 	typ, ok := documentFor(in)
 	if !ok {
 		for _, o := range olds {
-			if _, err := revokeDocument(tx, o.ID, StatutRemplace, a.UtilisateurID, motif, s.now()); err != nil {
+			// The outcome changed after validation: the autorité corrected a
+			// decision transcribed wrongly (docs/domaine.md §6 bis).
+			if _, err := revokeDocument(tx, o.ID, StatutRemplace, a.UtilisateurID, RevocationErreurMaterielle, motif, s.now()); err != nil {
 				return err
 			}
 			if err := s.journal(tx, a, audit{action: "document_revoque", objet: "document", objetID: o.ID, sessionID: o.SessionID,
-				candidatID: in.CandidatID, avant: documentSnapshot{Statut: StatutValide}, apres: documentSnapshot{Statut: StatutRevoque, Motif: motif}}); err != nil {
+				candidatID: in.CandidatID, avant: documentSnapshot{Statut: StatutValide}, apres: documentSnapshot{Statut: StatutRevoque, Categorie: RevocationErreurMaterielle, Motif: motif}}); err != nil {
 				return err
 			}
 		}

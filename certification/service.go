@@ -19,6 +19,11 @@ import (
 type Service struct {
 	db  *DB
 	opt Options
+	// dummyHash is compared against when the identifiant is unknown; it has
+	// the cost of the real hashes, so that a login takes the same work
+	// whether or not the account exists.
+	dummyHash []byte
+	hashes    *hashGate
 }
 
 // Options configure a Service. Now, Parametres and Renderer are required;
@@ -42,6 +47,14 @@ type Options struct {
 	BcryptCost int
 	// TokenTTL is how long a bearer token lives; 0 means 8 hours.
 	TokenTTL time.Duration
+	// HashSlots bounds the password hashes run at once; 0 means one per
+	// core (GOMAXPROCS). HashWait is how long a login waits for a slot
+	// before it is refused with ErrOverloaded; 0 means 3 seconds.
+	HashSlots int
+	HashWait  time.Duration
+	// HashHook, when set, runs before each password hash, inside its slot.
+	// Tests use it to observe the bound.
+	HashHook func()
 }
 
 // NewService returns a Service on db. It fails, naming every missing
@@ -70,7 +83,11 @@ func NewService(db *DB, opt Options) (*Service, error) {
 	if opt.TokenTTL == 0 {
 		opt.TokenTTL = 8 * time.Hour
 	}
-	return &Service{db: db, opt: opt}, nil
+	dummy, err := bcrypt.GenerateFromPassword([]byte("cipcert-compte-inexistant"), opt.BcryptCost)
+	if err != nil {
+		return nil, fmt.Errorf("certification.NewService: bcrypt cost %d: %w", opt.BcryptCost, err)
+	}
+	return &Service{db: db, opt: opt, dummyHash: dummy, hashes: newHashGate(opt.HashSlots, opt.HashWait, opt.HashHook)}, nil
 }
 
 // WithClock returns a service identical to s but reading the time from

@@ -99,7 +99,7 @@ func (w *Web) handleMonDocument(c echo.Context) error {
 	}
 	h := c.Response().Header()
 	h.Set("ETag", `"`+d.Sha256+`"`)
-	h.Set("Cache-Control", "private, no-cache")
+	h.Set("Cache-Control", "no-store") // the holder's identity: no cache keeps it
 	h.Set("Content-Disposition", `attachment; filename="`+string(d.Type)+"-"+d.Numero+`.pdf"`)
 	return c.Blob(http.StatusOK, "application/pdf", d.Contenu)
 }

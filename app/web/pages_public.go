@@ -25,7 +25,7 @@ func init() {
 		Page{Method: http.MethodGet, Path: "/verification/:code", Handler: (*Web).handleVerificationResult,
 			Title: "Vérification d’un document", ServedByAPI: true},
 		Page{Method: http.MethodPost, Path: "/verification/:code", Handler: (*Web).handleVerificationConfirm,
-			Title: "Vérification d’un document"},
+			Title: "Vérification d’un document", ServedByAPI: true},
 	)
 }
 
@@ -79,6 +79,9 @@ func (w *Web) handleConnexionPost(c echo.Context) error {
 		return w.render(c, http.StatusTooManyRequests, "connexion", v)
 	}
 	token, exp, err := w.svc.Connexion(c.Request().Context(), identifiant, motDePasse)
+	if errors.Is(err, certification.ErrUnauthorized) {
+		w.limits.LoginFailed(c.RealIP(), identifiant, w.svc.Now())
+	}
 	if err != nil {
 		if !form.Refuse(err) {
 			return err
@@ -144,6 +147,9 @@ type verificationData struct {
 	Type     string
 	Inconnu  bool
 	Confirme bool
+	// Revocation is the public category of a revocation; the motif the
+	// autorité wrote stays internal.
+	Revocation string
 }
 
 // libelleStatut says what a verification found, in the words of the page.
@@ -184,6 +190,12 @@ func (w *Web) handleVerificationConfirm(c echo.Context) error {
 		form.Summary = "La vérification du titulaire n’a pas abouti."
 		return w.verification(c, "", nil, form, http.StatusUnprocessableEntity)
 	}
+	if ok, wait := w.limits.AllowIdentityCheck(certification.NormaliserCode(c.Param("code")), w.svc.Now()); !ok {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		form.Summary = "Trop de vérifications d’identité manquées pour ce document : la confirmation du titulaire est suspendue ; réessayez dans " +
+			strconv.Itoa(int(wait.Hours())+1) + " h au plus. Le statut du document reste consultable."
+		return w.verification(c, "", nil, form, http.StatusTooManyRequests)
+	}
 	return w.verification(c, nom, &naissance, form, 0)
 }
 
@@ -208,11 +220,13 @@ func (w *Web) verification(c echo.Context, nom string, naissance *certification.
 		return err
 	}
 	d.V, d.Libelle, d.Type, d.Code = res, libelleStatut[res.Statut], libelleType[res.Type], certification.NormaliserCode(code)
+	d.Revocation = res.CategorieRevocation.Libelle()
 	if status == 0 {
 		status = http.StatusOK
 	}
 	if naissance != nil {
 		if res.NomComplet == "" {
+			w.limits.IdentityCheckFailed(d.Code, w.svc.Now())
 			form.Summary = "Le nom et la date de naissance saisis ne correspondent pas au titulaire de ce document."
 			status = http.StatusUnprocessableEntity
 		} else {

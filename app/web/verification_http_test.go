@@ -1,9 +1,11 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -79,4 +81,53 @@ func TestVerificationPages(t *testing.T) {
 			t.Errorf("short code: %d", p.Status)
 		}
 	})
+}
+
+// TestVerificationPageLimits: the page's form draws on the same count of
+// failed identity checks per code as the API: after 5, even the right
+// identity is refused (429) without showing the name. A revoked document
+// shows the public category of its revocation, never the autorité's motif.
+func TestVerificationPageLimits(t *testing.T) {
+	db := certtest.Open(t, "sqlite")
+	s := newSite(t, db)
+	var par, liv certification.Document
+	for _, d := range s.issueDemoDocuments() {
+		switch d.Type {
+		case "parchemin":
+			par = d
+		case "livret":
+			liv = d
+		}
+	}
+	c := s.client()
+	path := "/verification/" + par.CodeVerification
+	for day := 1; day <= 5; day++ {
+		p := c.post(path, path, url.Values{"nom": {"Lefèvre"}, "date_naissance": {"0" + strconv.Itoa(day) + "/05/1994"}})
+		if p.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("wrong date %d: %d", day, p.Status)
+		}
+	}
+	p := c.post(path, path, url.Values{"nom": {"Lefèvre"}, "date_naissance": {"17/05/1994"}})
+	if p.Status != http.StatusTooManyRequests || !strings.Contains(p.Body, "Trop de vérifications d’identité manquées") ||
+		strings.Contains(p.Body, "Camille Éloïse") || p.Header.Get("Retry-After") == "" {
+		t.Errorf("sixth check: %d", p.Status)
+	}
+	res, err := http.Post(s.srv.URL+path, "application/json", strings.NewReader(`{"nom":"Lefèvre","date_naissance":"1994-05-17"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("the API after the form's failures: %d, want 429", res.StatusCode)
+	}
+
+	motif := "Signalement au parquet, dossier 26/777"
+	if _, err := s.svc.RevoquerDocument(context.Background(), s.acteur("dreets"), liv.ID, certification.RevocationFraude, motif); err != nil {
+		t.Fatal(err)
+	}
+	p = c.get("/verification/" + liv.CodeVerification)
+	if p.Status != http.StatusOK || !strings.Contains(p.Body, "Document révoqué") || !strings.Contains(p.Body, "Fraude constatée") ||
+		strings.Contains(p.Body, "26/777") {
+		t.Errorf("revoked document's page: %d", p.Status)
+	}
 }

@@ -24,11 +24,18 @@ var files embed.FS
 // Limits are the rate limits the web shares with the API, so that a person
 // cannot double its attempts by switching from one to the other.
 type Limits interface {
-	// AllowLogin takes one login attempt for a client address and an
-	// identifiant; when none is left it says how long to wait.
+	// AllowLogin says whether a login attempt from a client address for an
+	// identifiant may be checked; when not, how long to wait.
 	AllowLogin(ip, identifiant string, now time.Time) (bool, time.Duration)
+	// LoginFailed records a wrong password: only failures count.
+	LoginFailed(ip, identifiant string, now time.Time)
 	// AllowVerification takes one public verification for a client address.
 	AllowVerification(ip string, now time.Time) (bool, time.Duration)
+	// AllowIdentityCheck says whether the holder of a verification code
+	// may be checked now (failed checks are limited per code), and if not
+	// how long to wait; IdentityCheckFailed records a failed one.
+	AllowIdentityCheck(code string, now time.Time) (bool, time.Duration)
+	IdentityCheckFailed(code string, now time.Time)
 }
 
 // Config is what the web interface needs from the server that mounts it.

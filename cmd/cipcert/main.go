@@ -12,7 +12,9 @@
 // (default http://localhost:8080), which must be https for documents to be
 // issued, unless CIPCERT_DEMO=1 (the demo, set by make run); THEME the look
 // of the pages: etat (the default, for State services) or neutre (no bloc
-// marque nor Marianne, for any other operator).
+// marque nor Marianne, for any other operator); TRUSTED_PROXIES the
+// comma-separated address ranges of the reverse proxies whose
+// X-Forwarded-For is believed (none by default).
 package main
 
 import (
@@ -23,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -58,6 +61,9 @@ type Config struct {
 	// Demo (CIPCERT_DEMO=1, set by make run) admits an http PublicURL for
 	// issued documents: the demo on localhost has no certificate.
 	Demo bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (TRUSTED_PROXIES).
+	TrustedProxies []*net.IPNet
 }
 
 // loadConfig reads the environment and reports every problem at once.
@@ -104,6 +110,11 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	default:
 		errs = append(errs, errors.New("THEME must be etat or neutre"))
 	}
+	proxies, err := app.ParseTrustedProxies(getenv("TRUSTED_PROXIES"))
+	if err != nil {
+		errs = append(errs, fmt.Errorf("TRUSTED_PROXIES: %w", err))
+	}
+	c.TrustedProxies = proxies
 	return c, errors.Join(errs...)
 }
 
@@ -267,7 +278,7 @@ func serve(ctx context.Context, cfg Config, db *certification.DB, svc *certifica
 	}
 	srv := &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           app.New(svc, app.Options{Logger: log, Neutre: cfg.Neutre}),
+		Handler:           app.New(svc, app.Options{Logger: log, Neutre: cfg.Neutre, TrustedProxies: cfg.TrustedProxies}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
