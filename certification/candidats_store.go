@@ -5,32 +5,38 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/cipcert/cipcert/certification/search"
 )
 
 // candidatRow is the candidats table; Candidat nests what it flattens.
 type candidatRow struct {
-	ID                  string
-	CentreID            string
-	TitreID             string
-	Parcours            Parcours
-	NomNaissance        string
-	NomUsage            string
-	Prenoms             string
-	DateNaissance       Date
-	LieuNaissance       string
-	Email               string
-	FormationDebut      *Date
-	FormationFin        *Date
-	VaeDateNotification *Date
-	VaeReference        *string
-	VaeDdets            *string
-	VaeMoisExperience   *int
-	VaeTypeSession      *string
-	MoisExperience      *int
-	ArchiveAt           *time.Time
-	Version             int
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	ID            string
+	CentreID      string
+	TitreID       string
+	Parcours      Parcours
+	NomNaissance  string
+	NomUsage      string
+	Prenoms       string
+	DateNaissance Date
+	LieuNaissance string
+	Email         string
+	// NomNaissanceRecherche and NomUsageRecherche are the names' search
+	// keys (search.Key): every write of a name writes its key with it.
+	NomNaissanceRecherche string
+	NomUsageRecherche     string
+	FormationDebut        *Date
+	FormationFin          *Date
+	VaeDateNotification   *Date
+	VaeReference          *string
+	VaeDdets              *string
+	VaeMoisExperience     *int
+	VaeTypeSession        *string
+	MoisExperience        *int
+	ArchiveAt             *time.Time
+	Version               int
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
 }
 
 func (candidatRow) TableName() string { return "candidats" }
@@ -82,7 +88,7 @@ func insertRecevabilite(tx *gorm.DB, candidatID string, r Recevabilite, par stri
 
 // listCandidats reads one page of the candidats the actor may see; db is
 // the search pool when the filter has a name (see DB.forSearch).
-func listCandidats(db *gorm.DB, dialect string, a Acteur, f FiltreCandidats) (*PageCandidats, error) {
+func listCandidats(db *gorm.DB, a Acteur, f FiltreCandidats) (*PageCandidats, error) {
 	// filtered is the actor's scope and every filter but the name; the
 	// candidats AS c it selects from is what the pages are cut from.
 	filtered := func(cols string) (*gorm.DB, error) {
@@ -113,20 +119,17 @@ func listCandidats(db *gorm.DB, dialect string, a Acteur, f FiltreCandidats) (*P
 		// A prefix of a few letters matches thousands of candidats out of a
 		// million. An OR of both names leaves PostgreSQL two bad plans:
 		// read every matching row then sort, or walk the ids testing each.
-		// Each name on its own is read from its covering index (migration
-		// 7) without touching the rows, keeping the first ids of the page;
-		// the two short lists are then merged. Ordering by id || '' keeps
-		// the planner from walking the ids instead: it underrates what
-		// LOWER costs on each of the tens of thousands of rows walked.
-		lower := "LOWER"
-		if dialect == "sqlite" {
-			lower = sqliteLower
-		}
-		pat := likePrefix(strings.ToLower(f.Nom))
+		// Each name's search key on its own is read from its covering
+		// index (migration 10) without touching the rows, keeping the
+		// first ids of the page; the two short lists are then merged.
+		// Ordering by id || '' keeps the planner from walking the ids
+		// instead. The keys ignore case and accents (search.Key), on both
+		// dialects alike.
+		pat := likePrefix(search.Key(f.Nom))
 		var branches []any
-		for _, col := range []string{"c.nom_naissance", "c.nom_usage"} {
+		for _, col := range []string{"c.nom_naissance_recherche", "c.nom_usage_recherche"} {
 			b, _ := filtered("c.id")
-			branches = append(branches, b.Where(lower+"("+col+`) LIKE ? ESCAPE '\'`, pat).Order("c.id || ''").Limit(f.Limite+1))
+			branches = append(branches, b.Where(col+` LIKE ? ESCAPE '\'`, pat).Order("c.id || ''").Limit(f.Limite+1))
 		}
 		page := db.Raw(`SELECT m.id FROM (SELECT n.id FROM (?) n UNION SELECT u.id FROM (?) u) m ORDER BY m.id LIMIT ?`,
 			branches[0], branches[1], f.Limite+1)
@@ -318,6 +321,7 @@ func updateCandidat(tx *gorm.DB, row candidatRow, version int, ecf []ecfRow, ant
 	res := tx.Model(&candidatRow{}).Where("id = ? AND version = ?", row.ID, version).Updates(map[string]any{
 		"titre_id": row.TitreID, "parcours": row.Parcours,
 		"nom_naissance": row.NomNaissance, "nom_usage": row.NomUsage, "prenoms": row.Prenoms,
+		"nom_naissance_recherche": row.NomNaissanceRecherche, "nom_usage_recherche": row.NomUsageRecherche,
 		"date_naissance": row.DateNaissance, "lieu_naissance": row.LieuNaissance, "email": row.Email,
 		"formation_debut": row.FormationDebut, "formation_fin": row.FormationFin,
 		"vae_date_notification": row.VaeDateNotification, "vae_reference": row.VaeReference,
@@ -344,7 +348,8 @@ func updateCandidat(tx *gorm.DB, row candidatRow, version int, ecf []ecfRow, ant
 // still version. It reports false when it is not.
 func updateIdentite(tx *gorm.DB, id string, version int, in Identite, at time.Time) (bool, error) {
 	res := tx.Model(&candidatRow{}).Where("id = ? AND version = ?", id, version).Updates(map[string]any{
-		"nom_naissance": in.NomNaissance, "prenoms": in.Prenoms, "date_naissance": in.DateNaissance,
+		"nom_naissance": in.NomNaissance, "nom_naissance_recherche": search.Key(in.NomNaissance),
+		"prenoms": in.Prenoms, "date_naissance": in.DateNaissance,
 		"lieu_naissance": in.LieuNaissance, "version": version + 1, "updated_at": at})
 	if res.Error != nil {
 		return false, wrap(res.Error, "candidat %s version %d: identity", id, version)

@@ -11,7 +11,6 @@ import (
 	"syscall"
 	"time"
 
-	gosqlite "github.com/glebarez/go-sqlite"
 	"github.com/glebarez/sqlite"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -126,24 +125,6 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 // isUniqueViolation reports a unique constraint failure, which GORM
 // translates for both dialects.
 func isUniqueViolation(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) }
-
-// sqliteLower is LOWER for every script. SQLite's own LOWER folds ASCII only,
-// so that on SQLite nom=éluard would not find "Éluard" while PostgreSQL
-// finds it; both now fold the way strings.ToLower folds the filter.
-const sqliteLower = "cipcert_lower"
-
-func init() {
-	gosqlite.MustRegisterDeterministicScalarFunction(sqliteLower, 1,
-		func(_ *gosqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-			switch v := args[0].(type) {
-			case string:
-				return strings.ToLower(v), nil
-			case []byte:
-				return strings.ToLower(string(v)), nil
-			}
-			return args[0], nil
-		})
-}
 
 // Unavailable reports whether err means the database cannot be reached
 // right now (down, restarting, connection lost) rather than that the request

@@ -19,6 +19,7 @@ import (
 	"github.com/cipcert/cipcert/app"
 	"github.com/cipcert/cipcert/certification"
 	"github.com/cipcert/cipcert/certification/certtest"
+	"github.com/cipcert/cipcert/certification/search"
 )
 
 // benchClients is how many clients ask for a page at once.
@@ -214,13 +215,15 @@ func addCandidats(tb testing.TB, db *certification.DB, n int) {
 		"Blanc,Guérin,Boyer,Garnier,Chevalier,François,Legrand,Gauthier,Garcia,Marchand}"
 	prenoms := "{Léa,Emma,Chloé,Inès,Jade,Louise,Manon,Camille,Sarah,Zoé,Hugo,Lucas,Louis,Nathan,Gabriel,Jules,Arthur," +
 		"Adam,Raphaël,Théo,Noé,Élodie,Amélie,Karim,Yasmine,Mehdi,Nadia,Julien,Céline,Sébastien}"
-	err := db.Exec(`INSERT INTO candidats (id, centre_id, titre_id, parcours, nom_naissance, nom_usage, prenoms,
-		date_naissance, lieu_naissance, email, formation_debut, formation_fin, version, created_at, updated_at)
-	SELECT gen_random_uuid()::text, c.centre_id, c.titre_id, 'formation', (?::text[])[1 + n % 40], '',
+	// The search keys are folded as the service folds them.
+	cles := search.Key(noms)
+	err := db.Exec(`INSERT INTO candidats (id, centre_id, titre_id, parcours, nom_naissance, nom_naissance_recherche,
+		nom_usage, prenoms, date_naissance, lieu_naissance, email, formation_debut, formation_fin, version, created_at, updated_at)
+	SELECT gen_random_uuid()::text, c.centre_id, c.titre_id, 'formation', (?::text[])[1 + n % 40], (?::text[])[1 + n % 40], '',
 		(?::text[])[1 + (n / 40) % 30], date '1960-01-01' + n % 15000, 'Lyon (69)', 'candidat' || n || '@example.fr',
 		date '2026-01-05', date '2026-09-25', 1, now(), now()
 	FROM (SELECT centre_id, titre_id FROM candidats WHERE nom_naissance = 'Lefèvre') c, generate_series(1, ?) n`,
-		noms, prenoms, n).Error
+		noms, cles, prenoms, n).Error
 	if err != nil {
 		tb.Fatal(err)
 	}
