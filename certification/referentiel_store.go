@@ -67,6 +67,9 @@ func (correspondanceRow) TableName() string { return "correspondances" }
 // upsertTitre writes a titre of the fixtures, keyed by its code, with its
 // versions and blocs.
 func upsertTitre(tx *gorm.DB, td TitreDef) error {
+	if err := referentielModifie(tx); err != nil {
+		return err
+	}
 	t := titreRow{Code: td.Code}
 	err := tx.Where("code = ?", td.Code).Take(&t).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -142,22 +145,30 @@ func upsertBloc(tx *gorm.DB, v versionRow, rang int, bd BlocDef) error {
 	return nil
 }
 
-// loadTitres reads the référentiel in four queries whatever its size.
+// loadTitres returns the titres with their versions and blocs, every one
+// when code is "", else the one with that code if any. They come from the
+// process's copy when it is current (see referentiel_cache.go).
 func loadTitres(db *gorm.DB, code string) ([]Titre, error) {
-	titres, err := loadTitreRows(db, code)
+	titres, err := cachedTitres(db)
 	if err != nil {
 		return nil, wrap(err, "référentiel %q: load", code)
 	}
-	return titres, nil
+	if code == "" {
+		return titres, nil
+	}
+	for _, t := range titres {
+		if t.Code == code {
+			return []Titre{t}, nil
+		}
+	}
+	return []Titre{}, nil
 }
 
-func loadTitreRows(db *gorm.DB, code string) ([]Titre, error) {
+// loadTitreRows reads the whole référentiel from the database, in five
+// queries whatever its size.
+func loadTitreRows(db *gorm.DB) ([]Titre, error) {
 	var trows []titreRow
-	q := db.Order("code")
-	if code != "" {
-		q = q.Where("code = ?", code)
-	}
-	if err := q.Find(&trows).Error; err != nil {
+	if err := db.Order("code").Find(&trows).Error; err != nil {
 		return nil, err
 	}
 	titres := make([]Titre, len(trows))

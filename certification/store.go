@@ -64,6 +64,11 @@ func Open(url string) (*DB, error) {
 			closeGorm(g)
 			return nil, err
 		}
+		if err := g.Use(&referentielCache{}); err != nil {
+			closeGorm(g)
+			closeGorm(search)
+			return nil, err
+		}
 		return &DB{DB: g, Dialect: "postgres", search: search}, nil
 	}
 	path := strings.TrimPrefix(url, "sqlite://")
@@ -77,6 +82,10 @@ func Open(url string) (*DB, error) {
 		return nil, err
 	}
 	sqlDB.SetMaxOpenConns(1)
+	if err := g.Use(&referentielCache{}); err != nil {
+		closeGorm(g)
+		return nil, err
+	}
 	return &DB{DB: g, Dialect: "sqlite"}, nil
 }
 
