@@ -25,18 +25,20 @@ type candidatRow struct {
 	// keys (search.Key): every write of a name writes its key with it.
 	NomNaissanceRecherche string
 	NomUsageRecherche     string
-	FormationDebut        *Date
-	FormationFin          *Date
-	VaeDateNotification   *Date
-	VaeReference          *string
-	VaeDdets              *string
-	VaeMoisExperience     *int
-	VaeTypeSession        *string
-	MoisExperience        *int
-	ArchiveAt             *time.Time
-	Version               int
-	CreatedAt             time.Time
-	UpdatedAt             time.Time
+	// TitreCode is read with the row (candidatColumns), never written.
+	TitreCode           string `gorm:"->"`
+	FormationDebut      *Date
+	FormationFin        *Date
+	VaeDateNotification *Date
+	VaeReference        *string
+	VaeDdets            *string
+	VaeMoisExperience   *int
+	VaeTypeSession      *string
+	MoisExperience      *int
+	ArchiveAt           *time.Time
+	Version             int
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
 }
 
 func (candidatRow) TableName() string { return "candidats" }
@@ -111,7 +113,7 @@ func listCandidats(db *gorm.DB, a Acteur, f FiltreCandidats) (*PageCandidats, er
 		}
 		return q, nil
 	}
-	q, err := filtered("c.*")
+	q, err := filtered(candidatColumns)
 	if err != nil {
 		return nil, err
 	}
@@ -154,10 +156,14 @@ func likePrefix(s string) string {
 	return r.Replace(s) + "%"
 }
 
+// candidatColumns are what a candidatRow reads: the row and its titre's
+// code, which saves hydrate a query.
+const candidatColumns = "c.*, (SELECT t.code FROM titres t WHERE t.id = c.titre_id) AS titre_code"
+
 // scopeCandidats restricts a query on candidats (aliased c) to what the
 // actor may see.
 func scopeCandidats(db *gorm.DB, a Acteur) (*gorm.DB, error) {
-	q := db.Table("candidats AS c").Select("c.*")
+	q := db.Table("candidats AS c").Select(candidatColumns)
 	switch a.Role {
 	case RoleAdmin:
 		return q, nil
@@ -201,8 +207,8 @@ func findCandidat(tx *gorm.DB, a Acteur, id string) (*Candidat, error) {
 	return &cs[0], nil
 }
 
-// hydrate turns rows into Candidats with their ECF and CCP antérieurs, in
-// three queries whatever the number of rows.
+// hydrate turns rows into Candidats with their ECF, CCP antérieurs and
+// notifications de recevabilité, in one query whatever the number of rows.
 func hydrate(db *gorm.DB, rows []candidatRow) ([]Candidat, error) {
 	out, err := hydrateRows(db, rows)
 	return out, wrap(err, "details of %d candidats: load", len(rows))
@@ -214,47 +220,53 @@ func hydrateRows(db *gorm.DB, rows []candidatRow) ([]Candidat, error) {
 		return out, nil
 	}
 	ids := make([]string, len(rows))
-	titreIDs := map[string]bool{}
+	codes := map[string]string{}
+	var tids []string
 	for i, r := range rows {
 		ids[i] = r.ID
-		titreIDs[r.TitreID] = true
+		if r.TitreCode != "" {
+			codes[r.TitreID] = r.TitreCode
+		}
 	}
-	var titres []struct{ ID, Code string }
-	tids := make([]string, 0, len(titreIDs))
-	for id := range titreIDs {
-		tids = append(tids, id)
+	for _, r := range rows {
+		if _, ok := codes[r.TitreID]; !ok {
+			tids = append(tids, r.TitreID)
+		}
 	}
-	if err := db.Table("titres").Select("id, code").Where("id IN ?", tids).Find(&titres).Error; err != nil {
-		return nil, err
+	if len(tids) > 0 {
+		// Rows read without candidatColumns.
+		var titres []struct{ ID, Code string }
+		if err := db.Table("titres").Select("id, code").Where("id IN ?", tids).Find(&titres).Error; err != nil {
+			return nil, err
+		}
+		for _, t := range titres {
+			codes[t.ID] = t.Code
+		}
 	}
-	codes := map[string]string{}
-	for _, t := range titres {
-		codes[t.ID] = t.Code
+	// The ECF, the CCP antérieurs and the notifications de recevabilité
+	// come in one query, each line tagged with its kind: a candidat's page
+	// or a list pays one round trip for them, not three.
+	var details []struct {
+		Kind, CandidatID, Code, VersionCode string
+		// DateLigne is the date of the evaluation, of the obtention or of the
+		// notification; Texte the observations, the session reference or
+		// the notification's reference.
+		DateLigne                 Date
+		Texte, Ddets, TypeSession string
+		MoisExperience            int
 	}
-	var ecfs []struct {
-		CandidatID     string
-		Code           string
-		DateEvaluation Date
-		Observations   string
-	}
-	if err := db.Raw(`SELECT e.candidat_id, b.code, e.date_evaluation, e.observations FROM candidat_ecf e
-		JOIN blocs b ON b.id = e.bloc_id WHERE e.candidat_id IN ? ORDER BY b.rang`, ids).Scan(&ecfs).Error; err != nil {
-		return nil, err
-	}
-	var ants []struct {
-		CandidatID       string
-		Code             string
-		VersionCode      string
-		DateObtention    Date
-		SessionReference string
-	}
-	if err := db.Raw(`SELECT a.candidat_id, b.code, v.code AS version_code, a.date_obtention, a.session_reference
+	if err := db.Raw(`SELECT 'e' AS kind, e.candidat_id, b.code, '' AS version_code, e.date_evaluation AS date_ligne,
+			e.observations AS texte, '' AS ddets, '' AS type_session, 0 AS mois_experience, b.rang, CAST(NULL AS TIMESTAMP) AS enregistree_at, e.id
+		FROM candidat_ecf e JOIN blocs b ON b.id = e.bloc_id WHERE e.candidat_id IN ?
+		UNION ALL
+		SELECT 'a', a.candidat_id, b.code, v.code, a.date_obtention, a.session_reference, '', '', 0, b.rang, NULL, a.id
 		FROM candidat_ccp_anterieurs a JOIN blocs b ON b.id = a.bloc_id JOIN titre_versions v ON v.id = b.version_id
-		WHERE a.candidat_id IN ? ORDER BY b.rang`, ids).Scan(&ants).Error; err != nil {
-		return nil, err
-	}
-	var recs []recevabiliteRow
-	if err := db.Where("candidat_id IN ?", ids).Order("enregistree_at, id").Find(&recs).Error; err != nil {
+		WHERE a.candidat_id IN ?
+		UNION ALL
+		SELECT 'r', r.candidat_id, '', '', r.date_notification, r.reference, r.ddets, r.type_session, r.mois_experience,
+			0, r.enregistree_at, r.id
+		FROM candidat_recevabilites r WHERE r.candidat_id IN ?
+		ORDER BY kind, rang, enregistree_at, id`, ids, ids, ids).Scan(&details).Error; err != nil {
 		return nil, err
 	}
 	idx := map[string]*Candidat{}
@@ -280,19 +292,18 @@ func hydrateRows(db *gorm.DB, rows []candidatRow) ([]Candidat, error) {
 		out[i] = c
 		idx[r.ID] = &out[i]
 	}
-	for _, r := range recs {
-		c := idx[r.CandidatID]
-		c.Recevabilites = append(c.Recevabilites, Recevabilite{DateNotification: r.DateNotification, Reference: r.Reference,
-			DDETS: r.Ddets, MoisExperience: r.MoisExperience, TypeSession: r.TypeSession})
-	}
-	for _, e := range ecfs {
-		c := idx[e.CandidatID]
-		c.ECF = append(c.ECF, ECF{CCP: e.Code, DateEvaluation: e.DateEvaluation, Observations: e.Observations})
-	}
-	for _, x := range ants {
+	for _, x := range details {
 		c := idx[x.CandidatID]
-		c.CCPAnterieurs = append(c.CCPAnterieurs, CCPAnterieur{CCP: x.Code, VersionCode: x.VersionCode,
-			DateObtention: x.DateObtention, SessionReference: x.SessionReference})
+		switch x.Kind {
+		case "e":
+			c.ECF = append(c.ECF, ECF{CCP: x.Code, DateEvaluation: x.DateLigne, Observations: x.Texte})
+		case "a":
+			c.CCPAnterieurs = append(c.CCPAnterieurs, CCPAnterieur{CCP: x.Code, VersionCode: x.VersionCode,
+				DateObtention: x.DateLigne, SessionReference: x.Texte})
+		case "r":
+			c.Recevabilites = append(c.Recevabilites, Recevabilite{DateNotification: x.DateLigne, Reference: x.Texte,
+				DDETS: x.Ddets, MoisExperience: x.MoisExperience, TypeSession: x.TypeSession})
+		}
 	}
 	return out, nil
 }
