@@ -261,10 +261,10 @@ type field struct {
 type option struct{ Value, Label string }
 
 // fieldID turns a service field name into an HTML id: "ecf[0].ccp" → "f-ecf-0-ccp".
-func fieldID(name string) string {
-	r := strings.NewReplacer(".", "-", "[", "-", "]", "", "_", "-")
-	return "f-" + r.Replace(name)
-}
+func fieldID(name string) string { return "f-" + fieldIDReplacer.Replace(name) }
+
+// fieldIDReplacer is built once: a form renders dozens of fields.
+var fieldIDReplacer = strings.NewReplacer(".", "-", "[", "-", "]", "", "_", "-")
 
 var funcs = template.FuncMap{
 	// field builds an input from the form: name, label, then "key=value"
