@@ -248,28 +248,8 @@ func hydrateRows(db *gorm.DB, rows []candidatRow) ([]Candidat, error) {
 		return out, nil
 	}
 	ids := make([]string, len(rows))
-	codes := map[string]string{}
-	var tids []string
 	for i, r := range rows {
 		ids[i] = r.ID
-		if r.TitreCode != "" {
-			codes[r.TitreID] = r.TitreCode
-		}
-	}
-	for _, r := range rows {
-		if _, ok := codes[r.TitreID]; !ok {
-			tids = append(tids, r.TitreID)
-		}
-	}
-	if len(tids) > 0 {
-		// Rows read without candidatColumns.
-		var titres []struct{ ID, Code string }
-		if err := db.Table("titres").Select("id, code").Where("id IN ?", tids).Find(&titres).Error; err != nil {
-			return nil, err
-		}
-		for _, t := range titres {
-			codes[t.ID] = t.Code
-		}
 	}
 	// The ECF, the CCP antérieurs and the notifications de recevabilité
 	// come in one query, each line tagged with its kind: a candidat's page
@@ -300,7 +280,7 @@ func hydrateRows(db *gorm.DB, rows []candidatRow) ([]Candidat, error) {
 	idx := map[string]*Candidat{}
 	for i, r := range rows {
 		c := Candidat{
-			ID: r.ID, CentreID: r.CentreID, TitreCode: codes[r.TitreID], Parcours: r.Parcours,
+			ID: r.ID, CentreID: r.CentreID, TitreCode: r.TitreCode, Parcours: r.Parcours,
 			NomNaissance: r.NomNaissance, NomUsage: r.NomUsage, Prenoms: r.Prenoms,
 			DateNaissance: r.DateNaissance, LieuNaissance: r.LieuNaissance, Email: r.Email,
 			MoisExperience: r.MoisExperience, ArchiveAt: r.ArchiveAt, Version: r.Version,
