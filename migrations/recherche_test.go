@@ -17,10 +17,10 @@ func TestNomsRechercheFolded(t *testing.T) {
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		certtest.Seed(t, certtest.NewService(t, db))
 		sqlDB, _ := db.DB.DB()
-		for v := migrations.Latest(); v > 9; {
-			var err error
-			if v, err = migrations.Down(ctx, sqlDB, db.Dialect); err != nil {
-				t.Fatalf("down from %d: %v", v, err)
+		// Down to the version before the keys, whatever its number.
+		for db.Exec(`SELECT nom_naissance_recherche FROM candidats LIMIT 1`).Error == nil {
+			if v, err := migrations.Down(ctx, sqlDB, db.Dialect); err != nil || v == 0 {
+				t.Fatalf("down to %d: %v", v, err)
 			}
 		}
 		if _, err := migrations.Up(ctx, sqlDB, db.Dialect); err != nil {
