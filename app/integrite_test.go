@@ -68,5 +68,9 @@ func TestRectificationIdentite(t *testing.T) {
 		if out.NomNaissance != "Figée" || out.Version != cur.Version+1 {
 			t.Errorf("after the rectification: %s at version %d, want Figée at %d", out.NomNaissance, out.Version, cur.Version+1)
 		}
+		// The search follows the rectified name.
+		if got := noms(f.listCandidats("centre", "?nom=FIGEE")); !got["Figée"] {
+			t.Errorf("nom=FIGEE after the rectification: %v", got)
+		}
 	})
 }

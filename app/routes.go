@@ -251,7 +251,7 @@ func routeList() []route {
 			description: "Dans l'ordre d'enregistrement. Pour la page suivante, reprendre la requête avec « apres » égal au « suivant » reçu ; absent sur la dernière page.",
 			response:    candidatListResponse{}, status: 200,
 			query: []queryParam{{name: "parcours", kind: "string", enum: []string{"formation", "vae", "capitalisation", "ccs"}, doc: "Seulement ce parcours."},
-				{name: "nom", kind: "string", doc: "Début du nom de naissance ou d'usage, sans tenir compte de la casse."},
+				{name: "nom", kind: "string", doc: "Début du nom de naissance ou d'usage, sans tenir compte de la casse ni des accents (« lefe » trouve Lefèvre, « oeuvre » Œuvre)."},
 				{name: "centre_id", kind: "string", format: "uuid", doc: "Seulement ce centre (administrateur et autorité)."},
 				{name: "archives", kind: "boolean", doc: "true : inclut les candidats archivés."}, qApres, qLimite}},
 		{method: "GET", path: "/api/v1/candidats/:id", handler: (*Server).handleCandidatGet, roles: roles(admin, autorite, centre, candidat), tag: tagCandidats,

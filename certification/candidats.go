@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/cipcert/cipcert/certification/search"
 )
 
 // Parcours is a candidat's route to the titre (docs/domaine.md §3).
@@ -212,7 +214,8 @@ func (s *Service) Candidat(ctx context.Context, a Acteur, id string) (*Candidat,
 // FiltreCandidats selects and pages a list of candidats.
 type FiltreCandidats struct {
 	Parcours Parcours
-	// Nom matches the start of the nom de naissance or d'usage, ignoring case.
+	// Nom matches the start of the nom de naissance or d'usage, ignoring
+	// case, accents and ligatures (search.Key): « lefe » finds Lefèvre.
 	Nom      string
 	CentreID string
 	Archives bool
@@ -241,7 +244,7 @@ func (s *Service) Candidats(ctx context.Context, a Acteur, f FiltreCandidats) (*
 	if f.Nom != "" {
 		db = s.db.forSearch().WithContext(ctx)
 	}
-	return listCandidats(db, s.db.Dialect, a, f)
+	return listCandidats(db, a, f)
 }
 
 // noterRecevabilite keeps a notification de recevabilité entered for the
@@ -428,6 +431,7 @@ func (p *saisiePlan) row(id, centreID string) candidatRow {
 	r := candidatRow{
 		ID: id, CentreID: centreID, TitreID: p.titreID, Parcours: in.Parcours,
 		NomNaissance: in.NomNaissance, NomUsage: in.NomUsage, Prenoms: in.Prenoms,
+		NomNaissanceRecherche: search.Key(in.NomNaissance), NomUsageRecherche: search.Key(in.NomUsage),
 		DateNaissance: in.DateNaissance, LieuNaissance: in.LieuNaissance, Email: in.Email,
 		MoisExperience: in.MoisExperience,
 	}

@@ -5,20 +5,28 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/cipcert/cipcert/certification/search"
 )
 
 // candidatRow is the candidats table; Candidat nests what it flattens.
 type candidatRow struct {
-	ID                  string
-	CentreID            string
-	TitreID             string
-	Parcours            Parcours
-	NomNaissance        string
-	NomUsage            string
-	Prenoms             string
-	DateNaissance       Date
-	LieuNaissance       string
-	Email               string
+	ID            string
+	CentreID      string
+	TitreID       string
+	Parcours      Parcours
+	NomNaissance  string
+	NomUsage      string
+	Prenoms       string
+	DateNaissance Date
+	LieuNaissance string
+	Email         string
+	// NomNaissanceRecherche and NomUsageRecherche are the names' search
+	// keys (search.Key): every write of a name writes its key with it.
+	NomNaissanceRecherche string
+	NomUsageRecherche     string
+	// TitreCode is read with the row (candidatColumns), never written.
+	TitreCode           string `gorm:"->"`
 	FormationDebut      *Date
 	FormationFin        *Date
 	VaeDateNotification *Date
@@ -82,7 +90,7 @@ func insertRecevabilite(tx *gorm.DB, candidatID string, r Recevabilite, par stri
 
 // listCandidats reads one page of the candidats the actor may see; db is
 // the search pool when the filter has a name (see DB.forSearch).
-func listCandidats(db *gorm.DB, dialect string, a Acteur, f FiltreCandidats) (*PageCandidats, error) {
+func listCandidats(db *gorm.DB, a Acteur, f FiltreCandidats) (*PageCandidats, error) {
 	// filtered is the actor's scope and every filter but the name; the
 	// candidats AS c it selects from is what the pages are cut from.
 	filtered := func(cols string) (*gorm.DB, error) {
@@ -105,7 +113,7 @@ func listCandidats(db *gorm.DB, dialect string, a Acteur, f FiltreCandidats) (*P
 		}
 		return q, nil
 	}
-	q, err := filtered("c.*")
+	q, err := filtered(candidatColumns)
 	if err != nil {
 		return nil, err
 	}
@@ -113,27 +121,24 @@ func listCandidats(db *gorm.DB, dialect string, a Acteur, f FiltreCandidats) (*P
 		// A prefix of a few letters matches thousands of candidats out of a
 		// million. An OR of both names leaves PostgreSQL two bad plans:
 		// read every matching row then sort, or walk the ids testing each.
-		// Each name on its own is read from its covering index (migration
-		// 7) without touching the rows, keeping the first ids of the page;
-		// the two short lists are then merged. Ordering by id || '' keeps
-		// the planner from walking the ids instead: it underrates what
-		// LOWER costs on each of the tens of thousands of rows walked.
-		lower := "LOWER"
-		if dialect == "sqlite" {
-			lower = sqliteLower
-		}
-		pat := likePrefix(strings.ToLower(f.Nom))
+		// Each name's search key on its own is read from its covering
+		// index (migration 10) without touching the rows, keeping the
+		// first ids of the page; the two short lists are then merged.
+		// Ordering by id || '' keeps the planner from walking the ids
+		// instead. The keys ignore case and accents (search.Key), on both
+		// dialects alike.
+		pat := likePrefix(search.Key(f.Nom))
 		var branches []any
-		for _, col := range []string{"c.nom_naissance", "c.nom_usage"} {
+		for _, col := range []string{"c.nom_naissance_recherche", "c.nom_usage_recherche"} {
 			b, _ := filtered("c.id")
-			branches = append(branches, b.Where(lower+"("+col+`) LIKE ? ESCAPE '\'`, pat).Order("c.id || ''").Limit(f.Limite+1))
+			branches = append(branches, b.Where(col+` LIKE ? ESCAPE '\'`, pat).Order("c.id || ''").Limit(f.Limite+1))
 		}
 		page := db.Raw(`SELECT m.id FROM (SELECT n.id FROM (?) n UNION SELECT u.id FROM (?) u) m ORDER BY m.id LIMIT ?`,
 			branches[0], branches[1], f.Limite+1)
 		q = q.Where("c.id IN (?)", page)
 	}
-	var rows []candidatRow
-	if err := q.Order("c.id").Limit(f.Limite + 1).Find(&rows).Error; err != nil {
+	rows, err := scanCandidats(q.Order("c.id").Limit(f.Limite + 1))
+	if err != nil {
 		return nil, wrap(err, "candidats of %s %s: list", a.Role, a.UtilisateurID)
 	}
 	page := &PageCandidats{}
@@ -151,10 +156,42 @@ func likePrefix(s string) string {
 	return r.Replace(s) + "%"
 }
 
+// candidatColumns are what a candidatRow reads, in the order
+// scanCandidats scans them: the row, but its search keys, and its titre's
+// code, which saves hydrate a query.
+const candidatColumns = `c.id, c.centre_id, c.titre_id, (SELECT t.code FROM titres t WHERE t.id = c.titre_id) AS titre_code,
+	c.parcours, c.nom_naissance, c.nom_usage, c.prenoms, c.date_naissance, c.lieu_naissance, c.email,
+	c.formation_debut, c.formation_fin, c.vae_date_notification, c.vae_reference, c.vae_ddets, c.vae_mois_experience,
+	c.vae_type_session, c.mois_experience, c.archive_at, c.version, c.created_at, c.updated_at`
+
+// scanCandidats runs q, which selects candidatColumns, and scans its rows
+// itself: the candidats are the most read rows of the service (every list,
+// every record), and GORM's scanning by reflection was a sixth of a list
+// page's CPU time.
+func scanCandidats(q *gorm.DB) ([]candidatRow, error) {
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []candidatRow
+	for rows.Next() {
+		var r candidatRow
+		if err := rows.Scan(&r.ID, &r.CentreID, &r.TitreID, &r.TitreCode,
+			&r.Parcours, &r.NomNaissance, &r.NomUsage, &r.Prenoms, &r.DateNaissance, &r.LieuNaissance, &r.Email,
+			&r.FormationDebut, &r.FormationFin, &r.VaeDateNotification, &r.VaeReference, &r.VaeDdets, &r.VaeMoisExperience,
+			&r.VaeTypeSession, &r.MoisExperience, &r.ArchiveAt, &r.Version, &r.CreatedAt, &r.UpdatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
 // scopeCandidats restricts a query on candidats (aliased c) to what the
 // actor may see.
 func scopeCandidats(db *gorm.DB, a Acteur) (*gorm.DB, error) {
-	q := db.Table("candidats AS c").Select("c.*")
+	q := db.Table("candidats AS c").Select(candidatColumns)
 	switch a.Role {
 	case RoleAdmin:
 		return q, nil
@@ -176,8 +213,8 @@ func findCandidatRow(tx *gorm.DB, a Acteur, id string) (*candidatRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rows []candidatRow
-	if err := q.Where("c.id = ?", id).Limit(1).Find(&rows).Error; err != nil {
+	rows, err := scanCandidats(q.Where("c.id = ?", id).Limit(1))
+	if err != nil {
 		return nil, wrap(err, "candidat %s: load", id)
 	}
 	if len(rows) == 0 {
@@ -198,8 +235,8 @@ func findCandidat(tx *gorm.DB, a Acteur, id string) (*Candidat, error) {
 	return &cs[0], nil
 }
 
-// hydrate turns rows into Candidats with their ECF and CCP antérieurs, in
-// three queries whatever the number of rows.
+// hydrate turns rows into Candidats with their ECF, CCP antérieurs and
+// notifications de recevabilité, in one query whatever the number of rows.
 func hydrate(db *gorm.DB, rows []candidatRow) ([]Candidat, error) {
 	out, err := hydrateRows(db, rows)
 	return out, wrap(err, "details of %d candidats: load", len(rows))
@@ -211,53 +248,39 @@ func hydrateRows(db *gorm.DB, rows []candidatRow) ([]Candidat, error) {
 		return out, nil
 	}
 	ids := make([]string, len(rows))
-	titreIDs := map[string]bool{}
 	for i, r := range rows {
 		ids[i] = r.ID
-		titreIDs[r.TitreID] = true
 	}
-	var titres []struct{ ID, Code string }
-	tids := make([]string, 0, len(titreIDs))
-	for id := range titreIDs {
-		tids = append(tids, id)
+	// The ECF, the CCP antérieurs and the notifications de recevabilité
+	// come in one query, each line tagged with its kind: a candidat's page
+	// or a list pays one round trip for them, not three.
+	var details []struct {
+		Kind, CandidatID, Code, VersionCode string
+		// DateLigne is the date of the evaluation, of the obtention or of the
+		// notification; Texte the observations, the session reference or
+		// the notification's reference.
+		DateLigne                 Date
+		Texte, Ddets, TypeSession string
+		MoisExperience            int
 	}
-	if err := db.Table("titres").Select("id, code").Where("id IN ?", tids).Find(&titres).Error; err != nil {
-		return nil, err
-	}
-	codes := map[string]string{}
-	for _, t := range titres {
-		codes[t.ID] = t.Code
-	}
-	var ecfs []struct {
-		CandidatID     string
-		Code           string
-		DateEvaluation Date
-		Observations   string
-	}
-	if err := db.Raw(`SELECT e.candidat_id, b.code, e.date_evaluation, e.observations FROM candidat_ecf e
-		JOIN blocs b ON b.id = e.bloc_id WHERE e.candidat_id IN ? ORDER BY b.rang`, ids).Scan(&ecfs).Error; err != nil {
-		return nil, err
-	}
-	var ants []struct {
-		CandidatID       string
-		Code             string
-		VersionCode      string
-		DateObtention    Date
-		SessionReference string
-	}
-	if err := db.Raw(`SELECT a.candidat_id, b.code, v.code AS version_code, a.date_obtention, a.session_reference
+	if err := db.Raw(`SELECT 'e' AS kind, e.candidat_id, b.code, '' AS version_code, e.date_evaluation AS date_ligne,
+			e.observations AS texte, '' AS ddets, '' AS type_session, 0 AS mois_experience, b.rang, CAST(NULL AS TIMESTAMP) AS enregistree_at, e.id
+		FROM candidat_ecf e JOIN blocs b ON b.id = e.bloc_id WHERE e.candidat_id IN ?
+		UNION ALL
+		SELECT 'a', a.candidat_id, b.code, v.code, a.date_obtention, a.session_reference, '', '', 0, b.rang, NULL, a.id
 		FROM candidat_ccp_anterieurs a JOIN blocs b ON b.id = a.bloc_id JOIN titre_versions v ON v.id = b.version_id
-		WHERE a.candidat_id IN ? ORDER BY b.rang`, ids).Scan(&ants).Error; err != nil {
-		return nil, err
-	}
-	var recs []recevabiliteRow
-	if err := db.Where("candidat_id IN ?", ids).Order("enregistree_at, id").Find(&recs).Error; err != nil {
+		WHERE a.candidat_id IN ?
+		UNION ALL
+		SELECT 'r', r.candidat_id, '', '', r.date_notification, r.reference, r.ddets, r.type_session, r.mois_experience,
+			0, r.enregistree_at, r.id
+		FROM candidat_recevabilites r WHERE r.candidat_id IN ?
+		ORDER BY kind, rang, enregistree_at, id`, ids, ids, ids).Scan(&details).Error; err != nil {
 		return nil, err
 	}
 	idx := map[string]*Candidat{}
 	for i, r := range rows {
 		c := Candidat{
-			ID: r.ID, CentreID: r.CentreID, TitreCode: codes[r.TitreID], Parcours: r.Parcours,
+			ID: r.ID, CentreID: r.CentreID, TitreCode: r.TitreCode, Parcours: r.Parcours,
 			NomNaissance: r.NomNaissance, NomUsage: r.NomUsage, Prenoms: r.Prenoms,
 			DateNaissance: r.DateNaissance, LieuNaissance: r.LieuNaissance, Email: r.Email,
 			MoisExperience: r.MoisExperience, ArchiveAt: r.ArchiveAt, Version: r.Version,
@@ -277,19 +300,18 @@ func hydrateRows(db *gorm.DB, rows []candidatRow) ([]Candidat, error) {
 		out[i] = c
 		idx[r.ID] = &out[i]
 	}
-	for _, r := range recs {
-		c := idx[r.CandidatID]
-		c.Recevabilites = append(c.Recevabilites, Recevabilite{DateNotification: r.DateNotification, Reference: r.Reference,
-			DDETS: r.Ddets, MoisExperience: r.MoisExperience, TypeSession: r.TypeSession})
-	}
-	for _, e := range ecfs {
-		c := idx[e.CandidatID]
-		c.ECF = append(c.ECF, ECF{CCP: e.Code, DateEvaluation: e.DateEvaluation, Observations: e.Observations})
-	}
-	for _, x := range ants {
+	for _, x := range details {
 		c := idx[x.CandidatID]
-		c.CCPAnterieurs = append(c.CCPAnterieurs, CCPAnterieur{CCP: x.Code, VersionCode: x.VersionCode,
-			DateObtention: x.DateObtention, SessionReference: x.SessionReference})
+		switch x.Kind {
+		case "e":
+			c.ECF = append(c.ECF, ECF{CCP: x.Code, DateEvaluation: x.DateLigne, Observations: x.Texte})
+		case "a":
+			c.CCPAnterieurs = append(c.CCPAnterieurs, CCPAnterieur{CCP: x.Code, VersionCode: x.VersionCode,
+				DateObtention: x.DateLigne, SessionReference: x.Texte})
+		case "r":
+			c.Recevabilites = append(c.Recevabilites, Recevabilite{DateNotification: x.DateLigne, Reference: x.Texte,
+				DDETS: x.Ddets, MoisExperience: x.MoisExperience, TypeSession: x.TypeSession})
+		}
 	}
 	return out, nil
 }
@@ -318,6 +340,7 @@ func updateCandidat(tx *gorm.DB, row candidatRow, version int, ecf []ecfRow, ant
 	res := tx.Model(&candidatRow{}).Where("id = ? AND version = ?", row.ID, version).Updates(map[string]any{
 		"titre_id": row.TitreID, "parcours": row.Parcours,
 		"nom_naissance": row.NomNaissance, "nom_usage": row.NomUsage, "prenoms": row.Prenoms,
+		"nom_naissance_recherche": row.NomNaissanceRecherche, "nom_usage_recherche": row.NomUsageRecherche,
 		"date_naissance": row.DateNaissance, "lieu_naissance": row.LieuNaissance, "email": row.Email,
 		"formation_debut": row.FormationDebut, "formation_fin": row.FormationFin,
 		"vae_date_notification": row.VaeDateNotification, "vae_reference": row.VaeReference,
@@ -344,7 +367,8 @@ func updateCandidat(tx *gorm.DB, row candidatRow, version int, ecf []ecfRow, ant
 // still version. It reports false when it is not.
 func updateIdentite(tx *gorm.DB, id string, version int, in Identite, at time.Time) (bool, error) {
 	res := tx.Model(&candidatRow{}).Where("id = ? AND version = ?", id, version).Updates(map[string]any{
-		"nom_naissance": in.NomNaissance, "prenoms": in.Prenoms, "date_naissance": in.DateNaissance,
+		"nom_naissance": in.NomNaissance, "nom_naissance_recherche": search.Key(in.NomNaissance),
+		"prenoms": in.Prenoms, "date_naissance": in.DateNaissance,
 		"lieu_naissance": in.LieuNaissance, "version": version + 1, "updated_at": at})
 	if res.Error != nil {
 		return false, wrap(res.Error, "candidat %s version %d: identity", id, version)

@@ -55,26 +55,34 @@ func (s *Service) EtatCompteCandidat(ctx context.Context, a Acteur, candidatID s
 	if !a.Is(RoleCentre) {
 		return nil, forbidden()
 	}
-	db := s.read(ctx)
-	if _, err := findCandidatRow(db, a, candidatID); err != nil {
-		return nil, err
+	if !validID(candidatID) {
+		return nil, notFound("Candidat")
 	}
-	var us []Utilisateur
-	if err := db.Where("candidat_id = ?", candidatID).Limit(1).Find(&us).Error; err != nil {
-		return nil, err
+	// One query, as the candidat's record shows it on every display: the
+	// candidat of the centre, its account if any, the last link unused.
+	var rows []struct {
+		ID               string
+		Identifiant      *string
+		Actif            *bool
+		ActivationExpire *time.Time
+	}
+	err := s.read(ctx).Raw(`SELECT c.id, u.identifiant, u.actif, a.expire_at AS activation_expire
+		FROM candidats c
+		LEFT JOIN utilisateurs u ON u.candidat_id = c.id
+		LEFT JOIN activations a ON a.utilisateur_id = u.id AND a.utilise_at IS NULL AND a.expire_at > ?
+		WHERE c.id = ? AND c.centre_id = ?
+		ORDER BY a.expire_at DESC LIMIT 1`, s.now(), candidatID, a.CentreID).Scan(&rows).Error
+	if err != nil {
+		return nil, wrap(err, "account of candidat %s: load", candidatID)
+	}
+	if len(rows) == 0 {
+		return nil, notFound("Candidat")
 	}
 	out := &CompteCandidat{}
-	if len(us) == 0 {
-		return out, nil
-	}
-	out.Existe, out.Actif, out.Identifiant = true, us[0].Actif, us[0].Identifiant
-	var acts []activation
-	if err := db.Where("utilisateur_id = ? AND utilise_at IS NULL AND expire_at > ?", us[0].ID, s.now()).
-		Order("expire_at DESC").Limit(1).Find(&acts).Error; err != nil {
-		return nil, err
-	}
-	if len(acts) == 1 {
-		out.ActivationExpire = &acts[0].ExpireAt
+	if r := rows[0]; r.Identifiant != nil {
+		out.Existe, out.Identifiant = true, *r.Identifiant
+		out.Actif = r.Actif != nil && *r.Actif
+		out.ActivationExpire = r.ActivationExpire
 	}
 	return out, nil
 }

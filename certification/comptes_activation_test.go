@@ -60,8 +60,13 @@ func TestActivationCompteCandidat(t *testing.T) {
 			t.Errorf("replaced link still reads: %v", err)
 		}
 		etat, err := svc.EtatCompteCandidat(ctx, centre, c.ID)
-		if err != nil || !etat.Existe || etat.Actif || etat.ActivationExpire == nil {
+		if err != nil || !etat.Existe || etat.Actif || etat.ActivationExpire == nil || etat.Identifiant != first.Identifiant {
 			t.Errorf("state before activation: %+v %v", etat, err)
+		} else if d := etat.ActivationExpire.Sub(second.ExpireAt); d < -time.Second || d > time.Second {
+			t.Errorf("state before activation: link valid until %v, want %v", etat.ActivationExpire, second.ExpireAt)
+		}
+		if _, err := svc.EtatCompteCandidat(ctx, actor(t, svc, "centre2"), c.ID); !errors.Is(err, certification.ErrNotFound) {
+			t.Errorf("another centre reads the account: %v", err)
 		}
 
 		if _, _, err := svc.ActiverCompte(ctx, second.Jeton, "court"); !errors.Is(err, certification.ErrInvalid) {
@@ -78,6 +83,10 @@ func TestActivationCompteCandidat(t *testing.T) {
 		a, err := svc.Authentifier(ctx, tok)
 		if err != nil || a.Role != certification.RoleCandidat || a.CandidatID != c.ID {
 			t.Errorf("signed in as %+v %v", a, err)
+		}
+		if etat, err := svc.EtatCompteCandidat(ctx, centre, c.ID); err != nil || !etat.Existe || !etat.Actif ||
+			etat.ActivationExpire != nil || etat.Identifiant != first.Identifiant {
+			t.Errorf("state after activation: %+v %v", etat, err)
 		}
 		// Used once: refused the second time, and the password stays.
 		if _, _, err := svc.ActiverCompte(ctx, second.Jeton, "un autre mot de passe"); !errors.Is(err, certification.ErrNotFound) {

@@ -20,5 +20,11 @@
 // untouched. lock_store.go holds the one row-locking helper; store.go opens
 // the database.
 //
+// The référentiel is read from a copy each process keeps in memory, current
+// as long as the referentiel_generation row has not moved: any code that
+// writes the référentiel's tables calls referentielModifie in the same
+// transaction (referentiel_cache.go). Names are searched through their
+// search keys (package search), stored beside them by every write.
+//
 // The package knows nothing of HTTP, JSON or PDF layout.
 package certification

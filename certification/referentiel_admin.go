@@ -22,7 +22,12 @@ import (
 // so that whatever derives from the référentiel (a cache) can learn of the
 // change in the same transaction, in one place.
 func (s *Service) referentielTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.inTx(ctx, fn)
+	return s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := referentielModifie(tx); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
 }
 
 // changeReferentiel runs an administrator's change of the référentiel: fn

@@ -147,22 +147,30 @@ func upsertBloc(tx *gorm.DB, v versionRow, rang int, bd BlocDef) error {
 	return nil
 }
 
-// loadTitres reads the référentiel in four queries whatever its size.
+// loadTitres returns the titres with their versions and blocs, every one
+// when code is "", else the one with that code if any. They come from the
+// process's copy when it is current (see referentiel_cache.go).
 func loadTitres(db *gorm.DB, code string) ([]Titre, error) {
-	titres, err := loadTitreRows(db, code)
+	titres, err := cachedTitres(db)
 	if err != nil {
 		return nil, wrap(err, "référentiel %q: load", code)
 	}
-	return titres, nil
+	if code == "" {
+		return titres, nil
+	}
+	for _, t := range titres {
+		if t.Code == code {
+			return []Titre{t}, nil
+		}
+	}
+	return []Titre{}, nil
 }
 
-func loadTitreRows(db *gorm.DB, code string) ([]Titre, error) {
+// loadTitreRows reads the whole référentiel from the database, in five
+// queries whatever its size.
+func loadTitreRows(db *gorm.DB) ([]Titre, error) {
 	var trows []titreRow
-	q := db.Order("code")
-	if code != "" {
-		q = q.Where("code = ?", code)
-	}
-	if err := q.Find(&trows).Error; err != nil {
+	if err := db.Order("code").Find(&trows).Error; err != nil {
 		return nil, err
 	}
 	titres := make([]Titre, len(trows))

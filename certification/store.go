@@ -68,6 +68,11 @@ func Open(url string) (*DB, error) {
 			closeGorm(g)
 			return nil, err
 		}
+		if err := g.Use(&referentielCache{}); err != nil {
+			closeGorm(g)
+			closeGorm(search)
+			return nil, err
+		}
 		return &DB{DB: g, Dialect: "postgres", search: search}, nil
 	}
 	path, busy, err := sqliteBusyTimeout(strings.TrimPrefix(url, "sqlite://"))
@@ -90,6 +95,10 @@ func Open(url string) (*DB, error) {
 		return nil, err
 	}
 	sqlDB.SetMaxOpenConns(1)
+	if err := g.Use(&referentielCache{}); err != nil {
+		closeGorm(g)
+		return nil, err
+	}
 	return &DB{DB: g, Dialect: "sqlite"}, nil
 }
 
@@ -152,24 +161,6 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 // isUniqueViolation reports a unique constraint failure, which GORM
 // translates for both dialects.
 func isUniqueViolation(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) }
-
-// sqliteLower is LOWER for every script. SQLite's own LOWER folds ASCII only,
-// so that on SQLite nom=éluard would not find "Éluard" while PostgreSQL
-// finds it; both now fold the way strings.ToLower folds the filter.
-const sqliteLower = "cipcert_lower"
-
-func init() {
-	gosqlite.MustRegisterDeterministicScalarFunction(sqliteLower, 1,
-		func(_ *gosqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-			switch v := args[0].(type) {
-			case string:
-				return strings.ToLower(v), nil
-			case []byte:
-				return strings.ToLower(string(v)), nil
-			}
-			return args[0], nil
-		})
-}
 
 // Unavailable reports whether err means the database cannot serve the
 // request right now (down, restarting, connection lost, or an SQLite file

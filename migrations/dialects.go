@@ -26,6 +26,15 @@ type dialectSQL map[string]struct {
 // their own file.
 var goSources = map[int64]dialectSQL{}
 
+// fillFunc is work a migration does in Go after its up statements, in the
+// same transaction, when SQL cannot do it alike on both dialects (names
+// folded for search exactly as the application folds them).
+type fillFunc func(ctx context.Context, tx *sql.Tx, dialect string) error
+
+// goFills are the fills by version, registered with registerFill beside
+// the version's statements.
+var goFills = map[int64]fillFunc{}
+
 // registerDialectSQL records the migration of the calling file, whose
 // version is the number that starts its name, as goose reads it for an SQL
 // file. Each Go migration file calls it once from its init.
@@ -49,6 +58,21 @@ func registerDialectSQL(m dialectSQL) {
 	goSources[v] = m
 }
 
+// registerFill adds to the migration of the calling file a fill run after
+// its up statements. Its down needs none: the up statements add what the
+// fill writes into, and the down statements drop it.
+func registerFill(fill fillFunc) {
+	_, file, _, ok := runtime.Caller(1)
+	if !ok {
+		panic("migrations: cannot tell which file registers a fill")
+	}
+	v, err := goose.NumericComponent(file)
+	if err != nil {
+		panic(fmt.Sprintf("migrations: %s: %v", file, err))
+	}
+	goFills[v] = fill
+}
+
 // goMigrations are the Go migrations for one dialect, in version order.
 func goMigrations(dialect string) []*goose.Migration {
 	versions := make([]int64, 0, len(goSources))
@@ -60,13 +84,22 @@ func goMigrations(dialect string) []*goose.Migration {
 	for _, v := range versions {
 		q := goSources[v][dialect]
 		up := runAll(q.up)
-		if q.upGo != nil {
+		upGo, fill := q.upGo, goFills[v]
+		if upGo != nil || fill != nil {
 			stmts := up.RunTx
 			up = &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
 				if err := stmts(ctx, tx); err != nil {
 					return err
 				}
-				return q.upGo(ctx, tx)
+				if upGo != nil {
+					if err := upGo(ctx, tx); err != nil {
+						return err
+					}
+				}
+				if fill == nil {
+					return nil
+				}
+				return fill(ctx, tx, dialect)
 			}}
 		}
 		out = append(out, goose.NewGoMigration(v, up, runAll(q.down)))

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"os"
@@ -132,5 +133,20 @@ func TestBrowserWithoutJavaScript(t *testing.T) {
 			t.Errorf("confirmation without JavaScript: %s", v.body())
 		}
 		v.check("POST /verification/:code", "verification-confirmee-sans-js")
+
+		// A candidat opens its account from the link its centre handed
+		// over, without JavaScript too.
+		lien, err := s.svc.OuvrirCompteCandidat(context.Background(), s.acteur("centre"), s.candidatID("Nguyễn"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := s.person(t)
+		w.noScript()
+		w.open("/activation/" + lien.Jeton)
+		w.check("GET /activation/:jeton", "activation-sans-js")
+		w.submit("#f-mot-de-passe", "une phrase de passe sans script", "#f-confirmation", "une phrase de passe sans script")
+		if w.path() != "/mon-espace?info=compte-active" || !strings.Contains(w.body(), "Nguyễn") {
+			t.Errorf("activation without JavaScript: %s %s", w.path(), w.body())
+		}
 	})
 }

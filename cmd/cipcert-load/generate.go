@@ -303,7 +303,7 @@ func generate(ctx context.Context, conn *pgx.Conn, cfg genConfig) (*GenReport, e
 	steps := []stmt{
 		{"habilitations", g.habilitationsSQL(), []any{ref.membres, ref.titreID}},
 		{"plan: candidats", g.planCandidatsSQL(n), nil},
-		{"candidats", g.candidatsSQL(), []any{ref.centreIDs, ref.titreID, noms, prenoms, foldAll(noms), foldAll(prenoms), villes, ref.depts, ref.ddets}},
+		{"candidats", g.candidatsSQL(), []any{ref.centreIDs, ref.titreID, noms, prenoms, foldAll(noms), foldAll(prenoms), villes, ref.depts, ref.ddets, searchKeys(noms)}},
 		{"candidat_ecf", g.ecfSQL(), []any{ref.blocIDs, observations}},
 		{"candidat_ccp_anterieurs", g.anterieursSQL(), []any{ref.blocIDs[0], []string{"LYON", "NANTES", "GRENOBLE", "RENNES", "DIJON", "TOURS", "LILLE"}}},
 		{"plan: eligible candidats", g.planEligiblesSQL(), nil},
@@ -506,12 +506,17 @@ FROM (
 func (g *sqlGen) candidatsSQL() string {
 	L, V := int64(len(noms)), int64(len(villes))
 	F, M := int64(len(prenomsF)), int64(len(prenomsM))
-	return fmt.Sprintf(`INSERT INTO candidats (id, centre_id, titre_id, parcours, nom_naissance, nom_usage, prenoms,
+	// $10 holds the noms' search keys (search.Key), which fold a
+	// double name piece by piece as it folds the whole.
+	return fmt.Sprintf(`INSERT INTO candidats (id, centre_id, titre_id, parcours, nom_naissance, nom_usage,
+	nom_naissance_recherche, nom_usage_recherche, prenoms,
 	date_naissance, lieu_naissance, email, formation_debut, formation_fin, vae_date_notification, vae_reference, vae_ddets,
 	vae_mois_experience, vae_type_session, mois_experience, archive_at, version, created_at, updated_at)
 SELECT id, ($1::text[])[cx + 1], $2, parcours,
 	($3::text[])[ino],
 	CASE u WHEN 0 THEN ($3::text[])[ino2] WHEN 1 THEN ($3::text[])[ino] || '-' || ($3::text[])[ino2] ELSE '' END,
+	($10::text[])[ino],
+	CASE u WHEN 0 THEN ($10::text[])[ino2] WHEN 1 THEN ($10::text[])[ino] || '-' || ($10::text[])[ino2] ELSE '' END,
 	($4::text[])[ip1] || CASE WHEN deux AND ip2 <> ip1 THEN ' ' || ($4::text[])[ip2] ELSE '' END,
 	date '1962-01-01' + %[1]s, ($7::text[])[1 + %[2]s],
 	($6::text[])[ip1] || '.' || ($5::text[])[ino] || '.' || n || '@example.fr',

@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"unicode"
+
+	"github.com/cipcert/cipcert/certification/search"
 )
 
 // The tables the generator draws candidats from. Names are combined (a nom
@@ -157,6 +159,15 @@ func foldAll(ss []string) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
 		out[i] = asciiFold(s)
+	}
+	return out
+}
+
+// searchKeys are the search keys of names, as the service stores them.
+func searchKeys(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = search.Key(s)
 	}
 	return out
 }

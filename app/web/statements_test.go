@@ -1,0 +1,77 @@
+package web_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"gorm.io/gorm/logger"
+
+	"github.com/cipcert/cipcert/certification"
+	"github.com/cipcert/cipcert/certification/certtest"
+)
+
+// statementCounter counts the SQL statements a database runs, as the
+// database's GORM logger: every statement, query or write, passes through
+// it. It does not build the statements' text, so that counting costs
+// nothing measurable.
+type statementCounter struct{ n atomic.Int64 }
+
+func (s *statementCounter) LogMode(logger.LogLevel) logger.Interface { return s }
+func (s *statementCounter) Info(context.Context, string, ...any)     {}
+func (s *statementCounter) Warn(context.Context, string, ...any)     {}
+func (s *statementCounter) Error(context.Context, string, ...any)    {}
+func (s *statementCounter) Trace(context.Context, time.Time, func() (string, int64), error) {
+	s.n.Add(1)
+}
+
+// countStatements makes db's statements counted by the returned counter.
+func countStatements(db *certification.DB) *statementCounter {
+	c := &statementCounter{}
+	db.Config.Logger = c
+	return c
+}
+
+// TestPageStatements holds the main pages to the number of SQL statements
+// they send one after the other, which their time under load follows more
+// than anything else (see BenchmarkPages). A page that needs more should
+// batch its reads; a ceiling is raised only knowingly.
+func TestPageStatements(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		s := newSite(t, db)
+		lefevre := s.candidatID("Lefèvre")
+		code := s.issueDemoDocuments()[0].CodeVerification
+		count := countStatements(db)
+		for _, p := range []struct {
+			as, path string
+			max      int64
+		}{
+			{"", "/connexion", 0},
+			// The session, a page of candidats, their details.
+			{"centre", "/centre/candidats", 3},
+			{"centre", "/centre/candidats?nom=LEF", 3},
+			// The session, the candidat and its details, its enrolments
+			// with their blocs and evaluations, their sessions with their
+			// blocs and jury, the référentiel's generation, the account.
+			{"centre", "/centre/candidats/" + lefevre, 11},
+			{"candidat", "/mon-espace", 11},
+			{"", "/verification/" + code, 1},
+		} {
+			hc := benchClient(t, s.srv.URL, p.as, 0)
+			// The first request may fill the référentiel's copy.
+			if _, err := fetch(hc, s.srv.URL+p.path); err != nil {
+				t.Fatal(err)
+			}
+			before := count.n.Load()
+			if _, err := fetch(hc, s.srv.URL+p.path); err != nil {
+				t.Fatal(err)
+			}
+			if n := count.n.Load() - before; n > p.max {
+				t.Errorf("%s as %q: %d SQL statements, at most %d expected", p.path, p.as, n, p.max)
+			} else {
+				t.Logf("%s as %q: %d SQL statements", p.path, p.as, n)
+			}
+		}
+	})
+}
