@@ -253,7 +253,6 @@ func init() {
 	funcs["elements"] = func() any { return elements }
 	funcs["libelleOrigine"] = libelleOrigine
 	funcs["libelleIncident"] = certification.LibelleIncident
-	funcs["presence"] = func(p string) string { return libellePresence[p] }
 	funcs["joinVirgule"] = func(xs []string) string { return strings.Join(xs, ", ") }
 }
 
