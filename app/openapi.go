@@ -29,6 +29,7 @@ func openAPIPath(p string) string { return pathParam.ReplaceAllString(p, "{$1}")
 var pathParams = map[string]queryParam{
 	"id":      {kind: "string", doc: "Identifiant (UUIDv7) de l'objet."},
 	"iid":     {kind: "string", doc: "Identifiant (UUIDv7) de l'inscription."},
+	"hid":     {kind: "string", doc: "Identifiant (UUIDv7) de l'habilitation."},
 	"code":    {kind: "string", doc: "Code : d'un titre (TP-00403) ou de vérification d'un document (XXXX-XXXX-XXXX)."},
 	"ccp":     {kind: "string", doc: "Code du CCP (CCP1, CCP2…)."},
 	"fichier": {kind: "string", doc: "{id} pour les métadonnées du document, {id}.pdf pour ses octets."},
@@ -105,7 +106,7 @@ func (g *schemaGen) operation(r route) map[string]any {
 		s := map[string]any{"type": "string"}
 		ex := "TP-00403"
 		switch m[1] {
-		case "id", "iid":
+		case "id", "iid", "hid":
 			s["format"], ex = "uuid", exampleID(r.path, m[1])
 		case "ccp":
 			ex = "CCP1"
@@ -127,6 +128,10 @@ func (g *schemaGen) operation(r route) map[string]any {
 	case ifMatchRequis:
 		params = append(params, map[string]any{"name": "If-Match", "in": "header", "required": true, "example": `"1"`,
 			"schema": map[string]any{"type": "string"}, "description": "ETag lu au dernier GET : une version périmée est refusée (412), son absence aussi (428)."})
+	case ifMatchFin:
+		params = append(params, map[string]any{"name": "If-Match", "in": "header", "required": true, "example": `"2029-11-30"`,
+			"schema": map[string]any{"type": "string"}, "description": "Date de fin de l'habilitation lue (ETag, champ fin de GET /api/v1/jury/membres) : " +
+				"une fin changée entre-temps est refusée (412), l'absence de l'en-tête aussi (428)."})
 	case ifMatchFacultatif:
 		params = append(params, map[string]any{"name": "If-Match", "in": "header", "example": `"1"`,
 			"schema": map[string]any{"type": "string"}, "description": "ETag de la décision à remplacer ; sans lui, seule une première saisie est acceptée."})

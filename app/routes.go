@@ -31,6 +31,11 @@ func roles(rs ...certification.Role) []certification.Role { return rs }
 // broken, or candidat_invalide for malformed input (certification.codeSaisie).
 var codesSaisie = []string{"candidat_invalide", "centre_non_agree", "ecf_vae", "titre_sans_ccs"}
 
+// codesFinHabilitation are the codes the service answers a change of an
+// habilitation's end with, called through a function value the catalogue
+// does not follow.
+var codesFinHabilitation = []string{"acces_refuse", "habilitation_invalide", "introuvable", "motif_requis", "version_perimee"}
+
 // ifMatchMode says whether a write reads the version the client last saw.
 type ifMatchMode int
 
@@ -38,6 +43,10 @@ const (
 	sansIfMatch ifMatchMode = iota
 	ifMatchRequis
 	ifMatchFacultatif // without it, only a first write is accepted
+	// ifMatchFin reads an habilitation's end date as the client last saw
+	// it: an habilitation has no version, its end is what two people race
+	// to change.
+	ifMatchFin
 )
 
 // queryParam is one documented query parameter; kind is its JSON Schema
@@ -293,6 +302,17 @@ func routeList() []route {
 		{method: "POST", path: "/api/v1/jury/membres/:id/habilitations", handler: (*Server).handleHabilitationCreate, roles: roles(autorite), tag: tagJury,
 			summary: "Habilite un membre pour un titre.", description: "Un membre ne siège que dans une session couverte entièrement par une habilitation au titre.",
 			request: habilitationRequest{}, response: habilitationResponse{}, status: 201},
+		{method: "POST", path: "/api/v1/jury/membres/:id/habilitations/:hid/prolongation", handler: (*Server).handleHabilitationProlong, roles: roles(autorite), tag: tagJury,
+			summary: "Prolonge une habilitation.", description: "fin est la nouvelle fin, après l'actuelle ; motif est la référence de la décision de prolongation. " +
+				"If-Match porte la fin lue ; la réponse la nouvelle, en ETag.",
+			request: finHabilitationRequest{}, response: habilitationResponse{}, status: 200, ifMatch: ifMatchFin, etag: true,
+			errors: codesFinHabilitation},
+		{method: "POST", path: "/api/v1/jury/membres/:id/habilitations/:hid/fin", handler: (*Server).handleHabilitationEnd, roles: roles(autorite), tag: tagJury,
+			summary: "Met fin à une habilitation avant son terme.", description: "fin est le dernier jour, pendant l'habilitation ; motif la raison. " +
+				"Refusé (409 habilitation_utilisee) tant que le membre siège à une session non délibérée que l'habilitation ne couvrirait plus. " +
+				"If-Match porte la fin lue ; la réponse la nouvelle, en ETag.",
+			request: finHabilitationRequest{}, response: habilitationResponse{}, status: 200, ifMatch: ifMatchFin, etag: true,
+			errors: append([]string{"habilitation_utilisee"}, codesFinHabilitation...)},
 		{method: "POST", path: "/api/v1/liens", handler: (*Server).handleLienCreate, roles: roles(centre, jury), tag: tagJury,
 			summary: "Déclare un lien entre un membre de jury et un candidat.", description: "Le membre ne pourra rien saisir pour ce candidat.",
 			request: lienRequest{}, response: lienResponse{}, status: 201},

@@ -236,6 +236,9 @@ type revueSession struct {
 	Vie       []etapeVie
 	Candidats []revueCandidat
 	Documents int
+	// Docs are the session's documents in every state, each with its
+	// revocation when it is in force.
+	Docs []certification.Document
 	// Suite marks the answer to a step of the issuance asked by the
 	// page's script: the next step starts as soon as it is shown.
 	Suite bool
@@ -302,6 +305,7 @@ func (w *Web) revueData(c echo.Context) (*revueSession, error) {
 		d.Candidats = append(d.Candidats, revueCandidat{in, parcours[in.CandidatID], etatInscription(in), r})
 	}
 	d.Vie = vieSession(s, docs)
+	d.Docs = docs
 	for _, doc := range docs {
 		if doc.Statut == certification.StatutValide {
 			d.Documents++
@@ -419,12 +423,6 @@ func (w *Web) handleAutoriteEmettre(c echo.Context) error {
 
 func init() {
 	funcs["lotEmission"] = func() int { return lotEmission }
-	funcs["presence"] = func(p *string) string {
-		if p == nil {
-			return "Présence non renseignée"
-		}
-		return map[string]string{"present": "Présent", "absent": "Absent", "excuse": "Excusé", "exclu_fraude": "Exclu pour fraude"}[*p]
-	}
 	funcs["entretien"] = func(e *string) string {
 		if e == nil {
 			return "non tenu"
