@@ -253,6 +253,13 @@ func init() {
 	funcs["elements"] = func() any { return elements }
 	funcs["libelleOrigine"] = libelleOrigine
 	funcs["libelleIncident"] = certification.LibelleIncident
+	// One presence label for every page: the jury's and the autorité's.
+	funcs["presence"] = func(p *string) string {
+		if p == nil {
+			return "non saisie"
+		}
+		return libellePresence[*p]
+	}
 	funcs["joinVirgule"] = func(xs []string) string { return strings.Join(xs, ", ") }
 }
 
