@@ -147,7 +147,7 @@ var catalogue = []erreurDoc{
 	{Code: "verifications_identite_epuisees", Status: 429, Messages: []string{}},
 	{Code: "version_hors_validite", Status: 422, Messages: []string{"La version … a été clôturée au terme de sa validité, le … : seul un candidat qui en détient déjà des CCP peut encore s'y présenter.", "La version … n'entre en vigueur que le … ; la session commence le ….", "La version … n'est plus valide depuis le … : elle a été révisée, la session doit porter sur la version ….", "La version … n'est valide que du … au … ; la session a lieu du … au ….", "La version … n'est valide que jusqu'au … ; la session se termine le ….", "Passage à la … : la version … n'est valide que du … au …."}},
 	{Code: "version_inconnue", Status: 422, Messages: []string{"La version … est inconnue du référentiel.", "Session … : la version … est inconnue du référentiel.", "Version de titre inconnue."}},
-	{Code: "version_perimee", Status: 412, Messages: []string{"… a été modifié entre-temps : relisez-le et recommencez avec sa version actuelle."}},
+	{Code: "version_perimee", Status: 412, Messages: []string{"… a été modifié entre-temps : relisez-le et recommencez avec sa version actuelle.", "… a été modifiée entre-temps : relisez-la et recommencez avec sa version actuelle."}},
 	{Code: "version_terminee", Status: 409, Messages: []string{"La version … n'est plus la version en cours du titre … (…) : seule la dernière version, pas encore révisée ni clôturée, peut l'être."}},
 	{Code: "version_utilisee", Status: 409, Messages: []string{"La version … a déjà servi (sessions ou dossiers de candidats) : elle ne peut plus changer ; enregistrez sa révision ou sa clôture."}},
 }

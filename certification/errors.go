@@ -67,6 +67,12 @@ func stale(what string) *Error {
 		"%s a été modifié entre-temps : relisez-le et recommencez avec sa version actuelle.", what)
 }
 
+// staleF is stale for a feminine noun, so that the message agrees with it.
+func staleF(what string) *Error {
+	return Errorf(ErrStale, "version_perimee",
+		"%s a été modifiée entre-temps : relisez-la et recommencez avec sa version actuelle.", what)
+}
+
 // fieldIndex names an element's field in a list, as "agrements[1].titre_code".
 func fieldIndex(list string, i int, field string) string {
 	return fmt.Sprintf("%s[%d].%s", list, i, field)

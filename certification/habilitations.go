@@ -74,7 +74,7 @@ func (s *Service) changerFinHabilitation(ctx context.Context, a Acteur, membreID
 			return notFound("Habilitation")
 		}
 		if cur.Fin.String() != in.FinLue.String() {
-			return stale("L'habilitation")
+			return staleF("L'habilitation")
 		}
 		switch {
 		case prolonger && !in.Fin.After(cur.Fin):
@@ -89,7 +89,7 @@ func (s *Service) changerFinHabilitation(ctx context.Context, a Acteur, membreID
 			return err
 		}
 		if !ok {
-			return stale("L'habilitation")
+			return staleF("L'habilitation")
 		}
 		if !prolonger {
 			if err := habilitationEncoreNecessaire(tx, cur); err != nil {

@@ -199,19 +199,19 @@ func (s *Service) saisirEvaluation(tx *gorm.DB, a Acteur, sess *Session, ins *In
 	now := s.now()
 	if version == 0 {
 		if avant != nil {
-			return nil, stale("L'évaluation de ce CCP")
+			return nil, staleF("L'évaluation de ce CCP")
 		}
 		out = Evaluation{ID: newID(), InscriptionID: inscriptionID, BlocID: blocID, SaisiPar: a.UtilisateurID, Version: 1, CreatedAt: now, UpdatedAt: now}
 		in.apply(&out)
 		if err := insertEvaluation(tx, out); err != nil {
 			if isUniqueViolation(err) {
-				return nil, stale("L'évaluation de ce CCP")
+				return nil, staleF("L'évaluation de ce CCP")
 			}
 			return nil, err
 		}
 	} else {
 		if avant == nil {
-			return nil, stale("L'évaluation de ce CCP")
+			return nil, staleF("L'évaluation de ce CCP")
 		}
 		out = *avant
 		in.apply(&out)
@@ -221,7 +221,7 @@ func (s *Service) saisirEvaluation(tx *gorm.DB, a Acteur, sess *Session, ins *In
 			return nil, err
 		}
 		if !ok {
-			return nil, stale("L'évaluation de ce CCP")
+			return nil, staleF("L'évaluation de ce CCP")
 		}
 	}
 	out.CCP = ccp
@@ -313,7 +313,7 @@ func (s *Service) saisirPresence(tx *gorm.DB, a Acteur, sess *Session, ins *Insc
 		return err
 	}
 	if !ok {
-		return stale("L'inscription")
+		return staleF("L'inscription")
 	}
 	if err := s.journal(tx, a, audit{action: "presence", objet: "inscription", objetID: inscriptionID, sessionID: sessionID, candidatID: ins.CandidatID,
 		avant: presenceSnapshot{Presence: ins.Presence, EntretienFinal: ins.EntretienFinal, Version: ins.Version}, apres: apres}); err != nil {
@@ -579,7 +579,7 @@ func (s *Service) CorrigerEvaluationVersion(ctx context.Context, a Acteur, sessi
 			return err
 		}
 		if !ok {
-			return stale("L'évaluation de ce CCP")
+			return staleF("L'évaluation de ce CCP")
 		}
 		// The new decision continues the versions of the one it replaces,
 		// so that a version read before the correction is stale after it.

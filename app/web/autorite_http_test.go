@@ -166,7 +166,7 @@ func TestAutoriteCorrection(t *testing.T) {
 		}
 		v.Set("motif", "Décision transcrite à l’envers : la grille signée indique CCP2 acquis.")
 		v.Set("version", strconv.Itoa(version+5))
-		if p := c.post(path, path, v); p.Status != http.StatusPreconditionFailed || !strings.Contains(p.Body, "modifié entre-temps") {
+		if p := c.post(path, path, v); p.Status != http.StatusPreconditionFailed || !strings.Contains(p.Body, "modifiée entre-temps") {
 			t.Errorf("stale version: %d", p.Status)
 		}
 		v.Set("version", strconv.Itoa(version))
