@@ -31,7 +31,10 @@ func (s *Service) DesactiverCompte(ctx context.Context, a Acteur, utilisateurID,
 	if !a.Is(RoleAdmin) {
 		return nil, forbidden()
 	}
-	motif, err := s.motifCompte("désactivation", motif)
+	motif, err := s.motifCompte(motif)
+	if motif == "" {
+		return nil, Invalid("motif_requis", "La désactivation exige un motif.", FieldError{"motif", "requis", "Indiquez le motif de la désactivation."})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +78,10 @@ func (s *Service) ReactiverCompte(ctx context.Context, a Acteur, utilisateurID, 
 	if !a.Is(RoleAdmin) {
 		return nil, forbidden()
 	}
-	motif, err := s.motifCompte("réactivation", motif)
+	motif, err := s.motifCompte(motif)
+	if motif == "" {
+		return nil, Invalid("motif_requis", "La réactivation exige un motif.", FieldError{"motif", "requis", "Indiquez le motif de la réactivation."})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -124,15 +130,12 @@ func revokeJetonsOf(tx *gorm.DB, utilisateurID string, at time.Time) (int64, err
 	return r.RowsAffected, wrap(r.Error, "jetons of utilisateur %s: revoke", utilisateurID)
 }
 
-// motifCompte checks the reason of a deactivation or a reactivation, which
-// the audit trail keeps and shows.
-func (s *Service) motifCompte(acte, motif string) (string, error) {
+// motifCompte normalises the reason of a deactivation or a reactivation,
+// which the audit trail keeps and shows; the caller refuses it empty.
+func (s *Service) motifCompte(motif string) (string, error) {
 	motif = texte.NFC(strings.TrimSpace(motif))
-	if motif == "" {
-		return "", Invalid("motif_requis", "La "+acte+" exige un motif.", FieldError{"motif", "requis", "Indiquez le motif de la " + acte + "."})
-	}
-	if fe := s.imprimables("motif", motif); len(fe) > 0 {
-		return "", Invalid("motif_invalide", "Le motif ne peut pas être enregistré.", fe...)
+	if fe := s.imprimables("motif", motif); motif != "" && len(fe) > 0 {
+		return motif, Invalid("motif_invalide", "Le motif ne peut pas être enregistré.", fe...)
 	}
 	return motif, nil
 }
