@@ -116,6 +116,12 @@ func (s *Service) ReactiverCompte(ctx context.Context, a Acteur, utilisateurID, 
 // for its activation: it has no password yet (see OuvrirCompteCandidat).
 // A deactivated account has one, which tells the two apart.
 func jamaisActive(u *Utilisateur) bool {
+	return u.JamaisActive()
+}
+
+// JamaisActive reports whether the account is a candidat's account its
+// candidat has not activated yet: no administrator reopens it.
+func (u *Utilisateur) JamaisActive() bool {
 	return !u.Actif && u.MotDePasseHash == "!"
 }
 
