@@ -79,3 +79,62 @@ func TestAdminComptesHTTP(t *testing.T) {
 		}
 	})
 }
+
+// TestAdminCreationHTTP: the administrator creates an autorité account with
+// its territory, then changes the territory; a refused form writes nothing
+// and says why; the other roles get 403.
+func TestAdminCreationHTTP(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		s := newSite(t, db)
+		ce := s.client()
+		ce.login("dreets")
+		if p := ce.get("/admin/comptes/nouveau"); p.Status != http.StatusForbidden {
+			t.Errorf("the autorité on the creation page: %d", p.Status)
+		}
+		a := s.client()
+		a.login("admin")
+		count := func() int64 {
+			var n int64
+			if err := db.Table("utilisateurs").Count(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before := count()
+		const nouveau = "/admin/comptes/nouveau"
+		form := url.Values{"identifiant": {"ddets-69"}, "nom": {"Élodie Saint-Éloi"}, "mot_de_passe": {"un-mot-de-passe-long"},
+			"role": {"autorite"}, "territoire.autorite": {"DDETS du Rhône"}}
+		if p := a.post(nouveau, nouveau, form); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "Un compte de l") ||
+			strings.Contains(p.Body, "un-mot-de-passe-long") {
+			t.Errorf("an autorité account without région nor départements: %d %s", p.Status, p.Body)
+		}
+		if n := count(); n != before {
+			t.Fatalf("a refused creation wrote %d accounts", n-before)
+		}
+		form.Set("territoire.departements", "69")
+		if p := a.post(nouveau, nouveau, form); p.Status != http.StatusSeeOther {
+			t.Fatalf("creation: %d %s", p.Status, p.Body)
+		}
+		list := a.get("/admin?role=autorite")
+		if !strings.Contains(list.Body, "DDETS du Rhône — 69") {
+			t.Fatalf("the new account's territory: %s", list.Body)
+		}
+		var id string
+		if err := db.Table("utilisateurs").Select("id").Where("identifiant = ?", "ddets-69").Scan(&id).Error; err != nil {
+			t.Fatal(err)
+		}
+		path := "/admin/comptes/" + id + "/territoire"
+		if p := a.post(path, path, url.Values{"territoire.autorite": {"DDETS du Rhône"}, "territoire.departements": {"69, 1"}}); p.Status != http.StatusUnprocessableEntity {
+			t.Errorf("a département badly written: %d", p.Status)
+		}
+		if p := a.post(path, path, url.Values{"territoire.autorite": {"DDETS du Rhône"}, "territoire.departements": {"69, 01"}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("territory change: %d %s", p.Status, p.Body)
+		}
+		if !strings.Contains(a.get("/admin?role=autorite").Body, "DDETS du Rhône — 69, 01") {
+			t.Error("the territory changed is not listed")
+		}
+		if p := a.get("/admin/comptes/" + s.acteur("jury1").UtilisateurID + "/territoire"); p.Status != http.StatusNotFound {
+			t.Errorf("the territory page of a jury account: %d", p.Status)
+		}
+	})
+}

@@ -68,3 +68,35 @@ func TestBrowserAdminDesactivation(t *testing.T) {
 		}
 	})
 }
+
+// TestBrowserAdminCreation: the administrator creates a jury member's
+// account through the form, then fixes an autorité account's territory;
+// each refused form shows its messages next to the fields.
+func TestBrowserAdminCreation(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		s := newSite(t, db)
+		a := s.person(t)
+		a.login("admin")
+		a.click(`a[href="/admin/comptes/nouveau"]`)
+		a.check("GET /admin/comptes/nouveau", "admin-compte-nouveau")
+		a.submit("#f-identifiant", "Jury Trois", "#f-nom", "Lucie Roche")
+		if got := a.text("#erreurs"); !strings.Contains(got, "Choisissez le rôle du compte.") {
+			t.Errorf("a creation without a role says %q", got)
+		}
+		a.check("POST /admin/comptes/nouveau", "admin-compte-nouveau-erreur")
+		eval[any](a, `document.querySelector("#f-identifiant").value = "jury3"; document.querySelector("#f-role").value = "jury"`)
+		a.submit("#f-mot-de-passe", "un-mot-de-passe-long")
+		if !strings.Contains(a.body(), "Le compte est créé") || !strings.Contains(a.body(), "jury3") {
+			t.Fatalf("after the creation: %s", a.body())
+		}
+
+		a.open("/admin?role=autorite")
+		a.click(`a[aria-label="Modifier le territoire du compte dreets-pdl"]`)
+		a.check("GET /admin/comptes/:id/territoire", "admin-territoire")
+		a.submit("#f-territoire-departements", "44")
+		if got := a.text("#erreurs"); got == "" {
+			t.Error("a DREETS given départements besides its région is accepted")
+		}
+		a.check("POST /admin/comptes/:id/territoire", "admin-territoire-erreur")
+	})
+}
