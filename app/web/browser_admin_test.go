@@ -98,5 +98,11 @@ func TestBrowserAdminCreation(t *testing.T) {
 			t.Error("a DREETS given départements besides its région is accepted")
 		}
 		a.check("POST /admin/comptes/:id/territoire", "admin-territoire-erreur")
+
+		a.click(`nav a[href="/admin/centres"]`)
+		if body := a.body(); !strings.Contains(body, "Avenir Insertion Formation") || !strings.Contains(body, "TP-00403") {
+			t.Errorf("the centres page: %s", body)
+		}
+		a.check("GET /admin/centres", "admin-centres")
 	})
 }
