@@ -24,6 +24,9 @@ type utilisateurResponse struct {
 	Nom         string            `json:"nom"`
 	Role        string            `json:"role"`
 	Territoire  territoireRequest `json:"territoire"`
+	// Actif is false for an account deactivated, or a candidat's account
+	// not yet activated: it cannot sign in.
+	Actif bool `json:"actif"`
 }
 
 type utilisateurListResponse struct {
@@ -36,7 +39,7 @@ func toUtilisateur(u certification.Utilisateur) utilisateurResponse {
 		t.Departements = []string{}
 	}
 	return utilisateurResponse{ID: u.ID, Identifiant: u.Identifiant, Nom: u.Nom, Role: string(u.Role),
-		Territoire: territoireRequest{Autorite: t.Autorite, Region: t.Region, Departements: t.Departements}}
+		Territoire: territoireRequest{Autorite: t.Autorite, Region: t.Region, Departements: t.Departements}, Actif: u.Actif}
 }
 
 func (s *Server) handleUtilisateurList(c echo.Context) error {

@@ -61,6 +61,7 @@ var champs = map[string]champ{
 	"role":                               {doc: "Rôle du compte : admin, autorite, centre, jury ou candidat.", ex: "centre"},
 	"utilisateurs":                       {doc: "Les comptes."},
 	"territoire":                         {doc: "Territoire d'un compte de l'autorité ; vide pour les autres rôles."},
+	"UtilisateurResponse.actif":          {doc: "Faux pour un compte désactivé, ou le compte d'un candidat pas encore activé : il ne peut pas se connecter.", ex: true, ro: true},
 	"autorite":                           {doc: "L'autorité au nom de laquelle le compte agit, telle qu'imprimée sur les documents qu'il délivre.", ex: "DREETS Auvergne-Rhône-Alpes"},
 	"departements":                       {doc: "Départements d'une DDETS, par leur numéro (69, 2A, 974) ; vide pour une DREETS, qui a une région.", ex: []string{}},
 	"UtilisateurRequest.role":            {doc: "Rôle du compte créé ; un centre ne crée que des comptes candidat.", ex: "candidat"},

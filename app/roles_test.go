@@ -84,6 +84,10 @@ var roleTable = []roleCase{
 	// An account that does not exist makes the allowed call harmless: 404.
 	{route: "PUT /api/v1/utilisateurs/:id/territoire", path: fixed("/api/v1/utilisateurs/" + nobody + "/territoire"),
 		body: map[string]any{"autorite": "DREETS Bretagne", "region": "Bretagne"}, allowed: roles(http.StatusNotFound, "admin")},
+	{route: "POST /api/v1/utilisateurs/:id/desactivation", path: fixed("/api/v1/utilisateurs/" + nobody + "/desactivation"),
+		body: map[string]any{"motif": "Départ"}, allowed: roles(http.StatusNotFound, "admin")},
+	{route: "POST /api/v1/utilisateurs/:id/reactivation", path: fixed("/api/v1/utilisateurs/" + nobody + "/reactivation"),
+		body: map[string]any{"motif": "Retour"}, allowed: roles(http.StatusNotFound, "admin")},
 	{route: "POST /api/v1/centres", path: fixed("/api/v1/centres"), body: map[string]any{},
 		allowed: map[string]int{"admin": http.StatusUnprocessableEntity}},
 	{route: "GET /api/v1/centres", path: fixed("/api/v1/centres"),

@@ -196,6 +196,17 @@ func routeList() []route {
 			description: "L'autorité au nom de laquelle le compte agit et signe, et sa région (DREETS) ou ses départements (DDETS) : le compte n'agit que sur les sessions, " +
 				"candidats et documents des centres de ce territoire, dès sa requête suivante. Un compte d'un autre rôle répond 409 (compte_non_autorite). Le changement est au journal, avec le territoire d'avant.",
 			request: territoireRequest{}, response: utilisateurResponse{}, status: 200},
+		{method: "POST", path: "/api/v1/utilisateurs/:id/desactivation", handler: (*Server).handleCompteDesactivation, roles: roles(admin), tag: tagAuth,
+			summary: "Désactive un compte, avec effet immédiat.",
+			description: "Le compte ne peut plus se connecter et tous ses jetons sont révoqués dans la même transaction : sa session ouverte dans un navigateur " +
+				"comme ses jetons d'API sont refusés dès leur requête suivante. Le motif est au journal. Un administrateur ne désactive pas son propre compte (409 desactivation_de_soi) ; " +
+				"un compte déjà inactif répond 409 (compte_inactif).",
+			request: motifRequest{}, response: utilisateurResponse{}, status: 200},
+		{method: "POST", path: "/api/v1/utilisateurs/:id/reactivation", handler: (*Server).handleCompteReactivation, roles: roles(admin), tag: tagAuth,
+			summary: "Réactive un compte désactivé.",
+			description: "Le compte se connecte de nouveau avec son mot de passe ; les jetons révoqués à la désactivation le restent. Le motif est au journal. " +
+				"Un compte actif répond 409 (compte_actif) ; le compte d'un candidat qui ne l'a jamais activé répond 409 (compte_jamais_active) : seul son lien d'activation l'ouvre.",
+			request: motifRequest{}, response: utilisateurResponse{}, status: 200},
 
 		{method: "GET", path: "/api/v1/titres", handler: (*Server).handleTitreList, roles: tous, tag: tagReferentiel,
 			summary: "Le référentiel : titres, versions, CCP, compétences.", description: "Tel que l'arrêté de chaque version le définit.",

@@ -120,6 +120,9 @@ func (s *Service) OuvrirCompteCandidat(ctx context.Context, a Acteur, candidatID
 		switch {
 		case len(us) == 1 && us[0].Actif:
 			return Errorf(ErrConflict, "compte_actif", "Le candidat a déjà activé son compte (identifiant %s).", us[0].Identifiant)
+		case len(us) == 1 && !jamaisActive(&us[0]):
+			// Deactivated by an administrator: a new link must not reopen it.
+			return Errorf(ErrConflict, "compte_desactive", "Le compte du candidat (identifiant %s) est désactivé : seul un administrateur peut le réactiver.", us[0].Identifiant)
 		case len(us) == 1:
 			u, action = us[0], "activation_renouvelee"
 			// The previous links stop serving: only the last one handed over opens the account.

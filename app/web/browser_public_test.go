@@ -56,7 +56,7 @@ func TestBrowserPublicPages(t *testing.T) {
 		v.check("POST /connexion", "connexion-erreur")
 
 		for _, p := range []struct{ id, home, want string }{
-			{"jury1", "/jury/sessions", "Mes sessions"}, {"dreets", "/autorite", "DREETS Auvergne-Rhône-Alpes"}, {"admin", "/accueil", "administrez"},
+			{"jury1", "/jury/sessions", "Mes sessions"}, {"dreets", "/autorite", "DREETS Auvergne-Rhône-Alpes"}, {"admin", "/admin", "Comptes"},
 		} {
 			u := s.person(t)
 			u.login(p.id)

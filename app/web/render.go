@@ -191,7 +191,7 @@ func homeOf(a certification.Acteur) string {
 	case certification.RoleJury:
 		return "/jury/sessions"
 	}
-	return "/accueil"
+	return "/admin"
 }
 
 // Form carries what a user typed and what the service said about it, so a

@@ -47,6 +47,7 @@ func (w *Web) session(next echo.HandlerFunc) echo.HandlerFunc {
 				c.Set(acteurKey, a)
 			case errors.Is(err, certification.ErrUnauthorized):
 				w.clearSession(c)
+				c.Set(sessionFinieKey, true)
 			default:
 				return err
 			}
@@ -74,7 +75,17 @@ func (w *Web) requireRoles(p Page, next echo.HandlerFunc) echo.HandlerFunc {
 			if c.Request().Method == http.MethodGet {
 				suite = c.Request().URL.RequestURI()
 			}
-			return c.Redirect(http.StatusSeeOther, connexionURL(suite))
+			to := connexionURL(suite)
+			if fini, _ := c.Get(sessionFinieKey).(bool); fini {
+				// Expired, signed out elsewhere or the account deactivated:
+				// the sign-in page says why the user is there.
+				sep := "?"
+				if strings.Contains(to, "?") {
+					sep = "&"
+				}
+				to += sep + "info=session-terminee"
+			}
+			return c.Redirect(http.StatusSeeOther, to)
 		}
 		if !slices.Contains(p.Roles, a.Role) {
 			return certification.Errorf(certification.ErrForbidden, "acces_refuse",

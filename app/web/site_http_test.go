@@ -21,7 +21,7 @@ func TestSignIn(t *testing.T) {
 		s := newSite(t, db)
 		t.Run("each role lands on its home", func(t *testing.T) {
 			for id, home := range map[string]string{"candidat": "/mon-espace", "centre": "/centre/candidats",
-				"jury1": "/jury/sessions", "dreets": "/autorite", "admin": "/accueil"} {
+				"jury1": "/jury/sessions", "dreets": "/autorite", "admin": "/admin"} {
 				c := s.client()
 				if got := c.login(id); got != home {
 					t.Errorf("%s lands on %q, want %q", id, got, home)
