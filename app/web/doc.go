@@ -15,7 +15,6 @@
 // function:
 //
 //	pages_public.go    sign-in, legal pages, public verification
-//	pages_accueil.go   the home of the jury and admin
 //	pages_candidat.go  /mon-espace
 //	pages_centre.go    /centre/candidats and a candidat's pages
 //	pages_centre_sessions.go  /centre/sessions: list, planning, record, enrolment, downloads
@@ -24,7 +23,9 @@
 //	pages_autorite_dossier.go  corrections, late declaration, identity rectification
 //	pages_autorite_journal.go  the audit trail of a session or a candidat, in French
 //	pages_autorite_jury.go     jury members and habilitations
+//	pages_autorite_revocation.go  revocation of a document, with its public category
 //	pages_jury.go      /jury/sessions: the jury's sessions, presence, entry, incidents, signature
+//	pages_admin*.go    /admin: accounts (create, deactivate, reactivate, territory), centres
 //
 // Register mounts the table on the server's Echo instance, and the browser
 // tests walk the same table: a page no accessibility check visited fails

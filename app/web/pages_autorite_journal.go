@@ -147,6 +147,8 @@ var libelleAction = map[string]string{
 	"compte_ouvert":          "Compte du candidat ouvert par le centre (lien d’activation)",
 	"activation_renouvelee":  "Nouveau lien d’activation du compte du candidat",
 	"compte_active":          "Compte du candidat activé",
+	"compte_desactive":       "Compte désactivé par l’administrateur",
+	"compte_reactive":        "Compte réactivé par l’administrateur",
 	"membre_cree":            "Membre de jury enregistré",
 	"habilitation":           "Habilitation accordée",
 	"habilitation_prolongee": "Habilitation prolongée",
