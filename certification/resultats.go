@@ -568,7 +568,7 @@ func (s *Service) CorrigerEvaluationVersion(ctx context.Context, a Acteur, sessi
 			return Errorf(ErrNotFound, "evaluation_introuvable", "Aucune décision n'est enregistrée pour %s.", ccp)
 		}
 		if version != 0 && avant.Version != version {
-			return stale("La décision sur " + ccp)
+			return staleF("La décision sur " + ccp)
 		}
 		if err := s.verifierEvaluation(tx, sess.TitreCode, ins[0].CandidatID, ccp, in); err != nil {
 			return err
