@@ -264,19 +264,7 @@ type revueCandidat struct {
 func (w *Web) revueData(c echo.Context) (*revueSession, error) {
 	a, _ := acteur(c)
 	ctx := c.Request().Context()
-	s, err := w.svc.Session(ctx, a, c.Param("id"))
-	if err != nil {
-		return nil, err
-	}
-	ins, err := w.svc.Inscriptions(ctx, a, s.ID)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(ins))
-	for i, in := range ins {
-		ids[i] = in.CandidatID
-	}
-	parcours, err := w.svc.ParcoursCandidats(ctx, a, ids)
+	s, ins, parcours, err := w.sessionInscrits(c)
 	if err != nil {
 		return nil, err
 	}

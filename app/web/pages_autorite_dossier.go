@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -171,20 +172,11 @@ func (w *Web) handleRegularisationForm(c echo.Context) error {
 }
 
 func (w *Web) handleRegularisation(c echo.Context) error {
-	a, _ := acteur(c)
-	form := newForm(formValues(c))
-	motif := textField(form, "motif", "Indiquez le motif de la déclaration tardive.", 2000)
-	if form.Failed() {
-		form.Summary = "La déclaration ne peut pas être régularisée sans motif."
-		return w.renderRegularisation(c, http.StatusUnprocessableEntity, form)
-	}
-	if _, err := w.svc.RegulariserDeclaration(c.Request().Context(), a, c.Param("id"), motif); err != nil {
-		if !form.Refuse(err) {
+	return motifAction(c, "Indiquez le motif de la déclaration tardive.", "La déclaration ne peut pas être régularisée sans motif.", w.renderRegularisation,
+		func(ctx context.Context, a certification.Acteur, motif string) error {
+			_, err := w.svc.RegulariserDeclaration(ctx, a, c.Param("id"), motif)
 			return err
-		}
-		return w.renderRegularisation(c, http.StatusConflict, form)
-	}
-	return c.Redirect(http.StatusSeeOther, "/autorite/sessions/"+c.Param("id")+"?info=declaration-regularisee")
+		}, "/autorite/sessions/"+c.Param("id")+"?info=declaration-regularisee")
 }
 
 // rectificationData is a candidat's identity and the form to rectify it.

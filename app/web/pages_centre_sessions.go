@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -344,22 +345,35 @@ func etatInscription(in certification.Inscription) badge {
 	return badge{"Inscrit", ""}
 }
 
-func (w *Web) sessionData(c echo.Context) (*sessionData, error) {
+// sessionInscrits reads the session of the address, its enrolments and the
+// parcours of their candidats: what the centre's session record and the
+// autorité's review both show.
+func (w *Web) sessionInscrits(c echo.Context) (*certification.Session, []certification.Inscription, map[string]certification.Parcours, error) {
 	a, _ := acteur(c)
 	ctx := c.Request().Context()
 	s, err := w.svc.Session(ctx, a, c.Param("id"))
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	ins, err := w.svc.Inscriptions(ctx, a, s.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	ids := make([]string, len(ins))
 	for i, in := range ins {
 		ids[i] = in.CandidatID
 	}
 	parcours, err := w.svc.ParcoursCandidats(ctx, a, ids)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return s, ins, parcours, nil
+}
+
+func (w *Web) sessionData(c echo.Context) (*sessionData, error) {
+	a, _ := acteur(c)
+	ctx := c.Request().Context()
+	s, ins, parcours, err := w.sessionInscrits(c)
 	if err != nil {
 		return nil, err
 	}
@@ -447,20 +461,32 @@ func (w *Web) handleSessionCancelForm(c echo.Context) error {
 }
 
 func (w *Web) handleSessionCancel(c echo.Context) error {
+	return motifAction(c, "Indiquez le motif de l’annulation.", "La session ne peut pas être annulée sans motif.", w.renderCancel,
+		func(ctx context.Context, a certification.Acteur, motif string) error {
+			_, err := w.svc.AnnulerSession(ctx, a, c.Param("id"), motif)
+			return err
+		}, "/centre/sessions/"+c.Param("id")+"?info=session-annulee")
+}
+
+// motifAction handles the POST of a page whose one field is a motif: a
+// missing motif is refused on its field (422), the service's refusal shown on
+// the page (409); success goes to suite.
+func motifAction(c echo.Context, manque, resume string, render func(echo.Context, int, *Form) error,
+	act func(ctx context.Context, a certification.Acteur, motif string) error, suite string) error {
 	a, _ := acteur(c)
 	form := newForm(formValues(c))
-	motif := textField(form, "motif", "Indiquez le motif de l’annulation.", 2000)
+	motif := textField(form, "motif", manque, 2000)
 	if form.Failed() {
-		form.Summary = "La session ne peut pas être annulée sans motif."
-		return w.renderCancel(c, http.StatusUnprocessableEntity, form)
+		form.Summary = resume
+		return render(c, http.StatusUnprocessableEntity, form)
 	}
-	if _, err := w.svc.AnnulerSession(c.Request().Context(), a, c.Param("id"), motif); err != nil {
+	if err := act(c.Request().Context(), a, motif); err != nil {
 		if !form.Refuse(err) {
 			return err
 		}
-		return w.renderCancel(c, http.StatusConflict, form)
+		return render(c, http.StatusConflict, form)
 	}
-	return c.Redirect(http.StatusSeeOther, "/centre/sessions/"+c.Param("id")+"?info=session-annulee")
+	return c.Redirect(http.StatusSeeOther, suite)
 }
 
 // enrolData lists the centre's candidats to enrol in a session, each with
