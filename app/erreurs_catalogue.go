@@ -94,6 +94,7 @@ var catalogue = []erreurDoc{
 	{Code: "lien_avec_candidat", Status: 422, Messages: []string{"Un lien avec ce candidat est déclaré (…) : vous ne pouvez ni l'évaluer ni délibérer à son sujet."}},
 	{Code: "lien_invalide", Status: 422, Messages: []string{"Nature de lien inconnue."}},
 	{Code: "lot_invalide", Status: 422, Messages: []string{"Le nombre de documents par étape est invalide."}},
+	{Code: "membre_deja_lie", Status: 409, Messages: []string{"Ce membre de jury est déjà lié à un compte."}},
 	{Code: "membre_inconnu", Status: 403, Messages: []string{"Votre compte n'est lié à aucun membre de jury."}},
 	{Code: "membre_invalide", Status: 422, Messages: []string{"Le nom du membre de jury ne peut pas être imprimé sur le PV."}},
 	{Code: "methode_non_autorisee", Status: 405, Messages: []string{"Cette méthode n'est pas permise sur cette ressource."}},
