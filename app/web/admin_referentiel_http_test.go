@@ -135,7 +135,7 @@ func TestAdminReferentielHTTP(t *testing.T) {
 			t.Errorf("importing a titre that exists: %d %s", p.Status, p.Body)
 		}
 		if p := a.upload(ref+"/import", ref+"/import", "fichier", []byte("pas du JSON")); p.Status != http.StatusUnprocessableEntity ||
-			!strings.Contains(p.Body, "fr-input-group--error") {
+			!strings.Contains(p.Body, "fr-upload-group--error") {
 			t.Errorf("a file of another format: %d %s", p.Status, p.Body)
 		}
 		copie := strings.ReplaceAll(exp.Body, "TP-99001", "TP-99002")
