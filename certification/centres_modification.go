@@ -30,7 +30,7 @@ func snapshotCentre(in NouveauCentre, version int) centreSnapshot {
 	s := centreSnapshot{Nom: in.Nom, Siret: in.Siret, Adresse: in.Adresse, CodePostal: in.CodePostal, Ville: in.Ville,
 		Region: in.Region, Departement: in.Departement, Agrements: []agrementSnapshot{}, Version: version}
 	for _, ag := range in.Agrements {
-		s.Agrements = append(s.Agrements, agrementSnapshot{ag.TitreCode, ag.Debut, ag.Fin})
+		s.Agrements = append(s.Agrements, agrementSnapshot(ag))
 	}
 	return s
 }

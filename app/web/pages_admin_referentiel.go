@@ -183,9 +183,9 @@ func (w *Web) handleTitreImportForm(c echo.Context) error {
 func (w *Web) handleTitreImport(c echo.Context) error {
 	a, _ := acteur(c)
 	form := newForm(url.Values{})
-	data, err := uploaded(c, "fichier")
-	if err != nil {
-		form.Fail("fichier", err.Error())
+	data, refus := uploaded(c, "fichier")
+	if refus != "" {
+		form.Fail("fichier", refus)
 		form.Summary = "Le fichier ne peut pas être importé."
 		return w.renderReferentielForm(c, http.StatusUnprocessableEntity, "admin_titre_import", form)
 	}
@@ -209,26 +209,26 @@ func (w *Web) handleTitreImport(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/admin/referentiel/"+url.PathEscape(td.Code)+"?info=titre-importe")
 }
 
-// uploaded reads a file sent with the form, refusing a missing, empty or
-// too large one with a message for its field.
-func uploaded(c echo.Context, name string) ([]byte, error) {
+// uploaded reads a file sent with the form; a missing, empty or too large
+// one comes back as the message for its field.
+func uploaded(c echo.Context, name string) ([]byte, string) {
 	fh, err := c.FormFile(name)
 	if err != nil {
-		return nil, errors.New("Choisissez le fichier à importer.")
+		return nil, "Choisissez le fichier à importer."
 	}
 	if fh.Size > importMax {
-		return nil, errors.New("Le fichier dépasse 1 Mo.")
+		return nil, "Le fichier dépasse 1 Mo."
 	}
 	f, err := fh.Open()
 	if err != nil {
-		return nil, errors.New("Le fichier n’a pas pu être lu : envoyez-le à nouveau.")
+		return nil, "Le fichier n’a pas pu être lu : envoyez-le à nouveau."
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, importMax+1))
 	if err != nil || len(b) == 0 {
-		return nil, errors.New("Le fichier est vide.")
+		return nil, "Le fichier est vide."
 	}
-	return b, nil
+	return b, ""
 }
 
 // versionFormData is the form of a version: the first one of a titre, a
@@ -368,9 +368,7 @@ func bindVersion(form *Form) certification.VersionDef {
 				b.Competences = append(b.Competences, l)
 			}
 		}
-		for _, r := range strings.FieldsFunc(form.Get(p+"correspond"), func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
-			b.Correspond = append(b.Correspond, r)
-		}
+		b.Correspond = strings.FieldsFunc(form.Get(p+"correspond"), func(r rune) bool { return r == ',' || r == ' ' || r == ';' })
 		vd.Blocs = append(vd.Blocs, b)
 	}
 	return vd
