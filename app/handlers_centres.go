@@ -55,16 +55,27 @@ func (s *Server) handleCentreCreate(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
+	ce, err := s.svc.CreateCentre(c.Request().Context(), acteur(c), req.centre())
+	if err != nil {
+		return err
+	}
+	return centreJSON(c, http.StatusCreated, ce)
+}
+
+func (req centreRequest) centre() certification.NouveauCentre {
 	in := certification.NouveauCentre{Nom: req.Nom, Siret: req.Siret, Adresse: req.Adresse,
 		CodePostal: req.CodePostal, Ville: req.Ville, Region: req.Region}
 	for _, a := range req.Agrements {
 		in.Agrements = append(in.Agrements, certification.NouvelAgrement{TitreCode: a.TitreCode, Debut: date(a.Debut), Fin: date(a.Fin)})
 	}
-	ce, err := s.svc.CreateCentre(c.Request().Context(), acteur(c), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, toCentre(*ce))
+	return in
+}
+
+// centreJSON answers a centre with its version as ETag, the If-Match of
+// its next change.
+func centreJSON(c echo.Context, status int, ce *certification.Centre) error {
+	c.Response().Header().Set("ETag", etag(ce.Version))
+	return c.JSON(status, toCentre(*ce))
 }
 
 func (s *Server) handleCentreGet(c echo.Context) error {
@@ -72,7 +83,23 @@ func (s *Server) handleCentreGet(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toCentre(*ce))
+	return centreJSON(c, http.StatusOK, ce)
+}
+
+func (s *Server) handleCentreUpdate(c echo.Context) error {
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	var req centreRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	ce, err := s.svc.ModifierCentre(c.Request().Context(), acteur(c), c.Param("id"), version, req.centre())
+	if err != nil {
+		return err
+	}
+	return centreJSON(c, http.StatusOK, ce)
 }
 
 type centreListResponse struct {

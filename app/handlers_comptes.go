@@ -47,6 +47,11 @@ func (s *Server) handleUtilisateurList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return utilisateursJSON(c, us)
+}
+
+// utilisateursJSON answers a list of accounts.
+func utilisateursJSON(c echo.Context, us []certification.Utilisateur) error {
 	out := make([]utilisateurResponse, len(us))
 	for i, u := range us {
 		out[i] = toUtilisateur(u)

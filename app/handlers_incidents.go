@@ -58,3 +58,10 @@ func (s *Server) handleIncidentList(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, incidentListResponse{out})
 }
+
+func (s *Server) handleIncidentWithdraw(c echo.Context) error {
+	if err := s.svc.RetirerIncident(c.Request().Context(), acteur(c), c.Param("id"), c.Param("nid")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

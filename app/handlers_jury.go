@@ -120,3 +120,27 @@ func (s *Server) handleLienCreate(c echo.Context) error {
 	}
 	return c.JSON(http.StatusCreated, lienResponse{l.ID, l.MembreID, l.CandidatID, l.Nature, l.CreatedAt})
 }
+
+type compteMembreRequest struct {
+	UtilisateurID string `json:"utilisateur_id" validate:"required,max=64"`
+}
+
+func (s *Server) handleMembreCompte(c echo.Context) error {
+	var req compteMembreRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	m, err := s.svc.LierCompteMembre(c.Request().Context(), acteur(c), c.Param("id"), req.UtilisateurID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toMembre(*m))
+}
+
+func (s *Server) handleComptesJuryLiables(c echo.Context) error {
+	us, err := s.svc.ComptesJuryLiables(c.Request().Context(), acteur(c))
+	if err != nil {
+		return err
+	}
+	return utilisateursJSON(c, us)
+}

@@ -139,9 +139,34 @@ func (s *Server) handleTitreExport(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("ETag", etag(version))
-	return c.JSON(http.StatusOK, referentielFichier{
-		Source: "Référentiel cipcert, titre " + td.Code + ", exporté le " + s.svc.Now().Format("2006-01-02") + ".",
-		Titres: []titreFichier{toFichier(td)}})
+	return c.JSON(http.StatusOK, referentielFichier{Source: sourceExport(s.svc, td.Code), Titres: []titreFichier{toFichier(td)}})
+}
+
+// sourceExport is the source line of an exported titre.
+func sourceExport(svc *certification.Service, code string) string {
+	return "Référentiel cipcert, titre " + code + ", exporté le " + svc.Now().Format("2006-01-02") + "."
+}
+
+// referentielFormat gives the web pages the référentiel file format the API
+// speaks, so that a file downloaded from a page imports through the API and
+// the other way round.
+type referentielFormat struct{ svc *certification.Service }
+
+func (f referentielFormat) Import(data []byte) (certification.TitreDef, error) {
+	td, err := ImportReferentiel(data)
+	if err != nil {
+		var e *certification.Error
+		if !errors.As(err, &e) {
+			// A file that is not JSON, or not of this format.
+			return td, certification.Invalid("fichier_invalide", "Le fichier n'est pas un référentiel au format JSON de cipcert : "+err.Error()+".",
+				certification.FieldError{Field: "fichier", Code: "format", Message: "Choisissez un fichier exporté par cipcert (un titre, au format JSON)."})
+		}
+	}
+	return td, err
+}
+
+func (f referentielFormat) Export(td certification.TitreDef) ([]byte, error) {
+	return ExportReferentiel(td, sourceExport(f.svc, td.Code))
 }
 
 func (s *Server) handleVersionCreate(c echo.Context) error {

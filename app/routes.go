@@ -258,8 +258,13 @@ func routeList() []route {
 			summary: "Les centres.", description: "Tous les centres et leurs agréments.",
 			response: centreListResponse{}, status: 200},
 		{method: "GET", path: "/api/v1/centres/:id", handler: (*Server).handleCentreGet, roles: roles(admin, autorite, centre), tag: tagCentres,
-			summary: "Un centre.", description: "Un centre ne voit que lui-même : un autre centre répond 404.",
-			response: centreResponse{}, status: 200},
+			summary: "Un centre.", description: "Un centre ne voit que lui-même : un autre centre répond 404. L'ETag est la version du centre, l'If-Match de sa modification.",
+			response: centreResponse{}, status: 200, etag: true},
+		{method: "PUT", path: "/api/v1/centres/:id", handler: (*Server).handleCentreUpdate, roles: roles(admin), tag: tagCentres,
+			summary: "Modifie un centre et remplace ses agréments.",
+			description: "Mêmes vérifications que l'enregistrement (SIRET, région et département) ; la liste des agréments remplace l'ancienne. " +
+				"If-Match porte l'ETag du centre lu. La modification est au journal, avec le centre avant et après.",
+			request: centreRequest{}, response: centreResponse{}, status: 200, ifMatch: ifMatchRequis, etag: true},
 
 		{method: "POST", path: "/api/v1/candidats", handler: (*Server).handleCandidatCreate, roles: roles(centre), tag: tagCandidats,
 			summary: "Inscrit un candidat du centre.",
@@ -310,6 +315,14 @@ func routeList() []route {
 		{method: "GET", path: "/api/v1/jury/membres", handler: (*Server).handleMembreList, roles: roles(admin, autorite, centre), tag: tagJury,
 			summary: "Les membres de jury et leurs habilitations.", description: "Pour composer le jury d'une session.",
 			response: membreListResponse{}, status: 200},
+		{method: "GET", path: "/api/v1/jury/comptes-liables", handler: (*Server).handleComptesJuryLiables, roles: roles(admin, autorite), tag: tagJury,
+			summary: "Les comptes de membre de jury qu'aucune fiche n'utilise.", description: "Actifs, par identifiant : ceux qu'une fiche de membre peut relier.",
+			response: utilisateurListResponse{}, status: 200},
+		{method: "PUT", path: "/api/v1/jury/membres/:id/compte", handler: (*Server).handleMembreCompte, roles: roles(admin, autorite), tag: tagJury,
+			summary: "Relie la fiche d'un membre de jury à son compte.",
+			description: "Le compte doit avoir le rôle jury (422 compte_non_jury) et n'être relié à aucune autre fiche (409 compte_deja_lie) ; " +
+				"une fiche déjà reliée répond 409 membre_deja_lie. Au journal.",
+			request: compteMembreRequest{}, response: membreResponse{}, status: 200},
 		{method: "POST", path: "/api/v1/jury/membres/:id/habilitations", handler: (*Server).handleHabilitationCreate, roles: roles(autorite), tag: tagJury,
 			summary: "Habilite un membre pour un titre.", description: "Un membre ne siège que dans une session couverte entièrement par une habilitation au titre.",
 			request: habilitationRequest{}, response: habilitationResponse{}, status: 201},
@@ -396,6 +409,11 @@ func routeList() []route {
 			description: "Pendant la session tenue, par un membre du jury sans lien avec le candidat : une catégorie (retard, épreuve interrompue…) et un texte libre, " +
 				"obligatoire pour « autre ». Imprimé sur le PV ; les signatures déjà données sont retirées.",
 			request: incidentRequest{}, response: incidentResponse{}, status: 201},
+		{method: "POST", path: "/api/v1/sessions/:id/incidents/:nid/retrait", handler: (*Server).handleIncidentWithdraw, roles: roles(jury), tag: tagInscriptions,
+			summary: "Retire un incident ou une observation signalé par erreur.",
+			description: "Pendant la session tenue, par un membre du jury sans lien avec le candidat ; refusé (409 resultats_verrouilles) une fois le PV signé par tout le jury. " +
+				"Le PV change : les signatures déjà données sont retirées. L'incident reste au journal.",
+			status: 204},
 		{method: "GET", path: "/api/v1/sessions/:id/incidents", handler: (*Server).handleIncidentList, roles: roles(admin, autorite, centre, jury), tag: tagInscriptions,
 			summary: "Les incidents et observations de la session.", description: "Dans l'ordre où le jury les a signalés.",
 			response: incidentListResponse{}, status: 200},

@@ -95,7 +95,8 @@ func New(svc *certification.Service, opt Options) *Server {
 			opt.Logger.Warn("error code missing from the API document", "route", route, "code", code)
 		}
 	}
-	w, err := web.New(web.Config{Service: svc, Limits: sharedLimits{s}, Logger: opt.Logger, Neutre: opt.Neutre})
+	w, err := web.New(web.Config{Service: svc, Limits: sharedLimits{s}, Logger: opt.Logger, Neutre: opt.Neutre,
+		Referentiel: referentielFormat{svc}})
 	if err != nil {
 		panic(err) // the templates are embedded: failing to parse them is a bug
 	}

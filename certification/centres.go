@@ -70,26 +70,13 @@ func departementOf(cp string) string {
 
 // CreateCentre registers a centre and its agréments. Admin only. Returns
 // ErrInvalid for a bad SIRET or an unknown titre, ErrConflict if the SIRET
-// is already registered.
+// is already registered. The creation is journaled.
 func (s *Service) CreateCentre(ctx context.Context, a Acteur, in NouveauCentre) (*Centre, error) {
 	if !a.Is(RoleAdmin) {
 		return nil, forbidden()
 	}
-	in.Siret = strings.ReplaceAll(in.Siret, " ", "")
-	in.Nom, in.Ville, in.Region = texte.NFC(in.Nom), texte.NFC(in.Ville), texte.NFC(in.Region)
-	if fe := s.imprimables("nom", in.Nom, "ville", in.Ville, "region", in.Region); len(fe) > 0 {
-		return nil, Invalid("centre_invalide", "Le centre ne peut pas être imprimé sur les documents.", fe...)
-	}
-	if !siretValide(in.Siret) {
-		return nil, Invalid("siret_invalide", "Le SIRET n'est pas valide.",
-			FieldError{"siret", "cle_invalide", "Le SIRET doit compter 14 chiffres et sa clé de contrôle doit être juste."})
-	}
-	if in.Departement == "" {
-		in.Departement = departementOf(in.CodePostal)
-	}
-	if strings.TrimSpace(in.Region) == "" || in.Departement == "" {
-		return nil, Invalid("centre_invalide", "La région et le département du centre désignent l'autorité compétente.",
-			FieldError{"region", "requis", "Indiquez la région et le département (ou un code postal) du centre."})
+	if err := s.validerCentre(&in); err != nil {
+		return nil, err
 	}
 	now := s.now()
 	c := &Centre{ID: newID(), Nom: in.Nom, Siret: in.Siret, Adresse: in.Adresse, CodePostal: in.CodePostal,
@@ -97,29 +84,65 @@ func (s *Service) CreateCentre(ctx context.Context, a Acteur, in NouveauCentre) 
 	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
 		if err := insertCentre(tx, c); err != nil {
 			if isUniqueViolation(err) {
-				return Errorf(ErrConflict, "siret_deja_enregistre", "Un centre est déjà enregistré avec le SIRET %s.", in.Siret)
+				return siretPris(in.Siret)
 			}
 			return err
 		}
-		for i, ag := range in.Agrements {
-			t, err := findTitreByCode(tx, ag.TitreCode)
-			if err != nil {
-				return err
-			}
-			if t == nil {
-				return Invalid("titre_inconnu", "Titre inconnu.",
-					FieldError{fieldIndex("agrements", i, "titre_code"), "inconnu", "Aucun titre n'a le code " + ag.TitreCode + "."})
-			}
-			if ag.Fin.Before(ag.Debut) {
-				return Invalid("agrement_invalide", "La fin de l'agrément précède son début.",
-					FieldError{fieldIndex("agrements", i, "fin"), "avant_debut", "La date de fin précède la date de début."})
-			}
-			if err := insertAgrement(tx, agrementRow{ID: newID(), CentreID: c.ID, TitreID: t.ID, Debut: ag.Debut, Fin: ag.Fin}); err != nil {
-				return err
-			}
+		if err := insertAgrements(tx, c.ID, in.Agrements); err != nil {
+			return err
 		}
-		return nil
+		return s.journal(tx, a, audit{action: "centre_cree", objet: "centre", objetID: c.ID, apres: snapshotCentre(in, c.Version)})
 	}, func(tx *gorm.DB) (*Centre, error) { return centreFor(tx, a, c.ID) })
+}
+
+// validerCentre normalises a centre as typed and checks what the documents
+// and the choice of the competent autorité need: printable names, a SIRET
+// with its Luhn key, a region and a département.
+func (s *Service) validerCentre(in *NouveauCentre) error {
+	in.Siret = strings.ReplaceAll(in.Siret, " ", "")
+	in.Nom, in.Ville, in.Region = texte.NFC(in.Nom), texte.NFC(in.Ville), texte.NFC(in.Region)
+	if fe := s.imprimables("nom", in.Nom, "ville", in.Ville, "region", in.Region); len(fe) > 0 {
+		return Invalid("centre_invalide", "Le centre ne peut pas être imprimé sur les documents.", fe...)
+	}
+	if !siretValide(in.Siret) {
+		return Invalid("siret_invalide", "Le SIRET n'est pas valide.",
+			FieldError{"siret", "cle_invalide", "Le SIRET doit compter 14 chiffres et sa clé de contrôle doit être juste."})
+	}
+	if in.Departement == "" {
+		in.Departement = departementOf(in.CodePostal)
+	}
+	if strings.TrimSpace(in.Region) == "" || in.Departement == "" {
+		return Invalid("centre_invalide", "La région et le département du centre désignent l'autorité compétente.",
+			FieldError{"region", "requis", "Indiquez la région et le département (ou un code postal) du centre."})
+	}
+	return nil
+}
+
+func siretPris(siret string) error {
+	return Errorf(ErrConflict, "siret_deja_enregistre", "Un centre est déjà enregistré avec le SIRET %s.", siret)
+}
+
+// insertAgrements writes the agréments of a centre, each on a known titre
+// and a period that ends after it starts.
+func insertAgrements(tx *gorm.DB, centreID string, ags []NouvelAgrement) error {
+	for i, ag := range ags {
+		t, err := findTitreByCode(tx, ag.TitreCode)
+		if err != nil {
+			return err
+		}
+		if t == nil {
+			return Invalid("titre_inconnu", "Titre inconnu.",
+				FieldError{fieldIndex("agrements", i, "titre_code"), "inconnu", "Aucun titre n'a le code " + ag.TitreCode + "."})
+		}
+		if ag.Fin.Before(ag.Debut) {
+			return Invalid("agrement_invalide", "La fin de l'agrément précède son début.",
+				FieldError{fieldIndex("agrements", i, "fin"), "avant_debut", "La date de fin précède la date de début."})
+		}
+		if err := insertAgrement(tx, agrementRow{ID: newID(), CentreID: centreID, TitreID: t.ID, Debut: ag.Debut, Fin: ag.Fin}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Centre returns a centre with its agréments. A centre account sees only its

@@ -105,3 +105,31 @@ func (s *Service) Incidents(ctx context.Context, a Acteur, sessionID string) ([]
 	}
 	return incidentsOf(db, sessionID)
 }
+
+// RetirerIncident withdraws an incident or observation recorded by mistake,
+// while the session is held, by a member who sits on it without a link to
+// the candidat: the rules of SignalerIncident. The PV changes, so the
+// signatures already given are withdrawn too; the incident stays in the
+// audit trail. Returns ErrNotFound for an unknown or already withdrawn
+// incident, ErrConflict (resultats_verrouilles) once the PV is signed by
+// the whole jury.
+func (s *Service) RetirerIncident(ctx context.Context, a Acteur, sessionID, incidentID string) error {
+	return s.inTx(ctx, func(tx *gorm.DB) error {
+		n, err := findIncident(tx, sessionID, incidentID)
+		if err != nil {
+			return err
+		}
+		sess, ins, _, err := s.juryContext(tx, a, sessionID, n.InscriptionID)
+		if err != nil {
+			return err
+		}
+		if err := retirerIncident(tx, n.ID, s.now()); err != nil {
+			return err
+		}
+		if err := resetSignatures(tx, sess.ID); err != nil {
+			return err
+		}
+		return s.journal(tx, a, audit{action: "incident_retire", objet: "incident", objetID: n.ID, sessionID: sess.ID, candidatID: ins.CandidatID,
+			avant: incidentSnapshot{Categorie: n.Categorie, Description: n.Description}})
+	})
+}

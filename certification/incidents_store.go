@@ -47,3 +47,23 @@ func incidentsOf(tx *gorm.DB, sessionID string) ([]Incident, error) {
 	}
 	return out, nil
 }
+
+// findIncident returns an incident in force of a session, or ErrNotFound.
+func findIncident(tx *gorm.DB, sessionID, id string) (*incidentRow, error) {
+	if !validID(id) || !validID(sessionID) {
+		return nil, notFound("Incident")
+	}
+	var rows []incidentRow
+	if err := tx.Where("id = ? AND session_id = ? AND retire_at IS NULL", id, sessionID).Limit(1).Find(&rows).Error; err != nil {
+		return nil, wrap(err, "incident %s: load", id)
+	}
+	if len(rows) == 0 {
+		return nil, notFound("Incident")
+	}
+	return &rows[0], nil
+}
+
+func retirerIncident(tx *gorm.DB, id string, at time.Time) error {
+	err := tx.Model(&incidentRow{}).Where("id = ?", id).Update("retire_at", at).Error
+	return wrap(err, "incident %s: withdraw", id)
+}

@@ -65,21 +65,13 @@ func (s *Service) CreateMembre(ctx context.Context, a Acteur, in NouveauMembre) 
 	m := &MembreJury{ID: newID(), Nom: in.Nom, Prenoms: in.Prenoms, Email: in.Email, CreatedAt: s.now()}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		if in.UtilisateurID != "" {
-			u, err := findUtilisateurByID(tx, in.UtilisateurID)
-			if err != nil {
+			if err := compteJury(tx, in.UtilisateurID); err != nil {
 				return err
-			}
-			if u.Role != RoleJury {
-				return Invalid("compte_non_jury", "Le compte lié doit avoir le rôle jury.",
-					FieldError{"utilisateur_id", "role", "Ce compte n'est pas un compte de membre de jury."})
 			}
 			m.UtilisateurID = &in.UtilisateurID
 		}
 		if err := insertMembre(tx, m); err != nil {
-			if isUniqueViolation(err) {
-				return Errorf(ErrConflict, "compte_deja_lie", "Ce compte est déjà lié à un membre de jury.")
-			}
-			return err
+			return compteDejaLie(err)
 		}
 		return s.journal(tx, a, audit{action: "membre_cree", objet: "membre_jury", objetID: m.ID,
 			apres: membreSnapshot{ID: m.ID, Nom: m.Nom, Prenoms: m.Prenoms, Email: m.Email, UtilisateurID: m.UtilisateurID}})

@@ -29,7 +29,10 @@ func init() {
 			Title: "Prolonger une habilitation", Roles: autoriteOnly},
 		Page{Method: http.MethodPost, Path: "/autorite/jury/:id/habilitations/:hid/fin", Handler: (*Web).handleHabilitationTerminer,
 			Title: "Mettre fin à une habilitation", Roles: autoriteOnly},
+		Page{Method: http.MethodPost, Path: "/autorite/jury/:id/compte", Handler: (*Web).handleMembreCompte,
+			Title: "Relier un membre à son compte", Roles: autoriteOnly},
 	)
+	notices["compte-lie"] = "La fiche est reliée au compte : le membre trouve ses sessions dès sa connexion."
 	notices["membre-cree"] = "Le membre de jury est enregistré : habilitez-le pour un titre."
 	notices["habilitation"] = "L’habilitation est enregistrée."
 	notices["habilitation-prolongee"] = "L’habilitation est prolongée."
@@ -91,6 +94,8 @@ type membreData struct {
 	Titres []option
 	Today  certification.Date
 	Cible  string
+	// Comptes are the jury accounts the member may be linked to.
+	Comptes []option
 }
 
 func (w *Web) renderMembre(c echo.Context, status int, form *Form, cible string) error {
@@ -116,6 +121,14 @@ func (w *Web) renderMembre(c echo.Context, status int, form *Form, cible string)
 	}
 	for _, t := range titres {
 		d.Titres = append(d.Titres, option{t.Code, t.Code + " — " + t.Intitule})
+	}
+	us, err := w.svc.ComptesJuryLiables(ctx, a)
+	if err != nil {
+		return err
+	}
+	d.Comptes = []option{{"", "Choisir un compte"}}
+	for _, u := range us {
+		d.Comptes = append(d.Comptes, option{u.ID, u.Identifiant + " — " + u.Nom})
 	}
 	if form == nil {
 		form = newForm(url.Values{})
@@ -157,6 +170,27 @@ func (w *Web) handleHabilitationCreate(c echo.Context) error {
 		return w.renderMembre(c, http.StatusUnprocessableEntity, form, "nouvelle")
 	}
 	return c.Redirect(http.StatusSeeOther, "/autorite/jury/"+c.Param("id")+"?info=habilitation")
+}
+
+func (w *Web) handleMembreCompte(c echo.Context) error {
+	a, _ := acteur(c)
+	form := newForm(formValues(c))
+	if form.Get("utilisateur_id") == "" {
+		form.Fail("utilisateur_id", "Choisissez le compte du membre.")
+		form.Summary = "La fiche ne peut pas être reliée : choisissez un compte."
+		return w.renderMembre(c, http.StatusUnprocessableEntity, form, "compte")
+	}
+	if _, err := w.svc.LierCompteMembre(c.Request().Context(), a, c.Param("id"), form.Get("utilisateur_id")); err != nil {
+		if !form.Refuse(err) {
+			return err
+		}
+		status := http.StatusUnprocessableEntity
+		if errors.Is(err, certification.ErrConflict) {
+			status = http.StatusConflict
+		}
+		return w.renderMembre(c, status, form, "compte")
+	}
+	return c.Redirect(http.StatusSeeOther, "/autorite/jury/"+c.Param("id")+"?info=compte-lie")
 }
 
 func (w *Web) handleHabilitationProlonger(c echo.Context) error {

@@ -34,6 +34,8 @@ func init() {
 			Title: "Saisie", Roles: juryOnly},
 		Page{Method: http.MethodPost, Path: "/jury/sessions/:id/incidents", Handler: (*Web).handleJuryIncident,
 			Title: "Signaler un incident", Roles: juryOnly},
+		Page{Method: http.MethodPost, Path: "/jury/sessions/:id/incidents/:nid/retrait", Handler: (*Web).handleJuryIncidentRetrait,
+			Title: "Retirer un incident", Roles: juryOnly},
 		Page{Method: http.MethodGet, Path: "/jury/sessions/:id/signature", Handler: (*Web).handleJurySignForm,
 			Title: "Signer le procès-verbal", Roles: juryOnly},
 		Page{Method: http.MethodPost, Path: "/jury/sessions/:id/signature", Handler: (*Web).handleJurySign,
@@ -46,6 +48,7 @@ func init() {
 	notices["saisie-enregistree"] = "La saisie est enregistrée."
 	notices["saisie-terminee"] = "La saisie est enregistrée : c’était le dernier candidat que vous pouvez évaluer."
 	notices["incident-enregistre"] = "L’incident est enregistré ; il figurera au procès-verbal."
+	notices["incident-retire"] = "L’incident est retiré du procès-verbal ; les signatures déjà données sont à renouveler."
 	notices["pv-signe"] = "Votre signature du procès-verbal est enregistrée."
 	notices["session-deliberee"] = "Votre signature était la dernière : la session est délibérée, ses résultats sont verrouillés."
 }
@@ -532,6 +535,21 @@ func (w *Web) handleJuryIncident(c echo.Context) error {
 		form.Summary = "L’incident ne peut pas être enregistré : corrigez les champs signalés."
 	}
 	return w.renderJurySession(c, http.StatusUnprocessableEntity, form)
+}
+
+// handleJuryIncidentRetrait withdraws an incident recorded by mistake; once
+// the PV is signed the service refuses, and the page says why.
+func (w *Web) handleJuryIncidentRetrait(c echo.Context) error {
+	a, _ := acteur(c)
+	err := w.svc.RetirerIncident(c.Request().Context(), a, c.Param("id"), c.Param("nid"))
+	if err == nil {
+		return c.Redirect(http.StatusSeeOther, "/jury/sessions/"+c.Param("id")+"?info=incident-retire#incidents")
+	}
+	form := newForm(url.Values{})
+	if !form.Refuse(err) {
+		return err
+	}
+	return w.renderJurySession(c, http.StatusConflict, form)
 }
 
 // The signature is confirmed in a modal on the session's page; this page

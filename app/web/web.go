@@ -48,6 +48,19 @@ type Config struct {
 	// links are reserved to State services, so the pages then show the
 	// same layout without them.
 	Neutre bool
+	// Referentiel reads and writes the référentiel's file format, which
+	// the API owns.
+	Referentiel ReferentielFormat
+}
+
+// ReferentielFormat is the référentiel's file format: one titre, as the
+// fixtures describe it.
+type ReferentielFormat interface {
+	// Import reads a file; a file of another format is refused with a
+	// *certification.Error naming the field "fichier".
+	Import(data []byte) (certification.TitreDef, error)
+	// Export writes a titre as a file that Import reads back.
+	Export(td certification.TitreDef) ([]byte, error)
 }
 
 // Web serves the pages.
@@ -61,6 +74,7 @@ type Web struct {
 	// appStatic is the versioned prefix of our own static files.
 	appStatic string
 	neutre    bool
+	ref       ReferentielFormat
 }
 
 // New parses the templates and prepares the pages.
@@ -68,7 +82,7 @@ func New(cfg Config) (*Web, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	w := &Web{svc: cfg.Service, limits: cfg.Limits, log: cfg.Logger, neutre: cfg.Neutre}
+	w := &Web{svc: cfg.Service, limits: cfg.Limits, log: cfg.Logger, neutre: cfg.Neutre, ref: cfg.Referentiel}
 	// The route-table tests build the server without a service: no page is
 	// served then, only the routes are listed.
 	if cfg.Service != nil {
