@@ -42,6 +42,9 @@ type Options struct {
 	// for the demo on localhost and for tests only. An issued document
 	// prints its verification link forever; in production it must be https.
 	AllowHTTPPublicURL bool
+	// Sceau seals issued documents. Without it, documents are not
+	// issued: every issued document carries the authority's seal.
+	Sceau Sceau
 	// BcryptCost is the password hashing cost; 0 means bcrypt.DefaultCost+2.
 	// Tests lower it.
 	BcryptCost int
@@ -106,6 +109,9 @@ func (s *Service) DB() *DB { return s.db }
 func (s *Service) Now() time.Time { return s.opt.Now().UTC() }
 
 func (s *Service) now() time.Time { return s.Now() }
+
+// Sceau returns the seal of issued documents, nil when none is configured.
+func (s *Service) Sceau() Sceau { return s.opt.Sceau }
 
 // PublicURL returns the address printed in documents' verification links;
 // the interface sets Secure cookies when it is https.

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/cipcert/cipcert/certification"
+	"github.com/cipcert/cipcert/certification/certtest"
 	"github.com/cipcert/cipcert/pdf"
 	"github.com/cipcert/cipcert/pdf/sceau"
 )
@@ -101,7 +102,7 @@ func TestScellerValideParPdfsig(t *testing.T) {
 			if !bytes.HasPrefix(doc, orig) {
 				t.Fatal("the sealed document does not start with the rendered bytes")
 			}
-			out := pdfsig(t, doc)
+			out := certtest.Pdfsig(t, doc)
 			if !strings.Contains(out, "Signature Validation: Signature is Valid.") {
 				t.Fatalf("pdfsig does not find the seal valid:\n%s", out)
 			}
@@ -117,23 +118,12 @@ func TestScellerValideParPdfsig(t *testing.T) {
 				bad := bytes.Clone(doc)
 				i := bytes.Index(bad, []byte("/Type /Catalog"))
 				bad[i+1] = 'X' // /Xype: inside the first signed range
-				if out := pdfsig(t, bad); strings.Contains(out, "Signature is Valid.") {
+				if out := certtest.Pdfsig(t, bad); strings.Contains(out, "Signature is Valid.") {
 					t.Fatalf("pdfsig still finds a modified document valid:\n%s", out)
 				}
 			})
 		})
 	}
-}
-
-// pdfsig runs poppler's pdfsig on doc and returns its report.
-func pdfsig(t *testing.T, doc []byte) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(p, doc, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, _ := exec.Command("pdfsig", p).CombinedOutput()
-	return string(out)
 }
 
 // opensslVerify checks the CMS against the byte range with OpenSSL,
@@ -198,7 +188,7 @@ func TestDemoNommeeNonOfficielle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := pdfsig(t, doc)
+	out := certtest.Pdfsig(t, doc)
 	if !strings.Contains(out, "Signature is Valid.") || !strings.Contains(out, "Common Name: "+sceau.NomDemo) {
 		t.Fatalf("pdfsig:\n%s", out)
 	}
