@@ -157,7 +157,12 @@ func writeThenRead[T any](s *Service, ctx context.Context, write func(tx *gorm.D
 }
 
 // read returns a session for read-only work outside a transaction.
-func (s *Service) read(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+// On SQLite it is a read-only connection, which a running write
+// transaction does not block.
+func (s *Service) read(ctx context.Context) *gorm.DB { return s.db.forRead().WithContext(ctx) }
+
+// write returns a session for one write statement outside a transaction.
+func (s *Service) write(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
 
 // Role is what an account may do (docs/domaine.md §2).
 type Role string
