@@ -39,6 +39,8 @@ type verificationOut struct {
 	CategorieRevocation             string `json:"categorie_revocation"`
 	LibelleRevocation               string `json:"libelle_revocation"`
 	MotifRevocation                 string `json:"motif_revocation"`
+	ScellePar                       string `json:"scelle_par"`
+	SceauEmpreinte                  string `json:"sceau_empreinte"`
 }
 
 func (f *flow) issueAll(sessionID string) []docOut {
@@ -143,6 +145,14 @@ func TestDocuments(t *testing.T) {
 		if rec := f.as("candidat", "GET", par.URL, nil, `If-None-Match: "`+par.Sha256+`"`); rec.Code != http.StatusNotModified {
 			t.Errorf("If-None-Match: %d, want 304", rec.Code)
 		}
+		// Each served document is the sealed one, valid for any PDF reader.
+		for _, d := range docs {
+			rec := f.as("dreets", "GET", d.URL, nil)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("download %s: %d", d.Numero, rec.Code)
+			}
+			certtest.CheckSceau(t, rec.Body.Bytes(), certtest.NomSceau)
+		}
 		txt := pdfText(t, first.Body.Bytes())
 		for _, want := range []string{"Lefèvre", "Camille Éloïse", "Conseiller en insertion professionnelle", par.Numero, par.Code} {
 			if !strings.Contains(txt, want) {
@@ -169,7 +179,8 @@ func TestDocuments(t *testing.T) {
 
 		// Public verification: initials only, unless one knows the holder.
 		v := f.verify(par.Code, "")
-		if v.Statut != "valide" || v.Type != "parchemin" || v.Initiales != "C. É. L." || v.NomComplet != "" {
+		if v.Statut != "valide" || v.Type != "parchemin" || v.Initiales != "C. É. L." || v.NomComplet != "" ||
+			v.ScellePar != certtest.NomSceau || v.SceauEmpreinte != certtest.Sceau(t).Certificat().Empreinte {
 			t.Errorf("verification = %+v", v)
 		}
 		v = verificationOut{}

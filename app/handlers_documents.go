@@ -31,6 +31,8 @@ type documentResponse struct {
 	RevoqueLe           *time.Time `json:"revoque_le,omitempty"`
 	EmisLe              time.Time  `json:"emis_le"`
 	URL                 string     `json:"url"`
+	ScellePar           string     `json:"scelle_par,omitempty"`
+	SceauEmpreinte      string     `json:"sceau_empreinte,omitempty"`
 }
 
 func toDocument(d certification.Document) documentResponse {
@@ -38,7 +40,7 @@ func toDocument(d certification.Document) documentResponse {
 		Sha256: d.Sha256, Gabarit: d.Gabarit, Taille: d.Taille, SessionID: d.SessionID, CandidatID: deref(d.CandidatID),
 		Statut: d.Statut, RemplacePar: deref(d.RemplacePar), CategorieRevocation: string(d.CategorieRevocation),
 		MotifRevocation: d.MotifRevocation, RevoqueLe: d.RevoqueAt,
-		EmisLe: d.EmisAt, URL: "/api/v1/documents/" + d.ID + ".pdf"}
+		EmisLe: d.EmisAt, URL: "/api/v1/documents/" + d.ID + ".pdf", ScellePar: d.SceauNom, SceauEmpreinte: d.SceauEmpreinte}
 }
 
 type documentListResponse struct {
@@ -158,6 +160,8 @@ type verificationResponse struct {
 	RemplacePar         string    `json:"remplace_par,omitempty"`
 	CategorieRevocation string    `json:"categorie_revocation,omitempty"`
 	LibelleRevocation   string    `json:"libelle_revocation,omitempty"`
+	ScellePar           string    `json:"scelle_par,omitempty"`
+	SceauEmpreinte      string    `json:"sceau_empreinte,omitempty"`
 	VerifieLe           time.Time `json:"verifie_le"`
 }
 
@@ -166,6 +170,7 @@ func (s *Server) verificationJSON(c echo.Context, v *certification.Verification)
 		TitreCode: v.TitreCode, TitreIntitule: v.TitreIntitule, EmisLe: certification.DateOf(v.EmisLe).String(),
 		Initiales: v.Initiales, NomComplet: v.NomComplet, RemplacePar: v.RemplacePar,
 		CategorieRevocation: string(v.CategorieRevocation), LibelleRevocation: v.CategorieRevocation.Libelle(),
+		ScellePar: v.Sceau.Nom, SceauEmpreinte: v.Sceau.Empreinte,
 		VerifieLe: s.svc.Now().UTC()})
 }
 

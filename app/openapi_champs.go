@@ -248,6 +248,8 @@ var champs = map[string]champ{
 	"initiales":                       {doc: "Initiales du titulaire.", ex: "L. D."},
 	"nom_complet":                     {doc: "Nom complet du titulaire, quand nom et date de naissance fournis concordent.", ex: "Léa Durand", sans: true},
 	"verifie_le":                      {doc: "Horodatage de la vérification.", ex: exHorodatage},
+	"scelle_par":                      {doc: "Nom commun du certificat dont le sceau électronique (signature PAdES) scelle le document, tel que l'affiche un lecteur PDF ; absent pour un document délivré avant le scellement.", ex: "DREETS Auvergne-Rhône-Alpes — sceau", ro: true, sans: true},
+	"sceau_empreinte":                 {doc: "Empreinte SHA-256 (hexadécimal) de ce certificat.", ex: "3b7e5a9c1d2f4e6a8b0c2d4e6f8a0b1c3d5e7f9a1b3c5d7e9f0a2b4c6d8e0f1a", ro: true, sans: true},
 
 	"candidat":                  {doc: "Le dossier du candidat."},
 	"situation":                 {doc: "Situation au regard du titre, d'après les sessions validées ; null avant la première."},

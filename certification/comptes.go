@@ -174,7 +174,7 @@ func (s *Service) Connexion(ctx context.Context, identifiant, motDePasse string)
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	now := s.now()
 	expire := now.Add(s.opt.TokenTTL)
-	if err := insertJeton(s.read(ctx), u.ID, hashToken(token), now, expire); err != nil {
+	if err := insertJeton(s.write(ctx), u.ID, hashToken(token), now, expire); err != nil {
 		return "", time.Time{}, err
 	}
 	return token, expire, nil
@@ -207,7 +207,7 @@ func (s *Service) Authentifier(ctx context.Context, token string) (Acteur, error
 
 // Deconnexion revokes a token. Revoking an unknown or revoked token is not an error.
 func (s *Service) Deconnexion(ctx context.Context, token string) error {
-	return revokeJeton(s.read(ctx), hashToken(token), s.now())
+	return revokeJeton(s.write(ctx), hashToken(token), s.now())
 }
 
 func hashToken(token string) string {

@@ -46,6 +46,11 @@ type Document struct {
 	RevoquePar          *string
 	EmisAt              time.Time
 	EmisPar             string
+	// SceauEmpreinte and SceauNom identify the certificate that sealed
+	// the document; empty for a document issued before documents were
+	// sealed.
+	SceauEmpreinte string
+	SceauNom       string
 }
 
 // The statuses of a document.
@@ -231,6 +236,10 @@ func (s *Service) issue(tx *gorm.DB, a Acteur, dc *docContext, typ TypeDocument,
 	if err := s.checkPublicURL(); err != nil {
 		return nil, err
 	}
+	if s.opt.Sceau == nil {
+		return nil, Errorf(ErrConflict, "sceau_non_configure",
+			"Les documents ne peuvent pas être délivrés : aucun sceau électronique n'est configuré. Indiquez le certificat et la clé de l'autorité (réglages CIPCERT_SCEAU_CERT_FILE et CIPCERT_SCEAU_CLE_FILE), redémarrez le service, puis recommencez.")
+	}
 	year := dc.today.Time().Year()
 	rang, err := nextNumber(tx, dc.titre.ID, typ, year)
 	if err != nil {
@@ -249,10 +258,17 @@ func (s *Service) issue(tx *gorm.DB, a Acteur, dc *docContext, typ TypeDocument,
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", typ, err)
 	}
+	// The seal goes in before the hash: the bytes stored, served and
+	// hashed are the sealed ones.
+	if content, err = s.opt.Sceau.Sceller(content, s.now()); err != nil {
+		return nil, fmt.Errorf("seal %s: %w", typ, err)
+	}
+	cert := s.opt.Sceau.Certificat()
 	sum := sha256.Sum256(content)
 	d := &Document{ID: newID(), Type: typ, Numero: e.Numero, TitreID: dc.titre.ID, Annee: year, Rang: rang,
 		CodeVerification: code, Sha256: hex.EncodeToString(sum[:]), Gabarit: s.opt.Renderer.Template(), Contenu: content,
-		Taille: len(content), SessionID: dc.sess.ID, Statut: StatutValide, EmisAt: s.now(), EmisPar: a.UtilisateurID}
+		Taille: len(content), SessionID: dc.sess.ID, Statut: StatutValide, EmisAt: s.now(), EmisPar: a.UtilisateurID,
+		SceauEmpreinte: cert.Empreinte, SceauNom: cert.Nom}
 	if t != nil {
 		d.TitulaireNom, d.TitulairePrenoms = t.NomNaissance, t.Prenoms
 		n := t.DateNaissance

@@ -118,6 +118,9 @@ type Verification struct {
 	// CategorieRevocation is why a revoked document was revoked; the
 	// free-text motif is never disclosed here.
 	CategorieRevocation CategorieRevocation
+	// Sceau is the certificate that sealed the document; empty for a
+	// document issued before documents were sealed.
+	Sceau CertificatSceau
 }
 
 // Verifier checks a verification code, without authentication. The full
@@ -134,7 +137,7 @@ func (s *Service) Verifier(ctx context.Context, code, nom string, naissance *Dat
 	r := x.Row
 	v := &Verification{Statut: r.Statut, Type: r.Type, Numero: r.Numero, TitreCode: x.Code, TitreIntitule: x.Intitule,
 		EmisLe: r.EmisAt, Initiales: initiales(r.TitulairePrenoms, r.TitulaireNom), RemplacePar: deref(x.Remplacant),
-		CategorieRevocation: r.CategorieRevocation}
+		CategorieRevocation: r.CategorieRevocation, Sceau: CertificatSceau{Empreinte: r.SceauEmpreinte, Nom: r.SceauNom}}
 	if nom != "" && naissance != nil && r.TitulaireNaissance != nil &&
 		plier(nom) == plier(r.TitulaireNom) && *naissance == *r.TitulaireNaissance {
 		v.NomComplet = strings.TrimSpace(r.TitulairePrenoms + " " + r.TitulaireNom)

@@ -33,6 +33,8 @@ type documentRow struct {
 	RevoquePar          *string
 	EmisAt              time.Time
 	EmisPar             string
+	SceauEmpreinte      string
+	SceauNom            string
 }
 
 func (documentRow) TableName() string { return "documents" }
@@ -40,7 +42,7 @@ func (documentRow) TableName() string { return "documents" }
 // documentColumns is every column but the bytes, for lists and metadata.
 const documentColumns = `id, type, numero, titre_id, annee, rang, code_verification, sha256, gabarit, taille, session_id,
 	candidat_id, inscription_id, titulaire_nom, titulaire_prenoms, titulaire_naissance, statut, remplace_par,
-	categorie_revocation, motif_revocation, revoque_at, revoque_par, emis_at, emis_par`
+	categorie_revocation, motif_revocation, revoque_at, revoque_par, emis_at, emis_par, sceau_empreinte, sceau_nom`
 
 // scopeDocuments restricts a query on documents (aliased d) to those the
 // actor may read: its own for a candidat, its candidats' and sessions' for a
@@ -179,7 +181,7 @@ type verificationRow struct {
 func findVerification(db *gorm.DB, code string) (*verificationRow, error) {
 	var rows []verificationRow
 	err := db.Raw(`SELECT d.id, d.type, d.numero, d.statut, d.emis_at, d.titulaire_nom, d.titulaire_prenoms,
-			d.titulaire_naissance, d.categorie_revocation, t.code, t.intitule, r.numero AS remplacant
+			d.titulaire_naissance, d.categorie_revocation, d.sceau_empreinte, d.sceau_nom, t.code, t.intitule, r.numero AS remplacant
 		FROM documents d JOIN titres t ON t.id = d.titre_id LEFT JOIN documents r ON r.id = d.remplace_par
 		WHERE d.code_verification = ?`, code).Scan(&rows).Error
 	if err != nil {

@@ -42,6 +42,9 @@ type Options struct {
 	// for the demo on localhost and for tests only. An issued document
 	// prints its verification link forever; in production it must be https.
 	AllowHTTPPublicURL bool
+	// Sceau seals issued documents. Without it, documents are not
+	// issued: every issued document carries the authority's seal.
+	Sceau Sceau
 	// BcryptCost is the password hashing cost; 0 means bcrypt.DefaultCost+2.
 	// Tests lower it.
 	BcryptCost int
@@ -107,6 +110,9 @@ func (s *Service) Now() time.Time { return s.opt.Now().UTC() }
 
 func (s *Service) now() time.Time { return s.Now() }
 
+// Sceau returns the seal of issued documents, nil when none is configured.
+func (s *Service) Sceau() Sceau { return s.opt.Sceau }
+
 // PublicURL returns the address printed in documents' verification links;
 // the interface sets Secure cookies when it is https.
 func (s *Service) PublicURL() string { return s.opt.PublicURL }
@@ -151,7 +157,12 @@ func writeThenRead[T any](s *Service, ctx context.Context, write func(tx *gorm.D
 }
 
 // read returns a session for read-only work outside a transaction.
-func (s *Service) read(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+// On SQLite it is a read-only connection, which a running write
+// transaction does not block.
+func (s *Service) read(ctx context.Context) *gorm.DB { return s.db.forRead().WithContext(ctx) }
+
+// write returns a session for one write statement outside a transaction.
+func (s *Service) write(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
 
 // Role is what an account may do (docs/domaine.md §2).
 type Role string

@@ -34,6 +34,15 @@ type DB struct {
 	// a few. Every other statement keeps its cached plan: planning each
 	// time halved the throughput of result recording and parcours reads.
 	search *gorm.DB
+	// reader is a pool of read-only connections (SQLite only; nil
+	// otherwise). SQLite admits one writer at a time, so the embedded
+	// database's writes go through DB's single connection and queue
+	// there; reads outside a transaction take a connection of their own
+	// and, in WAL mode, see the last commit while a write transaction
+	// runs: issuing a session's documents no longer stalls every page.
+	// Reads inside a write transaction stay on its connection and see its
+	// writes.
+	reader *gorm.DB
 }
 
 // forSearch is the pool for statements whose plan depends on their values.
@@ -41,29 +50,46 @@ func (db *DB) forSearch() *gorm.DB {
 	if db.search != nil {
 		return db.search
 	}
+	return db.forRead()
+}
+
+// forRead is the pool for reads outside a transaction.
+func (db *DB) forRead() *gorm.DB {
+	if db.reader != nil {
+		return db.reader
+	}
 	return db.DB
 }
 
+// sqliteReaders is the size of the embedded database's read pool.
+const sqliteReaders = 4
+
 // Open connects to url: a postgres:// URL, or else the path of an SQLite file
-// (created if missing). SQLite gets foreign keys on and one connection, so
-// that transactions serialise instead of failing with "database is locked";
-// a lock held by another process is waited for up to 10 s, or the
-// milliseconds of a "?busy_timeout=" after the path.
+// (created if missing). SQLite gets foreign keys on, WAL, one connection for
+// writes, so that transactions serialise instead of failing with "database
+// is locked", and a few query-only connections for reads outside a
+// transaction; a lock held by another process is waited for up to 10 s, or
+// the milliseconds of a "?busy_timeout=" after the path.
 func Open(url string) (*DB, error) {
-	cfg := &gorm.Config{
-		Logger:                 logger.Discard,
-		SkipDefaultTransaction: true,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
-		TranslateError:         true,
+	// Each pool gets a configuration of its own: gorm.Open keeps the
+	// *Config it is given and writes its pool, dialector and plugins into
+	// it, which pools sharing one would overwrite in each other.
+	cfg := func() *gorm.Config {
+		return &gorm.Config{
+			Logger:                 logger.Discard,
+			SkipDefaultTransaction: true,
+			NowFunc:                func() time.Time { return time.Now().UTC() },
+			TranslateError:         true,
+		}
 	}
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
 		// A database that does not answer must fail a request fast, not hang it.
 		url = withParam(url, "connect_timeout", "5")
-		g, err := openPostgres(url, cfg, 32)
+		g, err := openPostgres(url, cfg(), 32)
 		if err != nil {
 			return nil, err
 		}
-		search, err := openPostgres(withParam(url, "plan_cache_mode", "force_custom_plan"), cfg, 8)
+		search, err := openPostgres(withParam(url, "plan_cache_mode", "force_custom_plan"), cfg(), 8)
 		if err != nil {
 			closeGorm(g)
 			return nil, err
@@ -86,7 +112,7 @@ func Open(url string) (*DB, error) {
 	// up to the busy timeout.
 	dsn := "file:" + path + "?_txlock=immediate&_pragma=foreign_keys(1)&_pragma=busy_timeout(" + strconv.Itoa(busy) +
 		")&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
-	g, err := gorm.Open(sqlite.Open(dsn), cfg)
+	g, err := gorm.Open(sqlite.Open(dsn), cfg())
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -95,11 +121,34 @@ func Open(url string) (*DB, error) {
 		return nil, err
 	}
 	sqlDB.SetMaxOpenConns(1)
-	if err := g.Use(&referentielCache{}); err != nil {
+	cache := &referentielCache{}
+	if err := g.Use(cache); err != nil {
 		closeGorm(g)
 		return nil, err
 	}
-	return &DB{DB: g, Dialect: "sqlite"}, nil
+	// The readers are opened after the writer has put the file in WAL
+	// mode. query_only makes any write through them an error, so that a
+	// write cannot bypass the writer's queue. They share the référentiel
+	// copy, which checks its generation at each use.
+	reader, err := gorm.Open(sqlite.Open("file:"+path+"?_pragma=query_only(1)&_pragma=foreign_keys(1)&_pragma=busy_timeout("+
+		strconv.Itoa(busy)+")"), cfg())
+	if err != nil {
+		closeGorm(g)
+		return nil, fmt.Errorf("open sqlite %s for reads: %w", path, err)
+	}
+	readDB, err := reader.DB()
+	if err != nil {
+		closeGorm(g)
+		return nil, err
+	}
+	readDB.SetMaxOpenConns(sqliteReaders)
+	readDB.SetMaxIdleConns(sqliteReaders)
+	if err := reader.Use(cache); err != nil {
+		closeGorm(g)
+		closeGorm(reader)
+		return nil, err
+	}
+	return &DB{DB: g, Dialect: "sqlite", reader: reader}, nil
 }
 
 // sqliteBusyTimeout splits an optional "?busy_timeout=MS" off an SQLite path.
@@ -144,6 +193,9 @@ func openPostgres(url string, cfg *gorm.Config, conns int) (*gorm.DB, error) {
 func (db *DB) Close() error {
 	if db.search != nil {
 		closeGorm(db.search)
+	}
+	if db.reader != nil {
+		closeGorm(db.reader)
 	}
 	return closeGorm(db.DB)
 }

@@ -28,6 +28,11 @@ func TestVerificationPages(t *testing.T) {
 			!strings.Contains(p.Body, "C. É. L.") || strings.Contains(p.Body, "Lefèvre") {
 			t.Fatalf("QR page: %d %s", p.Status, p.Body)
 		}
+		// The page says who sealed the document.
+		if !strings.Contains(p.Body, "<dt>Scellé par</dt><dd>"+certtest.NomSceau+"</dd>") ||
+			!strings.Contains(p.Body, certtest.Sceau(t).Certificat().Empreinte) {
+			t.Errorf("QR page does not name the seal %q", certtest.NomSceau)
+		}
 		// API clients keep the JSON answer.
 		for _, accept := range []string{"*/*", "application/json", ""} {
 			p := c.do("GET", "/verification/"+par.CodeVerification, nil, accept)

@@ -134,8 +134,8 @@ func postgresSchema(tb testing.TB) string {
 }
 
 // Options returns the options of test services: the fixed clock Now, a
-// cheap password hash, the rule parameters of the fixtures and the PDF
-// renderer. A test changes what it needs and passes them to NewServiceWith.
+// cheap password hash, the rule parameters of the fixtures, the PDF
+// renderer and the test seal. A test changes what it needs and passes them to NewServiceWith.
 func Options(tb testing.TB) certification.Options {
 	tb.Helper()
 	p, err := fixtures.Parametres()
@@ -148,6 +148,7 @@ func Options(tb testing.TB) certification.Options {
 		Renderer:   pdf.New(),
 		PublicURL:  "https://cipcert.test",
 		BcryptCost: bcrypt.MinCost,
+		Sceau:      Sceau(tb),
 	}
 }
 

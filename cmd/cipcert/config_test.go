@@ -1,8 +1,13 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/cipcert/cipcert/pdf/sceau"
 )
 
 // TestConfigDemo: only an explicit CIPCERT_DEMO=1 admits issuing documents
@@ -40,5 +45,58 @@ func TestTrustedProxiesSetting(t *testing.T) {
 	_, err = loadConfig(env(map[string]string{"TRUSTED_PROXIES": "proxy.interne", "THEME": "bleu"}))
 	if err == nil || !strings.Contains(err.Error(), "TRUSTED_PROXIES") || !strings.Contains(err.Error(), "THEME") {
 		t.Errorf("bad settings: %v, want both reported", err)
+	}
+}
+
+// TestConfigSceau: the authority's seal comes from PEM in the environment
+// or in files; every mistake is reported, in French.
+func TestConfigSceau(t *testing.T) {
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	dir := t.TempDir()
+	certA, keyA, err := sceau.Generer("DREETS Bretagne — sceau", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, keyB, _ := sceau.Generer("B", time.Now())
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	certFile, keyFile := write("cert.pem", certA), write("cle.pem", keyA)
+
+	if c, err := loadConfig(env(nil)); err != nil || c.Sceau != nil {
+		t.Fatalf("no seal configured: %v %v, want none and no error", c.Sceau, err)
+	}
+	for name, e := range map[string]map[string]string{
+		"Fichiers": {"CIPCERT_SCEAU_CERT_FILE": certFile, "CIPCERT_SCEAU_CLE_FILE": keyFile},
+		"Valeurs":  {"CIPCERT_SCEAU_CERT": string(certA), "CIPCERT_SCEAU_CLE": string(keyA)},
+	} {
+		c, err := loadConfig(env(e))
+		if err != nil || c.Sceau == nil || c.Sceau.Certificat().Nom != "DREETS Bretagne — sceau" {
+			t.Errorf("%s: %v %v, want the seal of DREETS Bretagne", name, c.Sceau, err)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"CertSansCle", map[string]string{"CIPCERT_SCEAU_CERT_FILE": certFile}, "sans CIPCERT_SCEAU_CLE"},
+		{"CleSansCert", map[string]string{"CIPCERT_SCEAU_CLE_FILE": keyFile}, "sans CIPCERT_SCEAU_CERT"},
+		{"LesDeux", map[string]string{"CIPCERT_SCEAU_CERT_FILE": certFile, "CIPCERT_SCEAU_CERT": string(certA), "CIPCERT_SCEAU_CLE_FILE": keyFile}, "tous deux"},
+		{"FichierAbsent", map[string]string{"CIPCERT_SCEAU_CERT_FILE": filepath.Join(dir, "absent.pem"), "CIPCERT_SCEAU_CLE_FILE": keyFile}, "CIPCERT_SCEAU_CERT_FILE"},
+		{"AutreCle", map[string]string{"CIPCERT_SCEAU_CERT_FILE": certFile, "CIPCERT_SCEAU_CLE": string(keyB)}, "ne correspond pas"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// Another mistake in the same environment is reported too.
+			tc.env["THEME"] = "bleu"
+			_, err := loadConfig(env(tc.env))
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "THEME") {
+				t.Fatalf("err = %v, want one naming %q and THEME", err, tc.want)
+			}
+		})
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cipcert/cipcert/pdf/sceau"
 )
 
 // TestDemoSession builds cipcert, migrates and seeds a fresh SQLite file,
@@ -93,12 +95,20 @@ func TestDemoSession(t *testing.T) {
 		Type      string `json:"type"`
 		TitreCode string `json:"titre_code"`
 		Initiales string `json:"initiales"`
+		ScellePar string `json:"scelle_par"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
 		t.Fatal(err)
 	}
 	if resp.StatusCode != http.StatusOK || v.Statut != "valide" || v.Type != "parchemin" || v.TitreCode != "TP-00403" || v.Initiales != "L. D." {
 		t.Errorf("verification of %s: %d %+v", code, resp.StatusCode, v)
+	}
+	// seed made the demo seal next to the database, and sealed with it.
+	if v.ScellePar != sceau.NomDemo {
+		t.Errorf("the parchemin is sealed by %q, want the demo certificate %q", v.ScellePar, sceau.NomDemo)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "demo-sceau-demo.pem")); err != nil {
+		t.Errorf("demo seal: %v", err)
 	}
 	// The walkthrough printed the session's answers: the parcours says the
 	// titre is obtained.

@@ -15,6 +15,13 @@
 // marque nor Marianne, for any other operator); TRUSTED_PROXIES the
 // comma-separated address ranges of the reverse proxies whose
 // X-Forwarded-For is believed (none by default).
+//
+// Every issued document is sealed with the issuing authority's key:
+// CIPCERT_SCEAU_CERT (its certificate in PEM, then any chain certificates)
+// and CIPCERT_SCEAU_CLE (its private key in PEM), or CIPCERT_SCEAU_CERT_FILE
+// and CIPCERT_SCEAU_CLE_FILE. Without them documents are refused, except in
+// the demo, which seals with the certificate « cipcert démonstration —
+// sceau non officiel » that cipcert seed writes next to the SQLite file.
 package main
 
 import (
@@ -38,6 +45,7 @@ import (
 	"github.com/cipcert/cipcert/fixtures"
 	"github.com/cipcert/cipcert/migrations"
 	"github.com/cipcert/cipcert/pdf"
+	"github.com/cipcert/cipcert/pdf/sceau"
 )
 
 func main() {
@@ -64,6 +72,10 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed (TRUSTED_PROXIES).
 	TrustedProxies []*net.IPNet
+	// Sceau is the issuing authority's electronic seal
+	// (CIPCERT_SCEAU_CERT and CIPCERT_SCEAU_CLE, or their _FILE
+	// variants); nil when not configured.
+	Sceau *sceau.Sceau
 }
 
 // loadConfig reads the environment and reports every problem at once.
@@ -115,6 +127,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("TRUSTED_PROXIES: %w", err))
 	}
 	c.TrustedProxies = proxies
+	if c.Sceau, err = loadSceau(getenv); err != nil {
+		errs = append(errs, err)
+	}
 	return c, errors.Join(errs...)
 }
 
@@ -141,14 +156,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return fmt.Errorf("rule parameters: %w", err)
 	}
-	svc, err := certification.NewService(db, certification.Options{
+	opt := certification.Options{
 		Now:        func() time.Time { return time.Now().UTC() },
 		Parametres: params,
 		Renderer:   pdf.New(),
 		PublicURL:  cfg.PublicURL,
 		// Only the demo issues documents whose link is not https.
 		AllowHTTPPublicURL: cfg.Demo,
-	})
+	}
+	switch {
+	case cfg.Sceau != nil:
+		opt.Sceau = cfg.Sceau
+	case cmd == "seed" || cfg.Demo:
+		// Without the authority's seal, seed makes the demo's, whose
+		// certificate calls itself unofficial; only the demo seals with it.
+		s, err := demoSceau(demoSceauPath(cfg.DatabaseURL), true, time.Now())
+		if err != nil {
+			return err
+		}
+		if cfg.Demo {
+			opt.Sceau = s
+		}
+	}
+	svc, err := certification.NewService(db, opt)
 	if err != nil {
 		return err
 	}
@@ -293,6 +323,12 @@ func serve(ctx context.Context, cfg Config, db *certification.DB, svc *certifica
 		} else {
 			log.Warn("PUBLIC_URL is not https: documents will be refused (409 url_publique_non_https) until it is", "public_url", cfg.PublicURL)
 		}
+	}
+	if svc.Sceau() == nil {
+		log.Warn("no electronic seal configured (CIPCERT_SCEAU_CERT_FILE, CIPCERT_SCEAU_CLE_FILE): documents will be refused (409 sceau_non_configure) until it is")
+	} else {
+		c := svc.Sceau().Certificat()
+		log.Info("documents sealed", "certificate", c.Nom, "sha256", c.Empreinte)
 	}
 	select {
 	case err := <-errc:
