@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -116,10 +117,27 @@ func TestDocuments(t *testing.T) {
 		f.step("dreets", s.ID, "validation", http.StatusOK)
 		wantProblem(t, f.as("centre", "POST", "/api/v1/sessions/"+s.ID+"/documents", nil), http.StatusForbidden, "")
 
-		docs := byType(f.issueAll(s.ID))
-		if len(docs) != 3 || docs["pv"].Numero != "PV-TP-00403-2026-000001" ||
+		all := f.issueAll(s.ID)
+		docs := byType(all)
+		if len(all) != 5 || len(docs) != 4 || docs["pv"].Numero != "PV-TP-00403-2026-000001" ||
 			docs["parchemin"].Numero != "PAR-TP-00403-2026-000001" || docs["livret"].Numero != "LIV-TP-00403-2026-000001" {
-			t.Fatalf("issued = %+v", docs)
+			t.Fatalf("issued = %+v", all)
+		}
+		// No document prints an internal identifier: versions, sessions and
+		// documents are named by their codes and numbers.
+		uuid := regexp.MustCompile(`(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+		for _, d := range all {
+			rec := f.as("dreets", "GET", d.URL, nil)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("%s: %d", d.Numero, rec.Code)
+			}
+			txt := pdfText(t, rec.Body.Bytes())
+			if id := uuid.FindString(txt); id != "" {
+				t.Errorf("%s prints the identifier %s", d.Numero, id)
+			}
+			if d.Type != "pv" && !strings.Contains(txt, "Pour le ministre et par délégation") {
+				t.Errorf("%s is not signed for the minister by delegation", d.Numero)
+			}
 		}
 		// Repeating the issuance issues nothing, and creates nothing: 200.
 		var again struct{ Documents []docOut }
@@ -170,8 +188,20 @@ func TestDocuments(t *testing.T) {
 		// A candidat sees its own documents only, never the PV.
 		var list struct{ Documents []docOut }
 		f.ok(f.as("candidat", "GET", "/api/v1/documents", nil), http.StatusOK, &list)
-		if len(list.Documents) != 1 || list.Documents[0].ID != par.ID {
-			t.Errorf("candidat lists %+v", list.Documents)
+		if types := byType(list.Documents); len(list.Documents) != 2 || types["parchemin"].ID != par.ID || types["fiche"].ID == "" {
+			t.Errorf("candidat lists %+v, want its parchemin and its fiche de résultats", list.Documents)
+		}
+		if fiche := byType(list.Documents)["fiche"]; fiche.ID != "" {
+			rec := f.as("candidat", "GET", fiche.URL, nil)
+			txt := pdfText(t, rec.Body.Bytes())
+			for _, want := range []string{"Fiche individuelle de résultats", "Lefèvre", "Titre obtenu", "Voies et délais de recours", fiche.Numero} {
+				if !strings.Contains(txt, want) {
+					t.Errorf("fiche lacks %q", want)
+				}
+			}
+			if v := f.verify(fiche.Code, ""); v.Statut != "valide" || v.Type != "fiche" {
+				t.Errorf("verification of the fiche = %+v", v)
+			}
 		}
 		wantProblem(t, f.as("candidat", "GET", liv.URL, nil), http.StatusNotFound, "")
 		wantProblem(t, f.as("candidat", "GET", docs["pv"].URL, nil), http.StatusNotFound, "")
@@ -244,7 +274,7 @@ func TestDocuments(t *testing.T) {
 			names = append(names, zf.Name)
 		}
 		sort.Strings(names)
-		if strings.Join(names, ",") != "parchemin-PAR-TP-00403-2026-000001.pdf,pv-PV-TP-00403-2026-000001.pdf" {
+		if strings.Join(names, ",") != "fiche-FIR-TP-00403-2026-000001.pdf,fiche-FIR-TP-00403-2026-000002.pdf,parchemin-PAR-TP-00403-2026-000001.pdf,pv-PV-TP-00403-2026-000001.pdf" {
 			t.Errorf("zip holds %v", names)
 		}
 		wantProblem(t, f.as("centre2", "GET", "/api/v1/sessions/"+s.ID+"/documents.zip", nil), http.StatusNotFound, "")

@@ -73,6 +73,8 @@ type utilisateurRequest struct {
 	CandidatID  string `json:"candidat_id" validate:"max=64"`
 	// Territoire is required for an autorité account, and only for it.
 	Territoire *territoireRequest `json:"territoire"`
+	// Fonction is the function of an autorité account's signatory.
+	Fonction string `json:"fonction" validate:"max=200,nocontrol"`
 }
 
 func (s *Server) handleUtilisateurCreate(c echo.Context) error {
@@ -87,7 +89,7 @@ func (s *Server) handleUtilisateurCreate(c echo.Context) error {
 	}
 	in := certification.NouvelUtilisateur{
 		Identifiant: req.Identifiant, Nom: req.Nom, MotDePasse: req.MotDePasse,
-		Role: certification.Role(req.Role), CentreID: req.CentreID, CandidatID: req.CandidatID,
+		Role: certification.Role(req.Role), CentreID: req.CentreID, CandidatID: req.CandidatID, Fonction: req.Fonction,
 	}
 	if t := req.Territoire; t != nil {
 		in.Territoire = certification.Territoire{Autorite: t.Autorite, Region: t.Region, Departements: t.Departements}

@@ -166,8 +166,11 @@ func TestStoryCorrectionRectifieLePV(t *testing.T) {
 				valid[d.Type] = d
 			}
 		}
-		if len(valid) != 2 || valid["pv"].ID == "" || valid["livret"].ID == "" {
-			t.Fatalf("valid documents after the correction: %+v, want a PV and a livret", valid)
+		if len(valid) != 3 || valid["pv"].ID == "" || valid["livret"].ID == "" || valid["fiche"].ID == "" {
+			t.Fatalf("valid documents after the correction: %+v, want a PV, a livret and the fiche de résultats", valid)
+		}
+		if v := f.verify(first["fiche"].Code, ""); v.Statut != certification.StatutRemplace || v.RemplacePar != valid["fiche"].Numero {
+			t.Errorf("verification of the former fiche: %+v, want remplacé by %s", v, valid["fiche"].Numero)
 		}
 		txt := pdfText(t, f.as("dreets", "GET", valid["pv"].URL, nil).Body.Bytes())
 		if !strings.Contains(txt, "PV rectificatif") || !strings.Contains(txt, first["pv"].Numero) || !strings.Contains(txt, "erreur matérielle") {

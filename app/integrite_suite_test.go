@@ -36,9 +36,10 @@ func TestRectificationIdentiteRectifieLePV(t *testing.T) {
 		var pv docOut
 		parchemins := map[string]docOut{}
 		for _, d := range issued {
-			if d.Type == "pv" {
+			switch d.Type {
+			case "pv":
 				pv = d
-			} else {
+			case "parchemin":
 				parchemins[d.CandidatID] = d
 			}
 		}

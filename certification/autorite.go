@@ -59,16 +59,20 @@ func (s *Service) Compteurs(ctx context.Context, a Acteur) (*CompteursSessions, 
 }
 
 // aDelivrer keeps, of a query on sessions (aliased s), the validated ones
-// whose PV, or the parchemin or livret of an enrolment's outcome, has no
-// valid document: what emettre would issue.
+// whose PV, the fiche de résultats of a deliberated enrolment, or the
+// parchemin or livret of an enrolment's outcome, has no valid document:
+// what emettre would issue.
 func aDelivrer(q *gorm.DB) *gorm.DB {
 	return q.Where(`s.statut = ? AND (
 		NOT EXISTS (SELECT 1 FROM documents dp WHERE dp.session_id = s.id AND dp.type = ? AND dp.statut = ?)
 		OR EXISTS (SELECT 1 FROM inscriptions i WHERE i.session_id = s.id AND i.retiree_at IS NULL
 			AND i.issue IN (?, ?, ?)
 			AND NOT EXISTS (SELECT 1 FROM documents di WHERE di.inscription_id = i.id AND di.statut = ?
-				AND di.type = CASE WHEN i.issue = ? THEN ? ELSE ? END)))`,
-		Validee, DocPV, StatutValide, "titre", "ccs", "partiel", StatutValide, "partiel", DocLivret, DocParchemin)
+				AND di.type = CASE WHEN i.issue = ? THEN ? ELSE ? END))
+		OR EXISTS (SELECT 1 FROM inscriptions i WHERE i.session_id = s.id AND i.retiree_at IS NULL
+			AND i.issue IS NOT NULL AND i.issue <> ''
+			AND NOT EXISTS (SELECT 1 FROM documents df WHERE df.inscription_id = i.id AND df.statut = ? AND df.type = ?)))`,
+		Validee, DocPV, StatutValide, "titre", "ccs", "partiel", StatutValide, "partiel", DocLivret, DocParchemin, StatutValide, DocFiche)
 }
 
 // rechercheSessions keeps the sessions whose reference or place contains
@@ -79,8 +83,9 @@ func rechercheSessions(q *gorm.DB, text string) *gorm.DB {
 }
 
 // Avancement is where the issuance of a validated session's documents
-// stands: Dus documents are due in all (the PV, then a parchemin or a
-// livret per candidat whose outcome gives one), Delivres of them are valid.
+// stands: Dus documents are due in all (the PV, then a fiche de résultats
+// per deliberated candidat and a parchemin or a livret per candidat whose
+// outcome gives one), Delivres of them are valid.
 type Avancement struct {
 	Dus      int
 	Delivres int
@@ -97,7 +102,7 @@ func avancement(ins []Inscription, existing map[string]bool) Avancement {
 		av.Delivres++
 	}
 	for _, in := range ins {
-		if typ, ok := documentFor(in); ok {
+		for _, typ := range documentsFor(in) {
 			av.Dus++
 			if existing[string(typ)+":"+in.ID] {
 				av.Delivres++

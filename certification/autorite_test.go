@@ -46,7 +46,7 @@ func TestEmissionParLots(t *testing.T) {
 			t.Errorf("another territory issues: %v", err)
 		}
 		docs, av, err := w.svc.EmettreDocumentsLot(ctx, w.dreets, id, 3)
-		if err != nil || len(docs) != 3 || docs[0].Type != certification.DocPV || av != (certification.Avancement{Dus: 8, Delivres: 3}) {
+		if err != nil || len(docs) != 3 || docs[0].Type != certification.DocPV || av != (certification.Avancement{Dus: 15, Delivres: 3}) {
 			t.Fatalf("first lot: %d documents, %+v, %v", len(docs), av, err)
 		}
 		if got, err := w.svc.AvancementEmission(ctx, w.dreets, id); err != nil || got != av {
@@ -58,7 +58,7 @@ func TestEmissionParLots(t *testing.T) {
 		issued := make([]int, 2)
 		for i := range issued {
 			wg.Go(func() {
-				ds, _, err := w.svc.EmettreDocumentsLot(ctx, w.dreets, id, 3)
+				ds, _, err := w.svc.EmettreDocumentsLot(ctx, w.dreets, id, 6)
 				if err != nil {
 					t.Error(err)
 				}
@@ -66,15 +66,15 @@ func TestEmissionParLots(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		if issued[0]+issued[1] != 5 {
-			t.Errorf("concurrent lots issued %v, want 5 in all", issued)
+		if issued[0]+issued[1] != 12 {
+			t.Errorf("concurrent lots issued %v, want 12 in all", issued)
 		}
 		docs, av, err = w.svc.EmettreDocumentsLot(ctx, w.dreets, id, 3)
-		if err != nil || len(docs) != 0 || av.Restants() != 0 || av.Delivres != 8 {
+		if err != nil || len(docs) != 0 || av.Restants() != 0 || av.Delivres != 15 {
 			t.Errorf("a lot after the last: %d, %+v, %v", len(docs), av, err)
 		}
 		all, err := w.svc.Documents(ctx, w.dreets, certification.FiltreDocuments{SessionID: id})
-		if err != nil || len(all) != 8 {
+		if err != nil || len(all) != 15 {
 			t.Fatalf("documents: %d %v", len(all), err)
 		}
 		seen := map[string]bool{}

@@ -30,8 +30,12 @@ type Utilisateur struct {
 	Autorite     string
 	Region       string
 	Departements string
-	Actif        bool
-	CreatedAt    time.Time
+	// Fonction is the function of an autorité account's signatory, printed
+	// under « Pour le ministre et par délégation »: "Directrice régionale
+	// adjointe". Empty for the other roles.
+	Fonction  string
+	Actif     bool
+	CreatedAt time.Time
 }
 
 // NouvelUtilisateur is the input of CreateUtilisateur.
@@ -44,6 +48,9 @@ type NouvelUtilisateur struct {
 	CandidatID  string
 	// Territoire is required for an autorité account, and only for it.
 	Territoire Territoire
+	// Fonction is the function of an autorité account's signatory, as
+	// printed on the documents it issues; optional, autorité only.
+	Fonction string
 }
 
 // MotDePasseMin is the minimum password length.
@@ -77,6 +84,7 @@ func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtil
 	in.Identifiant = strings.ToLower(strings.TrimSpace(in.Identifiant))
 	in.Territoire = normaliserTerritoire(in.Territoire)
 	in.Nom = texte.NFC(in.Nom)
+	in.Fonction = strings.TrimSpace(texte.NFC(in.Fonction))
 	var fields []FieldError
 	if !identifiantValide(in.Identifiant) {
 		fields = append(fields, FieldError{"identifiant", "caracteres_identifiant",
@@ -94,6 +102,10 @@ func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtil
 	}
 	if (in.Role == RoleCandidat) != (in.CandidatID != "") {
 		fields = append(fields, FieldError{"candidat_id", "incoherent", "Un compte candidat, et lui seul, est rattaché à un candidat."})
+	}
+	fields = append(fields, s.imprimables("fonction", in.Fonction)...)
+	if in.Fonction != "" && in.Role != RoleAutorite {
+		fields = append(fields, FieldError{"fonction", "incoherent", "Seul un compte de l'autorité a une fonction de signataire."})
 	}
 	if t := in.Territoire; in.Role == RoleAutorite {
 		fields = append(fields, s.territoireErreurs(t)...)
@@ -115,6 +127,7 @@ func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtil
 		ID: newID(), Identifiant: in.Identifiant, Nom: in.Nom, MotDePasseHash: string(hash),
 		Role: in.Role, Actif: true, CreatedAt: s.now(),
 		Autorite: in.Territoire.Autorite, Region: in.Territoire.Region, Departements: strings.Join(in.Territoire.Departements, ","),
+		Fonction: in.Fonction,
 	}
 	if in.CentreID != "" {
 		u.CentreID = &in.CentreID

@@ -19,6 +19,7 @@ type utilisateurRow struct {
 	Autorite       string
 	Region         string
 	Departements   string
+	Fonction       string
 	Actif          bool
 	CreatedAt      time.Time
 }

@@ -139,27 +139,23 @@ func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionI
 			if err := s.store(tx, a, d, ""); err != nil {
 				return err
 			}
+			dc.pvNumero = d.Numero
 			issued = append(issued, *d)
 		}
 		for _, in := range ins {
-			if full() {
-				break
+			if _, ok := documentFor(in); !ok && inscriptionID != "" {
+				return Errorf(ErrConflict, "aucun_document", "L'issue de ce candidat (%s) ne donne lieu à aucun document.", deref(in.Issue))
 			}
-			typ, ok := documentFor(in)
-			if !ok {
-				if inscriptionID != "" {
-					return Errorf(ErrConflict, "aucun_document", "L'issue de ce candidat (%s) ne donne lieu à aucun document.", deref(in.Issue))
+			for _, typ := range documentsFor(in) {
+				if full() || existing[string(typ)+":"+in.ID] {
+					continue
 				}
-				continue
+				d, err := s.issueCandidat(tx, a, dc, typ, in)
+				if err != nil {
+					return err
+				}
+				issued = append(issued, *d)
 			}
-			if existing[string(typ)+":"+in.ID] {
-				continue
-			}
-			d, err := s.issueCandidat(tx, a, dc, typ, in)
-			if err != nil {
-				return err
-			}
-			issued = append(issued, *d)
 		}
 		av.Delivres += len(issued)
 		return nil
@@ -181,6 +177,20 @@ func documentFor(in Inscription) (TypeDocument, bool) {
 	return "", false
 }
 
+// documentsFor lists the documents an enrolment's outcome gives, its
+// parchemin or livret first: every deliberated candidat receives its fiche
+// de résultats.
+func documentsFor(in Inscription) []TypeDocument {
+	var out []TypeDocument
+	if typ, ok := documentFor(in); ok {
+		out = append(out, typ)
+	}
+	if deref(in.Issue) != "" {
+		out = append(out, DocFiche)
+	}
+	return out
+}
+
 // docContext is what every document of a session needs.
 type docContext struct {
 	sess    *Session
@@ -189,8 +199,14 @@ type docContext struct {
 	centre  Centre
 	today   Date
 	valider string
-	// autorite is the authority of the account that validated the PV.
-	autorite string
+	// autorite is the authority of the account that validated the PV,
+	// fonction the function its signatory signs with.
+	autorite, fonction string
+	// pvNumero is the number of the session's valid PV, cited by the
+	// parchemin; empty until the PV is issued.
+	pvNumero string
+	// recours is the period of a recours, from the rule parameters.
+	recours Recours
 	// incidents are the session's, printed on its PV.
 	incidents []Incident
 }
@@ -214,9 +230,22 @@ func (s *Service) documentContext(tx *gorm.DB, sess *Session) (*docContext, erro
 		// The signatory's name is a courtesy: a deleted account leaves the
 		// generic "représentant territorial".
 		if u, err := findUtilisateurByID(tx, *sess.ValideePar); err == nil {
-			dc.valider, dc.autorite = u.Nom, u.Autorite
+			dc.valider, dc.autorite, dc.fonction = u.Nom, u.Autorite, u.Fonction
 		} else if !errors.Is(err, ErrNotFound) {
 			return nil, err
+		}
+	}
+	pvs, err := validDocumentsOf(tx, sess.ID, "", DocPV)
+	if err != nil {
+		return nil, err
+	}
+	if len(pvs) > 0 {
+		dc.pvNumero = pvs[len(pvs)-1].Numero
+	}
+	dc.recours = Recours{Autorite: dc.enTete(false).Service}
+	if s.opt.Parametres != nil {
+		if n, p, err := s.opt.Parametres.Valeur(rules.CleRecoursDelai, dc.today.Time()); err == nil {
+			dc.recours.DelaiMois, dc.recours.Source = n, p.Source
 		}
 	}
 	return dc, nil
@@ -245,7 +274,7 @@ func (s *Service) issue(tx *gorm.DB, a Acteur, dc *docContext, typ TypeDocument,
 	if err != nil {
 		return nil, err
 	}
-	prefix := map[TypeDocument]string{DocParchemin: "PAR", DocLivret: "LIV", DocPV: "PV"}[typ]
+	prefix := map[TypeDocument]string{DocParchemin: "PAR", DocLivret: "LIV", DocPV: "PV", DocFiche: "FIR"}[typ]
 	code, err := newVerificationCode()
 	if err != nil {
 		return nil, err
@@ -304,8 +333,11 @@ func (s *Service) issueCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ TypeD
 		return nil, err
 	}
 	d, err := s.issue(tx, a, dc, typ, &t, func(e EnTete) ([]byte, error) {
-		if typ == DocParchemin {
+		switch typ {
+		case DocParchemin:
 			return s.opt.Renderer.Parchemin(dc.parchemin(e, t, in, r))
+		case DocFiche:
+			return s.opt.Renderer.Fiche(dc.fiche(e, t, cand.Parcours, in, r))
 		}
 		return s.opt.Renderer.Livret(dc.livret(e, t, r, refs))
 	})
@@ -314,10 +346,13 @@ func (s *Service) issueCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ TypeD
 	}
 	d.CandidatID, d.InscriptionID = &in.CandidatID, &in.ID
 	// A new livret supersedes the candidat's earlier ones; the parchemin
-	// supersedes the last livret.
-	olds, err := validLivrets(tx, in.CandidatID, dc.titre.ID)
-	if err != nil {
-		return nil, err
+	// supersedes the last livret. A fiche replaces nothing: each session
+	// has its own.
+	var olds []Document
+	if typ != DocFiche {
+		if olds, err = validLivrets(tx, in.CandidatID, dc.titre.ID); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.store(tx, a, d, in.CandidatID); err != nil {
 		return nil, err
@@ -336,7 +371,8 @@ func titulaire(c *Candidat) Titulaire {
 
 func (dc *docContext) parchemin(e EnTete, t Titulaire, in Inscription, r rules.Resultat) ParcheminData {
 	p := ParcheminData{EnTete: e, Titulaire: t, TitreIntitule: dc.titre.Intitule, TitreCode: dc.titre.Code, Niveau: dc.titre.Niveau,
-		NSF: dc.titre.NSF, RNCP: dc.titre.RNCP, DateJury: dc.sess.Fin, Signataire: dc.signataire()}
+		NSF: dc.titre.NSF, RNCP: dc.titre.RNCP, ArreteSpecialite: dc.version.Texte, DateJury: dc.sess.Fin,
+		Session: dc.sess.Reference, PV: dc.pvNumero, Signataire: dc.signataire()}
 	if r.Issue == rules.IssueCCS {
 		var names []string
 		for _, c := range in.CCP {
@@ -349,16 +385,24 @@ func (dc *docContext) parchemin(e EnTete, t Titulaire, in Inscription, r rules.R
 	return p
 }
 
-// signataire is the authority that validated the PV, in the name of its
-// representative: "Hélène Girard, DREETS Auvergne-Rhône-Alpes".
-func (dc *docContext) signataire() string {
-	switch {
-	case dc.valider == "":
-		return "Le représentant territorial"
-	case dc.autorite == "" || strings.Contains(dc.valider, dc.autorite):
-		return dc.valider
+// signataire is the authority that validated the PV and its
+// representative. An account's name may already carry its authority
+// ("Hélène Girard, DREETS Auvergne-Rhône-Alpes"): it is printed once.
+func (dc *docContext) signataire() Signataire {
+	nom := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(dc.valider), dc.autorite))
+	nom = strings.TrimSpace(strings.TrimSuffix(nom, ","))
+	return Signataire{Nom: nom, Fonction: dc.fonction, Autorite: dc.enTete(false).Service}
+}
+
+// sansIdentifiants names versions by their code in a sentence of the rules
+// that may have been stored when a version was named by its id.
+func (dc *docContext) sansIdentifiants(s string) string {
+	for _, v := range dc.titre.Versions {
+		if v.ID != "" && v.Code != "" {
+			s = strings.ReplaceAll(s, v.ID, v.Code)
+		}
 	}
-	return dc.valider + ", " + dc.autorite
+	return s
 }
 
 // sessionReferences maps the sessions a result cites to their references.
@@ -372,7 +416,7 @@ func sessionReferences(tx *gorm.DB, r rules.Resultat) (map[string]string, error)
 
 func (dc *docContext) livret(e EnTete, t Titulaire, r rules.Resultat, refs map[string]string) LivretData {
 	l := LivretData{EnTete: e, Titulaire: t, TitreIntitule: dc.titre.Intitule, TitreCode: dc.titre.Code, Niveau: dc.titre.Niveau,
-		VersionCode: dc.version.Code, VersionTexte: dc.version.Texte, Signataire: dc.signataire()}
+		RNCP: dc.titre.RNCP, VersionCode: dc.version.Code, VersionTexte: dc.version.Texte, Recours: dc.recours, Signataire: dc.signataire()}
 	acquis := map[string]rules.CCPCompte{}
 	for _, c := range r.CCPAcquis {
 		if c.Compte {
@@ -383,7 +427,7 @@ func (dc *docContext) livret(e EnTete, t Titulaire, r rules.Resultat, refs map[s
 		if b.Nature != "ccp" {
 			continue
 		}
-		lb := LivretBloc{Code: b.Code, Intitule: b.Intitule}
+		lb := LivretBloc{Code: b.Code, RNCPBloc: b.RNCPBloc, Intitule: b.Intitule}
 		for _, c := range b.Competences {
 			lb.Competences = append(lb.Competences, c.Intitule)
 		}
@@ -396,15 +440,60 @@ func (dc *docContext) livret(e EnTete, t Titulaire, r rules.Resultat, refs map[s
 		}
 		l.Blocs = append(l.Blocs, lb)
 	}
+	l.DateLimite, l.RegleDateLimite = dc.dateLimite(r)
+	return l
+}
+
+// dateLimite is the deadline to complete the titre and the sentence, with
+// its source, of the rule that sets it.
+func (dc *docContext) dateLimite(r rules.Resultat) (Date, string) {
+	var d Date
 	if r.DateLimite != nil {
-		l.DateLimite = DateOf(*r.DateLimite)
+		d = DateOf(*r.DateLimite)
 	}
+	var regle string
 	for _, e := range r.Explication {
 		if e.Code == "date_limite" || e.Code == "cloture_delai" {
-			l.RegleDateLimite = e.Detail + " (" + e.Source + ")"
+			regle = dc.sansIdentifiants(e.Detail) + " (" + e.Source + ")"
 		}
 	}
-	return l
+	return d, regle
+}
+
+// fiche is the fiche de résultats of an enrolment: its decisions in the
+// order of the référentiel, and what its outcome leaves to do.
+func (dc *docContext) fiche(e EnTete, t Titulaire, p Parcours, in Inscription, r rules.Resultat) FicheData {
+	f := FicheData{EnTete: e, Titulaire: t, TitreIntitule: dc.titre.Intitule, TitreCode: dc.titre.Code, Niveau: dc.titre.Niveau,
+		RNCP: dc.titre.RNCP, VersionCode: dc.version.Code, SessionReference: dc.sess.Reference, TypeSession: dc.sess.Type,
+		Debut: dc.sess.Debut, Fin: dc.sess.Fin, Parcours: libelleParcours[p], Presence: libellePresence[deref(in.Presence)],
+		EntretienFinal: "sans objet", Issue: libelleIssue[deref(in.Issue)], Suite: deref(in.Issue),
+		Recours: dc.recours, Signataire: dc.signataire()}
+	if in.EntretienFinalDu {
+		f.EntretienFinal = map[string]string{"favorable": "favorable", "defavorable": "défavorable", "": "non tenu"}[deref(in.EntretienFinal)]
+	}
+	evals := map[string]Evaluation{}
+	for _, ev := range in.Evaluations {
+		evals[ev.CCP] = ev
+	}
+	acquis := map[string]bool{}
+	for _, c := range r.CCPAcquis {
+		if c.Compte {
+			acquis[c.CCP] = true
+		}
+	}
+	for _, b := range dc.version.Blocs {
+		if ev, ok := evals[b.Code]; ok {
+			f.Decisions = append(f.Decisions, FicheDecision{Code: b.Code, RNCPBloc: b.RNCPBloc, Intitule: b.Intitule,
+				Decision: libelleDecision[ev.Decision], Motifs: ev.Motifs})
+		}
+		if b.Nature == "ccp" && !acquis[b.Code] && f.Suite == string(rules.IssuePartiel) {
+			f.Manquants = append(f.Manquants, b.Code+" — "+b.Intitule)
+		}
+	}
+	if f.Suite == string(rules.IssuePartiel) {
+		f.DateLimite, f.RegleDateLimite = dc.dateLimite(r)
+	}
+	return f
 }
 
 // pv lays out the PV of the enrolments ins; liens maps each candidat to the
@@ -453,6 +542,8 @@ var (
 	libellePresence = map[string]string{"present": "présent", "absent": "absent", "excuse": "excusé", "exclu_fraude": "exclu pour fraude", "": "non renseignée"}
 	libelleIssue    = map[string]string{"titre": "Titre obtenu", "ccs": "CCS obtenu", "partiel": "Réussite partielle", "echec": "Échec", "absent": "Absent", "": "Non délibéré"}
 	libelleDecision = map[string]string{"acquis": "acquis", "non_acquis": "non acquis"}
+	libelleParcours = map[Parcours]string{ParcoursFormation: "formation continue", ParcoursVAE: "validation des acquis de l’expérience (VAE)",
+		ParcoursCapitalisation: "capitalisation de CCP", ParcoursCCS: "certificat complémentaire de spécialisation"}
 )
 
 // verificationAlphabet is Crockford's base 32: no I, L, O or U to misread.

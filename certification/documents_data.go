@@ -11,6 +11,9 @@ const (
 	DocParchemin TypeDocument = "parchemin"
 	DocLivret    TypeDocument = "livret"
 	DocPV        TypeDocument = "pv"
+	// DocFiche is the fiche individuelle de résultats: every candidat of a
+	// validated session receives one, whatever its outcome.
+	DocFiche TypeDocument = "fiche"
 )
 
 // Renderer turns document data into bytes. Template names the layout
@@ -19,6 +22,7 @@ type Renderer interface {
 	Parchemin(ParcheminData) ([]byte, error)
 	Livret(LivretData) ([]byte, error)
 	PV(PVData) ([]byte, error)
+	Fiche(FicheData) ([]byte, error)
 	Template() string
 	// Unsupported lists the characters of s the documents cannot print, so
 	// that input is refused when typed rather than when a document is issued.
@@ -47,6 +51,23 @@ type Titulaire struct {
 	LieuNaissance string
 }
 
+// Signataire is who signs a document for the minister, by delegation: the
+// representative of the authority that validated the PV.
+type Signataire struct {
+	Nom      string // "Hélène Girard"; empty when the account is unknown
+	Fonction string // "Directrice régionale adjointe"; may be empty
+	Autorite string // "DREETS Auvergne-Rhône-Alpes"
+}
+
+// Recours is what a document says of the voies et délais de recours: the
+// period, from the rule parameters, and the authority that hears a recours
+// gracieux.
+type Recours struct {
+	DelaiMois int
+	Autorite  string
+	Source    string
+}
+
 // ParcheminData is a parchemin: the titre (or CCS) obtained.
 type ParcheminData struct {
 	EnTete
@@ -56,10 +77,17 @@ type ParcheminData struct {
 	Niveau        int
 	NSF           string
 	RNCP          string
+	// ArreteSpecialite is the arrêté de spécialité of the version, as the
+	// référentiel names it.
+	ArreteSpecialite string
 	// CCS names the certificat complémentaire obtained, empty for a titre.
-	CCS        string
-	DateJury   Date
-	Signataire string // name and quality of the représentant territorial
+	CCS      string
+	DateJury Date
+	// Session and PV name the jury's procès-verbal: the session's reference
+	// and the number of its PV, empty when none is issued yet.
+	Session    string
+	PV         string
+	Signataire Signataire
 }
 
 // LivretData is a livret de certification: the CCP acquired towards a titre.
@@ -69,18 +97,21 @@ type LivretData struct {
 	TitreIntitule string
 	TitreCode     string
 	Niveau        int
+	RNCP          string
 	VersionCode   string
 	VersionTexte  string
 	Blocs         []LivretBloc
 	DateLimite    Date
 	// RegleDateLimite is the sentence, with its source, that sets the deadline.
 	RegleDateLimite string
-	Signataire      string
+	Recours         Recours
+	Signataire      Signataire
 }
 
 // LivretBloc is one CCP of the titre and the candidat's status on it.
 type LivretBloc struct {
 	Code        string
+	RNCPBloc    string // the bloc's code in the RNCP, RNCP37274BC01
 	Intitule    string
 	Acquis      bool
 	Session     string // reference of the session that awarded it
@@ -142,5 +173,45 @@ type PVIncident struct {
 type PVDecision struct {
 	CCP      string
 	Decision string
+	Motifs   string
+}
+
+// FicheData is the fiche individuelle de résultats of a candidat: the
+// jury's decision on each CCP with its reasons, the outcome, what to do
+// next and the voies et délais de recours.
+type FicheData struct {
+	EnTete
+	Titulaire
+	TitreIntitule    string
+	TitreCode        string
+	Niveau           int
+	RNCP             string
+	VersionCode      string
+	SessionReference string
+	TypeSession      string // "titre", "ccp" or "ccs"
+	Debut, Fin       Date
+	Parcours         string // the route, in French: "formation continue", "VAE"…
+	Presence         string
+	Decisions        []FicheDecision
+	EntretienFinal   string
+	// Issue is the outcome in French ("Réussite partielle"); Suite is its
+	// kind, which says what comes next: "titre", "ccs", "partiel", "echec"
+	// or "absent".
+	Issue string
+	Suite string
+	// Manquants are the CCP still to obtain, "CCP2 — Accompagner…".
+	Manquants       []string
+	DateLimite      Date
+	RegleDateLimite string
+	Recours         Recours
+	Signataire      Signataire
+}
+
+// FicheDecision is the jury's decision on one CCP.
+type FicheDecision struct {
+	Code     string
+	RNCPBloc string
+	Intitule string
+	Decision string // "acquis", "non acquis"
 	Motifs   string
 }

@@ -17,8 +17,24 @@ import (
 // spyRenderer records the data of the PVs it renders.
 type spyRenderer struct {
 	certification.Renderer
-	mu  sync.Mutex
-	pvs []certification.PVData
+	mu         sync.Mutex
+	pvs        []certification.PVData
+	parchemins []certification.ParcheminData
+	fiches     []certification.FicheData
+}
+
+func (r *spyRenderer) Parchemin(p certification.ParcheminData) ([]byte, error) {
+	r.mu.Lock()
+	r.parchemins = append(r.parchemins, p)
+	r.mu.Unlock()
+	return r.Renderer.Parchemin(p)
+}
+
+func (r *spyRenderer) Fiche(f certification.FicheData) ([]byte, error) {
+	r.mu.Lock()
+	r.fiches = append(r.fiches, f)
+	r.mu.Unlock()
+	return r.Renderer.Fiche(f)
 }
 
 func (r *spyRenderer) PV(p certification.PVData) ([]byte, error) {
@@ -468,7 +484,7 @@ func TestCorrectionRectifiePV(t *testing.T) {
 		ctx := context.Background()
 		sid := validatedSession(t, w.svc, 1, w.jury, w.centre, w.jury1, w.jury2, w.dreets)
 		first, err := w.svc.EmettreDocumentsSession(ctx, w.dreets, sid)
-		if err != nil || len(first) != 2 {
+		if err != nil || len(first) != 3 {
 			t.Fatalf("issuance: %v, %d documents", err, len(first))
 		}
 		list, err := w.svc.Inscriptions(ctx, w.dreets, sid)
@@ -597,7 +613,7 @@ func TestIdentiteApresDeliberation(t *testing.T) {
 			}
 		}
 		issued, err := w.svc.EmettreDocumentsSession(ctx, w.dreets, sid)
-		if err != nil || len(issued) != 2 || issued[1].Type != certification.DocParchemin {
+		if err != nil || len(issued) != 3 || issued[1].Type != certification.DocParchemin || issued[2].Type != certification.DocFiche {
 			t.Fatalf("issuance: %v %+v", err, issued)
 		}
 		rect := certification.IdentiteRectifiee{Identite: certification.Identite{NomNaissance: "Lefebvre", Prenoms: c.Prenoms,
@@ -624,11 +640,18 @@ func TestIdentiteApresDeliberation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var valid []certification.Document
+		var valid, fiches []certification.Document
 		for _, d := range docs {
-			if d.Statut == certification.StatutValide {
+			switch {
+			case d.Statut != certification.StatutValide:
+			case d.Type == certification.DocFiche:
+				fiches = append(fiches, d)
+			default:
 				valid = append(valid, d)
 			}
+		}
+		if len(fiches) != 1 || fiches[0].TitulaireNom != "Lefebvre" {
+			t.Errorf("valid fiches after the rectification = %+v, want one in the name of Lefebvre", fiches)
 		}
 		if len(valid) != 1 || valid[0].Type != certification.DocParchemin || valid[0].TitulaireNom != "Lefebvre" || valid[0].Numero != v.RemplacePar {
 			t.Errorf("valid documents after the rectification = %+v, want the new parchemin in the name of Lefebvre", valid)
@@ -694,7 +717,7 @@ func TestAutoriteTerritoriale(t *testing.T) {
 			t.Errorf("issuing another region's documents: %v, want ErrNotFound", err)
 		}
 		docs, err := w.svc.EmettreDocumentsSession(ctx, w.dreets, sid)
-		if err != nil || len(docs) != 2 {
+		if err != nil || len(docs) != 3 {
 			t.Fatalf("issuance by the competent DREETS: %v, %d documents", err, len(docs))
 		}
 		if pv := spy.last(t); pv.EnTete.Service != "DREETS Auvergne-Rhône-Alpes" {

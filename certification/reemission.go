@@ -75,6 +75,7 @@ func (s *Service) rectifierPV(tx *gorm.DB, a Acteur, dc *docContext, old Documen
 	if err := s.store(tx, a, d, ""); err != nil {
 		return err
 	}
+	dc.pvNumero = d.Numero
 	return s.remplacer(tx, a, old, d, "")
 }
 
@@ -83,6 +84,9 @@ func (s *Service) rectifierPV(tx *gorm.DB, a Acteur, dc *docContext, old Documen
 // more, the document is revoked with the reason. An enrolment whose
 // document was never issued is left to the issuance.
 func (s *Service) reemettreInscription(tx *gorm.DB, a Acteur, dc *docContext, in Inscription, motif string) error {
+	if err := s.reemettreFiche(tx, a, dc, in); err != nil {
+		return err
+	}
 	olds, err := validDocumentsOf(tx, in.SessionID, in.ID, DocParchemin, DocLivret)
 	if err != nil || len(olds) == 0 {
 		return err
@@ -107,6 +111,12 @@ func (s *Service) reemettreInscription(tx *gorm.DB, a Acteur, dc *docContext, in
 		}
 		return nil
 	}
+	return s.remplacerPar(tx, a, dc, typ, in, olds)
+}
+
+// remplacerPar issues the enrolment's document of type typ and records
+// that it replaces olds, already retired.
+func (s *Service) remplacerPar(tx *gorm.DB, a Acteur, dc *docContext, typ TypeDocument, in Inscription, olds []Document) error {
 	d, err := s.issueCandidat(tx, a, dc, typ, in)
 	if err != nil {
 		return err
@@ -117,6 +127,21 @@ func (s *Service) reemettreInscription(tx *gorm.DB, a Acteur, dc *docContext, in
 		}
 	}
 	return nil
+}
+
+// reemettreFiche replaces the valid fiche de résultats of an enrolment by
+// one that prints its record as it now stands.
+func (s *Service) reemettreFiche(tx *gorm.DB, a Acteur, dc *docContext, in Inscription) error {
+	olds, err := validDocumentsOf(tx, in.SessionID, in.ID, DocFiche)
+	if err != nil || len(olds) == 0 {
+		return err
+	}
+	for _, o := range olds {
+		if err := retireDocument(tx, o.ID); err != nil {
+			return err
+		}
+	}
+	return s.remplacerPar(tx, a, dc, DocFiche, in, olds)
 }
 
 // remplacer records that old is replaced by d.

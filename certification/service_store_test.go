@@ -127,8 +127,8 @@ func TestEmissionConcurrente(t *testing.T) {
 			}
 		}
 		docs, err := w.svc.Documents(ctx, w.dreets, certification.FiltreDocuments{SessionID: sid})
-		if err != nil || len(docs) != 4 {
-			t.Fatalf("documents of the session: %d (%v), want 4", len(docs), err)
+		if err != nil || len(docs) != 7 {
+			t.Fatalf("documents of the session: %d (%v), want 7: the PV, and a parchemin and a fiche per candidat", len(docs), err)
 		}
 		for _, d := range docs {
 			if !strings.HasSuffix(d.Numero, fmt.Sprintf("-%06d", d.Rang)) {

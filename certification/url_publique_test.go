@@ -47,7 +47,7 @@ func TestDocumentsNeedHTTPSPublicURL(t *testing.T) {
 		}
 	}
 	ds, err := with("http://localhost:8080", true).EmettreDocumentsSession(ctx, dreets, id)
-	if err != nil || len(ds) != 2 {
+	if err != nil || len(ds) != 3 {
 		t.Fatalf("demo over http: %d documents, %v", len(ds), err)
 	}
 }

@@ -50,3 +50,8 @@ func BenchmarkLivretParallel(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
 }
+
+func BenchmarkFiche(b *testing.B) {
+	r, f := New(), ficheData(b, "partiel")
+	bench(b, func() ([]byte, error) { return r.Fiche(f) })
+}

@@ -78,18 +78,29 @@ func holder() certification.Titulaire {
 }
 
 func parcheminData(t testing.TB) certification.ParcheminData {
-	ti, _, _ := cip(t)
+	ti, v, _ := cip(t)
 	return certification.ParcheminData{
-		EnTete:        enTete("PAR", false),
-		Titulaire:     holder(),
-		TitreIntitule: ti.Intitule,
-		TitreCode:     ti.Code,
-		Niveau:        ti.Niveau,
-		NSF:           ti.NSF,
-		RNCP:          ti.RNCP,
-		DateJury:      juryDate,
-		Signataire:    "Łukasz Ștefan, directeur régional adjoint",
+		EnTete:           enTete("PAR", false),
+		Titulaire:        holder(),
+		TitreIntitule:    ti.Intitule,
+		TitreCode:        ti.Code,
+		Niveau:           ti.Niveau,
+		NSF:              ti.NSF,
+		RNCP:             ti.RNCP,
+		ArreteSpecialite: v.Texte,
+		DateJury:         juryDate,
+		Session:          "S-2026-0042",
+		PV:               "PV-TP-00403-2026-000011",
+		Signataire:       signataire(),
 	}
+}
+
+func signataire() certification.Signataire {
+	return certification.Signataire{Nom: "Łukasz Ștefan", Fonction: "Directeur régional adjoint", Autorite: "DREETS Auvergne-Rhône-Alpes"}
+}
+
+func recours() certification.Recours {
+	return certification.Recours{DelaiMois: 2, Autorite: "DREETS Auvergne-Rhône-Alpes"}
 }
 
 // livretData has the first CCP acquired and the others missing; competences
@@ -105,15 +116,17 @@ func livretData(t testing.TB, brouillon bool, ccps, competences int) certificati
 		TitreIntitule:   ti.Intitule,
 		TitreCode:       ti.Code,
 		Niveau:          ti.Niveau,
+		RNCP:            ti.RNCP,
 		VersionCode:     v.Code,
 		VersionTexte:    v.Texte,
-		DateLimite:      certification.NewDate(2031, time.November, 20),
-		RegleDateLimite: "Le candidat dispose de cinq ans à compter de l’obtention du premier CCP pour obtenir le titre (arrêté du 22 décembre 2015, art. 9).",
-		Signataire:      "Le représentant territorial",
+		DateLimite:      certification.NewDate(2028, time.March, 22),
+		RegleDateLimite: "Le candidat peut se présenter aux CCP manquants (CCP2, CCP3) jusqu'au 22/03/2028, fin de validité de la version TP-00403-2023. (Code de l'éducation, art. R338-5)",
+		Recours:         recours(),
+		Signataire:      certification.Signataire{Autorite: "DREETS Auvergne-Rhône-Alpes"},
 	}
 	for i := 0; i < ccps; i++ {
 		b := blocs[i%len(blocs)]
-		lb := certification.LivretBloc{Code: b.Code, Intitule: b.Intitule, Competences: b.Competences}
+		lb := certification.LivretBloc{Code: b.Code, RNCPBloc: b.RNCPBloc, Intitule: b.Intitule, Competences: b.Competences}
 		if competences > 0 {
 			lb.Competences = nil
 			for k := 0; k < competences; k++ {
@@ -193,4 +206,53 @@ func pvData(t testing.TB, brouillon bool, candidats int) certification.PVData {
 		}
 	}
 	return p
+}
+
+// ficheData is the fiche of a candidat with the given outcome ("titre",
+// "partiel", "echec" or "absent") at the session of pvData.
+func ficheData(t testing.TB, suite string) certification.FicheData {
+	ti, v, blocs := cip(t)
+	f := certification.FicheData{
+		EnTete:           enTete("FIR", false),
+		Titulaire:        holder(),
+		TitreIntitule:    ti.Intitule,
+		TitreCode:        ti.Code,
+		Niveau:           ti.Niveau,
+		RNCP:             ti.RNCP,
+		VersionCode:      v.Code,
+		SessionReference: "S-2026-0042",
+		TypeSession:      "titre",
+		Debut:            certification.NewDate(2026, time.November, 16),
+		Fin:              juryDate,
+		Parcours:         "formation continue",
+		Presence:         "présent",
+		EntretienFinal:   "favorable",
+		Suite:            suite,
+		Issue:            map[string]string{"titre": "Titre obtenu", "partiel": "Réussite partielle", "echec": "Échec", "absent": "Absent", "ccs": "CCS obtenu"}[suite],
+		Recours:          recours(),
+		Signataire:       signataire(),
+	}
+	if suite == "absent" {
+		f.Presence, f.EntretienFinal = "absent", "sans objet"
+		return f
+	}
+	for k, b := range blocs {
+		dec := certification.FicheDecision{Code: b.Code, RNCPBloc: b.RNCPBloc, Intitule: b.Intitule, Decision: "acquis"}
+		if suite == "echec" || suite == "partiel" && k > 0 {
+			dec.Decision = "non acquis"
+			dec.Motifs = "L’entretien technique n’a pas permis d’établir la compétence « " + b.Competences[0] + " »."
+			if suite == "partiel" {
+				f.Manquants = append(f.Manquants, b.Code+" — "+b.Intitule)
+			}
+		}
+		f.Decisions = append(f.Decisions, dec)
+	}
+	if suite == "partiel" {
+		f.DateLimite = certification.NewDate(2028, time.March, 22)
+		f.RegleDateLimite = "Le candidat peut se présenter aux CCP manquants (CCP2, CCP3) jusqu'au 22/03/2028, fin de validité de la version TP-00403-2023. (Code de l'éducation, art. R338-5)"
+	}
+	if suite == "echec" {
+		f.EntretienFinal = "défavorable"
+	}
+	return f
 }

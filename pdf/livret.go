@@ -7,9 +7,10 @@ import (
 	"github.com/cipcert/cipcert/certification"
 )
 
-// Livret lays out the livret de certification: the holder, the titre and
-// its version, every CCP with its status and compétences, and the deadline
-// to complete the titre. The CCP table runs over as many pages as needed.
+// Livret lays out the livret de certification: the holder, the titre with
+// its RNCP number and its version, every CCP with its RNCP bloc, status and
+// compétences, what remains to do and by when, and the voies et délais de
+// recours. The CCP table runs over as many pages as needed.
 func (*Renderer) Livret(l certification.LivretData) ([]byte, error) {
 	d, err := newDoc(l.EnTete, "Livret de certification")
 	if err != nil {
@@ -33,7 +34,7 @@ func (*Renderer) Livret(l certification.LivretData) ([]byte, error) {
 	d.heading("Titre professionnel", 20)
 	d.fields(48, [][2]string{
 		{"Intitulé", l.TitreIntitule},
-		{"Code et niveau", references(l.TitreCode, l.Niveau, "", "")},
+		{"Code, niveau et RNCP", references(l.TitreCode, l.Niveau, "", l.RNCP)},
 		{"Version du référentiel", joinNonEmpty(" — ", l.VersionCode, l.VersionTexte)},
 	})
 
@@ -51,7 +52,7 @@ func (*Renderer) Livret(l certification.LivretData) ([]byte, error) {
 		d.para("Aucun CCP n’est défini pour cette version du titre.", false, 10, "L", marginX, contentW)
 	}
 	t := table{
-		cols: []float64{24, 96, 50},
+		cols: []float64{31, 91, 48},
 		head: trow{{text: "CCP", bold: true}, {text: "Intitulé et compétences", bold: true}, {text: "Statut", bold: true}},
 		size: 9,
 	}
@@ -65,25 +66,58 @@ func (*Renderer) Livret(l certification.LivretData) ([]byte, error) {
 		for _, c := range b.Competences {
 			bl.rows = append(bl.rows, trow{{}, {text: c, indent: 3.5, bullet: true}, {}})
 		}
+		// The RNCP bloc code goes under the CCP's, on the first row free.
+		if rb := strings.TrimSpace(b.RNCPBloc); rb != "" {
+			if len(bl.rows) == 1 {
+				bl.rows = append(bl.rows, trow{{}, {}, {}})
+			}
+			bl.rows[1][0] = tcell{text: rb, grey: true}
+		}
 		blocks = append(blocks, bl)
 	}
 	if len(blocks) > 0 {
 		d.drawTable(t, blocks)
 	}
 
-	d.space(4)
-	if !l.DateLimite.IsZero() {
-		d.need(2 * lineH(11))
-		d.color(black)
-		d.para("Date limite pour obtenir le titre : "+l.DateLimite.Francais(), true, 11, "L", marginX, contentW)
+	if acquis < len(l.Blocs) {
+		var manquants []string
+		for _, b := range l.Blocs {
+			if !b.Acquis {
+				manquants = append(manquants, b.Code+" — "+b.Intitule)
+			}
+		}
+		d.suite(mentionText("suite_partiel"), manquants, l.DateLimite, l.RegleDateLimite)
 	}
-	if r := strings.TrimSpace(l.RegleDateLimite); r != "" {
+	d.recours(l.Recours)
+	d.signature(l.Signataire)
+	return d.finish()
+}
+
+// suite writes what a candidat in partial success has left to do: the
+// steps, the CCP missing, and the deadline with the rule that sets it.
+func (d *doc) suite(etapes string, manquants []string, limite certification.Date, regle string) {
+	d.heading("Pour obtenir le titre", 24)
+	d.color(black)
+	d.para(etapes, false, 10, "L", marginX, contentW)
+	if len(manquants) > 0 {
+		d.space(2)
+		d.para("CCP à obtenir :", true, 10, "L", marginX, contentW)
+		for _, m := range manquants {
+			d.para("• "+m, false, 10, "L", marginX+3, contentW-3)
+		}
+	}
+	d.space(2)
+	if !limite.IsZero() {
+		// The deadline stays on the page of the rule that sets it.
+		d.need(lineH(11) + 3*lineH(9) + 1)
+		d.color(black)
+		d.para("Date limite pour obtenir le titre : "+limite.Francais(), true, 11, "L", marginX, contentW)
+	}
+	if r := strings.TrimSpace(regle); r != "" {
 		d.space(1)
 		d.color(darkGrey)
 		d.para(r, false, 9, "L", marginX, contentW)
 	}
-	d.signature(l.Signataire)
-	return d.finish()
 }
 
 // titulaireFields is the identity block of a holder.

@@ -197,13 +197,16 @@ func TestParchemin(t *testing.T) {
 	}
 	text := flowText(t, out)
 	mustContain(t, "parchemin", text,
-		"Titre professionnel", "Conseiller en insertion professionnelle",
+		"TITRE PROFESSIONNEL", "Conseiller en insertion professionnelle",
 		"Code TP-00403", "Niveau 5", "NSF 332t", "RNCP37274",
-		"délivré à", "Éloïse Thị Hoa Nguyễn-Moreau", "nom d’usage : Lefèvre",
-		"né(e) le 14/02/1991 à Hanoï (Viêt Nam)", "Date du jury : 20/11/2026",
-		"Fait à Lyon, le 23/11/2026", "Le représentant territorial", "Łukasz Ștefan, directeur régional adjoint",
+		"Vu l’arrêté de spécialité du 21 octobre 2003 modifié (JO du 1er décembre 2022) ;",
+		"Vu le procès-verbal du jury de la session S-2026-0042 du 20/11/2026, n° PV-TP-00403-2026-000011 ;",
+		"de niveau 5 du cadre national des certifications professionnelles, enregistré au répertoire national des certifications professionnelles sous le numéro RNCP37274, est délivré à",
+		"Éloïse Thị Hoa Nguyễn-Moreau", "nom d’usage : Lefèvre",
+		"né(e) le 14/02/1991 à Hanoï (Viêt Nam)",
+		"Fait à Lyon, le 23/11/2026", "Pour le ministre et par délégation,", "Directeur régional adjoint DREETS Auvergne-Rhône-Alpes Łukasz Ștefan",
 		p.Numero, p.Code, p.URL)
-	mustNotContain(t, "parchemin", text, "Certificat complémentaire")
+	mustNotContain(t, "parchemin", text, "Certificat complémentaire", "CERTIFICAT COMPLÉMENTAIRE", "Parchemin")
 	if n := checkPages(t, out, p.EnTete); n != 1 {
 		t.Errorf("parchemin has %d pages, want 1", n)
 	}
@@ -221,8 +224,8 @@ func TestParcheminCCS(t *testing.T) {
 	}
 	text := flowText(t, out)
 	mustContain(t, "parchemin CCS", text,
-		"Certificat complémentaire de spécialisation", p.CCS,
-		"associé au titre professionnel Conseiller en insertion professionnelle",
+		"CERTIFICAT COMPLÉMENTAIRE DE SPÉCIALISATION", "Le certificat complémentaire de spécialisation "+p.CCS,
+		"associé au titre professionnel Conseiller en insertion professionnelle, est délivré à",
 		"Éloïse Thị Hoa Nguyễn-Moreau")
 	mustNotContain(t, "parchemin CCS", text, "nom d’usage")
 	checkPages(t, out, p.EnTete)
@@ -241,14 +244,16 @@ func TestLivret(t *testing.T) {
 	mustContain(t, "livret", text,
 		"Livret de certification", "Conseiller en insertion professionnelle",
 		"Wiśniewski", "Łukasz Ștefan", "né(e) le 03/07/1988 à Kraków (Pologne)",
-		l.VersionCode, l.VersionTexte,
+		l.VersionCode, l.VersionTexte, "Code TP-00403 — Niveau 5 — RNCP37274",
 		"Acquis — session S-2026-0042, le 20/11/2026", "Manquant",
-		"Date limite pour obtenir le titre : 20/11/2031", l.RegleDateLimite,
-		"Le représentant territorial", "Fait à Lyon, le 23/11/2026",
+		"Pour obtenir le titre", "CCP à obtenir :", "• CCP2 — Accompagner les personnes",
+		"Date limite pour obtenir le titre : 22/03/2028", l.RegleDateLimite,
+		"Voies et délais de recours", "dans un délai de 2 mois à compter de sa notification, par un recours gracieux auprès de DREETS Auvergne-Rhône-Alpes",
+		"Pour le ministre et par délégation,", "Le représentant territorial DREETS Auvergne-Rhône-Alpes", "Fait à Lyon, le 23/11/2026",
 		"Mettre en œuvre une offre de services auprès des employeurs pour favoriser l'insertion professionnelle",
 		l.Numero, l.Code, l.URL)
 	for _, b := range blocs {
-		mustContain(t, "livret", text, b.Code, b.Intitule)
+		mustContain(t, "livret", text, b.Code, b.Intitule, b.RNCPBloc)
 		for _, c := range b.Competences {
 			mustContain(t, "livret", text, c)
 		}
@@ -333,7 +338,7 @@ func TestFlow(t *testing.T) {
 				mustContain(t, "livret 3×6", text, c)
 			}
 		}
-		mustContain(t, "livret 3×6", text, "Date limite pour obtenir le titre", "Le représentant territorial")
+		mustContain(t, "livret 3×6", text, "Date limite pour obtenir le titre", "Le représentant territorial", "Voies et délais de recours")
 
 		p := pvData(t, brouillon, 40)
 		out, err = New().PV(p)
@@ -390,6 +395,7 @@ func TestDeterministic(t *testing.T) {
 		"livret brouillon": func() ([]byte, error) { return r.Livret(livretData(t, true, 3, 0)) },
 		"pv":               func() ([]byte, error) { return r.PV(pvData(t, false, 40)) },
 		"pv brouillon":     func() ([]byte, error) { return r.PV(pvData(t, true, 5)) },
+		"fiche":            func() ([]byte, error) { return r.Fiche(ficheData(t, "partiel")) },
 	}
 	for name, f := range render {
 		a, err := f()
@@ -485,6 +491,14 @@ func TestDump(t *testing.T) {
 		"pv":               func() ([]byte, error) { return r.PV(pvData(t, false, 40)) },
 		"pv_brouillon":     func() ([]byte, error) { return r.PV(pvData(t, true, 8)) },
 		"pv_long":          func() ([]byte, error) { return r.PV(long) },
+		"parchemin_ccs": func() ([]byte, error) {
+			p := parcheminData(t)
+			p.CCS = "Accompagner des personnes en situation de handicap vers l’emploi"
+			return r.Parchemin(p)
+		},
+	}
+	for _, s := range []string{"titre", "partiel", "echec", "absent"} {
+		docs["fiche_"+s] = func() ([]byte, error) { return r.Fiche(ficheData(t, s)) }
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

@@ -21,7 +21,7 @@ import (
 // traced to the layout that produced it: change it whenever the output of a
 // given input changes, with the version of each template whose output
 // changes.
-const LayoutVersion = "cipcert-pdf/1"
+const LayoutVersion = "cipcert-pdf/2"
 
 // The version of each template's layout. The golden files in testdata
 // record it with the SHA-256 of the bytes rendered: new bytes under the
@@ -29,9 +29,10 @@ const LayoutVersion = "cipcert-pdf/1"
 // unnamed. Bump the template's version and LayoutVersion, then run
 // `go test ./pdf -update`.
 const (
-	ParcheminLayout = "parchemin/1"
-	LivretLayout    = "livret/1"
+	ParcheminLayout = "parchemin/2"
+	LivretLayout    = "livret/2"
 	PVLayout        = "pv/2"
+	FicheLayout     = "fiche/1"
 )
 
 // Renderer lays documents out as PDF. It holds no state of its own and is
@@ -500,26 +501,43 @@ func (d *doc) drawQR(x, y, size float64) {
 	}
 }
 
-// signature writes the place and date of issue and the signatory, in the
-// right half of the page.
-func (d *doc) signature(signataire string) {
-	const who = "Le représentant territorial"
-	lines := 2
-	signataire = strings.TrimSpace(signataire)
-	if signataire != "" && signataire != who {
-		lines++
+// signature writes the place and date of issue and the signatory, who
+// signs for the minister by delegation, in the right half of the page.
+func (d *doc) signature(s certification.Signataire) {
+	fonction := strings.TrimSpace(s.Fonction)
+	if fonction == "" {
+		fonction = "Le représentant territorial"
+	}
+	lines := []string{fonction}
+	for _, l := range []string{s.Autorite, s.Nom} {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
 	}
 	d.space(6)
-	d.need(float64(lines)*lineH(10.5) + 6)
+	d.need(float64(len(lines)+3)*lineH(10.5) + 9)
 	x := marginX + contentW/2
 	w := contentW / 2
 	d.color(black)
 	d.para(faitA(d.e.Lieu, d.e.Date), false, 10.5, "L", x, w)
 	d.space(3)
-	d.para(who, true, 10.5, "L", x, w)
-	if lines == 3 {
-		d.para(signataire, false, 10.5, "L", x, w)
+	d.para(mentionText("delegation")+",", false, 10.5, "L", x, w)
+	d.space(1)
+	d.para(lines[0], true, 10.5, "L", x, w)
+	for _, l := range lines[1:] {
+		d.para(l, false, 10.5, "L", x, w)
 	}
+}
+
+// recours writes the voies et délais de recours of a decision.
+func (d *doc) recours(r certification.Recours) {
+	d.heading("Voies et délais de recours", 14)
+	d.color(black)
+	autorite := strings.TrimSpace(r.Autorite)
+	if autorite == "" {
+		autorite = "l’autorité qui a délivré ce document"
+	}
+	d.para(mentionText("recours", "delai", fmt.Sprint(r.DelaiMois), "autorite", autorite), false, 9.5, "L", marginX, contentW)
 }
 
 // faitA is the place and date line that closes a French administrative act.

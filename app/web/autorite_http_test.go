@@ -71,7 +71,7 @@ func TestAutoriteWorklists(t *testing.T) {
 
 		rev := c.get("/autorite/sessions/" + id)
 		for _, want := range []string{"PV signé par Françoise Martin", "PV validé : résultats publiés", "Nguyễn", "Réussite partielle",
-			"0 document délivré sur 3", "Le PV est déjà validé."} {
+			"0 document délivré sur 5", "Le PV est déjà validé."} {
 			if rev.Status != http.StatusOK || !strings.Contains(rev.Body, want) {
 				t.Errorf("review lacks %q (%d)", want, rev.Status)
 			}
@@ -117,18 +117,18 @@ func TestAutoriteWorklists(t *testing.T) {
 			t.Errorf("a refused step asked by the script: %d", p.Status)
 		}
 
-		// Without JavaScript, one press issues one step: here all three.
+		// Without JavaScript, one press issues one step: here all five.
 		p := c.post("/autorite/sessions/"+id, "/autorite/sessions/"+id+"/emission", url.Values{})
 		if p.Status != http.StatusSeeOther || p.Location != "/autorite/sessions/"+id+"?info=documents-delivres#emission" {
 			t.Fatalf("issuance: %d %q", p.Status, p.Location)
 		}
 		rev = c.get("/autorite/sessions/" + id)
-		if !strings.Contains(rev.Body, "3 documents délivrés sur 3") || !strings.Contains(rev.Body, "Tous les documents dus sont délivrés.") ||
+		if !strings.Contains(rev.Body, "5 documents délivrés sur 5") || !strings.Contains(rev.Body, "Tous les documents dus sont délivrés.") ||
 			!strings.Contains(rev.Body, "Premiers documents délivrés") {
 			t.Errorf("after issuance: %s", rev.Body)
 		}
-		if n := s.countDocuments(id); n != 3 {
-			t.Errorf("%d documents issued, want 3", n)
+		if n := s.countDocuments(id); n != 5 {
+			t.Errorf("%d documents issued, want 5", n)
 		}
 		if p := c.get("/autorite/sessions/" + id + "/documents.zip"); p.Status != http.StatusOK || p.Header.Get("Content-Type") != "application/zip" {
 			t.Errorf("zip: %d", p.Status)

@@ -149,7 +149,7 @@ func TestBrowserAutoriteIssuance(t *testing.T) {
 		if got := u.text(".fr-alert--success"); got != "Le PV est validé : les résultats sont publiés aux candidats." {
 			t.Errorf("notice %q", got)
 		}
-		if got := u.text("#emission-etat"); !strings.HasPrefix(got, fmt.Sprintf("0 document délivré sur %d", n+1)) {
+		if got := u.text("#emission-etat"); !strings.HasPrefix(got, fmt.Sprintf("0 document délivré sur %d", 2*n+1)) {
 			t.Errorf("before issuance: %q", got)
 		}
 		u.check("POST /autorite/sessions/:id/validation", "autorite-session-validee")
@@ -158,7 +158,7 @@ func TestBrowserAutoriteIssuance(t *testing.T) {
 		// the server holds: the progress shown is the first step's.
 		u.do(chromedp.Click(chromedp.CSS(`#emission button[type=submit]`)))
 		waitFor(t, hold.second, "the second step of the issuance")
-		step := fmt.Sprintf("25 documents délivrés sur %d", n+1)
+		step := fmt.Sprintf("25 documents délivrés sur %d", 2*n+1)
 		u.do(chromedp.WaitReady(chromedp.CSS(`#emission progress[value="25"]`)))
 		if got := u.text("#emission-etat"); !strings.HasPrefix(got, step) {
 			t.Errorf("progress after the first step: %q", got)
@@ -168,12 +168,12 @@ func TestBrowserAutoriteIssuance(t *testing.T) {
 		}
 		u.check("POST /autorite/sessions/:id/emission", "autorite-emission-en-cours")
 		close(hold.release)
-		u.do(chromedp.WaitReady(chromedp.CSS(fmt.Sprintf(`#emission progress[value="%d"]`, n+1))))
+		u.do(chromedp.WaitReady(chromedp.CSS(fmt.Sprintf(`#emission progress[value="%d"]`, 2*n+1))))
 		if got := u.text("#raison-emettre"); got != "Tous les documents dus sont délivrés." {
 			t.Errorf("after issuance: %q", got)
 		}
-		if got := s.countDocuments(id); got != n+1 {
-			t.Errorf("%d documents, want %d: none twice", got, n+1)
+		if got := s.countDocuments(id); got != 2*n+1 {
+			t.Errorf("%d documents, want %d: none twice", got, 2*n+1)
 		}
 		status, typ, data := u.download(rec + "/documents.zip")
 		if status != 200 || typ != "application/zip" || strings.Count(string(data), "parchemin-") < n {

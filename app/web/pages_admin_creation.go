@@ -78,6 +78,10 @@ func (w *Web) handleCompteCreate(c echo.Context) error {
 	}
 	if in.Role == certification.RoleAutorite {
 		in.Territoire = territoireOf(form)
+		// Optional: an account without one signs with its authority alone.
+		if in.Fonction = form.Get("fonction"); in.Fonction != "" {
+			textField(form, "fonction", "", 200)
+		}
 	}
 	if form.Failed() {
 		form.Summary = "Le compte ne peut pas être créé : corrigez les champs signalés."

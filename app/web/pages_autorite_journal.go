@@ -196,7 +196,7 @@ var libelleValeur = map[string]string{
 	"acquis": "acquis", "non_acquis": "non acquis", "present": "présent", "absent": "absent", "excuse": "excusé",
 	"exclu_fraude": "exclu pour fraude", "favorable": "favorable", "defavorable": "défavorable",
 	"titre": "titre obtenu", "ccs": "CCS obtenu", "partiel": "réussite partielle", "echec": "échec",
-	"valide": "en vigueur", "remplace": "remplacé", "revoque": "révoqué", "parchemin": "parchemin", "livret": "livret",
+	"valide": "en vigueur", "remplace": "remplacé", "revoque": "révoqué", "parchemin": "parchemin", "livret": "livret", "fiche": "fiche de résultats",
 	"pv": "procès-verbal", "erreur_materielle": "erreur matérielle", "formation": "formation", "vae": "VAE",
 	"capitalisation": "capitalisation", "planifiee": "planifiée", "declaree": "déclarée", "tenue": "tenue",
 	"deliberee": "délibérée", "validee": "validée", "annulee": "annulée",

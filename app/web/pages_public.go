@@ -161,6 +161,7 @@ var libelleStatut = map[string]string{
 
 var libelleType = map[certification.TypeDocument]string{
 	"parchemin": "Parchemin", "livret": "Livret de certification", "pv": "Procès-verbal de session",
+	"fiche": "Fiche individuelle de résultats",
 }
 
 // handleVerificationResult is the QR code's target, printed on documents
