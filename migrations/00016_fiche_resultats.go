@@ -63,14 +63,16 @@ func sqliteDocumentsTypes(types string) []string {
     emis_par            TEXT NOT NULL REFERENCES utilisateurs (id),
     categorie_revocation TEXT NOT NULL DEFAULT ''
         CHECK (categorie_revocation IN ('', 'erreur_materielle', 'decision_rectifiee', 'identite_rectifiee', 'fraude', 'recours')),
+    sceau_empreinte     TEXT NOT NULL DEFAULT '',
+    sceau_nom           TEXT NOT NULL DEFAULT '',
     UNIQUE (titre_id, type, annee, rang)
 )`,
 		`INSERT INTO documents_nouveaux (id, type, numero, titre_id, annee, rang, code_verification, sha256, gabarit, contenu, taille,
     session_id, candidat_id, inscription_id, titulaire_nom, titulaire_prenoms, titulaire_naissance, statut, remplace_par,
-    motif_revocation, revoque_at, revoque_par, emis_at, emis_par, categorie_revocation)
+    motif_revocation, revoque_at, revoque_par, emis_at, emis_par, categorie_revocation, sceau_empreinte, sceau_nom)
 SELECT id, type, numero, titre_id, annee, rang, code_verification, sha256, gabarit, contenu, taille,
     session_id, candidat_id, inscription_id, titulaire_nom, titulaire_prenoms, titulaire_naissance, statut, remplace_par,
-    motif_revocation, revoque_at, revoque_par, emis_at, emis_par, categorie_revocation FROM documents`,
+    motif_revocation, revoque_at, revoque_par, emis_at, emis_par, categorie_revocation, sceau_empreinte, sceau_nom FROM documents`,
 		`DROP TABLE documents`,
 		`ALTER TABLE documents_nouveaux RENAME TO documents`,
 		`CREATE UNIQUE INDEX documents_un_valide_idx ON documents (session_id, type, COALESCE(inscription_id, '')) WHERE statut = 'valide'`,
@@ -80,5 +82,7 @@ SELECT id, type, numero, titre_id, annee, rang, code_verification, sha256, gabar
 			BEGIN SELECT RAISE(ABORT, 'an issued document never changes'); END`,
 		`CREATE TRIGGER documents_jamais_supprimes BEFORE DELETE ON documents
 			BEGIN SELECT RAISE(ABORT, 'documents are never deleted'); END`,
+		`CREATE TRIGGER documents_sceau_immuable BEFORE UPDATE OF sceau_empreinte, sceau_nom ON documents
+			BEGIN SELECT RAISE(ABORT, 'an issued document never changes'); END`,
 	}
 }
