@@ -61,8 +61,9 @@ func TestLecturePendantEmission(t *testing.T) {
 			t.Fatal(err)
 		}
 		issued, err := w.svc.Documents(ctx, w.dreets, certification.FiltreDocuments{SessionID: id})
-		if err != nil || len(issued) != 3 {
-			t.Fatalf("documents of the session after issuance: %d, %v; want 3", len(issued), err)
+		// The PV, a parchemin and a livret, and a fiche de résultats per candidat.
+		if err != nil || len(issued) != 5 {
+			t.Fatalf("documents of the session after issuance: %d, %v; want 5", len(issued), err)
 		}
 	})
 }

@@ -77,12 +77,13 @@ func TestDocumentsScelles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		types := map[certification.TypeDocument]bool{}
+		types := map[certification.TypeDocument]int{}
 		for _, d := range docs {
-			types[d.Type] = true
+			types[d.Type]++
 		}
-		if len(docs) != 3 || !types[certification.DocPV] || !types[certification.DocParchemin] || !types[certification.DocLivret] {
-			t.Fatalf("issued %+v, want a PV, a parchemin and a livret", docs)
+		if len(docs) != 5 || types[certification.DocPV] != 1 || types[certification.DocParchemin] != 1 ||
+			types[certification.DocLivret] != 1 || types[certification.DocFiche] != 2 {
+			t.Fatalf("issued %v, want a PV, a parchemin, a livret and two fiches", types)
 		}
 		checkSealed(t, w.svc, w.dreets, docs, certtest.NomSceau)
 	})
