@@ -204,7 +204,12 @@ func (s *Service) BrouillonPV(ctx context.Context, a Acteur, sessionID string) (
 		}
 		ins = siens
 	}
-	return s.opt.Renderer.PV(dc.pv(dc.enTete(true), ins, liens))
+	p, err := s.pvData(db, dc, ins, liens)
+	if err != nil {
+		return nil, err
+	}
+	p.EnTete = dc.enTete(true)
+	return s.opt.Renderer.PV(p)
 }
 
 // ApercuLivret renders the preview of a candidat's livret at a session:

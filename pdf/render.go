@@ -21,7 +21,7 @@ import (
 // traced to the layout that produced it: change it whenever the output of a
 // given input changes, with the version of each template whose output
 // changes.
-const LayoutVersion = "cipcert-pdf/1"
+const LayoutVersion = "cipcert-pdf/2"
 
 // The version of each template's layout. The golden files in testdata
 // record it with the SHA-256 of the bytes rendered: new bytes under the
@@ -31,7 +31,7 @@ const LayoutVersion = "cipcert-pdf/1"
 const (
 	ParcheminLayout = "parchemin/1"
 	LivretLayout    = "livret/1"
-	PVLayout        = "pv/2"
+	PVLayout        = "pv/3"
 )
 
 // Renderer lays documents out as PDF. It holds no state of its own and is
