@@ -127,7 +127,7 @@ func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionI
 			if err != nil {
 				return err
 			}
-			p, err := s.pvData(tx, dc, ins, liens)
+			p, err := pvData(tx, dc, ins, liens, anterieursDelibere)
 			if err != nil {
 				return err
 			}

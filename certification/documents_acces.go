@@ -204,7 +204,13 @@ func (s *Service) BrouillonPV(ctx context.Context, a Acteur, sessionID string) (
 		}
 		ins = siens
 	}
-	p, err := s.pvData(db, dc, ins, liens)
+	// Before the deliberation, the draft shows what the rules count as held.
+	p, err := pvData(db, dc, ins, liens, func(c *Candidat, in Inscription) ([]rules.CCPCompte, error) {
+		if in.Explication != "" {
+			return anterieursDelibere(c, in)
+		}
+		return s.detenusAvant(db, c, dc.titre, dc.sess, in.CCP)
+	})
 	if err != nil {
 		return nil, err
 	}

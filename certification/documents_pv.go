@@ -2,7 +2,6 @@ package certification
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -15,10 +14,14 @@ import (
 // autorité recorded, candidat by candidat, in a few queries whatever the
 // number of candidats.
 
+// anterieursFunc returns the CCP a candidat held before the session of an
+// enrolment.
+type anterieursFunc func(*Candidat, Inscription) ([]rules.CCPCompte, error)
+
 // pvData gathers the PV of the enrolments ins, without its header; liens
 // maps each candidat to the members who declared a link with it, printed
-// as abstaining.
-func (s *Service) pvData(db *gorm.DB, dc *docContext, ins []Inscription, liens map[string][]string) (PVData, error) {
+// as abstaining; anterieurs gives the CCP each held before the session.
+func pvData(db *gorm.DB, dc *docContext, ins []Inscription, liens map[string][]string, anterieurs anterieursFunc) (PVData, error) {
 	sess := dc.sess
 	p := PVData{SessionReference: sess.Reference, TypeSession: sess.Type, Centre: dc.centre.Nom, Lieu: sess.Lieu,
 		Responsable: sess.Responsable, Debut: sess.Debut, Fin: sess.Fin, TitreIntitule: dc.titre.Intitule, TitreCode: dc.titre.Code,
@@ -55,7 +58,7 @@ func (s *Service) pvData(db *gorm.DB, dc *docContext, ins []Inscription, liens m
 		if !ok {
 			return PVData{}, fmt.Errorf("candidat %s of inscription %s: not found", in.CandidatID, in.ID)
 		}
-		if held[i], err = s.detenusAvantPV(db, dc, c, in); err != nil {
+		if held[i], err = anterieurs(c, in); err != nil {
 			return PVData{}, err
 		}
 		for _, h := range held[i] {
@@ -103,12 +106,12 @@ func (dc *docContext) pvCandidat(in Inscription, cand *Candidat, held []rules.CC
 	return c
 }
 
-// detenusAvantPV returns the CCP the candidat held before the session: as
-// the deliberation recorded them once it took place, else as the rules
-// count them today.
-func (s *Service) detenusAvantPV(db *gorm.DB, dc *docContext, c *Candidat, in Inscription) ([]rules.CCPCompte, error) {
+// anterieursDelibere returns the CCP the candidat held before the session
+// as its deliberation recorded them: what an issued PV prints. An enrolment
+// not deliberated holds none.
+func anterieursDelibere(_ *Candidat, in Inscription) ([]rules.CCPCompte, error) {
 	if in.Explication == "" {
-		return s.detenusAvant(db, c, dc.titre, dc.sess, in.CCP)
+		return nil, nil
 	}
 	var r rules.Resultat
 	if err := json.Unmarshal([]byte(in.Explication), &r); err != nil {
@@ -195,16 +198,10 @@ func libelleParcoursPV(rc rules.Candidat) string {
 // ecfPV says how a decision took the ECF into account, or why the route
 // has none.
 func ecfPV(rc rules.Candidat, ev Evaluation) string {
-	var refus *rules.Refus
-	if err := rules.VerifierEvaluation(rc, rules.Evaluation{CCP: ev.CCP, ECFPrisEnCompte: true}); errors.As(err, &refus) {
-		switch refus.Code {
-		case "ecf_vae":
-			return "sans objet (VAE)"
-		case "ecf_hors_formation":
-			return "sans objet (pas de formation)"
-		}
-	}
-	if ev.EcfPrisEnCompte {
+	switch {
+	case rules.SansECF(rc) != "":
+		return "sans objet (" + rules.SansECF(rc) + ")"
+	case ev.EcfPrisEnCompte:
 		return "pris en compte"
 	}
 	return "non pris en compte"

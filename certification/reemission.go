@@ -62,7 +62,7 @@ func (s *Service) rectifierPV(tx *gorm.DB, a Acteur, dc *docContext, old Documen
 	if err != nil {
 		return err
 	}
-	p, err := s.pvData(tx, dc, ins, liens)
+	p, err := pvData(tx, dc, ins, liens, anterieursDelibere)
 	if err != nil {
 		return err
 	}
