@@ -71,7 +71,7 @@ var catalogue = []erreurDoc{
 	{Code: "filtre_invalide", Status: 422, Messages: []string{"Les filtres de la liste sont invalides."}},
 	{Code: "formation_absente", Status: 422, Messages: []string{"Aucune formation n'est renseignée : un candidat de ce parcours se présente à l'issue d'une formation en cohérence avec le titre."}},
 	{Code: "formation_perimee", Status: 422, Messages: []string{"Le candidat n'a rien acquis à sa dernière session, le …, et … : au-delà du …, une nouvelle formation est requise (…)."}},
-	{Code: "habilitation_invalide", Status: 422, Messages: []string{"La fin anticipée doit tomber pendant l'habilitation.", "La fin de l'habilitation précède son début.", "Le motif contient des caractères de contrôle.", "Une prolongation reporte la fin de l'habilitation."}},
+	{Code: "habilitation_invalide", Status: 422, Messages: []string{"La fin anticipée doit tomber pendant l'habilitation.", "La fin de l'habilitation précède son début.", "La référence contient des caractères impossibles à imprimer sur le PV.", "Le motif contient des caractères de contrôle.", "Une prolongation reporte la fin de l'habilitation."}},
 	{Code: "habilitation_utilisee", Status: 409, Messages: []string{"Le membre siège au jury de la session … (du … au …), que son habilitation ne couvrirait plus : le centre doit d'abord changer le jury."}},
 	{Code: "identifiant_pris", Status: 409, Messages: []string{"L'identifiant … est déjà utilisé."}},
 	{Code: "identifiants_invalides", Status: 401, Messages: []string{"Identifiant ou mot de passe incorrect."}},

@@ -2,6 +2,7 @@ package certification_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -160,4 +161,29 @@ func heldSessionWith(t *testing.T, w *world, jury []string, n int) (string, []st
 		t.Fatal(err)
 	}
 	return s.ID, ins
+}
+
+// TestHabilitationReferenceImprimable: the reference of an habilitation is
+// printed on the PV, so a character the documents cannot print is refused
+// when it is typed, and nothing is recorded.
+func TestHabilitationReferenceImprimable(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		_, err := w.svc.Habiliter(ctx, w.dreets, w.jury[0], certification.NouvelleHabilitation{TitreCode: "TP-00403",
+			Debut: certification.NewDate(2027, 1, 1), Fin: certification.NewDate(2027, 12, 31), Reference: "HAB-☃-2027"})
+		var ce *certification.Error
+		if !errors.As(err, &ce) || ce.Code != "habilitation_invalide" || len(ce.Fields) != 1 || ce.Fields[0].Field != "reference" {
+			t.Fatalf("reference with a snowman: %v, want habilitation_invalide on reference", err)
+		}
+		ms, err := w.svc.Membres(ctx, w.dreets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			if m.ID == w.jury[0] && len(m.Habilitations) != 1 {
+				t.Errorf("member has %d habilitations after the refusal, want 1", len(m.Habilitations))
+			}
+		}
+	})
 }
