@@ -80,7 +80,7 @@ func TestStoryLienDeliberation(t *testing.T) {
 			}
 		}
 		txt := pdfText(t, f.as("dreets", "GET", pv.URL, nil).Body.Bytes())
-		if strings.Count(txt, "Abstention (lien déclaré)") != 1 {
+		if strings.Count(txt, "lien déclaré : n’a ni évalué ni délibéré") != 1 || !strings.Contains(txt, "s’est abstenu(e) de délibérer, en raison d’un lien déclaré, sur : Jeanne Marie Lié.") {
 			t.Errorf("issued PV: %s; want one abstention, on Lié's line", txt)
 		}
 	})
@@ -173,7 +173,7 @@ func TestStoryCorrectionRectifieLePV(t *testing.T) {
 			t.Errorf("verification of the former fiche: %+v, want remplacé by %s", v, valid["fiche"].Numero)
 		}
 		txt := pdfText(t, f.as("dreets", "GET", valid["pv"].URL, nil).Body.Bytes())
-		if !strings.Contains(txt, "PV rectificatif") || !strings.Contains(txt, first["pv"].Numero) || !strings.Contains(txt, "erreur matérielle") {
+		if !strings.Contains(txt, "Procès-verbal rectificatif de session") || !strings.Contains(txt, "remplace le procès-verbal n° "+first["pv"].Numero) || !strings.Contains(txt, "erreur matérielle") {
 			t.Errorf("rectified PV: %s", txt)
 		}
 		var again struct{ Documents []docOut }

@@ -66,7 +66,7 @@ func TestRectificationIdentiteRectifieLePV(t *testing.T) {
 			t.Fatalf("valid PVs after the rectification: %+v, want the one replacing %s", valid["pv"], pv.Numero)
 		}
 		txt := pdfText(t, f.as("dreets", "GET", valid["pv"][0].URL, nil).Body.Bytes())
-		for _, want := range []string{"PV rectificatif", pv.Numero, "Rectification de l'état civil de Jeanne Marie Moreau", "Moreau", "Témoin"} {
+		for _, want := range []string{"Procès-verbal rectificatif de session", "remplace le procès-verbal n° " + pv.Numero, "Rectification de l'état civil de Jeanne Marie Moreau", "Moreau", "Témoin"} {
 			if !strings.Contains(txt, want) {
 				t.Errorf("rectified PV lacks %q: %s", want, txt)
 			}

@@ -235,6 +235,31 @@ func findCandidat(tx *gorm.DB, a Acteur, id string) (*Candidat, error) {
 	return &cs[0], nil
 }
 
+// candidatsByID loads the candidats with those ids, with their details, in
+// a few queries whatever their number.
+func candidatsByID(db *gorm.DB, ids []string) (map[string]*Candidat, error) {
+	out := map[string]*Candidat{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	q, err := scopeCandidats(db, Acteur{Role: RoleAdmin})
+	if err != nil {
+		return nil, err
+	}
+	rows, err := scanCandidats(q.Where("c.id IN ?", ids))
+	if err != nil {
+		return nil, wrap(err, "%d candidats: load", len(ids))
+	}
+	cs, err := hydrate(db, rows)
+	if err != nil {
+		return nil, err
+	}
+	for i := range cs {
+		out[cs[i].ID] = &cs[i]
+	}
+	return out, nil
+}
+
 // hydrate turns rows into Candidats with their ECF, CCP antérieurs and
 // notifications de recevabilité, in one query whatever the number of rows.
 func hydrate(db *gorm.DB, rows []candidatRow) ([]Candidat, error) {

@@ -132,7 +132,14 @@ func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionI
 			if err != nil {
 				return err
 			}
-			d, err := s.issue(tx, a, dc, DocPV, nil, func(e EnTete) ([]byte, error) { return s.opt.Renderer.PV(dc.pv(e, ins, liens)) })
+			p, err := pvData(tx, dc, ins, liens, anterieursDelibere)
+			if err != nil {
+				return err
+			}
+			d, err := s.issue(tx, a, dc, DocPV, nil, func(e EnTete) ([]byte, error) {
+				p.EnTete = e
+				return s.opt.Renderer.PV(p)
+			})
 			if err != nil {
 				return err
 			}
@@ -494,48 +501,6 @@ func (dc *docContext) fiche(e EnTete, t Titulaire, p Parcours, in Inscription, r
 		f.DateLimite, f.RegleDateLimite = dc.dateLimite(r)
 	}
 	return f
-}
-
-// pv lays out the PV of the enrolments ins; liens maps each candidat to the
-// members who declared a link with it, printed as abstaining.
-func (dc *docContext) pv(e EnTete, ins []Inscription, liens map[string][]string) PVData {
-	sess := dc.sess
-	p := PVData{EnTete: e, SessionReference: sess.Reference, TypeSession: sess.Type, Centre: dc.centre.Nom, Lieu: sess.Lieu,
-		Debut: sess.Debut, Fin: sess.Fin, TitreIntitule: dc.titre.Intitule, TitreCode: dc.titre.Code, VersionCode: dc.version.Code,
-		CCP: sess.CCP, ValidePar: dc.valider}
-	if sess.ValideeAt != nil {
-		p.ValideLe = DateOf(*sess.ValideeAt)
-	}
-	for _, m := range sess.Jury {
-		j := PVJure{Nom: m.Prenoms + " " + m.Nom}
-		if m.SigneAt != nil {
-			j.SigneLe = m.SigneAt.UTC().Format("02/01/2006 à 15:04 UTC")
-		}
-		p.Jury = append(p.Jury, j)
-	}
-	for _, in := range ins {
-		c := PVCandidat{Nom: strings.TrimSpace(in.Prenoms + " " + in.NomNaissance), Presence: libellePresence[deref(in.Presence)],
-			EntretienFinal: "sans objet", Issue: libelleIssue[deref(in.Issue)]}
-		if in.NomUsage != "" {
-			c.Nom += " (" + in.NomUsage + ")"
-		}
-		if in.EntretienFinalDu {
-			c.EntretienFinal = map[string]string{"favorable": "favorable", "defavorable": "défavorable", "": "non tenu"}[deref(in.EntretienFinal)]
-		}
-		for _, ev := range in.Evaluations {
-			c.Decisions = append(c.Decisions, PVDecision{CCP: ev.CCP, Decision: libelleDecision[ev.Decision], Motifs: ev.Motifs})
-		}
-		for _, m := range sess.Jury {
-			if contains(liens[in.CandidatID], m.MembreID) {
-				c.Abstentions = append(c.Abstentions, m.Prenoms+" "+m.Nom)
-			}
-		}
-		p.Candidats = append(p.Candidats, c)
-	}
-	for _, x := range dc.incidents {
-		p.Incidents = append(p.Incidents, PVIncident{Candidat: x.Candidat, Categorie: LibelleIncident(x.Categorie), Description: x.Description})
-	}
-	return p
 }
 
 var (

@@ -207,7 +207,18 @@ func (s *Service) BrouillonPV(ctx context.Context, a Acteur, sessionID string) (
 		}
 		ins = siens
 	}
-	return s.opt.Renderer.PV(dc.pv(dc.enTete(true), ins, liens))
+	// Before the deliberation, the draft shows what the rules count as held.
+	p, err := pvData(db, dc, ins, liens, func(c *Candidat, in Inscription) ([]rules.CCPCompte, error) {
+		if in.Explication != "" {
+			return anterieursDelibere(c, in)
+		}
+		return s.detenusAvant(db, c, dc.titre, dc.sess, in.CCP)
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.EnTete = dc.enTete(true)
+	return s.opt.Renderer.PV(p)
 }
 
 // ApercuLivret renders the preview of a candidat's livret at a session:

@@ -1,5 +1,7 @@
 package certification
 
+import "time"
+
 // This file holds what a document says, as plain data: the renderer (package
 // pdf) lays it out, the service decides what goes in it.
 
@@ -126,6 +128,7 @@ type PVData struct {
 	TypeSession      string
 	Centre           string
 	Lieu             string
+	Responsable      string // the responsable de session the centre named
 	Debut, Fin       Date
 	TitreIntitule    string
 	TitreCode        string
@@ -136,30 +139,60 @@ type PVData struct {
 	// Incidents are the incidents and observations the jury recorded,
 	// in the order recorded; none prints no section.
 	Incidents []PVIncident
-	// Validation says who validated the PV and when; empty for a draft.
+	// ValidePar and ValideAt say who validated the PV and when; empty for
+	// a draft. The renderer prints the instant in Europe/Paris.
 	ValidePar string
-	ValideLe  Date
-	// Rectificatif says, on a PV that replaces another after a correction,
-	// which one and why; empty otherwise.
-	Rectificatif string
+	ValideAt  time.Time
+	// Remplace is, on a PV rectified after a correction, the PV it
+	// replaces; nil otherwise.
+	Remplace *PVRemplace
 }
 
-// PVJure is a jury member and its signature.
+// PVRemplace is the PV a rectified PV replaces, and why.
+type PVRemplace struct {
+	Numero string
+	EmisAt time.Time
+	Motif  string
+}
+
+// PVJure is a jury member, the habilitations it sits under and its
+// signature.
 type PVJure struct {
-	Nom     string
-	SigneLe string // "23/11/2026 à 10:42", empty if not signed
+	Nom string
+	// Habilitations are the member's habilitations for the titre that
+	// cover the session's dates.
+	Habilitations []PVHabilitation
+	SigneAt       time.Time // zero if not signed
 }
 
-// PVCandidat is one line of the PV.
+// PVHabilitation is the reference and period of an habilitation.
+type PVHabilitation struct {
+	Reference  string
+	Debut, Fin Date
+}
+
+// PVCandidat is one candidat of the PV: who, by which route, what it held
+// before the session and what the jury decided.
 type PVCandidat struct {
-	Nom            string
-	Presence       string
+	Nom           string
+	DateNaissance Date
+	Parcours      string // its label, "Formation continue"
+	Presence      string
+	// Anterieurs are the CCP the candidat held before the session.
+	Anterieurs     []PVAnterieur
 	Decisions      []PVDecision
 	EntretienFinal string
 	Issue          string
 	// Abstentions names the jury members who declared a link with the
 	// candidat and so did not deliberate on it.
 	Abstentions []string
+}
+
+// PVAnterieur is a CCP held before the session and where it comes from:
+// "acquis à la session S-2025-0012 le 15/09/2025".
+type PVAnterieur struct {
+	CCP     string
+	Origine string
 }
 
 // PVIncident is an incident or observation about a candidat.
@@ -169,11 +202,25 @@ type PVIncident struct {
 	Description string
 }
 
-// PVDecision is the decision on one CCP.
+// PVDecision is the decision on one CCP and what it rests on.
 type PVDecision struct {
 	CCP      string
 	Decision string
 	Motifs   string
+	// Elements are the evaluation elements the jury relied on.
+	Elements PVElements
+	// ECF says how the ECF were taken into account: "pris en compte",
+	// "non pris en compte", or why the route has none.
+	ECF string
+}
+
+// PVElements are the evaluation elements of a CCP (docs/domaine.md §3).
+type PVElements struct {
+	MSP                        bool // mise en situation professionnelle
+	EntretienTechnique         bool
+	QuestionnaireProfessionnel bool
+	QuestionnementProductions  bool
+	DossierProfessionnel       bool
 }
 
 // FicheData is the fiche individuelle de résultats of a candidat: the

@@ -499,8 +499,8 @@ func TestCorrectionRectifiePV(t *testing.T) {
 			t.Fatalf("correction: %v %+v", err, got)
 		}
 		pv := spy.last(t)
-		if !strings.Contains(pv.Rectificatif, "erreur matérielle") || !strings.Contains(pv.Rectificatif, first[0].Numero) {
-			t.Errorf("rectified PV says %q, want the material error and the number it replaces", pv.Rectificatif)
+		if r := pv.Remplace; r == nil || !strings.Contains(r.Motif, "erreur matérielle") || r.Numero != first[0].Numero || !r.EmisAt.Equal(first[0].EmisAt) {
+			t.Errorf("rectified PV replaces %+v, want the material error, the number and the time of issue of %s", r, first[0].Numero)
 		}
 		if d := pv.Candidats[0].Decisions[1]; d.CCP != "CCP2" || d.Decision != "non acquis" || pv.Candidats[0].Issue != "Réussite partielle" {
 			t.Errorf("rectified PV line = %+v, want CCP2 non acquis, réussite partielle", pv.Candidats[0])

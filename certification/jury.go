@@ -98,6 +98,10 @@ func (s *Service) Habiliter(ctx context.Context, a Acteur, membreID string, in N
 		return nil, Invalid("habilitation_invalide", "La fin de l'habilitation précède son début.",
 			FieldError{"fin", "avant_debut", "La date de fin précède la date de début."})
 	}
+	// The reference is printed on the PV of every session the member sits.
+	if fe := s.imprimable("reference", in.Reference); fe != nil {
+		return nil, Invalid("habilitation_invalide", "La référence contient des caractères impossibles à imprimer sur le PV.", *fe)
+	}
 	h := &Habilitation{ID: newID(), MembreID: membreID, Debut: in.Debut, Fin: in.Fin, Reference: in.Reference, CreatedAt: s.now()}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		if ok, err := membreExists(tx, membreID); err != nil || !ok {

@@ -206,27 +206,15 @@ func (s *Service) FicheCandidatJury(ctx context.Context, a Acteur, sessionID, in
 	}
 	// What the candidat holds before this session is what the rules would
 	// count if it were absent here.
-	h, _, err := historique(db, cand, titre, decidedStatuts, "")
-	if err != nil {
+	if f.Acquis, err = s.detenusAvant(db, cand, titre, sess, in.CCP); err != nil {
 		return nil, err
 	}
-	var ps []rules.Passage
-	for _, p := range h.Passages {
-		if p.SessionID != sess.ID {
-			ps = append(ps, p)
-		}
+	var ids []string
+	for _, c := range f.Acquis {
+		ids = append(ids, c.SessionID)
 	}
-	h.Passages = append(ps, rules.Passage{SessionID: sess.ID, VersionID: sess.VersionID, Type: rules.TypeSession(sess.Type),
-		Date: sess.Fin.Time(), CCPInscrits: in.CCP, Presence: rules.Absent})
-	if r, err := rules.Decider(regles(titre), s.opt.Parametres, h, sess.ID); err == nil {
-		f.Acquis = r.CCPAcquis
-		var ids []string
-		for _, c := range r.CCPAcquis {
-			ids = append(ids, c.SessionID)
-		}
-		if f.References, err = sessionReferencesByID(db, ids); err != nil {
-			return nil, err
-		}
+	if f.References, err = sessionReferencesByID(db, ids); err != nil {
+		return nil, err
 	}
 	return f, nil
 }

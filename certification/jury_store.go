@@ -163,3 +163,20 @@ func liensDuJury(tx *gorm.DB, sessionID string) (map[string][]string, error) {
 	}
 	return out, nil
 }
+
+// habilitationsDuJury returns, per member of the session's jury, its
+// habilitations for the titre that cover the session's dates.
+func habilitationsDuJury(tx *gorm.DB, sess *Session, titreID string) (map[string][]Habilitation, error) {
+	var rows []habilitationRow
+	err := tx.Raw(`SELECT h.* FROM habilitations h JOIN session_jury sj ON sj.membre_id = h.membre_id AND sj.session_id = ?
+		WHERE h.titre_id = ? AND h.debut <= ? AND h.fin >= ? ORDER BY h.debut, h.id`, sess.ID, titreID, sess.Debut, sess.Fin).Scan(&rows).Error
+	if err != nil {
+		return nil, wrap(err, "habilitations of the jury of session %s: load", sess.ID)
+	}
+	out := map[string][]Habilitation{}
+	for _, h := range rows {
+		out[h.MembreID] = append(out[h.MembreID], Habilitation{ID: h.ID, MembreID: h.MembreID, TitreID: h.TitreID,
+			Debut: h.Debut, Fin: h.Fin, Reference: h.Reference, CreatedAt: h.CreatedAt})
+	}
+	return out, nil
+}

@@ -1,8 +1,6 @@
 package certification
 
 import (
-	"fmt"
-
 	"gorm.io/gorm"
 )
 
@@ -64,9 +62,13 @@ func (s *Service) rectifierPV(tx *gorm.DB, a Acteur, dc *docContext, old Documen
 	if err != nil {
 		return err
 	}
+	p, err := pvData(tx, dc, ins, liens, anterieursDelibere)
+	if err != nil {
+		return err
+	}
+	p.Remplace = &PVRemplace{Numero: old.Numero, EmisAt: old.EmisAt, Motif: raison}
 	d, err := s.issue(tx, a, dc, DocPV, nil, func(e EnTete) ([]byte, error) {
-		p := dc.pv(e, ins, liens)
-		p.Rectificatif = fmt.Sprintf("PV rectificatif : il remplace le PV n° %s. %s", old.Numero, raison)
+		p.EnTete = e
 		return s.opt.Renderer.PV(p)
 	})
 	if err != nil {

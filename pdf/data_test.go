@@ -147,6 +147,13 @@ var candidatNames = []string{
 	"Jürgen Müller-Lüdenscheidt", "María Ñúñez", "Antonín Dvořák", "Ðorđe Ðorđević", "Zoé Œuvray",
 }
 
+// signedAt is when the first member signed: 09:42 UTC, 10:42 in Paris.
+var signedAt = time.Date(2026, time.November, 20, 9, 42, 0, 0, time.UTC)
+
+// pvData is a PV of the CIP session S-2026-0042: the outcomes cycle through
+// titre, partial success, failure and absence; the second candidat of each
+// cycle holds CCP1 from an earlier session and the member François
+// D’Artagnan abstains on the third.
 func pvData(t testing.TB, brouillon bool, candidats int) certification.PVData {
 	ti, v, blocs := cip(t)
 	p := certification.PVData{
@@ -155,36 +162,57 @@ func pvData(t testing.TB, brouillon bool, candidats int) certification.PVData {
 		TypeSession:      "titre",
 		Centre:           "AFPA Lyon-Vénissieux",
 		Lieu:             "12 rue de l’Égalité, 69200 Vénissieux",
+		Responsable:      "Chloé Bénard-Ngô",
 		Debut:            certification.NewDate(2026, time.November, 16),
 		Fin:              juryDate,
 		TitreIntitule:    ti.Intitule,
 		TitreCode:        ti.Code,
 		VersionCode:      v.Code,
 		Jury: []certification.PVJure{
-			{Nom: "Jeanne Lefèvre", SigneLe: "23/11/2026 à 10:42 UTC"},
-			{Nom: "François D’Artagnan"},
+			{Nom: "Jeanne Lefèvre", SigneAt: signedAt, Habilitations: []certification.PVHabilitation{
+				{Reference: "HAB-ARA-2025-0147", Debut: certification.NewDate(2025, time.January, 6), Fin: certification.NewDate(2027, time.December, 31)},
+			}},
+			{Nom: "François D’Artagnan", Habilitations: []certification.PVHabilitation{
+				{Reference: "HAB-ARA-2024-0032", Debut: certification.NewDate(2024, time.March, 1), Fin: certification.NewDate(2026, time.December, 31)},
+			}},
+			{Nom: "Aïcha Benali"},
 		},
 	}
 	if !brouillon {
-		p.ValidePar, p.ValideLe = "Gaëlle Ørsted", issueDate
+		p.Jury[1].SigneAt = signedAt.Add(25 * time.Minute)
+		p.Jury[2].SigneAt = signedAt.Add(40 * time.Minute)
+		// 23:05 UTC on 22 November is 00:05 on 23 November in Paris.
+		p.ValidePar, p.ValideAt = "Gaëlle Ørsted", time.Date(2026, time.November, 22, 23, 5, 0, 0, time.UTC)
 	}
 	for _, b := range blocs {
 		p.CCP = append(p.CCP, b.Code)
 	}
+	parcours := []string{"Formation continue", "Capitalisation (après une formation)", "VAE", "Formation continue"}
 	issues := []string{"Titre obtenu", "Réussite partielle", "Échec", "Absent"}
 	for i := 0; i < candidats; i++ {
 		name := candidatNames[i%len(candidatNames)]
 		if i >= len(candidatNames) {
 			name += fmt.Sprintf(" %d", i/len(candidatNames)+1)
 		}
-		c := certification.PVCandidat{Nom: name, Presence: "présent", EntretienFinal: "favorable", Issue: issues[i%len(issues)]}
+		c := certification.PVCandidat{Nom: name, DateNaissance: certification.NewDate(1980+i%20, time.Month(1+i%12), 1+i%28),
+			Parcours: parcours[i%len(parcours)], Presence: "présent", EntretienFinal: "favorable", Issue: issues[i%len(issues)]}
+		ecf := "pris en compte"
+		if c.Parcours == "VAE" {
+			ecf = "sans objet (VAE)"
+			c.Abstentions = []string{"François D’Artagnan"}
+		}
 		switch c.Issue {
 		case "Absent":
 			c.Presence, c.EntretienFinal = "absent", "sans objet"
 		default:
 			for k, b := range blocs {
-				dec := certification.PVDecision{CCP: b.Code, Decision: "acquis"}
-				if c.Issue == "Échec" || (c.Issue == "Réussite partielle" && k > 0) {
+				if c.Issue == "Réussite partielle" && k == 0 {
+					c.Anterieurs = append(c.Anterieurs, certification.PVAnterieur{CCP: b.Code, Origine: "acquis à la session S-2025-0117 le 12/06/2025"})
+					continue
+				}
+				dec := certification.PVDecision{CCP: b.Code, Decision: "acquis", ECF: ecf,
+					Elements: certification.PVElements{MSP: true, EntretienTechnique: true, DossierProfessionnel: true}}
+				if c.Issue == "Échec" || (c.Issue == "Réussite partielle" && k > 1) {
 					dec.Decision = "non acquis"
 					dec.Motifs = "Mise en situation professionnelle incomplète."
 					if c.Issue == "Échec" {
@@ -195,6 +223,9 @@ func pvData(t testing.TB, brouillon bool, candidats int) certification.PVData {
 			}
 			if c.Issue == "Échec" {
 				c.EntretienFinal = "défavorable"
+			}
+			if c.Issue == "Réussite partielle" {
+				c.EntretienFinal = "non tenu"
 			}
 		}
 		p.Candidats = append(p.Candidats, c)

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cipcert/cipcert/certification"
 )
@@ -293,16 +294,135 @@ func TestPV(t *testing.T) {
 		"Procès-verbal de session", "S-2026-0042", "session titre", "Conseiller en insertion professionnelle",
 		"TP-00403-2023", "AFPA Lyon-Vénissieux", "12 rue de l’Égalité, 69200 Vénissieux",
 		"du 16/11/2026 au 20/11/2026", "CCP1, CCP2, CCP3",
-		"Jeanne Lefèvre", "Signé le 23/11/2026 à 10:42 UTC", "François D’Artagnan", "Non signé",
 		"Éloïse Thị Hoa Nguyễn-Moreau (Lefèvre)", "Łukasz Ștefan Wiśniewski", "Ðorđe Ðorđević",
-		"CCP1 : acquis", "CCP2 : non acquis — motifs : Mise en situation professionnelle incomplète.",
-		"CCP1 : non acquis — motifs : L’entretien technique n’a pas permis d’établir la compétence « Informer une personne",
 		"Titre obtenu", "Réussite partielle", "Échec", "Absent", "défavorable",
-		"PV validé par Gaëlle Ørsted le 23/11/2026",
 		p.Numero, p.Code, p.URL)
-	mustNotContain(t, "PV", text, "PV non validé")
+	mustNotContain(t, "PV", text, "PV non validé", "rectificatif")
 	checkPages(t, out, p.EnTete)
 	golden(t, "pv", PVLayout, out)
+
+	// Each element the PV must record, as the reader finds it.
+	for _, c := range []struct{ what, want string }{
+		{"centre", "Centre AFPA Lyon-Vénissieux"},
+		{"place", "Lieu 12 rue de l’Égalité, 69200 Vénissieux"},
+		{"responsable de session", "Responsable de session Chloé Bénard-Ngô"},
+		{"habilitation reference and dates", "Jeanne Lefèvre n° HAB-ARA-2025-0147, du 06/01/2025 au 31/12/2027"},
+		{"member without habilitation", "Aïcha Benali Aucune habilitation couvrant les dates de la session"},
+		{"date of birth and route", "Éloïse Thị Hoa Nguyễn-Moreau (Lefèvre) né(e) le 01/01/1980 Formation continue, présent"},
+		{"capitalisation route", "Capitalisation (après une formation), présent"},
+		{"VAE route", "né(e) le 03/03/1982 VAE, présent"},
+		{"CCP held before and its origin", "CCP1 Avant la session : acquis à la session S-2025-0117 le 12/06/2025 acquis"},
+		{"evaluation elements with ECF", "CCP1 MSP, ET, DP ; ECF pris en compte acquis"},
+		{"no ECF on the VAE route", "MSP, ET, DP ; ECF sans objet (VAE) non acquis"},
+		{"legend of the elements", "MSP mise en situation professionnelle ; ET entretien technique ; QP questionnaire professionnel ; QAP questionnement à partir de productions ; DP dossier professionnel ; ECF évaluations passées en cours de formation."},
+		{"reasons of a non acquis", "CCP3 MSP, ET, DP ; ECF pris en compte non acquis — motifs : Mise en situation professionnelle incomplète."},
+		{"entretien final and outcome of a titre", "Résultat Entretien final : favorable Titre obtenu"},
+		{"partial success", "Résultat Entretien final : non tenu Réussite partielle"},
+		{"absent", "Formation continue, absent — Aucune évaluation — Résultat Entretien final : sans objet Absent"},
+		{"abstention on the candidat", "Abstention François D’Artagnan lien déclaré : n’a ni évalué ni délibéré"},
+		{"abstentions", "François D’Artagnan s’est abstenu(e) de délibérer, en raison d’un lien déclaré, sur : Øyvind Ångström, Ðorđe Ðorđević."},
+		{"incidents", "Candidat en retard Arrivée à 9 h 40, mise en situation décalée de 30 minutes."},
+		{"signature", "Signé le 20/11/2026 à 10 h 42 (heure de Paris)"},
+		{"validation", "PV validé par Gaëlle Ørsted le 23/11/2026 à 00 h 05 (heure de Paris)"},
+	} {
+		if !strings.Contains(text, c.want) {
+			t.Errorf("PV: %s: lacks %q", c.what, c.want)
+		}
+	}
+	// Every member signed: nobody is listed as not signing.
+	mustNotContain(t, "PV", text, "Non signé", "N’a pas signé")
+}
+
+// TestPVHeureDeParis checks that the PV prints signing and validation times
+// in Europe/Paris, summer and winter, never in UTC.
+func TestPVHeureDeParis(t *testing.T) {
+	t.Parallel()
+	p := pvData(t, false, 1)
+	// 21:30 UTC on 30 June is 23:30 in Paris (UTC+2); 23:30 UTC on 31
+	// December is 00:30 on 1 January in Paris (UTC+1).
+	p.Jury[0].SigneAt = time.Date(2026, time.June, 30, 21, 30, 0, 0, time.UTC)
+	p.ValideAt = time.Date(2026, time.December, 31, 23, 30, 0, 0, time.UTC)
+	out, err := New().PV(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := flowText(t, out)
+	mustContain(t, "PV in Paris time", text,
+		"Signé le 30/06/2026 à 23 h 30 (heure de Paris)",
+		"PV validé par Gaëlle Ørsted le 01/01/2027 à 00 h 30 (heure de Paris)")
+	mustNotContain(t, "PV in Paris time", text, "UTC", "21 h 30", "31/12/2026 à 23 h 30")
+}
+
+// TestPVRectificatif checks that a rectified PV says so in its title and
+// names the PV it replaces, its date of issue and the reason.
+func TestPVRectificatif(t *testing.T) {
+	t.Parallel()
+	p := pvData(t, false, 2)
+	p.Remplace = &certification.PVRemplace{Numero: "PV-TP-00403-2026-000011", EmisAt: time.Date(2026, time.November, 21, 8, 15, 0, 0, time.UTC),
+		Motif: "Correction d’une erreur matérielle : le jury avait déclaré CCP2 non acquis."}
+	out, err := New().PV(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := flowText(t, out)
+	mustContain(t, "rectified PV", text, "Procès-verbal rectificatif de session",
+		"Ce procès-verbal rectificatif remplace le procès-verbal n° PV-TP-00403-2026-000011 émis le 21/11/2026 à 09 h 15 (heure de Paris). Correction d’une erreur matérielle : le jury avait déclaré CCP2 non acquis.")
+	checkPages(t, out, p.EnTete)
+}
+
+// TestPVCentCandidats checks that a session of 100 candidats paginates
+// cleanly: every candidat is printed, each page of the table repeats its
+// header, and a candidat cut by a page break is named again on the next.
+func TestPVCentCandidats(t *testing.T) {
+	t.Parallel()
+	p := pvData(t, false, 100)
+	out, err := New().PV(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := checkPages(t, out, p.EnTete)
+	text := flowText(t, out)
+	for _, c := range p.Candidats {
+		mustContain(t, "PV 100", text, c.Nom+" né(e) le")
+	}
+	for i := 2; i <= n; i++ {
+		page := layoutText(t, out, "-f", strconv.Itoa(i), "-l", strconv.Itoa(i))
+		if strings.Contains(page, "Résultat") {
+			mustContain(t, fmt.Sprintf("PV 100 page %d", i), page, "Candidat", "CCP", "Éléments d’évaluation", "Décision et motifs")
+			// A page never opens on a row without a candidat's name.
+			if first := firstBodyCell(page); !strings.Contains(page, "(suite)") && !startsWithCandidat(first, p.Candidats) {
+				t.Errorf("PV 100 page %d opens on %q, not on a candidat", i, first)
+			}
+		}
+	}
+	mustContain(t, "PV 100", text, "PV validé par")
+}
+
+// firstBodyCell is the first line of a page's table under its header row.
+func firstBodyCell(page string) string {
+	lines := strings.Split(page, "\n")
+	for i, l := range lines {
+		if strings.Contains(l, "Décision et motifs") {
+			for _, m := range lines[i+1:] {
+				if m = strings.TrimSpace(m); m != "" {
+					return m
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// startsWithCandidat reports whether the first column of a layout line is
+// the start of a candidat's name (a long name wraps in its column).
+func startsWithCandidat(line string, cs []certification.PVCandidat) bool {
+	col := strings.TrimSpace(regexp.MustCompile(`\s{2,}`).Split(line, 2)[0])
+	for _, c := range cs {
+		if col != "" && strings.HasPrefix(c.Nom, col) {
+			return true
+		}
+	}
+	return false
 }
 
 func TestPVBrouillon(t *testing.T) {
@@ -357,7 +477,7 @@ func TestFlow(t *testing.T) {
 		for i := 2; i <= n; i++ {
 			page := layoutText(t, out, "-f", strconv.Itoa(i), "-l", strconv.Itoa(i))
 			if strings.Contains(page, "Titre obtenu") || strings.Contains(page, "Échec") {
-				mustContain(t, fmt.Sprintf("PV 40 page %d", i), page, "Candidat", "Présence", "Décision par CCP", "Issue")
+				mustContain(t, fmt.Sprintf("PV 40 page %d", i), page, "Candidat", "CCP", "Éléments d’évaluation", "Décision et motifs")
 			}
 		}
 	}
@@ -495,6 +615,13 @@ func TestDump(t *testing.T) {
 			p := parcheminData(t)
 			p.CCS = "Accompagner des personnes en situation de handicap vers l’emploi"
 			return r.Parchemin(p)
+		},
+		"pv_session": func() ([]byte, error) { return r.PV(pvData(t, false, 8)) },
+		"pv_rectificatif": func() ([]byte, error) {
+			p := pvData(t, false, 4)
+			p.Remplace = &certification.PVRemplace{Numero: "PV-TP-00403-2026-000011", EmisAt: time.Date(2026, time.November, 21, 8, 15, 0, 0, time.UTC),
+				Motif: "Correction d’une erreur matérielle : le jury avait déclaré CCP2 non acquis."}
+			return r.PV(p)
 		},
 	}
 	for _, s := range []string{"titre", "partiel", "echec", "absent"} {

@@ -31,7 +31,7 @@ const LayoutVersion = "cipcert-pdf/2"
 const (
 	ParcheminLayout = "parchemin/2"
 	LivretLayout    = "livret/2"
-	PVLayout        = "pv/2"
+	PVLayout        = "pv/3"
 	FicheLayout     = "fiche/1"
 )
 

@@ -1,6 +1,9 @@
 package pdf
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
 // tcell is one cell of a table row.
 type tcell struct {
@@ -9,6 +12,9 @@ type tcell struct {
 	indent float64 // left indent in millimetres, for bullets
 	bullet bool    // a bullet in the indent of the first line
 	grey   bool
+	// lead sets the cell's first paragraph in bold, such as a name above
+	// the details that follow it.
+	lead bool
 }
 
 // trow is a row: one cell per column.
@@ -38,7 +44,9 @@ const (
 
 // laidRow is a row split into lines, ready to draw.
 type laidRow struct {
-	cells      [][]string
+	cells [][]string
+	// bold counts, per cell, the lines at its top set in bold (a lead).
+	bold       []int
 	row        trow
 	top, below float64
 	cont       bool // the rest of a row cut by a page break
@@ -47,8 +55,20 @@ type laidRow struct {
 func (d *doc) layRow(t table, r trow, top, below float64) laidRow {
 	lr := laidRow{row: r, top: top, below: below}
 	for i, c := range r {
+		w := t.cols[i] - 2*padX - c.indent
+		text := d.clean(c.text, true)
+		lead, rest, ok := strings.Cut(text, "\n")
+		if !c.lead || !ok {
+			d.font(c.bold || c.lead, t.size)
+			lr.cells = append(lr.cells, d.wrap(text, w))
+			lr.bold = append(lr.bold, 0)
+			continue
+		}
+		d.font(true, t.size)
+		lines := d.wrap(lead, w)
+		lr.bold = append(lr.bold, len(lines))
 		d.font(c.bold, t.size)
-		lr.cells = append(lr.cells, d.wrap(d.clean(c.text, true), t.cols[i]-2*padX-c.indent))
+		lr.cells = append(lr.cells, append(lines, d.wrap(rest, w)...))
 	}
 	return lr
 }
@@ -127,9 +147,16 @@ func (d *doc) tableBreak(t table, head laidRow, b tblock, ri int, lr laidRow, r 
 	d.drawHead(t, head)
 	if ri > 0 {
 		lr.top = padBlock
-		if b.suite != "" && blank(lr.cells[0]) {
+		if b.suite != "" {
+			// A first cell of its own, such as a line of a candidat's
+			// identity, follows the label.
 			d.font(false, t.size)
-			lr.cells[0] = d.wrap(d.clean(b.suite+" (suite)", false), t.cols[0]-2*padX)
+			label := d.wrap(d.clean(b.suite+" (suite)", false), t.cols[0]-2*padX)
+			if !blank(lr.cells[0]) {
+				label = append(label, lr.cells[0]...)
+			}
+			lr.cells[0] = label
+			lr.bold[0] = 0
 			lr.row = append(trow{{grey: true}}, r[1:]...)
 		}
 	}
@@ -158,12 +185,13 @@ func (d *doc) drawRow(t table, lr laidRow, lh float64) *laidRow {
 	if fit < n {
 		fit = max(fit, 1)
 		r := laidRow{row: lr.row, top: padBlock, below: lr.below, cont: true}
-		for _, c := range lr.cells {
+		for i, c := range lr.cells {
 			if len(c) > fit {
 				r.cells = append(r.cells, c[fit:])
 			} else {
 				r.cells = append(r.cells, nil)
 			}
+			r.bold = append(r.bold, max(lr.bold[i]-fit, 0))
 		}
 		rest = &r
 		n = fit
@@ -197,6 +225,9 @@ func (d *doc) drawCells(t table, lr laidRow, y, lh float64, from, to int) {
 			d.put(x+padX, y+lr.top, cell.indent, "•", "L")
 		}
 		for k := from; k < to && k < len(c); k++ {
+			if lr.bold[i] > 0 {
+				d.font(cell.bold || k < lr.bold[i], t.size)
+			}
 			d.put(x+padX+cell.indent, y+lr.top+float64(k-from)*lh, t.cols[i]-2*padX-cell.indent, c[k], "L")
 		}
 		x += t.cols[i]

@@ -22,3 +22,17 @@ func VerifierEvaluation(c Candidat, e Evaluation) error {
 	}
 	return nil
 }
+
+// SansECF says why the candidat's route has no ECF: "VAE" for the VAE
+// route and a capitalisation after a VAE, "pas de formation" for a CCS
+// through experience; empty when the route comes from a training and ECF
+// count.
+func SansECF(c Candidat) string {
+	switch c.voie() {
+	case voieVAE:
+		return "VAE"
+	case voieDirecte:
+		return "pas de formation"
+	}
+	return ""
+}

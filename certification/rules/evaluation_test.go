@@ -42,3 +42,23 @@ func TestVerifierEvaluation(t *testing.T) {
 		})
 	}
 }
+
+func TestSansECF(t *testing.T) {
+	fin := d("2026-06-30")
+	for _, c := range []struct {
+		name string
+		c    rules.Candidat
+		want string
+	}{
+		{"formation", rules.Candidat{Parcours: rules.ParcoursFormation, FinFormation: &fin}, ""},
+		{"vae", rules.Candidat{Parcours: rules.ParcoursVAE}, "VAE"},
+		{"capitalisation après VAE", rules.Candidat{Parcours: rules.ParcoursCapitalisation, Origine: rules.ParcoursVAE}, "VAE"},
+		{"capitalisation après formation", rules.Candidat{Parcours: rules.ParcoursCapitalisation, Origine: rules.ParcoursFormation}, ""},
+		{"ccs par l'expérience", rules.Candidat{Parcours: rules.ParcoursCCS}, "pas de formation"},
+		{"ccs après formation", rules.Candidat{Parcours: rules.ParcoursCCS, FinFormation: &fin}, ""},
+	} {
+		if got := rules.SansECF(c.c); got != c.want {
+			t.Errorf("%s: SansECF = %q, want %q", c.name, got, c.want)
+		}
+	}
+}
