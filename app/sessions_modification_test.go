@@ -38,6 +38,15 @@ func TestSessionChanges(t *testing.T) {
 			http.StatusCreated, &morel)
 		f.ok(f.as("dreets", "POST", "/api/v1/jury/membres/"+morel.ID+"/habilitations", map[string]any{
 			"titre_code": "TP-00403", "debut": "2026-01-01", "fin": "2026-12-31", "reference": "HAB-MOREL"}), http.StatusCreated, nil)
+		// A member who trained the enrolled candidat would leave her one
+		// member free to deliberate: refused, nothing changes.
+		roux, _ := f.habilitated("Roux", "Malik", "malik.roux@example.fr")
+		f.ok(f.as("centre", "POST", "/api/v1/liens", map[string]any{"membre_id": roux, "candidat_id": lefevre, "nature": "formateur"}),
+			http.StatusCreated, nil)
+		wantCode(t, f.as("centre", "POST", path+"/jury/remplacement", map[string]any{"ancien": f.membres["jury2"], "nouveau": roux},
+			ifMatch(cur.Version)), http.StatusUnprocessableEntity, "jury_independant_insuffisant")
+		wantCode(t, f.as("centre", "POST", path+"/jury/remplacement", map[string]any{"ancien": f.membres["jury2"], "nouveau": f.membres["jury1"]},
+			ifMatch(cur.Version)), http.StatusUnprocessableEntity, "jury_invalide")
 		remplacement := map[string]any{"ancien": f.membres["jury2"], "nouveau": morel.ID}
 		wantCode(t, f.as("centre", "POST", path+"/jury/remplacement", remplacement), http.StatusPreconditionRequired, "if_match_requis")
 		f.ok(f.as("centre", "POST", path+"/jury/remplacement", remplacement, ifMatch(cur.Version)), http.StatusOK, &cur)
