@@ -270,20 +270,27 @@ func (w *Web) handleExcuse(c echo.Context) error {
 		}, "/centre/sessions/"+c.Param("id")+"?info=candidat-excuse")
 }
 
-func (w *Web) handleConvocations(c echo.Context) error {
+// centreDocument sends one of the centre's documents, made on demand.
+func (w *Web) centreDocument(c echo.Context, name string, render func(ctx context.Context, a certification.Acteur) ([]byte, error)) error {
 	a, _ := acteur(c)
-	data, err := w.svc.ConvocationsSessionPDF(c.Request().Context(), a, c.Param("id"))
-	return SendDraftPDF(c, "convocations.pdf", data, err)
+	data, err := render(c.Request().Context(), a)
+	return SendDraftPDF(c, name, data, err)
+}
+
+func (w *Web) handleConvocations(c echo.Context) error {
+	return w.centreDocument(c, "convocations.pdf", func(ctx context.Context, a certification.Acteur) ([]byte, error) {
+		return w.svc.ConvocationsSessionPDF(ctx, a, c.Param("id"))
+	})
 }
 
 func (w *Web) handleConvocation(c echo.Context) error {
-	a, _ := acteur(c)
-	data, err := w.svc.ConvocationPDF(c.Request().Context(), a, c.Param("id"), c.Param("iid"))
-	return SendDraftPDF(c, "convocation.pdf", data, err)
+	return w.centreDocument(c, "convocation.pdf", func(ctx context.Context, a certification.Acteur) ([]byte, error) {
+		return w.svc.ConvocationPDF(ctx, a, c.Param("id"), c.Param("iid"))
+	})
 }
 
 func (w *Web) handleEmargement(c echo.Context) error {
-	a, _ := acteur(c)
-	data, err := w.svc.FeuilleEmargementPDF(c.Request().Context(), a, c.Param("id"))
-	return SendDraftPDF(c, "feuille-emargement.pdf", data, err)
+	return w.centreDocument(c, "feuille-emargement.pdf", func(ctx context.Context, a certification.Acteur) ([]byte, error) {
+		return w.svc.FeuilleEmargementPDF(ctx, a, c.Param("id"))
+	})
 }
