@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -89,7 +90,7 @@ func (w *Web) sessionForm(c echo.Context, status int, form *Form, page string, f
 
 // sessionChange posts a form that changes the session at the version it
 // was read: a field error comes back on its field (422), a refusal on the
-// form (409 for a conflict).
+// form, 422 for a rule broken and 409 for a conflict or a stale version.
 func (w *Web) sessionChange(c echo.Context, form *Form, render func(echo.Context, int, *Form) error,
 	act func(ctx context.Context, a certification.Acteur, version int) error, info string) error {
 	a, _ := acteur(c)
@@ -102,9 +103,9 @@ func (w *Web) sessionChange(c echo.Context, form *Form, render func(echo.Context
 		if !form.Refuse(err) {
 			return err
 		}
-		status := http.StatusUnprocessableEntity
-		if len(form.Errors) == 0 {
-			status = http.StatusConflict
+		status := http.StatusConflict
+		if errors.Is(err, certification.ErrInvalid) {
+			status = http.StatusUnprocessableEntity
 		}
 		return render(c, status, form)
 	}
