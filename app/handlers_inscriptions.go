@@ -31,7 +31,11 @@ type inscriptionResponse struct {
 	Issue            *string              `json:"issue"`
 	DateLimite       *string              `json:"date_limite"`
 	NotifieLe        *string              `json:"notifie_le"`
-	Version          int                  `json:"version"`
+	// ExcuseeLe and MotifExcuse are the centre's note that the candidat
+	// excused himself before the session; presence stays the jury's.
+	ExcuseeLe   *time.Time `json:"excusee_le"`
+	MotifExcuse string     `json:"motif_excuse,omitempty"`
+	Version     int        `json:"version"`
 }
 
 type evaluationRequest struct {
@@ -85,7 +89,8 @@ func toInscription(in certification.Inscription) inscriptionResponse {
 	r := inscriptionResponse{ID: in.ID, SessionID: in.SessionID, CandidatID: in.CandidatID, NomNaissance: in.NomNaissance,
 		NomUsage: in.NomUsage, Prenoms: in.Prenoms, CCP: in.CCP, EntretienFinalDu: in.EntretienFinalDu, Presence: in.Presence,
 		EntretienFinal: in.EntretienFinal, Evaluations: []evaluationResponse{}, Issue: in.Issue,
-		DateLimite: dateString(in.DateLimite), NotifieLe: dateString(in.NotifieLe), Version: in.Version}
+		DateLimite: dateString(in.DateLimite), NotifieLe: dateString(in.NotifieLe),
+		ExcuseeLe: in.ExcuseeAt, MotifExcuse: in.MotifExcuse, Version: in.Version}
 	for _, e := range in.Evaluations {
 		r.Evaluations = append(r.Evaluations, toEvaluation(e))
 	}

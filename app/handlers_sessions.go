@@ -33,6 +33,9 @@ type sessionResponse struct {
 	Fin             string                  `json:"fin"`
 	Lieu            string                  `json:"lieu"`
 	Responsable     string                  `json:"responsable"`
+	Heure           string                  `json:"heure"`
+	NumeroCeres     string                  `json:"numero_ceres"`
+	CeresDeclareeLe *string                 `json:"ceres_declaree_le"`
 	Statut          string                  `json:"statut"`
 	MotifAnnulation string                  `json:"motif_annulation,omitempty"`
 	Jury            []membreSessionResponse `json:"jury"`
@@ -53,7 +56,8 @@ type membreSessionResponse struct {
 func toSession(ss certification.Session) sessionResponse {
 	r := sessionResponse{ID: ss.ID, Reference: ss.Reference, CentreID: ss.CentreID, TitreCode: ss.TitreCode,
 		VersionCode: ss.VersionCode, Type: ss.Type, CCP: ss.CCP, Debut: ss.Debut.String(), Fin: ss.Fin.String(),
-		Lieu: ss.Lieu, Responsable: ss.Responsable, Statut: string(ss.Statut), MotifAnnulation: ss.MotifAnnulation,
+		Lieu: ss.Lieu, Responsable: ss.Responsable, Heure: ss.Heure, NumeroCeres: ss.NumeroCeres,
+		CeresDeclareeLe: dateString(ss.CeresDeclareeLe), Statut: string(ss.Statut), MotifAnnulation: ss.MotifAnnulation,
 		Jury: []membreSessionResponse{}, DeclareeLe: ss.DeclareeAt, TenueLe: ss.TenueAt, DelibereeLe: ss.DelibereeAt,
 		ValideeLe: ss.ValideeAt, Version: ss.Version}
 	for _, m := range ss.Jury {

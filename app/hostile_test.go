@@ -36,6 +36,7 @@ var hostileBodies = []struct {
 	{"html and sql", []byte(`{"nom": "<script>alert(1)</script>", "motif": "'; DROP TABLE candidats; --"}`)},
 	{"impossible date", []byte(`{"date_naissance": "2026-02-30", "debut": "2026-13-01", "fin": "0000-00-00"}`)},
 	{"unknown enum", []byte(`{"parcours": "alternance", "type": "examen", "decision": "peut-etre", "presence": "ailleurs", "role": "roi"}`)},
+	{"session change", []byte(`{"debut": "2027-03-15", "fin": "2027-03-14", "heure": "25:99", "lieu": " ", "responsable": "x", "numero_ceres": "../../etc", "declaree_le": "2999-01-01", "ancien": "%00", "nouveau": "x"}`)},
 	{"empty", []byte(``)},
 	// encoding/json would match these keys without regard to case, or keep
 	// the last of two: both are refused before any work.

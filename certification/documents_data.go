@@ -25,6 +25,8 @@ type Renderer interface {
 	Livret(LivretData) ([]byte, error)
 	PV(PVData) ([]byte, error)
 	Fiche(FicheData) ([]byte, error)
+	// CentreDocuments are the centre's own documents, laid out apart.
+	CentreDocuments
 	Template() string
 	// Unsupported lists the characters of s the documents cannot print, so
 	// that input is refused when typed rather than when a document is issued.

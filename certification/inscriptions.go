@@ -26,6 +26,11 @@ type Inscription struct {
 	Explication string
 	DateLimite  *Date
 	NotifieLe   *Date
+	// ExcuseeAt is when the centre noted, before the session, that the
+	// candidat excused himself, and MotifExcuse what he said; a note only:
+	// presence on the day is the jury's record (Presence), which wins.
+	ExcuseeAt   *time.Time
+	MotifExcuse string
 	Version     int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time

@@ -20,6 +20,8 @@ type inscriptionRow struct {
 	NotifieLe        *Date
 	RetireeAt        *time.Time
 	MotifRetrait     string
+	ExcuseeAt        *time.Time
+	MotifExcuse      string
 	Version          int
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
@@ -46,7 +48,7 @@ func (j inscriptionJoined) inscription() Inscription {
 	r := j.Row
 	return Inscription{ID: r.ID, SessionID: r.SessionID, CandidatID: r.CandidatID, EntretienFinalDu: r.EntretienFinalDu,
 		Presence: r.Presence, EntretienFinal: r.EntretienFinal, Issue: r.Issue, Explication: r.Explication,
-		DateLimite: r.DateLimite, NotifieLe: r.NotifieLe, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		DateLimite: r.DateLimite, NotifieLe: r.NotifieLe, ExcuseeAt: r.ExcuseeAt, MotifExcuse: r.MotifExcuse, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		SessionReference: j.SessionReference, SessionType: j.SessionType, SessionDebut: j.SessionDebut, SessionFin: j.SessionFin,
 		SessionVersionID: j.SessionVersionID, SessionStatut: j.SessionStatut,
 		NomNaissance: j.NomNaissance, NomUsage: j.NomUsage, Prenoms: j.Prenoms}

@@ -180,3 +180,19 @@ func habilitationsDuJury(tx *gorm.DB, sess *Session, titreID string) (map[string
 	}
 	return out, nil
 }
+
+// findMembre returns the jury member with that id, or nil.
+func findMembre(tx *gorm.DB, id string) (*MembreJury, error) {
+	if !validID(id) {
+		return nil, nil
+	}
+	var rows []membreRow
+	if err := tx.Where("id = ?", id).Limit(1).Find(&rows).Error; err != nil {
+		return nil, wrap(err, "membre de jury %s: load", id)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	m := rows[0].membre()
+	return &m, nil
+}

@@ -32,17 +32,25 @@ var libelleStatut = map[StatutSession]string{
 
 // Session is a jury session held by a centre for a titre version.
 type Session struct {
-	ID              string
-	Reference       string
-	CentreID        string
-	VersionID       string
-	VersionCode     string
-	TitreCode       string
-	Type            string
-	Debut           Date
-	Fin             Date
-	Lieu            string
-	Responsable     string
+	ID          string
+	Reference   string
+	CentreID    string
+	VersionID   string
+	VersionCode string
+	TitreCode   string
+	Type        string
+	Debut       Date
+	Fin         Date
+	Lieu        string
+	Responsable string
+	// Heure is when candidats are convened on the first day ("09:00"),
+	// empty until the centre gives it.
+	Heure string
+	// NumeroCeres is the number the ministry's CERES system gave the
+	// session, and CeresDeclareeLe the day the centre declared it there to
+	// the DREETS; empty and nil until the centre records them.
+	NumeroCeres     string
+	CeresDeclareeLe *Date
 	Statut          StatutSession
 	MotifAnnulation string
 	// MotifRegularisation is the autorité's reason for a declaration
@@ -109,13 +117,8 @@ func (s *Service) CreateSession(ctx context.Context, a Acteur, in NouvelleSessio
 		if err != nil {
 			return err
 		}
-		agrees, err := countAgrements(tx, a.CentreID, titre.ID, in.Debut, in.Fin)
-		if err != nil {
+		if err := verifierAgrement(tx, a.CentreID, titre, in.Debut, in.Fin, "version_code"); err != nil {
 			return err
-		}
-		if agrees == 0 {
-			return Invalid("centre_non_agree", "Le centre n'est pas agréé pour ce titre aux dates de la session.",
-				FieldError{"version_code", "centre_non_agree", fmt.Sprintf("Aucun agrément du centre pour le titre %s ne couvre le %s au %s.", titre.Code, in.Debut.Francais(), in.Fin.Francais())})
 		}
 		now := s.now()
 		row := sessionRow{ID: id, Reference: fmt.Sprintf("S-%d-%s", in.Debut.Time().Year(), strings.ToUpper(id[len(id)-8:])),
@@ -134,6 +137,20 @@ func (s *Service) CreateSession(ctx context.Context, a Acteur, in NouvelleSessio
 		return s.journal(tx, a, audit{action: "session_creee", objet: "session", objetID: id, sessionID: id,
 			apres: snapshotNouvelleSession(in, ccp)})
 	}, func(tx *gorm.DB) (*Session, error) { return findSession(tx, a, id) })
+}
+
+// verifierAgrement refuses session dates no agrément of the centre for the
+// titre covers, on the given field.
+func verifierAgrement(tx *gorm.DB, centreID string, titre *Titre, debut, fin Date, field string) error {
+	agrees, err := countAgrements(tx, centreID, titre.ID, debut, fin)
+	if err != nil {
+		return err
+	}
+	if agrees == 0 {
+		return Invalid("centre_non_agree", "Le centre n'est pas agréé pour ce titre aux dates de la session.",
+			FieldError{field, "centre_non_agree", fmt.Sprintf("Aucun agrément du centre pour le titre %s ne couvre le %s au %s.", titre.Code, debut.Francais(), fin.Francais())})
+	}
+	return nil
 }
 
 // sessionBlocs resolves the blocs a session covers from its type.

@@ -22,12 +22,13 @@ type ActionSession struct {
 }
 
 // ActionsSession are the centre's actions on a session, given its status
-// and today: declare, hold, cancel, enrol. An interface shows the ones no
+// and today: declare, hold, cancel, enrol, and change it (dates, place,
+// jury, withdrawals and excuses: ModifierSession and its kin). An interface shows the ones no
 // longer possible, disabled, with their reason. They follow the
 // transitions DeclarerSession, TenirSession, AnnulerSession and Inscrire
 // check, which still decide.
 type ActionsSession struct {
-	Declarer, Tenir, Annuler, Inscrire ActionSession
+	Declarer, Tenir, Annuler, Inscrire, Modifier ActionSession
 }
 
 // ActionsPossibles returns what the centre may do to sess today.
@@ -59,8 +60,10 @@ func (s *Service) ActionsPossibles(sess *Session) ActionsSession {
 	switch st {
 	case Planifiee, Declaree:
 		out.Inscrire = ActionSession{Possible: true}
+		out.Modifier = ActionSession{Possible: true}
 	default:
 		out.Inscrire = ActionSession{Refus: etat + " : les inscriptions sont closes."}
+		out.Modifier = ActionSession{Refus: etat + " : seule une session planifiée ou déclarée se modifie."}
 	}
 	return out
 }

@@ -17,6 +17,9 @@ type sessionRow struct {
 	Fin             Date
 	Lieu            string
 	Responsable     string
+	Heure           string
+	NumeroCeres     string
+	CeresDeclareeLe *Date
 	Statut          StatutSession
 	MotifAnnulation string
 	// MotifRegularisation is set when the autorité recorded the declaration
@@ -46,7 +49,7 @@ func (j sessionJoined) session() Session {
 	r := j.Row
 	return Session{ID: r.ID, Reference: r.Reference, CentreID: r.CentreID, VersionID: r.VersionID,
 		VersionCode: j.VersionCode, TitreCode: j.TitreCode, Type: r.Type, Debut: r.Debut, Fin: r.Fin, Lieu: r.Lieu,
-		Responsable: r.Responsable, Statut: r.Statut, MotifAnnulation: r.MotifAnnulation, MotifRegularisation: r.MotifRegularisation, DeclareeAt: r.DeclareeAt,
+		Responsable: r.Responsable, Heure: r.Heure, NumeroCeres: r.NumeroCeres, CeresDeclareeLe: r.CeresDeclareeLe, Statut: r.Statut, MotifAnnulation: r.MotifAnnulation, MotifRegularisation: r.MotifRegularisation, DeclareeAt: r.DeclareeAt,
 		TenueAt: r.TenueAt, DelibereeAt: r.DelibereeAt, ValideeAt: r.ValideeAt, ValideePar: r.ValideePar,
 		Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }

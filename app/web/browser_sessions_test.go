@@ -155,8 +155,15 @@ func TestBrowserCentreSessionDesk(t *testing.T) {
 			t.Errorf("enrolment disabled with %q", got)
 		}
 		tiles := eval[[]string](u, `[...document.querySelectorAll(".fr-tile__title a")].map(a => a.getAttribute("href"))`)
-		if len(tiles) != 1 || !strings.HasSuffix(tiles[0], "/pv-brouillon.pdf") {
-			t.Errorf("download tiles %v, want the draft PV alone", tiles)
+		// Nothing issued yet: the centre's documents and the draft PV.
+		want := []string{"/convocations.pdf", "/emargement.pdf", "/convocation.pdf", "/pv-brouillon.pdf"}
+		if len(tiles) != len(want) {
+			t.Errorf("download tiles %v, want the convocations, the feuille d'émargement and the draft PV", tiles)
+		}
+		for i := range min(len(tiles), len(want)) {
+			if !strings.HasSuffix(tiles[i], want[i]) {
+				t.Errorf("download tile %d: %s, want …%s", i, tiles[i], want[i])
+			}
 		}
 		u.check("POST /centre/sessions/:id/tenue", "session-tenue")
 		u.open("/centre/sessions?statut=tenue")

@@ -128,6 +128,10 @@ var libelleAction = map[string]string{
 	"session_deliberee":      "Session délibérée : résultats verrouillés",
 	"session_validee":        "PV validé : résultats publiés",
 	"session_annulee":        "Session annulée",
+	"session_modifiee":       "Session modifiée par le centre (dates, lieu ou responsable)",
+	"jury_membre_remplace":   "Membre du jury remplacé",
+	"session_ceres":          "Numéro CERES et date de déclaration enregistrés",
+	"inscription_excusee":    "Excuse du candidat notée par le centre",
 	"inscription":            "Candidat inscrit",
 	"inscription_retiree":    "Inscription retirée",
 	"presence":               "Présence et entretien final saisis",
@@ -184,6 +188,8 @@ var libelleChamp = map[string]string{
 	"piece_justificative": "Pièce justificative", "nature": "Nature", "version_code": "Version du titre",
 	"entretien_final_du": "Entretien final dû", "motif_annulation": "Motif de l’annulation",
 	"motif_regularisation": "Motif de la régularisation", "motif_retrait": "Motif du retrait", "mois_experience": "Mois d’expérience",
+	"heure": "Heure de convocation", "membre": "Membre du jury", "motif_excuse": "Excuse du candidat",
+	"numero_ceres": "Numéro CERES", "ceres_declaree_le": "Déclarée dans CERES le",
 }
 
 // champsTechniques are kept in the trail for machines, not shown to people.

@@ -29,6 +29,9 @@ type espaceData struct {
 	Badge     badge
 	Passages  []passageView
 	Intitules map[string]string
+	// Convocations are the enrolments in force in sessions not yet held:
+	// a withdrawn enrolment, or a cancelled session, offers none.
+	Convocations []certification.PassageDossier
 }
 
 type badge struct{ Label, Class string }
@@ -83,6 +86,11 @@ func (w *Web) handleMonEspace(c echo.Context) error {
 		data.Badge = issueBadge(d.Situation.Issue)
 	}
 	data.Passages = passages(d, data.Intitules)
+	for _, p := range d.Passages {
+		if st := p.Session.Statut; st == certification.Planifiee || st == certification.Declaree {
+			data.Convocations = append(data.Convocations, p)
+		}
+	}
 	v := w.view(c, data)
 	v.Home = true
 	return w.render(c, http.StatusOK, "mon-espace", v)

@@ -322,6 +322,9 @@ type sessionData struct {
 	PV      bool
 	Livrets bool
 	Zip     int
+	// Convocations is set when the session has candidats to convene and
+	// is not cancelled: convocations and the feuille d'émargement.
+	Convocations bool
 }
 
 type inscriptionLigne struct {
@@ -339,8 +342,13 @@ func etatInscription(in certification.Inscription) badge {
 		return issueBadge(rules.Issue(*in.Issue))
 	case in.Presence != nil && *in.Presence == "absent":
 		return badge{"Absent", "fr-badge--warning"}
+	case in.Presence != nil && *in.Presence == "excuse":
+		return badge{"Excusé", "fr-badge--warning"}
 	case in.Presence != nil:
 		return badge{"Présent", "fr-badge--info"}
+	case in.ExcuseeAt != nil:
+		// The centre's note, until the jury records the day's presence.
+		return badge{"Excusé (noté par le centre)", "fr-badge--warning"}
 	}
 	return badge{"Inscrit", ""}
 }
@@ -382,6 +390,7 @@ func (w *Web) sessionData(c echo.Context) (*sessionData, error) {
 		return nil, err
 	}
 	d := &sessionData{S: s, Actions: w.svc.ActionsPossibles(s), PV: len(ins) > 0 && s.Statut != certification.Annulee}
+	d.Convocations = d.PV
 	for _, doc := range docs {
 		if doc.Statut == certification.StatutValide {
 			d.Zip++
