@@ -16,11 +16,18 @@ func periodeParams(q url.Values) (certification.FiltrePeriode, []ChampErreur) {
 	f := certification.FiltrePeriode{CentreID: q.Get("centre_id"), SessionID: q.Get("session_id")}
 	var debut, fin *certification.Date
 	fields := dateParams(q, nil, dateParam{"debut", &debut}, dateParam{"fin", &fin})
-	if debut != nil {
-		f.Debut = *debut
-	}
-	if fin != nil {
-		f.Fin = *fin
+	for _, d := range []struct {
+		name string
+		from *certification.Date
+		to   *certification.Date
+	}{{"debut", debut, &f.Debut}, {"fin", fin, &f.Fin}} {
+		switch {
+		case d.from == nil:
+		case !certification.DateDePeriode(*d.from):
+			fields = append(fields, ChampErreur{d.name, "hors_limites", certification.MessageDateDePeriode})
+		default:
+			*d.to = *d.from
+		}
 	}
 	return f, idParams(q, fields, "centre_id", "session_id")
 }

@@ -227,6 +227,7 @@ func TestPeriodeInvalide(t *testing.T) {
 		{"vide", certification.FiltrePeriode{}, []string{"debut", "fin"}},
 		{"inversee", certification.FiltrePeriode{Debut: d(2026, 5, 1), Fin: d(2026, 4, 30)}, []string{"fin"}},
 		{"trop_longue", certification.FiltrePeriode{Debut: d(2020, 1, 1), Fin: d(2026, 1, 1)}, []string{"fin"}},
+		{"hors_limites", certification.FiltrePeriode{Debut: d(202, 1, 1), Fin: d(2026, 1, 1)}, []string{"debut"}},
 		{"identifiants", certification.FiltrePeriode{Debut: d(2026, 1, 1), Fin: d(2026, 1, 2), CentreID: "x", SessionID: "'; --"}, []string{"centre_id", "session_id"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

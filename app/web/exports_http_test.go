@@ -79,7 +79,8 @@ func TestExportsPages(t *testing.T) {
 		for _, bad := range []struct{ query, field, message string }{
 			{"debut=31/02/2026&fin=31/10/2026&fichier=resultats", "debut", "Date invalide"},
 			{"debut=01/11/2026&fin=31/10/2026&fichier=resultats", "fin", "La fin de la période précède son début (01/11/2026)."},
-			{"debut=01/01/1900&fin=31/12/2999&fichier=sessions", "fin", "La période couvre au plus cinq ans"},
+			{"debut=01/01/1990&fin=31/12/2030&fichier=sessions", "fin", "La période couvre au plus cinq ans"},
+			{"debut=01/01/0202&fin=31/12/2026&fichier=sessions", "debut", "Date hors des limites : une année entre 1900 et 2199 est attendue."},
 			{"fin=31/10/2026&fichier=resultats", "debut", "La date de début de la période est requise."},
 			{octobre + "&fichier=resultats&format=pdf", "format", "Choisissez CSV ou XLSX."},
 		} {

@@ -57,10 +57,14 @@ func (w *Web) periodeForm(c echo.Context, defaut bool) (*Form, certification.Fil
 		d    *certification.Date
 	}{{"debut", &f.Debut}, {"fin", &f.Fin}} {
 		if s := form.Get(p.name); s != "" {
-			if d, ok := parseDate(s); ok {
-				*p.d = d
-			} else {
+			d, ok := parseDate(s)
+			switch {
+			case !ok:
 				form.Fail(p.name, dateMessage)
+			case !certification.DateDePeriode(d):
+				form.Fail(p.name, certification.MessageDateDePeriode)
+			default:
+				*p.d = d
 			}
 		}
 	}
