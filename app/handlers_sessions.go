@@ -109,19 +109,7 @@ func (s *Server) handleSessionList(c echo.Context) error {
 		}
 		f.ADelivrer = b
 	}
-	for _, d := range []struct {
-		name string
-		to   **certification.Date
-	}{{"debut", &f.Debut}, {"fin", &f.Fin}} {
-		if v := q.Get(d.name); v != "" {
-			parsed, err := certification.ParseDate(v)
-			if err != nil {
-				fields = append(fields, ChampErreur{d.name, "datetime", "Date invalide : une date réelle au format AAAA-MM-JJ est attendue."})
-				continue
-			}
-			*d.to = &parsed
-		}
-	}
+	fields = dateParams(q, fields, dateParam{"debut", &f.Debut}, dateParam{"fin", &f.Fin})
 	f.Limite, fields = limite(q.Get("limite"), fields)
 	fields = idParams(q, fields, "centre_id", "apres")
 	if len(fields) > 0 {

@@ -18,7 +18,7 @@ var hostileFilters = []string{strings.Repeat("x", 50000), strings.Repeat("_", 25
 
 // hostileQueryNames are the query parameters any route or page reads.
 var hostileQueryNames = []string{"nom", "apres", "centre_id", "candidat_id", "session_id", "parcours", "statut", "type",
-	"debut", "fin", "limite", "archives", "date_naissance", "code", "suite", "info"}
+	"debut", "fin", "limite", "archives", "date_naissance", "code", "suite", "info", "format", "fichier"}
 
 // hostileNames are names no one is called: invisible, reversed, formatted.
 var hostileNames = []string{"\u200b", "Test\u202eeivlyS", "Du\u00adpont", "\ufeffMartin", "Ma\u0085rtin", "Mar\u200dtin",

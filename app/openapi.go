@@ -199,7 +199,10 @@ func (g *schemaGen) responses(r route) map[string]any {
 	case r.binary == "application/json": // the document itself
 		content[r.binary] = map[string]any{"schema": map[string]any{"type": "object"}}
 	case r.binary != "":
-		content[r.binary] = map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": r.binary}}
+		// An export names its formats, comma-separated.
+		for _, ct := range strings.Split(r.binary, ", ") {
+			content[ct] = map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": ct}}
+		}
 	}
 	if len(content) > 0 {
 		ok["content"] = content

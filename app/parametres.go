@@ -67,3 +67,25 @@ func nomParam(q url.Values, fields []ChampErreur) []ChampErreur {
 	}
 	return fields
 }
+
+// dateParam is a date of a query and where its parsed value goes.
+type dateParam struct {
+	name string
+	to   **certification.Date
+}
+
+// dateParams reads the dates of a query, AAAA-MM-JJ, each into its place
+// when present; an impossible date is a field error on its name.
+func dateParams(q url.Values, fields []ChampErreur, ps ...dateParam) []ChampErreur {
+	for _, p := range ps {
+		if v := q.Get(p.name); v != "" {
+			parsed, err := certification.ParseDate(v)
+			if err != nil {
+				fields = append(fields, ChampErreur{p.name, "datetime", "Date invalide : une date réelle au format AAAA-MM-JJ est attendue."})
+				continue
+			}
+			*p.to = &parsed
+		}
+	}
+	return fields
+}

@@ -175,6 +175,16 @@ var roleTable = []roleCase{
 		allowed: roles(passes, "jury1")},
 	{route: "POST /api/v1/sessions/:id/validation", path: fixed("/api/v1/sessions/" + nobody + "/validation"),
 		allowed: roles(passes, "dreets")},
+	// Exports and statistics: the centre, the autorité and the
+	// administrator read a period's results, each within its scope.
+	{route: "GET /api/v1/exports/resultats", path: fixed("/api/v1/exports/resultats?debut=2026-01-01&fin=2026-12-31"),
+		allowed: roles(http.StatusOK, "admin", "dreets", "centre")},
+	{route: "GET /api/v1/exports/sessions", path: fixed("/api/v1/exports/sessions?debut=2026-01-01&fin=2026-12-31&format=xlsx"),
+		allowed: roles(http.StatusOK, "admin", "dreets", "centre")},
+	{route: "GET /api/v1/statistiques", path: fixed("/api/v1/statistiques?debut=2026-01-01&fin=2026-12-31"),
+		allowed: roles(http.StatusOK, "admin", "dreets", "centre")},
+	{route: "GET /api/v1/statistiques/export", path: fixed("/api/v1/statistiques/export?debut=2026-01-01"),
+		allowed: roles(http.StatusUnprocessableEntity, "admin", "dreets", "centre")},
 	{route: "GET /api/v1/sessions/:id/evenements", path: fixed("/api/v1/sessions/" + nobody + "/evenements"),
 		allowed: roles(passes, "admin", "dreets")},
 	{route: "GET /api/v1/sessions/:id/inscriptions", path: fixed("/api/v1/sessions/" + nobody + "/inscriptions"),

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -35,6 +37,10 @@ var codesSaisie = []string{"candidat_invalide", "centre_non_agree", "ecf_vae", "
 // habilitation's end with, called through a function value the catalogue
 // does not follow.
 var codesFinHabilitation = []string{"acces_refuse", "habilitation_invalide", "introuvable", "motif_requis", "version_perimee"}
+
+// codesPeriode are the codes of an export, whose service call the
+// catalogue does not follow (a function value).
+var codesPeriode = []string{"periode_invalide", "acces_refuse"}
 
 // ifMatchMode says whether a write reads the version the client last saw.
 type ifMatchMode int
@@ -105,6 +111,7 @@ const (
 	tagInscriptions = "Inscriptions et résultats"
 	tagDocuments    = "Documents"
 	tagJournal      = "Journal"
+	tagExports      = "Exports et statistiques"
 	tagDoc          = "Documentation"
 )
 
@@ -119,6 +126,7 @@ var tags = []struct{ name, doc string }{
 	{tagSessions, "Sessions d'examen : planification, déclaration, tenue, signature du PV, validation."},
 	{tagInscriptions, "Candidats inscrits à une session, présence, entretien final et décisions par CCP."},
 	{tagDocuments, "PV, parchemins et livrets délivrés, leur vérification publique et leur révocation."},
+	{tagExports, "Sessions et résultats d'une période en CSV (UTF-8 avec BOM, « ; ») ou XLSX, dont l'export au format de la saisie CERES ; statistiques de résultats. Un centre lit les siens, l'autorité ceux des centres de son territoire, l'administrateur tous."},
 	{tagJournal, "Journal d'audit : chaque écriture, son auteur, l'état avant et après."},
 	{tagDoc, "Ce document et sa lecture humaine."},
 }
@@ -126,6 +134,16 @@ var tags = []struct{ name, doc string }{
 var (
 	qLimite = queryParam{name: "limite", kind: "integer", min: 1, max: 200, doc: "Taille de la page (50 par défaut)."}
 	qApres  = queryParam{name: "apres", kind: "string", format: "uuid", doc: "Curseur : la valeur « suivant » de la page précédente."}
+	// binaryExport are the formats of an export.
+	binaryExport = "text/csv, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	// qPeriode selects the sessions of an export or of the statistics.
+	qPeriode = []queryParam{
+		{name: "debut", kind: "string", format: "date", doc: "Premier jour de la période (AAAA-MM-JJ), requis."},
+		{name: "fin", kind: "string", format: "date", doc: "Dernier jour de la période (AAAA-MM-JJ), requis ; au plus cinq ans après le début."},
+		{name: "centre_id", kind: "string", format: "uuid", doc: "Seulement ce centre (administrateur et autorité)."},
+		{name: "session_id", kind: "string", format: "uuid", doc: "Seulement cette session."}}
+	qExport = append(slices.Clone(qPeriode),
+		queryParam{name: "format", kind: "string", enum: []string{"csv", "xlsx"}, doc: "csv (par défaut : UTF-8 avec BOM, « ; ») ou xlsx."})
 )
 
 // routeTable is the whole API. Every route but the public ones names the
@@ -404,6 +422,25 @@ func routeList() []route {
 		{method: "POST", path: "/api/v1/sessions/:id/validation", handler: (*Server).handleSessionValidate, roles: roles(autorite), tag: tagSessions,
 			summary: "Valide le PV : les résultats sont publiés.", description: "Les candidats voient alors leurs résultats ; les documents peuvent être délivrés.",
 			response: sessionResponse{}, status: 200},
+		{method: "GET", path: "/api/v1/exports/resultats", handler: (*Server).handleExportResultats, roles: roles(admin, autorite, centre), tag: tagExports,
+			summary: "Les résultats d'une période, au format de la saisie CERES.",
+			description: "Une ligne par candidat et par CCP des sessions non annulées qui recoupent la période : session, dates, identité, parcours, CCP, présence, " +
+				"décision et sa date, résultat. Les candidats retirés n'y figurent pas. Colonnes décrites dans le README. Le fichier est écrit au fil de la lecture. " +
+				"Une cellule qui commencerait par =, +, -, @, une tabulation ou un retour chariot est précédée d'une apostrophe.",
+			status: 200, binary: binaryExport, query: qExport, errors: codesPeriode},
+		{method: "GET", path: "/api/v1/exports/sessions", handler: (*Server).handleExportSessions, roles: roles(admin, autorite, centre), tag: tagExports,
+			summary:     "Les sessions d'une période, avec leurs effectifs.",
+			description: "Une ligne par session non annulée qui recoupe la période : référence, type, statut, dates, lieu, titre, centre, inscrits et résultats une fois délibérés.",
+			status:      200, binary: binaryExport, query: qExport, errors: codesPeriode},
+		{method: "GET", path: "/api/v1/statistiques", handler: (*Server).handleStatistiques, roles: roles(admin, autorite, centre), tag: tagExports,
+			summary: "Statistiques de résultats d'une période.",
+			description: "Sur les candidats délibérés des sessions qui recoupent la période : candidats, présentés, taux de titres, de réussites partielles, d'échecs " +
+				"et d'absents (parts des candidats, entre 0 et 1), par centre, par parcours, par session (les " + strconv.Itoa(certification.MaxSessionsStatistiques) +
+				" plus récentes) et au total ; taux de réussite de chaque CCP. La période couvre au plus cinq ans.",
+			response: statistiquesResponse{}, status: 200, query: qPeriode},
+		{method: "GET", path: "/api/v1/statistiques/export", handler: (*Server).handleStatistiquesExport, roles: roles(admin, autorite, centre), tag: tagExports,
+			summary: "Les mêmes statistiques, en fichier.", description: "Une ligne par regroupement (ensemble, centre, parcours, session), puis une par CCP.",
+			status: 200, binary: binaryExport, query: qExport},
 		{method: "GET", path: "/api/v1/sessions/:id/evenements", handler: (*Server).handleSessionEvents, roles: personnel, tag: tagJournal,
 			summary: "Le journal d'une session.", description: "Chaque écriture qui la concerne, dans l'ordre.",
 			response: evenementListResponse{}, status: 200},

@@ -26,6 +26,7 @@
 //	pages_autorite_revocation.go  revocation of a document, with its public category
 //	pages_jury.go      /jury/sessions: the jury's sessions, presence, entry, incidents, signature
 //	pages_admin*.go    /admin: accounts (create, deactivate, reactivate, territory), centres
+//	pages_exports.go   /exports and /statistiques: a period's files and figures for the centre, the autorité and the administrator
 //
 // Register mounts the table on the server's Echo instance, and the browser
 // tests walk the same table: a page no accessibility check visited fails

@@ -1,0 +1,56 @@
+package certification_test
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/cipcert/cipcert/certification"
+	"github.com/cipcert/cipcert/certification/certtest"
+)
+
+// BenchmarkStatistiques1M computes the statistics of a year over a data
+// set of CIPCERT_BENCH_CANDIDATS candidats (1 000 000 by default) in 40
+// centres, on PostgreSQL when TEST_DATABASE_URL is set: for a centre (its
+// own sessions), for the autorité of one region (half the centres) and for
+// the administrator (all). Goal: 200 ms for the statistics page.
+func BenchmarkStatistiques1M(b *testing.B) {
+	n := 1_000_000
+	if v := os.Getenv("CIPCERT_BENCH_CANDIDATS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	dialect := "sqlite"
+	if os.Getenv("TEST_DATABASE_URL") != "" {
+		dialect = "postgres"
+	}
+	db := certtest.Open(b, dialect)
+	svc := certtest.NewService(b, db)
+	centres := certtest.GenCentres(40)
+	certtest.GenResultats(b, db, n, centres)
+	f := certification.FiltrePeriode{Debut: certification.NewDate(2026, 1, 1), Fin: certification.NewDate(2026, 12, 31)}
+	for _, c := range []struct {
+		name string
+		a    certification.Acteur
+	}{
+		{"centre", certification.Acteur{Role: certification.RoleCentre, CentreID: centres[0].ID}},
+		{"autorite", certification.Acteur{Role: certification.RoleAutorite,
+			Territoire: certification.Territoire{Autorite: "DREETS Auvergne-Rhône-Alpes", Region: centres[0].Region}}},
+		{"admin", certification.Acteur{Role: certification.RoleAdmin}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var candidats int64
+			for b.Loop() {
+				st, err := svc.Statistiques(context.Background(), c.a, f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				candidats = st.Total.Candidats
+			}
+			b.ReportMetric(float64(candidats), "candidats")
+		})
+	}
+}
