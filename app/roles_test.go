@@ -94,6 +94,14 @@ var roleTable = []roleCase{
 		allowed: map[string]int{"admin": http.StatusOK, "dreets": http.StatusOK}},
 	{route: "GET /api/v1/centres/:id", path: func(ids roleIDs) string { return "/api/v1/centres/" + ids.centre },
 		allowed: map[string]int{"admin": http.StatusOK, "dreets": http.StatusOK, "centre": http.StatusOK}},
+	// The import: a JSON body where a file is expected, or an empty
+	// confirmation, makes the allowed call harmless.
+	{route: "GET /api/v1/candidats/import/modele.csv", path: fixed("/api/v1/candidats/import/modele.csv"), allowed: roles(http.StatusOK, "centre")},
+	{route: "GET /api/v1/candidats/import/modele.xlsx", path: fixed("/api/v1/candidats/import/modele.xlsx"), allowed: roles(http.StatusOK, "centre")},
+	{route: "POST /api/v1/candidats/import/essai", path: fixed("/api/v1/candidats/import/essai"), body: map[string]any{},
+		allowed: roles(http.StatusBadRequest, "centre")},
+	{route: "POST /api/v1/candidats/import/confirmation", path: fixed("/api/v1/candidats/import/confirmation"), body: map[string]any{},
+		allowed: roles(http.StatusUnprocessableEntity, "centre")},
 	{route: "POST /api/v1/candidats", path: fixed("/api/v1/candidats"), body: map[string]any{},
 		allowed: map[string]int{"centre": http.StatusUnprocessableEntity}},
 	{route: "GET /api/v1/candidats", path: fixed("/api/v1/candidats"),

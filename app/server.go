@@ -60,6 +60,8 @@ type Server struct {
 	web                     *web.Web
 	verificationPage        echo.HandlerFunc
 	verificationConfirmPage echo.HandlerFunc
+	// imports holds the files of candidats between dry run and confirmation.
+	imports *importeur
 }
 
 // New builds the API on svc.
@@ -95,7 +97,8 @@ func New(svc *certification.Service, opt Options) *Server {
 			opt.Logger.Warn("error code missing from the API document", "route", route, "code", code)
 		}
 	}
-	w, err := web.New(web.Config{Service: svc, Limits: sharedLimits{s}, Logger: opt.Logger, Neutre: opt.Neutre})
+	s.imports = newImporteur(svc)
+	w, err := web.New(web.Config{Service: svc, Limits: sharedLimits{s}, Logger: opt.Logger, Neutre: opt.Neutre, Import: s.imports})
 	if err != nil {
 		panic(err) // the templates are embedded: failing to parse them is a bug
 	}
@@ -114,7 +117,12 @@ func New(svc *certification.Service, opt Options) *Server {
 			return err
 		},
 	}))
-	e.Use(middleware.BodyLimit("1M"))
+	// Files of candidats are uploaded to two routes only; every other body
+	// keeps the 1 Mio limit. A larger body is refused from its
+	// Content-Length, before it is read.
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isUpload}))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "6M",
+		Skipper: func(c echo.Context) bool { return !isUpload(c) }}))
 	e.Use(cleanURL)
 	e.Use(deadline(opt.RequestTimeout))
 	s.routes()
@@ -246,4 +254,10 @@ func deadline(d time.Duration) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// isUpload reports whether the request posts a file of candidats.
+func isUpload(c echo.Context) bool {
+	return c.Request().Method == http.MethodPost &&
+		(c.Path() == "/api/v1/candidats/import/essai" || c.Path() == web.PageImportCandidats)
 }

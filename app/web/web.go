@@ -48,6 +48,8 @@ type Config struct {
 	// links are reserved to State services, so the pages then show the
 	// same layout without them.
 	Neutre bool
+	// Import reads the files of candidats the centre imports.
+	Import Importeur
 }
 
 // Web serves the pages.
@@ -61,6 +63,7 @@ type Web struct {
 	// appStatic is the versioned prefix of our own static files.
 	appStatic string
 	neutre    bool
+	importeur Importeur
 }
 
 // New parses the templates and prepares the pages.
@@ -68,7 +71,7 @@ func New(cfg Config) (*Web, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	w := &Web{svc: cfg.Service, limits: cfg.Limits, log: cfg.Logger, neutre: cfg.Neutre}
+	w := &Web{svc: cfg.Service, limits: cfg.Limits, log: cfg.Logger, neutre: cfg.Neutre, importeur: cfg.Import}
 	// The route-table tests build the server without a service: no page is
 	// served then, only the routes are listed.
 	if cfg.Service != nil {
