@@ -88,6 +88,11 @@ func (s *Service) ImporterCandidats(ctx context.Context, a Acteur, lignes []Lign
 	if !a.Is(RoleCentre) {
 		return nil, forbidden()
 	}
+	// Each row reads the référentiel; the process's copy is filled only
+	// outside a transaction, so it is filled first, once.
+	if _, err := loadTitres(s.read(ctx), ""); err != nil {
+		return nil, err
+	}
 	var rapport *RapportImport
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		var err error
