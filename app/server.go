@@ -121,8 +121,7 @@ func New(svc *certification.Service, opt Options) *Server {
 	// keeps the 1 Mio limit. A larger body is refused from its
 	// Content-Length, before it is read.
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isUpload}))
-	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "6M",
-		Skipper: func(c echo.Context) bool { return !isUpload(c) }}))
+	e.Use(uploadLimit)
 	e.Use(cleanURL)
 	e.Use(deadline(opt.RequestTimeout))
 	s.routes()
@@ -260,4 +259,25 @@ func deadline(d time.Duration) echo.MiddlewareFunc {
 func isUpload(c echo.Context) bool {
 	return c.Request().Method == http.MethodPost &&
 		(c.Path() == "/api/v1/candidats/import/essai" || c.Path() == web.PageImportCandidats)
+}
+
+// maxCorpsImport is the largest upload of a file of candidats: the file
+// and what multipart wraps it in.
+const maxCorpsImport = MaxFichierImport + 1<<20
+
+// uploadLimit refuses an upload of candidats larger than maxCorpsImport from
+// its Content-Length, before reading it, and stops reading a body that
+// grows past it; the refusal says the file is too large.
+func uploadLimit(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !isUpload(c) {
+			return next(c)
+		}
+		r := c.Request()
+		if r.ContentLength > maxCorpsImport {
+			return fichierTropGros
+		}
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, maxCorpsImport)
+		return next(c)
+	}
 }
