@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -28,13 +27,7 @@ func (c *client) upload(data []byte) page {
 	}
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.Header.Set("Accept", browserAccept)
-	res, err := c.http.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return page{res.StatusCode, string(b), res.Header, res.Header.Get("Location")}
+	return c.send(req)
 }
 
 // TestImportPages checks the import pages' refusals: other roles, a file
