@@ -120,6 +120,12 @@ func (s *Server) handleTitreImport(c echo.Context) error {
 // dansLeFichier names the faulty fields of an imported titre by their path
 // in the file, where the client will look for them.
 func dansLeFichier(err error) error {
+	return renommerChamps(err, func(f string) string { return "titres[0]." + f })
+}
+
+// renommerChamps returns err with its field errors renamed by nom; other
+// errors come back as they are.
+func renommerChamps(err error, nom func(string) string) error {
 	var e *certification.Error
 	if !errors.As(err, &e) || len(e.Fields) == 0 {
 		return err
@@ -127,7 +133,7 @@ func dansLeFichier(err error) error {
 	out := *e
 	out.Fields = make([]certification.FieldError, len(e.Fields))
 	for i, f := range e.Fields {
-		f.Field = "titres[0]." + f.Field
+		f.Field = nom(f.Field)
 		out.Fields[i] = f
 	}
 	return &out

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"io"
@@ -221,4 +222,82 @@ func TestHostileVerificationWalk(t *testing.T) {
 		}
 		t.Logf("walk statuses %v, every table unchanged", statuses)
 	})
+}
+
+// hostileFichiers are files of candidats no dry run may choke on: each is
+// refused as a whole, or reported row by row, and none writes a row.
+func hostileFichiers(t *testing.T) []struct {
+	name string
+	data []byte
+} {
+	// A zip whose one member inflates to 200 Mio: the reader must stop
+	// at its limit, not inflate it.
+	var bomb bytes.Buffer
+	zw := zip.NewWriter(&bomb)
+	w, err := zw.Create("xl/worksheets/sheet1.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zeros := make([]byte, 1<<20)
+	for range 200 {
+		_, _ = w.Write(zeros)
+	}
+	_ = zw.Close()
+	return []struct {
+		name string
+		data []byte
+	}{
+		{"zip bomb", bomb.Bytes()},
+		{"NUL bytes", []byte(enteteImport + "\nDu\x00pont;Léa;01/01/1990;Lyon;a@example.fr;TP-00403;formation;05/01/2026;25/09/2026\n")},
+		{"only quotes", bytes.Repeat([]byte(`"`), 10000)},
+		{"one huge line", append([]byte(enteteImport+"\n"), bytes.Repeat([]byte("x"), 4<<20)...)},
+		{"html and sql", []byte(enteteImport + "\n<script>alert(1)</script>;'; DROP TABLE candidats; --;01/01/1990;Lyon;a@example.fr;TP-00403;formation;05/01/2026;25/09/2026\n")},
+		{"bidi and controls", []byte(enteteImport + "\nDu\u202epont;L\u200bé\u0007a;01/01/1990;Lyon;a@example.fr;TP-00403;formation;05/01/2026;25/09/2026\n")},
+		{"thousands of columns", []byte(strings.Repeat("x;", 20000) + "\n" + strings.Repeat("1;", 20000))},
+		{"too many rows", bytes.Repeat([]byte(";;;\n"), 5)},
+		{"impossible dates", []byte(enteteImport + "\nDurand;Léa;00/00/0000;Lyon;a@example.fr;TP-00403;formation;99999999;-1\n")},
+		{"utf16", []byte("\xff\xfen\x00o\x00m\x00")},
+		{"pdf", []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")},
+	}
+}
+
+// TestHostileFichiers posts every hostile file to the dry run and to the
+// page: no 5xx, a French problem, and nothing written.
+func TestHostileFichiers(t *testing.T) {
+	t.Parallel()
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		a := newAPI(t, db)
+		inchange := a.tablesInchangees(db)
+		for _, f := range hostileFichiers(t) {
+			for _, name := range []string{"c.csv", "../../etc/passwd", "c\x00.xlsx"} {
+				rec := a.essai("centre", name, f.data)
+				if rec.Code >= 500 {
+					t.Errorf("%s (%q): %d %s", f.name, name, rec.Code, rec.Body)
+				}
+				if rec.Code >= 400 && !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/problem+json") {
+					t.Errorf("%s: %d without problem+json", f.name, rec.Code)
+				}
+			}
+		}
+		inchange("the hostile files")
+	})
+}
+
+// tablesInchangees counts the rows of every table, and returns the check
+// that none has changed since.
+func (a *api) tablesInchangees(db *certification.DB) func(after string) {
+	a.t.Helper()
+	tables := allTables(a.t, db)
+	before := map[string]int64{}
+	for _, tb := range tables {
+		before[tb] = a.count(tb)
+	}
+	return func(after string) {
+		a.t.Helper()
+		for _, tb := range tables {
+			if got := a.count(tb); got != before[tb] {
+				a.t.Errorf("table %s: %d rows, had %d before %s", tb, got, before[tb], after)
+			}
+		}
+	}
 }

@@ -143,6 +143,12 @@ func (g *schemaGen) operation(r route) map[string]any {
 	if len(params) > 0 {
 		o["parameters"] = params
 	}
+	if r.multipart {
+		o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+			"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "required": []any{"fichier"},
+				"properties": map[string]any{"fichier": map[string]any{"type": "string", "format": "binary",
+					"description": "Le fichier de candidats, CSV ou XLSX, 5 Mio au plus."}}}}}}
+	}
 	if r.request != nil {
 		t := reflect.TypeOf(r.request)
 		o["requestBody"] = map[string]any{"required": true, "content": map[string]any{

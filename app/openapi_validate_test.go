@@ -148,7 +148,10 @@ func TestOpenAPIExemples(t *testing.T) {
 			}
 			what := strings.ToUpper(method) + " " + path
 			if rb, ok := o["requestBody"].(map[string]any); ok {
-				media := rb["content"].(map[string]any)["application/json"].(map[string]any)
+				media, isJSON := rb["content"].(map[string]any)["application/json"].(map[string]any)
+				if !isJSON {
+					continue // a file upload: the import tests post real files
+				}
 				ex, ok := media["example"]
 				if !ok {
 					t.Errorf("%s: request body without an example", what)

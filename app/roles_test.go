@@ -101,6 +101,14 @@ var roleTable = []roleCase{
 	{route: "GET /api/v1/jury/comptes-liables", path: fixed("/api/v1/jury/comptes-liables"), allowed: roles(http.StatusOK, "admin", "dreets")},
 	{route: "PUT /api/v1/jury/membres/:id/compte", path: fixed("/api/v1/jury/membres/" + nobody + "/compte"),
 		body: map[string]any{"utilisateur_id": nobody}, allowed: roles(http.StatusNotFound, "admin", "dreets")},
+	// The import: a JSON body where a file is expected, or an empty
+	// confirmation, makes the allowed call harmless.
+	{route: "GET /api/v1/candidats/import/modele.csv", path: fixed("/api/v1/candidats/import/modele.csv"), allowed: roles(http.StatusOK, "centre")},
+	{route: "GET /api/v1/candidats/import/modele.xlsx", path: fixed("/api/v1/candidats/import/modele.xlsx"), allowed: roles(http.StatusOK, "centre")},
+	{route: "POST /api/v1/candidats/import/essai", path: fixed("/api/v1/candidats/import/essai"), body: map[string]any{},
+		allowed: roles(http.StatusBadRequest, "centre")},
+	{route: "POST /api/v1/candidats/import/confirmation", path: fixed("/api/v1/candidats/import/confirmation"), body: map[string]any{},
+		allowed: roles(http.StatusUnprocessableEntity, "centre")},
 	{route: "POST /api/v1/candidats", path: fixed("/api/v1/candidats"), body: map[string]any{},
 		allowed: map[string]int{"centre": http.StatusUnprocessableEntity}},
 	{route: "GET /api/v1/candidats", path: fixed("/api/v1/candidats"),

@@ -78,6 +78,7 @@ type route struct {
 	response             any // zero value of the 2xx JSON body type, or nil
 	status               int
 	binary               string // content type of a non-JSON 2xx answer
+	multipart            bool   // the body is a file in a multipart/form-data field « fichier »
 	query                []queryParam
 	ifMatch              ifMatchMode
 	etag                 bool // the 2xx answer carries an ETag
@@ -297,6 +298,28 @@ func routeList() []route {
 				{name: "nom", kind: "string", doc: "Début du nom de naissance ou d'usage, sans tenir compte de la casse ni des accents (« lefe » trouve Lefèvre, « oeuvre » Œuvre)."},
 				{name: "centre_id", kind: "string", format: "uuid", doc: "Seulement ce centre (administrateur et autorité)."},
 				{name: "archives", kind: "boolean", doc: "true : inclut les candidats archivés."}, qApres, qLimite}},
+		{method: "GET", path: "/api/v1/candidats/import/modele.csv", handler: (*Server).handleImportModele, roles: roles(centre), tag: tagCandidats,
+			summary: "Le modèle de fichier d'import, en CSV.", description: "UTF-8 avec BOM et « ; », qu'Excel en français ouvre tel quel : la ligne des colonnes, " +
+				"qui sont les champs de POST /api/v1/candidats (formation_debut pour formation.debut…). Les ECF et les CCP déjà obtenus se saisissent ensuite dans le dossier.",
+			status: 200, binary: "text/csv"},
+		{method: "GET", path: "/api/v1/candidats/import/modele.xlsx", handler: (*Server).handleImportModele, roles: roles(centre), tag: tagCandidats,
+			summary: "Le modèle de fichier d'import, en XLSX.", description: "Les mêmes colonnes, et une feuille qui décrit chacune.",
+			status: 200, binary: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+		{method: "POST", path: "/api/v1/candidats/import/essai", handler: (*Server).handleImportEssai, roles: roles(centre), tag: tagCandidats,
+			summary: "Essaie l'import d'un fichier de candidats : rien n'est écrit.",
+			description: "Le fichier (CSV en UTF-8 ou Windows-1252, « ; » ou « , », ou XLSX ; 5 Mio au plus) vient dans le champ « fichier » d'un formulaire multipart/form-data. " +
+				"Chaque ligne passe par les vérifications de POST /api/v1/candidats ; le rapport donne pour chacune ce que l'import ferait (a_creer, a_mettre_a_jour, deja_present) " +
+				"ou ses erreurs, avec ligne, colonne et message. Un candidat déjà inscrit par le centre, ou deux fois dans le fichier, est reconnu à son nom de naissance, ses prénoms et sa date de naissance, " +
+				"sans tenir compte de la casse ni des accents. Le fichier est gardé 30 minutes sous son empreinte SHA-256 pour la confirmation. " +
+				"Un fichier vide, binaire, trop gros, aux colonnes différentes du modèle ou qui contient une formule est refusé en entier.",
+			multipart: true, response: importRapportResponse{}, status: 200, errors: []string{"fichier_trop_volumineux"}},
+		{method: "POST", path: "/api/v1/candidats/import/confirmation", handler: (*Server).handleImportConfirmation, roles: roles(centre), tag: tagCandidats,
+			summary: "Confirme l'import d'un fichier essayé : toutes les lignes en une transaction.",
+			description: "Le fichier de l'essai, nommé par son empreinte, est relu et revérifié. Mode valides : les lignes valides sont importées, les autres laissées ; " +
+				"mode tout_ou_rien : une seule ligne en erreur et rien n'est importé (422 import_refuse, chaque erreur nommée ligne[n].champ). " +
+				"Un candidat déjà inscrit est laissé (deja_present), ou mis à jour avec mettre_a_jour (comme par PUT, au journal ; ses ECF et CCP déjà obtenus demeurent). " +
+				"Un fichier plus gardé répond 409 import_expire.",
+			request: importConfirmationRequest{}, response: importRapportResponse{}, status: 200, errors: codesSaisie},
 		{method: "GET", path: "/api/v1/candidats/:id", handler: (*Server).handleCandidatGet, roles: roles(admin, autorite, centre, candidat), tag: tagCandidats,
 			summary: "Un candidat.", description: "L'ETag est la version du dossier : à renvoyer dans If-Match pour le modifier. Le corps se renvoie tel quel en PUT.",
 			response: candidatResponse{}, status: 200, etag: true},

@@ -60,6 +60,8 @@ type Server struct {
 	web                     *web.Web
 	verificationPage        echo.HandlerFunc
 	verificationConfirmPage echo.HandlerFunc
+	// imports holds the files of candidats between dry run and confirmation.
+	imports *importeur
 }
 
 // New builds the API on svc.
@@ -95,8 +97,9 @@ func New(svc *certification.Service, opt Options) *Server {
 			opt.Logger.Warn("error code missing from the API document", "route", route, "code", code)
 		}
 	}
+	s.imports = newImporteur(svc)
 	w, err := web.New(web.Config{Service: svc, Limits: sharedLimits{s}, Logger: opt.Logger, Neutre: opt.Neutre,
-		Referentiel: referentielFormat{svc}})
+		Referentiel: referentielFormat{svc}, Import: s.imports})
 	if err != nil {
 		panic(err) // the templates are embedded: failing to parse them is a bug
 	}
@@ -115,7 +118,11 @@ func New(svc *certification.Service, opt Options) *Server {
 			return err
 		},
 	}))
-	e.Use(middleware.BodyLimit("1M"))
+	// Files of candidats are uploaded to two routes only; every other body
+	// keeps the 1 Mio limit. A larger body is refused from its
+	// Content-Length, before it is read.
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isUpload}))
+	e.Use(uploadLimit)
 	e.Use(cleanURL)
 	e.Use(deadline(opt.RequestTimeout))
 	s.routes()
@@ -246,5 +253,32 @@ func deadline(d time.Duration) echo.MiddlewareFunc {
 			c.SetRequest(c.Request().WithContext(ctx))
 			return next(c)
 		}
+	}
+}
+
+// isUpload reports whether the request posts a file of candidats.
+func isUpload(c echo.Context) bool {
+	return c.Request().Method == http.MethodPost &&
+		(c.Path() == "/api/v1/candidats/import/essai" || c.Path() == web.PageImportCandidats)
+}
+
+// maxCorpsImport is the largest upload of a file of candidats: the file
+// and what multipart wraps it in.
+const maxCorpsImport = MaxFichierImport + 1<<20
+
+// uploadLimit refuses an upload of candidats larger than maxCorpsImport from
+// its Content-Length, before reading it, and stops reading a body that
+// grows past it; the refusal says the file is too large.
+func uploadLimit(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !isUpload(c) {
+			return next(c)
+		}
+		r := c.Request()
+		if r.ContentLength > maxCorpsImport {
+			return fichierTropGros
+		}
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, maxCorpsImport)
+		return next(c)
 	}
 }

@@ -109,23 +109,28 @@ func (s *Service) CreateCandidat(ctx context.Context, a Acteur, in CandidatSaisi
 		return nil, forbidden()
 	}
 	in = in.nfc()
-	now := s.now()
 	id := newID()
-	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
-		plan, err := s.checkSaisie(tx, a.CentreID, in)
-		if err != nil {
-			return err
-		}
-		row := plan.row(id, a.CentreID)
-		row.Version, row.CreatedAt, row.UpdatedAt = 1, now, now
-		if err := insertCandidat(tx, row, plan.ecf, plan.anterieurs); err != nil {
-			return err
-		}
-		if err := s.noterRecevabilite(tx, a, id, nil, in.Recevabilite); err != nil {
-			return err
-		}
-		return s.journal(tx, a, audit{action: "candidat_cree", objet: "candidat", objetID: id, candidatID: id, apres: snapshotSaisie(in)})
-	}, func(tx *gorm.DB) (*Candidat, error) { return findCandidat(tx, a, id) })
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error { return s.creerCandidat(tx, a, id, in) },
+		func(tx *gorm.DB) (*Candidat, error) { return findCandidat(tx, a, id) })
+}
+
+// creerCandidat checks in (already in NFC) and registers it as candidat id
+// of the acting centre, with its audit event, inside tx.
+func (s *Service) creerCandidat(tx *gorm.DB, a Acteur, id string, in CandidatSaisie) error {
+	now := s.now()
+	plan, err := s.checkSaisie(tx, a.CentreID, in)
+	if err != nil {
+		return err
+	}
+	row := plan.row(id, a.CentreID)
+	row.Version, row.CreatedAt, row.UpdatedAt = 1, now, now
+	if err := insertCandidat(tx, row, plan.ecf, plan.anterieurs); err != nil {
+		return err
+	}
+	if err := s.noterRecevabilite(tx, a, id, nil, in.Recevabilite); err != nil {
+		return err
+	}
+	return s.journal(tx, a, audit{action: "candidat_cree", objet: "candidat", objetID: id, candidatID: id, apres: snapshotSaisie(in)})
 }
 
 // UpdateCandidat replaces a candidat's data if version is still its current
@@ -136,46 +141,51 @@ func (s *Service) UpdateCandidat(ctx context.Context, a Acteur, id string, versi
 		return nil, forbidden()
 	}
 	in = in.nfc()
-	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
-		cur, err := findCandidatRow(tx, a, id)
+	return writeThenRead(s, ctx, func(tx *gorm.DB) error { return s.modifierCandidat(tx, a, id, version, in) },
+		func(tx *gorm.DB) (*Candidat, error) { return findCandidat(tx, a, id) })
+}
+
+// modifierCandidat replaces candidat id's data (in, already in NFC) inside
+// tx if version is still its current version, with its audit event.
+func (s *Service) modifierCandidat(tx *gorm.DB, a Acteur, id string, version int, in CandidatSaisie) error {
+	cur, err := findCandidatRow(tx, a, id)
+	if err != nil {
+		return err
+	}
+	if cur.ArchiveAt != nil {
+		return Errorf(ErrConflict, "candidat_archive", "Ce candidat est archivé : il ne peut plus être modifié.")
+	}
+	if identiteOf(cur.NomNaissance, cur.Prenoms, cur.DateNaissance, cur.LieuNaissance) !=
+		identiteOf(in.NomNaissance, in.Prenoms, in.DateNaissance, in.LieuNaissance) {
+		locked, err := identiteVerrouillee(tx, id)
 		if err != nil {
 			return err
 		}
-		if cur.ArchiveAt != nil {
-			return Errorf(ErrConflict, "candidat_archive", "Ce candidat est archivé : il ne peut plus être modifié.")
+		if locked {
+			return identiteFigee()
 		}
-		if identiteOf(cur.NomNaissance, cur.Prenoms, cur.DateNaissance, cur.LieuNaissance) !=
-			identiteOf(in.NomNaissance, in.Prenoms, in.DateNaissance, in.LieuNaissance) {
-			locked, err := identiteVerrouillee(tx, id)
-			if err != nil {
-				return err
-			}
-			if locked {
-				return identiteFigee()
-			}
-		}
-		plan, err := s.checkSaisie(tx, cur.CentreID, in)
-		if err != nil {
-			return err
-		}
-		row := plan.row(id, cur.CentreID)
-		row.Version, row.UpdatedAt = version+1, s.now()
-		ok, err := updateCandidat(tx, row, version, plan.ecf, plan.anterieurs)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return stale("Le candidat")
-		}
-		avant, err := hydrate(tx, []candidatRow{*cur})
-		if err != nil {
-			return err
-		}
-		if err := s.noterRecevabilite(tx, a, id, avant[0].Recevabilites, in.Recevabilite); err != nil {
-			return err
-		}
-		return s.journal(tx, a, audit{action: "candidat_modifie", objet: "candidat", objetID: id, candidatID: id, avant: snapshotCandidat(avant[0]), apres: snapshotSaisie(in)})
-	}, func(tx *gorm.DB) (*Candidat, error) { return findCandidat(tx, a, id) })
+	}
+	plan, err := s.checkSaisie(tx, cur.CentreID, in)
+	if err != nil {
+		return err
+	}
+	row := plan.row(id, cur.CentreID)
+	row.Version, row.UpdatedAt = version+1, s.now()
+	ok, err := updateCandidat(tx, row, version, plan.ecf, plan.anterieurs)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return stale("Le candidat")
+	}
+	avant, err := hydrate(tx, []candidatRow{*cur})
+	if err != nil {
+		return err
+	}
+	if err := s.noterRecevabilite(tx, a, id, avant[0].Recevabilites, in.Recevabilite); err != nil {
+		return err
+	}
+	return s.journal(tx, a, audit{action: "candidat_modifie", objet: "candidat", objetID: id, candidatID: id, avant: snapshotCandidat(avant[0]), apres: snapshotSaisie(in)})
 }
 
 // ArchiveCandidat archives a candidat: it leaves the default lists and can

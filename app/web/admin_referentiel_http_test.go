@@ -23,13 +23,14 @@ func versionForm(titreVersion string) url.Values {
 		"blocs[1].competences": {""}, "blocs[1].correspond": {""}}
 }
 
-// upload posts a file with the CSRF token of the page at from.
-func (c *client) upload(from, path, name string, data []byte) page {
+// upload posts data as the file field of a form, named filename, with the
+// CSRF token of the page at from.
+func (c *client) upload(from, path, field, filename string, data []byte) page {
 	c.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	_ = mw.WriteField("_csrf", csrfOf(c.t, c.get(from).Body))
-	fw, _ := mw.CreateFormFile(name, "referentiel.json")
+	fw, _ := mw.CreateFormFile(field, filename)
 	_, _ = fw.Write(data)
 	_ = mw.Close()
 	req, _ := http.NewRequest("POST", c.base+path, &body)
@@ -131,15 +132,15 @@ func TestAdminReferentielHTTP(t *testing.T) {
 			!strings.Contains(exp.Body, `"rncp_bloc": "RNCP99001BC01"`) || !strings.Contains(exp.Body, "Arrêté du 4 mars 2026") {
 			t.Fatalf("export: %d %v %s", exp.Status, exp.Header, exp.Body)
 		}
-		if p := a.upload(ref+"/import", ref+"/import", "fichier", []byte(exp.Body)); p.Status != http.StatusConflict {
+		if p := a.upload(ref+"/import", ref+"/import", "fichier", "referentiel.json", []byte(exp.Body)); p.Status != http.StatusConflict {
 			t.Errorf("importing a titre that exists: %d %s", p.Status, p.Body)
 		}
-		if p := a.upload(ref+"/import", ref+"/import", "fichier", []byte("pas du JSON")); p.Status != http.StatusUnprocessableEntity ||
+		if p := a.upload(ref+"/import", ref+"/import", "fichier", "referentiel.json", []byte("pas du JSON")); p.Status != http.StatusUnprocessableEntity ||
 			!strings.Contains(p.Body, "fr-upload-group--error") {
 			t.Errorf("a file of another format: %d %s", p.Status, p.Body)
 		}
 		copie := strings.ReplaceAll(exp.Body, "TP-99001", "TP-99002")
-		if p := a.upload(ref+"/import", ref+"/import", "fichier", []byte(copie)); p.Status != http.StatusSeeOther || p.Location != ref+"/TP-99002?info=titre-importe" {
+		if p := a.upload(ref+"/import", ref+"/import", "fichier", "referentiel.json", []byte(copie)); p.Status != http.StatusSeeOther || p.Location != ref+"/TP-99002?info=titre-importe" {
 			t.Fatalf("import: %d %s", p.Status, p.Body)
 		}
 

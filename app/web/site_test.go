@@ -156,6 +156,12 @@ func (c *client) do(method, path string, form url.Values, accept string, headers
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
+	return c.send(req)
+}
+
+// send sends a prepared request and reads the answer.
+func (c *client) send(req *http.Request) page {
+	c.t.Helper()
 	res, err := c.http.Do(req)
 	if err != nil {
 		c.t.Fatal(err)

@@ -51,6 +51,8 @@ type Config struct {
 	// Referentiel reads and writes the référentiel's file format, which
 	// the API owns.
 	Referentiel ReferentielFormat
+	// Import reads the files of candidats the centre imports.
+	Import Importeur
 }
 
 // ReferentielFormat is the référentiel's file format: one titre, as the
@@ -75,6 +77,7 @@ type Web struct {
 	appStatic string
 	neutre    bool
 	ref       ReferentielFormat
+	importeur Importeur
 }
 
 // New parses the templates and prepares the pages.
@@ -82,7 +85,8 @@ func New(cfg Config) (*Web, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	w := &Web{svc: cfg.Service, limits: cfg.Limits, log: cfg.Logger, neutre: cfg.Neutre, ref: cfg.Referentiel}
+	w := &Web{svc: cfg.Service, limits: cfg.Limits, log: cfg.Logger, neutre: cfg.Neutre, ref: cfg.Referentiel,
+		importeur: cfg.Import}
 	// The route-table tests build the server without a service: no page is
 	// served then, only the routes are listed.
 	if cfg.Service != nil {
