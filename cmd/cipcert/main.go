@@ -35,6 +35,7 @@ import (
 
 	"github.com/cipcert/cipcert/app"
 	"github.com/cipcert/cipcert/certification"
+	"github.com/cipcert/cipcert/certification/queue"
 	"github.com/cipcert/cipcert/fixtures"
 	"github.com/cipcert/cipcert/migrations"
 	"github.com/cipcert/cipcert/pdf"
@@ -141,7 +142,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return fmt.Errorf("rule parameters: %w", err)
 	}
+	// Every command enqueues what its changes cause; only serve works the
+	// jobs, so that a seed or an import run beside the server never sends
+	// twice and never forgets.
+	q, err := queue.New(ctx, db, queue.Config{Logger: log})
+	if err != nil {
+		return err
+	}
 	svc, err := certification.NewService(db, certification.Options{
+		Jobs:       q,
 		Now:        func() time.Time { return time.Now().UTC() },
 		Parametres: params,
 		Renderer:   pdf.New(),
@@ -155,7 +164,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, db, svc, log)
+		return serve(ctx, cfg, db, svc, q, log)
 	case "migrate":
 		sub := "up"
 		if len(args) > 0 {
@@ -262,7 +271,7 @@ func splitList(s string) []string {
 	return out
 }
 
-func serve(ctx context.Context, cfg Config, db *certification.DB, svc *certification.Service, log *slog.Logger) error {
+func serve(ctx context.Context, cfg Config, db *certification.DB, svc *certification.Service, q *queue.Queue, log *slog.Logger) error {
 	sqlDB, err := db.DB.DB()
 	if err != nil {
 		return err
@@ -276,6 +285,17 @@ func serve(ctx context.Context, cfg Config, db *certification.DB, svc *certifica
 			return fmt.Errorf("schema not up to date (migration %d pending): run 'cipcert migrate up' first", s.Version)
 		}
 	}
+	if err := q.Start(ctx, svc); err != nil {
+		return fmt.Errorf("job queue: %w", err)
+	}
+	defer func() {
+		// A job cut short by the deadline is worked again after a restart.
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := q.Stop(stopCtx); err != nil {
+			log.Warn("job queue: stop", "err", err)
+		}
+	}()
 	srv := &http.Server{
 		Addr:              cfg.Addr,
 		Handler:           app.New(svc, app.Options{Logger: log, Neutre: cfg.Neutre, TrustedProxies: cfg.TrustedProxies}),
