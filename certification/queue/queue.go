@@ -34,6 +34,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/cipcert/cipcert/certification"
+	"github.com/cipcert/cipcert/certification/mail"
 )
 
 // Config tunes a Queue. The zero value is production's.
@@ -53,6 +54,11 @@ type Config struct {
 	Register func(w *river.Workers)
 	// Logger receives River's warnings; nil is slog's default.
 	Logger *slog.Logger
+	// Sender sends the e-mails; nil leaves the message jobs waiting.
+	Sender mail.Sender
+	// AfterSend, when set, runs after the SMTP server accepted a message and
+	// before it is recorded: tests make it fail, as a crash there would.
+	AfterSend func(cle string) error
 }
 
 // Queue is the job queue of one server instance.
@@ -76,7 +82,7 @@ type Queue struct {
 func New(ctx context.Context, db *certification.DB, cfg Config) (*Queue, error) {
 	q := &Queue{db: db}
 	workers := river.NewWorkers()
-	kinds := q.register(workers)
+	kinds := q.register(workers, cfg)
 	if cfg.Register != nil {
 		cfg.Register(workers)
 		kinds++
@@ -211,4 +217,50 @@ func compact(b []byte) string {
 
 // register adds the service's workers and returns how many kinds of job
 // they work.
-func (q *Queue) register(w *river.Workers) int { return 0 }
+func (q *Queue) register(w *river.Workers, cfg Config) int {
+	if cfg.Sender == nil {
+		return 0
+	}
+	river.AddWorker(w, &messageWorker{q: q, sender: cfg.Sender, afterSend: cfg.AfterSend})
+	return 1
+}
+
+// messageJob is the service's MessageJob as River reads it.
+type messageJob certification.MessageJob
+
+func (messageJob) Kind() string { return certification.MessageJob{}.Kind() }
+
+// messageWorker sends one message: compose, send, record. A message already
+// recorded is not sent again; a permanent refusal is recorded and the job
+// cancelled, not retried.
+type messageWorker struct {
+	river.WorkerDefaults[messageJob]
+	q         *Queue
+	sender    mail.Sender
+	afterSend func(cle string) error
+}
+
+func (w *messageWorker) Work(ctx context.Context, j *river.Job[messageJob]) error {
+	svc := w.q.svc.Load()
+	m, err := svc.MessageAEnvoyer(ctx, j.Args.Cle)
+	if err != nil || m == nil {
+		return err
+	}
+	id, err := w.sender.Send(ctx, mail.Message{Cle: m.Cle, To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML})
+	var refus *mail.Refus
+	if errors.As(err, &refus) {
+		if err := svc.MessageRefuse(ctx, *m, refus.Error()); err != nil {
+			return err
+		}
+		return river.JobCancel(refus)
+	}
+	if err != nil {
+		return err
+	}
+	if w.afterSend != nil {
+		if err := w.afterSend(m.Cle); err != nil {
+			return err
+		}
+	}
+	return svc.MessageEnvoye(ctx, *m, id, svc.Now())
+}

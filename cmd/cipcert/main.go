@@ -14,7 +14,10 @@
 // of the pages: etat (the default, for State services) or neutre (no bloc
 // marque nor Marianne, for any other operator); TRUSTED_PROXIES the
 // comma-separated address ranges of the reverse proxies whose
-// X-Forwarded-For is believed (none by default).
+// X-Forwarded-For is believed (none by default). SMTP_URL (or SMTP_URL_FILE),
+// smtp://user:pass@host:port (?starttls=required|none) or smtps://…, is the
+// server the e-mails go through, from MAIL_FROM; without it they are written
+// into CIPCERT_MAIL_DIR (default mail/ beside the SQLite file).
 package main
 
 import (
@@ -27,14 +30,17 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/cipcert/cipcert/app"
 	"github.com/cipcert/cipcert/certification"
+	"github.com/cipcert/cipcert/certification/mail"
 	"github.com/cipcert/cipcert/certification/queue"
 	"github.com/cipcert/cipcert/fixtures"
 	"github.com/cipcert/cipcert/migrations"
@@ -65,6 +71,49 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed (TRUSTED_PROXIES).
 	TrustedProxies []*net.IPNet
+	// Sender sends the e-mails: through SMTP_URL (or SMTP_URL_FILE), or
+	// without it into the folder CIPCERT_MAIL_DIR (default: mail/ beside
+	// the SQLite file, or ./mail).
+	Sender mail.Sender
+}
+
+// loadSender reads SMTP_URL or SMTP_URL_FILE, and MAIL_FROM (the sender,
+// default ne-pas-repondre@ the public host).
+func loadSender(getenv func(string) string, c Config, errs []error) (mail.Sender, []error) {
+	raw := getenv("SMTP_URL")
+	if f := getenv("SMTP_URL_FILE"); f != "" {
+		if raw != "" {
+			errs = append(errs, errors.New("SMTP_URL and SMTP_URL_FILE are both set"))
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("SMTP_URL_FILE: %w", err))
+		}
+		raw = strings.TrimSpace(string(b))
+	}
+	host := "localhost"
+	if u, err := url.Parse(c.PublicURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	from := getenv("MAIL_FROM")
+	if from == "" {
+		from = "ne-pas-repondre@" + host
+	}
+	if raw != "" {
+		s, err := mail.ParseURL(raw, from)
+		if err != nil {
+			return nil, append(errs, err)
+		}
+		return s, errs
+	}
+	dir := getenv("CIPCERT_MAIL_DIR")
+	if dir == "" {
+		dir = "mail"
+		if !strings.HasPrefix(c.DatabaseURL, "postgres") {
+			dir = filepath.Join(filepath.Dir(c.DatabaseURL), "mail")
+		}
+	}
+	return mail.Dir{Path: dir, From: from, Domain: host}, errs
 }
 
 // loadConfig reads the environment and reports every problem at once.
@@ -111,6 +160,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	default:
 		errs = append(errs, errors.New("THEME must be etat or neutre"))
 	}
+	c.Sender, errs = loadSender(getenv, c, errs)
 	proxies, err := app.ParseTrustedProxies(getenv("TRUSTED_PROXIES"))
 	if err != nil {
 		errs = append(errs, fmt.Errorf("TRUSTED_PROXIES: %w", err))
@@ -145,7 +195,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	// Every command enqueues what its changes cause; only serve works the
 	// jobs, so that a seed or an import run beside the server never sends
 	// twice and never forgets.
-	q, err := queue.New(ctx, db, queue.Config{Logger: log})
+	q, err := queue.New(ctx, db, queue.Config{Logger: log, Sender: cfg.Sender})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,129 @@
+package certification_test
+
+import (
+	"context"
+	"io"
+	"mime"
+	"net"
+	netmail "net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/cipcert/cipcert/certification"
+	"github.com/cipcert/cipcert/certification/certtest"
+	"github.com/cipcert/cipcert/certification/mail"
+	"github.com/cipcert/cipcert/certification/queue"
+	"github.com/cipcert/cipcert/fixtures"
+)
+
+// boite is an SMTP server in process that hands each accepted message to recus.
+type boite struct{ recus chan string }
+
+type boiteSession struct {
+	b  *boite
+	to string
+}
+
+func (b *boite) NewSession(*smtp.Conn) (smtp.Session, error)      { return &boiteSession{b: b}, nil }
+func (s *boiteSession) Mail(string, *smtp.MailOptions) error      { return nil }
+func (s *boiteSession) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = to; return nil }
+func (s *boiteSession) Reset()                                    {}
+func (s *boiteSession) Logout() error                             { return nil }
+func (s *boiteSession) Data(r io.Reader) error {
+	d, err := io.ReadAll(r)
+	if err == nil {
+		s.b.recus <- "To-Envelope: " + s.to + "\r\n" + string(d)
+	}
+	return err
+}
+
+type retryNow struct{}
+
+func (retryNow) NextRetry(*rivertype.JobRow) time.Time { return time.Now() }
+
+// TestResultatsDisponibles: the validation of a PV sends one « Vos résultats
+// sont disponibles » per candidat, in French, with the voies et délais de
+// recours, and the notification date becomes the day the server accepted it.
+func TestResultatsDisponibles(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		ctx := context.Background()
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := &boite{recus: make(chan string, 10)}
+		srv := smtp.NewServer(b)
+		srv.Domain = "localhost"
+		go srv.Serve(l)
+		t.Cleanup(func() { srv.Close() })
+		sender, err := mail.ParseURL("smtp://"+l.Addr().String()+"?starttls=none", "ne-pas-repondre@cipcert.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := queue.New(ctx, db, queue.Config{Sender: sender, Retry: retryNow{}, PollInterval: 20 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		now := certtest.Now
+		opt := certtest.Options(t)
+		opt.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+		opt.Jobs = q
+		svc := certtest.NewServiceWith(t, db, opt)
+		if _, err := fixtures.SeedWith(ctx, svc, false); err != nil {
+			t.Fatal(err)
+		}
+		centre, jury1, jury2, dreets := actor(t, svc, "centre"), actor(t, svc, "jury1"), actor(t, svc, "jury2"), actor(t, svc, "dreets")
+		jury := habilitatedJury(t, svc, dreets, jury1, jury2)
+		sid := validatedSession(t, svc, 3, jury, centre, jury1, jury2, dreets)
+
+		// The messages leave the next day: that day is the notification's.
+		mu.Lock()
+		now = now.Add(24 * time.Hour)
+		mu.Unlock()
+		if err := q.Start(ctx, svc); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = q.Stop(context.Background()) })
+		for range 3 {
+			raw := <-b.recus
+			m, err := netmail.ReadMessage(strings.NewReader(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			subject, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+			if subject != "Vos résultats sont disponibles" || m.Header.Get("To-Envelope") != "<c@example.fr>" && m.Header.Get("To-Envelope") != "c@example.fr" {
+				t.Errorf("message %q to %q", subject, m.Header.Get("To-Envelope"))
+			}
+			body, _ := io.ReadAll(m.Body)
+			if !strings.Contains(string(body), "recours") {
+				t.Errorf("message without the voies et délais de recours: %s", body)
+			}
+		}
+		want := certification.DateOf(certtest.Now.Add(24 * time.Hour))
+		for {
+			ins, err := svc.Inscriptions(ctx, centre, sid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, in := range ins {
+				if in.NotifieLe != nil && *in.NotifieLe == want {
+					n++
+				}
+			}
+			if n == 3 {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if len(b.recus) != 0 {
+			t.Errorf("%d messages more than the candidats", len(b.recus))
+		}
+	})
+}
