@@ -2,6 +2,7 @@ package certification_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"mime"
 	"net"
@@ -22,24 +23,55 @@ import (
 )
 
 // boite is an SMTP server in process that hands each accepted message to recus.
-type boite struct{ recus chan string }
+type boite struct {
+	recus chan string
+	// refuse, when set, answers each RCPT.
+	refuse func() error
+}
 
 type boiteSession struct {
 	b  *boite
 	to string
 }
 
-func (b *boite) NewSession(*smtp.Conn) (smtp.Session, error)      { return &boiteSession{b: b}, nil }
-func (s *boiteSession) Mail(string, *smtp.MailOptions) error      { return nil }
-func (s *boiteSession) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = to; return nil }
-func (s *boiteSession) Reset()                                    {}
-func (s *boiteSession) Logout() error                             { return nil }
+func (b *boite) NewSession(*smtp.Conn) (smtp.Session, error) { return &boiteSession{b: b}, nil }
+func (s *boiteSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (s *boiteSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if s.b.refuse != nil {
+		if err := s.b.refuse(); err != nil {
+			return err
+		}
+	}
+	s.to = to
+	return nil
+}
+func (s *boiteSession) Reset()        {}
+func (s *boiteSession) Logout() error { return nil }
 func (s *boiteSession) Data(r io.Reader) error {
 	d, err := io.ReadAll(r)
 	if err == nil {
 		s.b.recus <- "To-Envelope: " + s.to + "\r\n" + string(d)
 	}
 	return err
+}
+
+// start serves b on a port of the loopback until the test ends, and
+// returns a sender to it.
+func (b *boite) start(t *testing.T) mail.Sender {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := smtp.NewServer(b)
+	srv.Domain = "localhost"
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	sender, err := mail.ParseURL("smtp://"+l.Addr().String()+"?starttls=none", "ne-pas-repondre@cipcert.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sender
 }
 
 type retryNow struct{}
@@ -52,19 +84,8 @@ func (retryNow) NextRetry(*rivertype.JobRow) time.Time { return time.Now() }
 func TestResultatsDisponibles(t *testing.T) {
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		ctx := context.Background()
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
 		b := &boite{recus: make(chan string, 10)}
-		srv := smtp.NewServer(b)
-		srv.Domain = "localhost"
-		go srv.Serve(l)
-		t.Cleanup(func() { srv.Close() })
-		sender, err := mail.ParseURL("smtp://"+l.Addr().String()+"?starttls=none", "ne-pas-repondre@cipcert.test")
-		if err != nil {
-			t.Fatal(err)
-		}
+		sender := b.start(t)
 		q, err := queue.New(ctx, db, queue.Config{Sender: sender, Retry: retryNow{}, PollInterval: 20 * time.Millisecond})
 		if err != nil {
 			t.Fatal(err)
@@ -126,4 +147,108 @@ func TestResultatsDisponibles(t *testing.T) {
 			t.Errorf("%d messages more than the candidats", len(b.recus))
 		}
 	})
+}
+
+// TestMessageRetries: the server refusing the first two attempts (4xx), the
+// message is delivered on the third, once; then a crash after the server's
+// acceptance and before the recording resends it after a restart with the
+// same Message-ID, and nothing else.
+func TestMessageRetries(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		ctx := context.Background()
+		var mu sync.Mutex
+		refusals := 2
+		b := &boite{recus: make(chan string, 10), refuse: func() error {
+			mu.Lock()
+			defer mu.Unlock()
+			if refusals > 0 {
+				refusals--
+				return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Réessayez plus tard"}
+			}
+			return nil
+		}}
+		sender := b.start(t)
+		crashed := false
+		newQ := func(hook func(string) error) *queue.Queue {
+			q, err := queue.New(ctx, db, queue.Config{Sender: sender, Retry: retryNow{}, PollInterval: 20 * time.Millisecond, AfterSend: hook})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return q
+		}
+		q := newQ(nil)
+		opt := certtest.Options(t)
+		opt.Jobs = q
+		svc := certtest.NewServiceWith(t, db, opt)
+		if _, err := fixtures.SeedWith(ctx, svc, false); err != nil {
+			t.Fatal(err)
+		}
+		centre, jury1, jury2, dreets := actor(t, svc, "centre"), actor(t, svc, "jury1"), actor(t, svc, "jury2"), actor(t, svc, "dreets")
+		jury := habilitatedJury(t, svc, dreets, jury1, jury2)
+		validatedSession(t, svc, 1, jury, centre, jury1, jury2, dreets)
+		if err := q.Start(ctx, svc); err != nil {
+			t.Fatal(err)
+		}
+		first := <-b.recus
+		mu.Lock()
+		if refusals != 0 {
+			t.Errorf("delivered with %d refusals to come", refusals)
+		}
+		mu.Unlock()
+		// Recorded once: the job completes without another message.
+		waitRecorded(t, db, 1)
+		if err := q.Stop(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if len(b.recus) != 0 {
+			t.Fatalf("delivered more than once")
+		}
+
+		// Another session; this time the worker dies after the acceptance.
+		validatedSession(t, svc, 1, jury, centre, jury1, jury2, dreets)
+		q2 := newQ(func(string) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if !crashed {
+				crashed = true
+				return errors.New("arrêt brutal avant l’enregistrement")
+			}
+			return nil
+		})
+		if err := q2.Start(ctx, svc); err != nil {
+			t.Fatal(err)
+		}
+		sent := <-b.recus
+		resent := <-b.recus
+		waitRecorded(t, db, 2)
+		_ = q2.Stop(ctx)
+		id := func(raw string) string {
+			m, err := netmail.ReadMessage(strings.NewReader(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return m.Header.Get("Message-ID")
+		}
+		if id(sent) != id(resent) || id(sent) == id(first) {
+			t.Errorf("Message-IDs %s, resent %s (first %s): want the same, another than the first", id(sent), id(resent), id(first))
+		}
+		if len(b.recus) != 0 {
+			t.Errorf("%d messages more", len(b.recus))
+		}
+	})
+}
+
+// waitRecorded waits until n messages are recorded as sent.
+func waitRecorded(t *testing.T, db *certification.DB, n int64) {
+	t.Helper()
+	for {
+		var got int64
+		if err := db.Table("messages").Where("envoye_at IS NOT NULL").Count(&got).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got == n {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

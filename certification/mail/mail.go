@@ -22,18 +22,13 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+
+	"github.com/cipcert/cipcert/certification"
 )
 
-// Message is one e-mail, in plain text and HTML.
-type Message struct {
-	// Cle is the idempotency key: one key, one message, whatever the
-	// retries. The Message-ID is derived from it.
-	Cle     string
-	To      string
-	Subject string
-	Text    string
-	HTML    string
-}
+// Message is one e-mail, in plain text and HTML, as the service composes
+// it; its Cle is the idempotency key the Message-ID is derived from.
+type Message = certification.Message
 
 // MessageID returns the Message-ID of the message of key cle, without the
 // angle brackets: stable across retries and restarts.

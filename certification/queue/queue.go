@@ -246,7 +246,7 @@ func (w *messageWorker) Work(ctx context.Context, j *river.Job[messageJob]) erro
 	if err != nil || m == nil {
 		return err
 	}
-	id, err := w.sender.Send(ctx, mail.Message{Cle: m.Cle, To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML})
+	id, err := w.sender.Send(ctx, *m)
 	var refus *mail.Refus
 	if errors.As(err, &refus) {
 		if err := svc.MessageRefuse(ctx, *m, refus.Error()); err != nil {
