@@ -57,7 +57,7 @@ func (s *boiteSession) Data(r io.Reader) error {
 
 // start serves b on a port of the loopback until the test ends, and
 // returns a sender to it.
-func (b *boite) start(t *testing.T) mail.Sender {
+func (b *boite) start(t testing.TB) mail.Sender {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
