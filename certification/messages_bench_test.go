@@ -11,7 +11,6 @@ import (
 	"github.com/cipcert/cipcert/certification"
 	"github.com/cipcert/cipcert/certification/certtest"
 	"github.com/cipcert/cipcert/certification/queue"
-	"github.com/cipcert/cipcert/fixtures"
 )
 
 // lazyJobs hands the jobs to the queue of the current iteration.
@@ -49,11 +48,7 @@ func BenchmarkResultats100(b *testing.B) {
 	opt := certtest.Options(b)
 	opt.Jobs = jobs
 	svc := certtest.NewServiceWith(b, db, opt)
-	if _, err := fixtures.SeedWith(ctx, svc, false); err != nil {
-		b.Fatal(err)
-	}
-	centre, jury1, jury2, dreets := actor(b, svc, "centre"), actor(b, svc, "jury1"), actor(b, svc, "jury2"), actor(b, svc, "dreets")
-	jury := habilitatedJury(b, svc, dreets, jury1, jury2)
+	centre, jury1, jury2, dreets, jury := demoPV(b, svc)
 	var total time.Duration
 	for range b.N {
 		b.StopTimer()

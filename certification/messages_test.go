@@ -96,11 +96,7 @@ func TestResultatsDisponibles(t *testing.T) {
 		opt.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 		opt.Jobs = q
 		svc := certtest.NewServiceWith(t, db, opt)
-		if _, err := fixtures.SeedWith(ctx, svc, false); err != nil {
-			t.Fatal(err)
-		}
-		centre, jury1, jury2, dreets := actor(t, svc, "centre"), actor(t, svc, "jury1"), actor(t, svc, "jury2"), actor(t, svc, "dreets")
-		jury := habilitatedJury(t, svc, dreets, jury1, jury2)
+		centre, jury1, jury2, dreets, jury := demoPV(t, svc)
 		sid := validatedSession(t, svc, 3, jury, centre, jury1, jury2, dreets)
 
 		// The messages leave the next day: that day is the notification's.
@@ -180,11 +176,7 @@ func TestMessageRetries(t *testing.T) {
 		opt := certtest.Options(t)
 		opt.Jobs = q
 		svc := certtest.NewServiceWith(t, db, opt)
-		if _, err := fixtures.SeedWith(ctx, svc, false); err != nil {
-			t.Fatal(err)
-		}
-		centre, jury1, jury2, dreets := actor(t, svc, "centre"), actor(t, svc, "jury1"), actor(t, svc, "jury2"), actor(t, svc, "dreets")
-		jury := habilitatedJury(t, svc, dreets, jury1, jury2)
+		centre, jury1, jury2, dreets, jury := demoPV(t, svc)
 		validatedSession(t, svc, 1, jury, centre, jury1, jury2, dreets)
 		if err := q.Start(ctx, svc); err != nil {
 			t.Fatal(err)
@@ -251,4 +243,15 @@ func waitRecorded(t *testing.T, db *certification.DB, n int64) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// demoPV loads the demo accounts into svc and returns those that take a
+// session to a validated PV, with the habilitated jury.
+func demoPV(tb testing.TB, svc *certification.Service) (centre, jury1, jury2, dreets certification.Acteur, jury []string) {
+	tb.Helper()
+	if _, err := fixtures.SeedWith(context.Background(), svc, false); err != nil {
+		tb.Fatal(err)
+	}
+	centre, jury1, jury2, dreets = actor(tb, svc, "centre"), actor(tb, svc, "jury1"), actor(tb, svc, "jury2"), actor(tb, svc, "dreets")
+	return centre, jury1, jury2, dreets, habilitatedJury(tb, svc, dreets, jury1, jury2)
 }
