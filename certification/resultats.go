@@ -511,7 +511,12 @@ func (s *Service) ValiderPV(ctx context.Context, a Acteur, sessionID string) (*S
 		if err := s.transition(tx, a, sess, sessionEtat{Statut: Validee, ValideeAt: &now, ValideePar: a.UtilisateurID}, Deliberee); err != nil {
 			return err
 		}
-		return notifySession(tx, sessionID, s.today())
+		// The validation date stands until the message is accepted: its
+		// acceptance then becomes the notification date (MessageEnvoye).
+		if err := notifySession(tx, sessionID, s.today()); err != nil {
+			return err
+		}
+		return s.enqueueResultats(tx, sessionID)
 	}, func(tx *gorm.DB) (*Session, error) { return findSession(tx, a, sessionID) })
 }
 

@@ -58,6 +58,9 @@ type Options struct {
 	// HashHook, when set, runs before each password hash, inside its slot.
 	// Tests use it to observe the bound.
 	HashHook func()
+	// Jobs enqueues background work (e-mails, reminders) in the service's
+	// transactions; nil drops it, for tools and tests that run no queue.
+	Jobs Jobs
 }
 
 // NewService returns a Service on db. It fails, naming every missing
@@ -82,6 +85,9 @@ func NewService(db *DB, opt Options) (*Service, error) {
 	}
 	if opt.BcryptCost == 0 {
 		opt.BcryptCost = bcrypt.DefaultCost + 2
+	}
+	if opt.Jobs == nil {
+		opt.Jobs = noJobs{}
 	}
 	if opt.TokenTTL == 0 {
 		opt.TokenTTL = 8 * time.Hour

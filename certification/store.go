@@ -43,7 +43,14 @@ type DB struct {
 	// Reads inside a write transaction stay on its connection and see its
 	// writes.
 	reader *gorm.DB
+	// url is the PostgreSQL URL it was opened with, for the job queue's
+	// own pool; empty for SQLite.
+	url string
 }
+
+// PostgresURL returns the URL the PostgreSQL database was opened with, or
+// "" for SQLite: the job queue opens its own pool there.
+func (db *DB) PostgresURL() string { return db.url }
 
 // forSearch is the pool for statements whose plan depends on their values.
 func (db *DB) forSearch() *gorm.DB {
@@ -99,7 +106,7 @@ func Open(url string) (*DB, error) {
 			closeGorm(search)
 			return nil, err
 		}
-		return &DB{DB: g, Dialect: "postgres", search: search}, nil
+		return &DB{DB: g, Dialect: "postgres", search: search, url: url}, nil
 	}
 	path, busy, err := sqliteBusyTimeout(strings.TrimPrefix(url, "sqlite://"))
 	if err != nil {

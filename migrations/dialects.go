@@ -17,9 +17,20 @@ import (
 //
 // upGo, when set, runs after the up statements, in the same transaction:
 // for a change of the data that SQL cannot express in both dialects.
+//
+// downGo, when set, runs before the down statements, in the same
+// transaction: for a schema another library writes and removes itself (the
+// job queue's).
+//
+// upDB and downDB, when set, are the whole migration, run outside any
+// transaction: for such a schema when PostgreSQL cannot run all its steps in
+// one transaction (a value added to an enum type is usable only once
+// committed). SQLite keeps upGo and downGo: goose holds its single
+// connection while it migrates.
 type dialectSQL map[string]struct {
-	up, down []string
-	upGo     func(ctx context.Context, tx *sql.Tx) error
+	up, down     []string
+	upGo, downGo func(ctx context.Context, tx *sql.Tx) error
+	upDB, downDB func(ctx context.Context, db *sql.DB) error
 }
 
 // goSources are the Go migrations by version, registered by the init of
@@ -83,6 +94,10 @@ func goMigrations(dialect string) []*goose.Migration {
 	out := make([]*goose.Migration, 0, len(versions))
 	for _, v := range versions {
 		q := goSources[v][dialect]
+		if q.upDB != nil {
+			out = append(out, goose.NewGoMigration(v, &goose.GoFunc{RunDB: q.upDB}, &goose.GoFunc{RunDB: q.downDB}))
+			continue
+		}
 		up := runAll(q.up)
 		upGo, fill := q.upGo, goFills[v]
 		if upGo != nil || fill != nil {
@@ -102,7 +117,17 @@ func goMigrations(dialect string) []*goose.Migration {
 				return fill(ctx, tx, dialect)
 			}}
 		}
-		out = append(out, goose.NewGoMigration(v, up, runAll(q.down)))
+		down := runAll(q.down)
+		if downGo := q.downGo; downGo != nil {
+			stmts := down.RunTx
+			down = &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+				if err := downGo(ctx, tx); err != nil {
+					return err
+				}
+				return stmts(ctx, tx)
+			}}
+		}
+		out = append(out, goose.NewGoMigration(v, up, down))
 	}
 	return out
 }

@@ -128,7 +128,7 @@ func checkGoFile(t *testing.T, name string, v int64) {
 		if (len(q.up) == 0) != (len(q.down) == 0) {
 			t.Errorf("%s: on %s, up has %d statements and down %d: both or neither", name, dialect, len(q.up), len(q.down))
 		}
-		some = some || len(q.up) > 0 || q.upGo != nil
+		some = some || len(q.up) > 0 || q.upGo != nil || q.upDB != nil
 	}
 	if !some {
 		t.Errorf("%s: no statement on any dialect", name)

@@ -23,7 +23,7 @@ func TestAdminComptesHTTP(t *testing.T) {
 		for _, id := range []string{"centre", "jury1", "dreets", "candidat"} {
 			c := s.client()
 			c.login(id)
-			for _, p := range []string{"/admin", "/admin/centres", path, "/admin/comptes/" + jury + "/reactivation"} {
+			for _, p := range []string{"/admin", "/admin/centres", "/admin/taches", path, "/admin/comptes/" + jury + "/reactivation"} {
 				if got := c.get(p); got.Status != http.StatusForbidden {
 					t.Errorf("%s on %s: %d", id, p, got.Status)
 				}

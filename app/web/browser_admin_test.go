@@ -104,5 +104,11 @@ func TestBrowserAdminCreation(t *testing.T) {
 			t.Errorf("the centres page: %s", body)
 		}
 		a.check("GET /admin/centres", "admin-centres")
+
+		a.click(`nav a[href="/admin/taches"]`)
+		if got := a.text("h1"); got != "File des tâches" {
+			t.Errorf("the jobs page is titled %q", got)
+		}
+		a.check("GET /admin/taches", "admin-taches")
 	})
 }

@@ -22,6 +22,11 @@
 // and CIPCERT_SCEAU_CLE_FILE. Without them documents are refused, except in
 // the demo, which seals with the certificate « cipcert démonstration —
 // sceau non officiel » that cipcert seed writes next to the SQLite file.
+//
+// SMTP_URL (or SMTP_URL_FILE),
+// smtp://user:pass@host:port (?starttls=required|none) or smtps://…, is the
+// server the e-mails go through, from MAIL_FROM; without it they are written
+// into CIPCERT_MAIL_DIR (default mail/ beside the SQLite file).
 package main
 
 import (
@@ -34,14 +39,18 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/cipcert/cipcert/app"
 	"github.com/cipcert/cipcert/certification"
+	"github.com/cipcert/cipcert/certification/mail"
+	"github.com/cipcert/cipcert/certification/queue"
 	"github.com/cipcert/cipcert/fixtures"
 	"github.com/cipcert/cipcert/migrations"
 	"github.com/cipcert/cipcert/pdf"
@@ -76,6 +85,49 @@ type Config struct {
 	// (CIPCERT_SCEAU_CERT and CIPCERT_SCEAU_CLE, or their _FILE
 	// variants); nil when not configured.
 	Sceau *sceau.Sceau
+	// Sender sends the e-mails: through SMTP_URL (or SMTP_URL_FILE), or
+	// without it into the folder CIPCERT_MAIL_DIR (default: mail/ beside
+	// the SQLite file, or ./mail).
+	Sender mail.Sender
+}
+
+// loadSender reads SMTP_URL or SMTP_URL_FILE, and MAIL_FROM (the sender,
+// default ne-pas-repondre@ the public host).
+func loadSender(getenv func(string) string, c Config, errs []error) (mail.Sender, []error) {
+	raw := getenv("SMTP_URL")
+	if f := getenv("SMTP_URL_FILE"); f != "" {
+		if raw != "" {
+			errs = append(errs, errors.New("SMTP_URL and SMTP_URL_FILE are both set"))
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("SMTP_URL_FILE: %w", err))
+		}
+		raw = strings.TrimSpace(string(b))
+	}
+	host := "localhost"
+	if u, err := url.Parse(c.PublicURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	from := getenv("MAIL_FROM")
+	if from == "" {
+		from = "ne-pas-repondre@" + host
+	}
+	if raw != "" {
+		s, err := mail.ParseURL(raw, from)
+		if err != nil {
+			return nil, append(errs, err)
+		}
+		return s, errs
+	}
+	dir := getenv("CIPCERT_MAIL_DIR")
+	if dir == "" {
+		dir = "mail"
+		if !strings.HasPrefix(c.DatabaseURL, "postgres") {
+			dir = filepath.Join(filepath.Dir(c.DatabaseURL), "mail")
+		}
+	}
+	return mail.Dir{Path: dir, From: from, Domain: host}, errs
 }
 
 // loadConfig reads the environment and reports every problem at once.
@@ -122,6 +174,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	default:
 		errs = append(errs, errors.New("THEME must be etat or neutre"))
 	}
+	c.Sender, errs = loadSender(getenv, c, errs)
 	proxies, err := app.ParseTrustedProxies(getenv("TRUSTED_PROXIES"))
 	if err != nil {
 		errs = append(errs, fmt.Errorf("TRUSTED_PROXIES: %w", err))
@@ -156,7 +209,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return fmt.Errorf("rule parameters: %w", err)
 	}
+	// Every command enqueues what its changes cause; only serve works the
+	// jobs, so that a seed or an import run beside the server never sends
+	// twice and never forgets.
+	q, err := queue.New(ctx, db, queue.Config{Logger: log, Sender: cfg.Sender})
+	if err != nil {
+		return err
+	}
 	opt := certification.Options{
+		Jobs:       q,
 		Now:        func() time.Time { return time.Now().UTC() },
 		Parametres: params,
 		Renderer:   pdf.New(),
@@ -185,7 +246,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, db, svc, log)
+		return serve(ctx, cfg, db, svc, q, log)
 	case "migrate":
 		sub := "up"
 		if len(args) > 0 {
@@ -292,7 +353,7 @@ func splitList(s string) []string {
 	return out
 }
 
-func serve(ctx context.Context, cfg Config, db *certification.DB, svc *certification.Service, log *slog.Logger) error {
+func serve(ctx context.Context, cfg Config, db *certification.DB, svc *certification.Service, q *queue.Queue, log *slog.Logger) error {
 	sqlDB, err := db.DB.DB()
 	if err != nil {
 		return err
@@ -306,6 +367,17 @@ func serve(ctx context.Context, cfg Config, db *certification.DB, svc *certifica
 			return fmt.Errorf("schema not up to date (migration %d pending): run 'cipcert migrate up' first", s.Version)
 		}
 	}
+	if err := q.Start(ctx, svc); err != nil {
+		return fmt.Errorf("job queue: %w", err)
+	}
+	defer func() {
+		// A job cut short by the deadline is worked again after a restart.
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := q.Stop(stopCtx); err != nil {
+			log.Warn("job queue: stop", "err", err)
+		}
+	}()
 	srv := &http.Server{
 		Addr:              cfg.Addr,
 		Handler:           app.New(svc, app.Options{Logger: log, Neutre: cfg.Neutre, TrustedProxies: cfg.TrustedProxies}),
