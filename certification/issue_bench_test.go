@@ -116,8 +116,8 @@ func habilitatedJury(b testing.TB, svc *certification.Service, dreets certificat
 	return jury
 }
 
-// BenchmarkIssueSession100 issues the PV and the 100 parchemins of a
-// validated session, each rendered and sealed, in one transaction, on
+// BenchmarkIssueSession100 issues the PV, the 100 parchemins and the 100
+// fiches de résultats of a validated session, each rendered and sealed, in one transaction, on
 // PostgreSQL when TEST_DATABASE_URL is set. The seal's own cost is
 // measured apart by pdf/sceau's BenchmarkSceller.
 func BenchmarkIssueSession100(b *testing.B) {
@@ -139,7 +139,7 @@ func BenchmarkIssueSession100(b *testing.B) {
 		id := validatedSession(b, svc, 100, jury, centre, jury1, jury2, dreets)
 		b.StartTimer()
 		ds, err := svc.EmettreDocumentsSession(ctx, dreets, id)
-		if err != nil || len(ds) != 101 {
+		if err != nil || len(ds) != 201 {
 			b.Fatalf("issued %d documents: %v", len(ds), err)
 		}
 		for _, d := range ds {
