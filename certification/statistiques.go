@@ -47,6 +47,10 @@ const effectifsSQL = `COUNT(i.id) AS candidats,
 	COALESCE(SUM(CASE WHEN i.issue = 'echec' THEN 1 ELSE 0 END), 0) AS echec,
 	COALESCE(SUM(CASE WHEN i.issue = 'absent' THEN 1 ELSE 0 END), 0) AS absent`
 
+// sommesSQL adds up the outcome counts of per-session groups (aliased g).
+const sommesSQL = `SUM(g.candidats) AS candidats, SUM(g.titre) AS titre, SUM(g.partiel) AS partiel,
+	SUM(g.echec) AS echec, SUM(g.absent) AS absent`
+
 // GroupeEffectifs is the outcomes of one group: a centre, a parcours or a
 // session. Cle identifies it (an id, a parcours code), Libelle names it (a
 // centre's name, a session's reference; the parcours code for a parcours,
@@ -95,6 +99,7 @@ type Statistiques struct {
 }
 
 type groupeRow struct {
+	Groupe    string
 	Cle       string
 	Libelle   string
 	Date      Date
@@ -116,55 +121,65 @@ func (s *Service) Statistiques(ctx context.Context, a Acteur, f FiltrePeriode) (
 		return nil, err
 	}
 	db := s.read(ctx)
-	base := func() (*gorm.DB, error) {
-		q := db.Table("inscriptions AS i").
-			Joins("JOIN sessions s ON s.id = i.session_id").
-			Where("i.issue IS NOT NULL AND i.retiree_at IS NULL")
-		return scopePeriode(q, db, a, f)
-	}
-	groupes := func(q *gorm.DB, cle, libelle, date string, group string) ([]GroupeEffectifs, error) {
-		var rows []groupeRow
-		if err := q.Select(cle + " AS cle, " + libelle + " AS libelle, " + date + " AS date, " + effectifsSQL).
-			Group(group).Find(&rows).Error; err != nil {
-			return nil, err
-		}
-		out := make([]GroupeEffectifs, len(rows))
-		for i, r := range rows {
-			out[i] = GroupeEffectifs{Cle: r.Cle, Libelle: r.Libelle, Date: r.Date,
-				Effectifs: Effectifs{r.Candidats, r.Titre, r.Partiel, r.Echec, r.Absent}}
-		}
-		return out, nil
-	}
-	st := &Statistiques{}
-	q, err := base()
+	// The sessions in scope are chosen first, on the small sessions table.
+	// One pass over their counted enrolments (the partial index of
+	// migration 18) then aggregates per session and parcours, and the
+	// three groupings are read from that small result in the same
+	// statement; rang keeps each grouping in its order through UNION ALL.
+	sessions, err := scopePeriode(db.Session(&gorm.Session{NewDB: true}).Table("sessions AS s").Select("s.id"), db, a, f)
 	if err != nil {
 		return nil, err
 	}
-	if st.ParCentre, err = groupes(q.Joins("JOIN centres ce ON ce.id = s.centre_id").Order("ce.nom, ce.id"),
-		"ce.id", "ce.nom", "NULL", "ce.id, ce.nom"); err != nil {
-		return nil, wrap(err, "store: statistiques par centre")
+	comptees := func() *gorm.DB {
+		return db.Session(&gorm.Session{NewDB: true}).Table("inscriptions AS i").
+			Where("i.issue IS NOT NULL AND i.retiree_at IS NULL AND i.session_id IN (?)", sessions)
 	}
-	for _, g := range st.ParCentre {
-		st.Total.add(g.Effectifs)
+	var rows []groupeRow
+	if err := db.Raw(`WITH g AS (
+		SELECT i.session_id, c.parcours, `+effectifsSQL+`
+		FROM inscriptions i JOIN candidats c ON c.id = i.candidat_id
+		WHERE i.issue IS NOT NULL AND i.retiree_at IS NULL AND i.session_id IN (?)
+		GROUP BY i.session_id, c.parcours)
+	SELECT 'centre' AS groupe, ROW_NUMBER() OVER (ORDER BY ce.nom, ce.id) AS rang,
+		ce.id AS cle, ce.nom AS libelle, CAST(NULL AS DATE) AS date, `+sommesSQL+`
+		FROM g JOIN sessions s ON s.id = g.session_id JOIN centres ce ON ce.id = s.centre_id
+		GROUP BY ce.id, ce.nom
+	UNION ALL
+	SELECT 'parcours', ROW_NUMBER() OVER (ORDER BY g.parcours), g.parcours, g.parcours, CAST(NULL AS DATE), `+sommesSQL+`
+		FROM g GROUP BY g.parcours
+	UNION ALL
+	SELECT * FROM (SELECT 'session' AS groupe, ROW_NUMBER() OVER (ORDER BY s.debut DESC, s.reference) AS rang,
+		s.id, s.reference, s.debut, `+sommesSQL+`
+		FROM g JOIN sessions s ON s.id = g.session_id
+		GROUP BY s.id, s.reference, s.debut
+		ORDER BY s.debut DESC, s.reference LIMIT ?) AS p
+	ORDER BY groupe, rang`, sessions, MaxSessionsStatistiques+1).Scan(&rows).Error; err != nil {
+		return nil, wrap(err, "store: statistiques par groupe")
 	}
-	q, _ = base()
-	if st.ParParcours, err = groupes(q.Joins("JOIN candidats c ON c.id = i.candidat_id").Order("c.parcours"),
-		"c.parcours", "c.parcours", "NULL", "c.parcours"); err != nil {
-		return nil, wrap(err, "store: statistiques par parcours")
-	}
-	q, _ = base()
-	if st.ParSession, err = groupes(q.Order("s.debut DESC, s.reference").Limit(MaxSessionsStatistiques+1),
-		"s.id", "s.reference", "s.debut", "s.id, s.reference, s.debut"); err != nil {
-		return nil, wrap(err, "store: statistiques par session")
+	st := &Statistiques{}
+	for _, r := range rows {
+		g := GroupeEffectifs{Cle: r.Cle, Libelle: r.Libelle, Date: r.Date,
+			Effectifs: Effectifs{r.Candidats, r.Titre, r.Partiel, r.Echec, r.Absent}}
+		switch r.Groupe {
+		case "centre":
+			st.ParCentre = append(st.ParCentre, g)
+			st.Total.add(g.Effectifs)
+		case "parcours":
+			st.ParParcours = append(st.ParParcours, g)
+		default:
+			st.ParSession = append(st.ParSession, g)
+		}
 	}
 	if len(st.ParSession) > MaxSessionsStatistiques {
 		st.ParSession, st.SessionsTronquees = st.ParSession[:MaxSessionsStatistiques], true
 	}
-	q, _ = base()
-	if err := q.Select(`t.code AS titre_code, b.code AS ccp, b.intitule, COUNT(*) AS evalues,
-			COALESCE(SUM(CASE WHEN e.decision = 'acquis' THEN 1 ELSE 0 END), 0) AS acquis`).
-		Joins("JOIN evaluations e ON e.inscription_id = i.id AND e.revoque_at IS NULL").
-		Joins("JOIN blocs b ON b.id = e.bloc_id").
+	parBloc := db.Session(&gorm.Session{NewDB: true}).Table("evaluations AS e").
+		Select(`e.bloc_id, COUNT(*) AS evalues, SUM(CASE WHEN e.decision = 'acquis' THEN 1 ELSE 0 END) AS acquis`).
+		Where("e.revoque_at IS NULL AND e.inscription_id IN (?)", comptees().Select("i.id")).
+		Group("e.bloc_id")
+	if err := db.Session(&gorm.Session{NewDB: true}).Table("(?) AS g", parBloc).
+		Select("t.code AS titre_code, b.code AS ccp, b.intitule, SUM(g.evalues) AS evalues, SUM(g.acquis) AS acquis").
+		Joins("JOIN blocs b ON b.id = g.bloc_id").
 		Joins("JOIN titre_versions v ON v.id = b.version_id").
 		Joins("JOIN titres t ON t.id = v.titre_id").
 		Group("t.code, b.code, b.intitule").Order("t.code, b.code, b.intitule").Find(&st.ParCCP).Error; err != nil {

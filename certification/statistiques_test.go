@@ -150,6 +150,17 @@ func TestStatistiquesSQLEqualsGo(t *testing.T) {
 				for _, g := range st.ParSession {
 					sessions.Candidats += g.Candidats
 				}
+				// The groupings come out of one statement: each keeps its own order.
+				for k := 1; k < len(st.ParSession); k++ {
+					if prev, cur := st.ParSession[k-1], st.ParSession[k]; prev.Date.Before(cur.Date) {
+						t.Errorf("session %s (%v) listed after %s (%v): most recent first", cur.Libelle, cur.Date, prev.Libelle, prev.Date)
+					}
+				}
+				for k := 1; k < len(st.ParParcours); k++ {
+					if st.ParParcours[k-1].Cle >= st.ParParcours[k].Cle {
+						t.Errorf("parcours %s listed after %s", st.ParParcours[k].Cle, st.ParParcours[k-1].Cle)
+					}
+				}
 				if !st.SessionsTronquees && sessions.Candidats != total.Candidats {
 					t.Errorf("sessions add up to %d candidats, want %d", sessions.Candidats, total.Candidats)
 				}
