@@ -13,7 +13,8 @@ import (
 )
 
 // MessageJob sends the e-mail of an idempotency key: "resultats/<inscription
-// id>" for « Vos résultats sont disponibles ». The worker composes it with
+// id>" for « Vos résultats sont disponibles », "documents/<candidat
+// id>:<numéros>" for « Votre document est disponible ». The worker composes it with
 // MessageAEnvoyer, sends it, then records it with MessageEnvoye.
 type MessageJob struct {
 	Cle string `json:"cle"`
@@ -64,6 +65,8 @@ func (s *Service) MessageAEnvoyer(ctx context.Context, cle string) (*Message, er
 	switch kind {
 	case "resultats":
 		return s.messageResultats(db, cle, id)
+	case "documents":
+		return s.messageDocuments(db, cle, id)
 	}
 	return nil, fmt.Errorf("message %s: unknown kind", cle)
 }
