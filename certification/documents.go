@@ -165,7 +165,7 @@ func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionI
 			}
 		}
 		av.Delivres += len(issued)
-		return nil
+		return s.enqueueDocuments(tx, issued)
 	})
 	if err != nil {
 		return nil, Avancement{}, err

@@ -13,7 +13,8 @@ import (
 )
 
 // MessageJob sends the e-mail of an idempotency key: "resultats/<inscription
-// id>" for « Vos résultats sont disponibles ». The worker composes it with
+// id>" for « Vos résultats sont disponibles », "documents/<candidat
+// id>:<numéros>" for « Votre document est disponible ». The worker composes it with
 // MessageAEnvoyer, sends it, then records it with MessageEnvoye.
 type MessageJob struct {
 	Cle string `json:"cle"`
@@ -38,6 +39,8 @@ type messageRow struct {
 	MessageID    string
 	EnvoyeAt     *time.Time
 	Refus        string
+	RefuseAt     *time.Time
+	Texte        string
 }
 
 func (messageRow) TableName() string { return "messages" }
@@ -62,6 +65,8 @@ func (s *Service) MessageAEnvoyer(ctx context.Context, cle string) (*Message, er
 	switch kind {
 	case "resultats":
 		return s.messageResultats(db, cle, id)
+	case "documents":
+		return s.messageDocuments(db, cle, id)
 	}
 	return nil, fmt.Errorf("message %s: unknown kind", cle)
 }
@@ -97,7 +102,7 @@ func (s *Service) messageResultats(db *gorm.DB, cle, inscriptionID string) (*Mes
 // the deadline of recours runs.
 func (s *Service) MessageEnvoye(ctx context.Context, m Message, messageID string, at time.Time) error {
 	return s.inTx(ctx, func(tx *gorm.DB) error {
-		row := messageRow{Cle: m.Cle, Destinataire: m.To, Sujet: m.Subject, MessageID: messageID, EnvoyeAt: &at}
+		row := messageRow{Cle: m.Cle, Destinataire: m.To, Sujet: m.Subject, MessageID: messageID, EnvoyeAt: &at, Texte: m.Text}
 		if err := tx.Create(&row).Error; err != nil {
 			return wrap(err, "message %s: record", m.Cle)
 		}
@@ -112,7 +117,8 @@ func (s *Service) MessageEnvoye(ctx context.Context, m Message, messageID string
 // MessageRefuse records that the SMTP server refused m for good.
 func (s *Service) MessageRefuse(ctx context.Context, m Message, raison string) error {
 	return s.inTx(ctx, func(tx *gorm.DB) error {
-		row := messageRow{Cle: m.Cle, Destinataire: m.To, Sujet: m.Subject, Refus: raison}
+		at := s.now()
+		row := messageRow{Cle: m.Cle, Destinataire: m.To, Sujet: m.Subject, Refus: raison, RefuseAt: &at, Texte: m.Text}
 		return wrap(tx.Create(&row).Error, "message %s: record refusal", m.Cle)
 	})
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -110,5 +111,24 @@ func TestBrowserAdminCreation(t *testing.T) {
 			t.Errorf("the jobs page is titled %q", got)
 		}
 		a.check("GET /admin/taches", "admin-taches")
+
+		refus := certification.Message{Cle: "essai/refus", To: "inconnu@exemple.fr", Subject: "Vos résultats sont disponibles",
+			Text: "Bonjour,\n\nLes résultats de la session sont disponibles : http://cipcert.test/candidat-espace-au-lien-tres-long-pour-un-petit-ecran\n"}
+		if err := s.svc.MessageRefuse(context.Background(), refus, "550 5.1.1 <inconnu@exemple.fr>: mailbox unavailable"); err != nil {
+			t.Fatal(err)
+		}
+		a.click(`nav a[href="/admin/messages"]`)
+		if got := a.text("h1"); got != "Messages envoyés" {
+			t.Errorf("the messages page is titled %q", got)
+		}
+		if body := a.body(); !strings.Contains(body, "inconnu@exemple.fr") || !strings.Contains(body, "mailbox unavailable") {
+			t.Errorf("the refused address is not shown: %s", body)
+		}
+		a.check("GET /admin/messages", "admin-messages")
+		a.click(`a[href="/admin/messages/essai/refus"]`)
+		if body := a.body(); !strings.Contains(body, "Les résultats de la session sont disponibles") {
+			t.Errorf("the message's text is not shown: %s", body)
+		}
+		a.check("GET /admin/messages/:genre/:id", "admin-message")
 	})
 }

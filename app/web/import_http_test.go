@@ -23,15 +23,7 @@ func TestImportPages(t *testing.T) {
 	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		s := newSite(t, db)
-		for _, who := range []string{"admin", "dreets", "jury1", "candidat"} {
-			c := s.client()
-			c.login(who)
-			for _, path := range []string{"/centre/candidats/import", "/centre/candidats/import/modele.csv"} {
-				if p := c.get(path); p.Status != http.StatusForbidden {
-					t.Errorf("%s GET %s: %d", who, path, p.Status)
-				}
-			}
-		}
+		s.forbidden(t, []string{"admin", "dreets", "jury1", "candidat"}, "/centre/candidats/import", "/centre/candidats/import/modele.csv")
 
 		c := s.client()
 		c.login("centre")

@@ -131,6 +131,21 @@ func (s *site) client() *client {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
+// forbidden checks that each of the demo accounts ids, signed in, gets 403
+// on every path.
+func (s *site) forbidden(t *testing.T, ids []string, paths ...string) {
+	t.Helper()
+	for _, id := range ids {
+		c := s.client()
+		c.login(id)
+		for _, p := range paths {
+			if got := c.get(p); got.Status != http.StatusForbidden {
+				t.Errorf("%s GET %s: %d", id, p, got.Status)
+			}
+		}
+	}
+}
+
 type page struct {
 	Status   int
 	Body     string
