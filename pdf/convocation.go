@@ -97,14 +97,7 @@ func (d *centreDoc) finishCentre() ([]byte, error) {
 		d.put(right-30, 267.5, 30, fmt.Sprintf("Page %d / %d", i, n), "R")
 	}
 	d.SetPage(n)
-	if d.bad != nil {
-		return nil, d.bad
-	}
-	var buf bytes.Buffer
-	if err := d.Output(&buf); err != nil {
-		return nil, fmt.Errorf("pdf: %w", err)
-	}
-	return buf.Bytes(), nil
+	return d.output()
 }
 
 // titre opens a centre document: its title and the titre evaluated.

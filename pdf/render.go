@@ -174,6 +174,11 @@ func (d *doc) finish() ([]byte, error) {
 		d.footer(i, n)
 	}
 	d.SetPage(n)
+	return d.output()
+}
+
+// output returns the document's bytes, or the first error met drawing it.
+func (d *doc) output() ([]byte, error) {
 	if d.bad != nil {
 		return nil, d.bad
 	}
