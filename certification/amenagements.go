@@ -200,6 +200,17 @@ func centreAmenagement(tx *gorm.DB, a Acteur, sessionID string) (*Session, error
 	return sess, nil
 }
 
+// centreAmenagementEnVigueur is centreAmenagement for a change of the
+// adjustment amenagementID, which it returns.
+func centreAmenagementEnVigueur(tx *gorm.DB, a Acteur, sessionID, amenagementID string) (*Session, *Amenagement, error) {
+	sess, err := centreAmenagement(tx, a, sessionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	am, err := findAmenagement(tx, sess.ID, amenagementID)
+	return sess, am, err
+}
+
 // AccorderAmenagement records on an enrolment an adjustment the candidat
 // was granted, with the decision that grants it. The session's centre,
 // before the session is held. Returns ErrInvalid for a bad input,
@@ -245,11 +256,7 @@ func (s *Service) ModifierAmenagement(ctx context.Context, a Acteur, sessionID, 
 		return nil, err
 	}
 	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
-		sess, err := centreAmenagement(tx, a, sessionID)
-		if err != nil {
-			return err
-		}
-		old, err := findAmenagement(tx, sess.ID, amenagementID)
+		sess, old, err := centreAmenagementEnVigueur(tx, a, sessionID, amenagementID)
 		if err != nil {
 			return err
 		}
@@ -270,11 +277,7 @@ func (s *Service) RetirerAmenagement(ctx context.Context, a Acteur, sessionID, a
 		return forbidden()
 	}
 	return s.inTx(ctx, func(tx *gorm.DB) error {
-		sess, err := centreAmenagement(tx, a, sessionID)
-		if err != nil {
-			return err
-		}
-		old, err := findAmenagement(tx, sess.ID, amenagementID)
+		sess, old, err := centreAmenagementEnVigueur(tx, a, sessionID, amenagementID)
 		if err != nil {
 			return err
 		}
