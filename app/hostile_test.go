@@ -38,6 +38,7 @@ var hostileBodies = []struct {
 	{"impossible date", []byte(`{"date_naissance": "2026-02-30", "debut": "2026-13-01", "fin": "0000-00-00"}`)},
 	{"unknown enum", []byte(`{"parcours": "alternance", "type": "examen", "decision": "peut-etre", "presence": "ailleurs", "role": "roi"}`)},
 	{"session change", []byte(`{"debut": "2027-03-15", "fin": "2027-03-14", "heure": "25:99", "lieu": " ", "responsable": "x", "numero_ceres": "../../etc", "declaree_le": "2999-01-01", "ancien": "%00", "nouveau": "x"}`)},
+	{"amenagement", []byte(`{"type": "diagnostic", "detail": "` + strings.Repeat("é", 600) + `", "decision_reference": "\u0000", "decision_date": "2999-02-30"}`)},
 	{"empty", []byte(``)},
 	// encoding/json would match these keys without regard to case, or keep
 	// the last of two: both are refused before any work.

@@ -212,6 +212,19 @@ var roleTable = []roleCase{
 		body: map[string]any{}, allowed: roles(passes, "jury1")},
 	{route: "GET /api/v1/sessions/:id/incidents", path: fixed("/api/v1/sessions/" + nobody + "/incidents"),
 		allowed: roles(passes, "admin", "dreets", "centre", "jury1")},
+	// Aménagements: read by the candidat itself, the session's centre and
+	// jury, the autorité; never by the administrator. An unknown session
+	// makes the allowed call harmless: 404, or 422 for an empty body.
+	{route: "GET /api/v1/sessions/:id/amenagements", path: fixed("/api/v1/sessions/" + nobody + "/amenagements"),
+		allowed: roles(http.StatusNotFound, "dreets", "centre", "jury1")},
+	{route: "GET /api/v1/sessions/:id/inscriptions/:iid/amenagements", path: fixed("/api/v1/sessions/" + nobody + "/inscriptions/" + nobody + "/amenagements"),
+		allowed: roles(http.StatusNotFound, "dreets", "centre", "jury1", "candidat")},
+	{route: "POST /api/v1/sessions/:id/inscriptions/:iid/amenagements", path: fixed("/api/v1/sessions/" + nobody + "/inscriptions/" + nobody + "/amenagements"),
+		body: map[string]any{}, allowed: roles(http.StatusUnprocessableEntity, "centre")},
+	{route: "PUT /api/v1/sessions/:id/amenagements/:aid", path: fixed("/api/v1/sessions/" + nobody + "/amenagements/" + nobody),
+		body: map[string]any{}, headers: []string{`If-Match: "1"`}, allowed: roles(http.StatusUnprocessableEntity, "centre")},
+	{route: "POST /api/v1/sessions/:id/amenagements/:aid/retrait", path: fixed("/api/v1/sessions/" + nobody + "/amenagements/" + nobody + "/retrait"),
+		headers: []string{`If-Match: "1"`}, allowed: roles(http.StatusNotFound, "centre")},
 	{route: "GET /api/v1/sessions/:id/pv-brouillon.pdf", path: fixed("/api/v1/sessions/" + nobody + "/pv-brouillon.pdf"),
 		allowed: roles(http.StatusNotFound, "dreets", "centre", "jury1")},
 	{route: "GET /api/v1/sessions/:id/inscriptions/:iid/livret-apercu.pdf",

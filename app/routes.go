@@ -508,6 +508,30 @@ func routeList() []route {
 			summary: "Les incidents et observations de la session.", description: "Dans l'ordre où le jury les a signalés.",
 			response: incidentListResponse{}, status: 200},
 
+		{method: "GET", path: "/api/v1/sessions/:id/amenagements", handler: (*Server).handleAmenagementSessionList, roles: roles(autorite, centre, jury), tag: tagInscriptions,
+			summary: "Les aménagements d'épreuves accordés aux candidats de la session.",
+			description: "Pour le centre de la session, son jury et l'autorité de son territoire ; 404 pour tout autre centre ou membre de jury. " +
+				"Un aménagement dit ce qui est adapté et la décision qui l'accorde, jamais le handicap. Jamais montré par la vérification publique.",
+			response: amenagementListResponse{}, status: 200},
+		{method: "GET", path: "/api/v1/sessions/:id/inscriptions/:iid/amenagements", handler: (*Server).handleAmenagementList, roles: roles(autorite, centre, jury, candidat), tag: tagInscriptions,
+			summary:     "Les aménagements d'épreuves accordés à un candidat inscrit.",
+			description: "Pour le candidat lui-même, le centre de la session, son jury et l'autorité de son territoire ; 404 pour tout autre.",
+			response:    amenagementListResponse{}, status: 200},
+		{method: "POST", path: "/api/v1/sessions/:id/inscriptions/:iid/amenagements", handler: (*Server).handleAmenagementCreate, roles: roles(centre), tag: tagInscriptions,
+			summary: "Enregistre un aménagement d'épreuves accordé au candidat.",
+			description: "Par le centre de la session, avant qu'elle soit tenue (sinon 409 amenagements_clos) : un type (temps_majore, assistance_humaine, aide_technique, " +
+				"format_adapte, salle_adaptee, autre), le détail de l'aménagement (obligatoire pour « autre »), la référence et la date de la décision qui l'accorde. " +
+				"Le détail décrit l'aménagement seul : ni le handicap ni aucune donnée de santé. La convocation et le PV l'énoncent. Au journal.",
+			request: amenagementRequest{}, response: amenagementResponse{}, status: 201, etag: true},
+		{method: "PUT", path: "/api/v1/sessions/:id/amenagements/:aid", handler: (*Server).handleAmenagementUpdate, roles: roles(centre), tag: tagInscriptions,
+			summary:     "Modifie un aménagement d'épreuves.",
+			description: "Mêmes règles que l'enregistrement ; If-Match porte la version lue (412 version_perimee si un autre l'a changé). L'état d'avant reste au journal.",
+			request:     amenagementRequest{}, response: amenagementResponse{}, status: 200, ifMatch: ifMatchRequis, etag: true},
+		{method: "POST", path: "/api/v1/sessions/:id/amenagements/:aid/retrait", handler: (*Server).handleAmenagementWithdraw, roles: roles(centre), tag: tagInscriptions,
+			summary:     "Retire un aménagement enregistré par erreur.",
+			description: "Par le centre, avant que la session soit tenue ; If-Match porte la version lue. L'aménagement reste au journal.",
+			status:      204, ifMatch: ifMatchRequis},
+
 		{method: "GET", path: "/api/v1/sessions/:id/pv-brouillon.pdf", handler: (*Server).handlePVDraft, roles: roles(autorite, centre, jury), tag: tagDocuments,
 			summary: "Brouillon du PV, sans valeur officielle.", description: "Marqué « document de travail, sans valeur officielle ».",
 			status: 200, binary: "application/pdf"},

@@ -63,8 +63,11 @@ type ConvocationData struct {
 	EntretienFinal bool
 	// ECF is set when the route takes the ECF into account (training, not
 	// VAE): the jury reads them, the candidat sits nothing for them.
-	ECF      bool
-	Apporter []string
+	ECF bool
+	// Amenagements are the adjustments of the épreuves granted to the
+	// candidat, each with the decision that grants it.
+	Amenagements []string
+	Apporter     []string
 	// Etabli is the day the document was produced.
 	Etabli Date
 }
@@ -205,6 +208,11 @@ func (s *Service) convocations(db *gorm.DB, a Acteur, sessionID, inscriptionID s
 			return nil, wrap(err, "candidats of session %s: load", sessionID)
 		}
 	}
+	ams, err := amenagementsOf(db, sessionID, inscriptionID)
+	if err != nil {
+		return nil, err
+	}
+	parIns := amenagementsParInscription(ams)
 	parcours := map[string]Parcours{}
 	naissance := map[string]Date{}
 	for _, r := range rows {
@@ -214,6 +222,9 @@ func (s *Service) convocations(db *gorm.DB, a Acteur, sessionID, inscriptionID s
 	for _, in := range ins {
 		c := base.pour(in, parcours[in.CandidatID])
 		c.DateNaissance = naissance[in.CandidatID]
+		for _, am := range parIns[in.ID] {
+			c.Amenagements = append(c.Amenagements, am.Texte()+" ("+am.Decision()+")")
+		}
 		out = append(out, c)
 	}
 	return out, nil

@@ -216,6 +216,9 @@ type docContext struct {
 	recours Recours
 	// incidents are the session's, printed on its PV.
 	incidents []Incident
+	// amenagements are the adjustments granted to the session's
+	// candidats, printed on its PV as applied.
+	amenagements []Amenagement
 }
 
 func (s *Service) documentContext(tx *gorm.DB, sess *Session) (*docContext, error) {
@@ -231,6 +234,9 @@ func (s *Service) documentContext(tx *gorm.DB, sess *Session) (*docContext, erro
 	}
 	dc.centre = *centre
 	if dc.incidents, err = incidentsOf(tx, sess.ID); err != nil {
+		return nil, err
+	}
+	if dc.amenagements, err = amenagementsOf(tx, sess.ID, ""); err != nil {
 		return nil, err
 	}
 	if sess.ValideePar != nil {

@@ -141,6 +141,9 @@ type PVData struct {
 	// Incidents are the incidents and observations the jury recorded,
 	// in the order recorded; none prints no section.
 	Incidents []PVIncident
+	// Amenagements are the adjustments of the épreuves granted before the
+	// session, which the jury applied; none prints no section.
+	Amenagements []PVAmenagement
 	// ValidePar and ValideAt say who validated the PV and when; empty for
 	// a draft. The renderer prints the instant in Europe/Paris.
 	ValidePar string
@@ -195,6 +198,13 @@ type PVCandidat struct {
 type PVAnterieur struct {
 	CCP     string
 	Origine string
+}
+
+// PVAmenagement is an adjustment of the épreuves granted to a candidat.
+type PVAmenagement struct {
+	Candidat    string
+	Amenagement string // "Temps majoré : un tiers de temps en plus"
+	Decision    string // "décision MDPH-2026-114 du 02/10/2026"
 }
 
 // PVIncident is an incident or observation about a candidat.

@@ -75,6 +75,16 @@ func pvData(db *gorm.DB, dc *docContext, ins []Inscription, liens map[string][]s
 	for _, x := range dc.incidents {
 		p.Incidents = append(p.Incidents, PVIncident{Candidat: x.Candidat, Categorie: LibelleIncident(x.Categorie), Description: x.Description})
 	}
+	enPV := map[string]bool{}
+	for _, in := range ins {
+		enPV[in.ID] = true
+	}
+	for _, am := range dc.amenagements {
+		// A PV of some enrolments (a rectified one) states only theirs.
+		if enPV[am.InscriptionID] {
+			p.Amenagements = append(p.Amenagements, PVAmenagement{Candidat: am.Candidat, Amenagement: am.Texte(), Decision: am.Decision()})
+		}
+	}
 	return p, nil
 }
 

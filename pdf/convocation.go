@@ -167,6 +167,14 @@ func (d *centreDoc) convocation(c certification.ConvocationData) {
 		d.para("Les résultats de vos évaluations passées en cours de formation (ECF) sont transmis au jury par le centre.", false, 10, "L", marginX, contentW)
 	}
 
+	if len(c.Amenagements) > 0 {
+		d.heading("Aménagements d’épreuves", 20)
+		d.para("Les épreuves se dérouleront avec les aménagements qui vous ont été accordés :", false, 10, "L", marginX, contentW)
+		for _, a := range c.Amenagements {
+			d.para("•  "+a, false, 10, "L", marginX+4, contentW-4)
+		}
+	}
+
 	d.heading("À apporter", 12)
 	for _, a := range c.Apporter {
 		d.para("•  "+a, false, 10, "L", marginX+4, contentW-4)

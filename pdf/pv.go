@@ -136,6 +136,22 @@ func (*Renderer) PV(p certification.PVData) ([]byte, error) {
 		d.drawTable(t, blocks)
 	}
 
+	if len(p.Amenagements) > 0 {
+		d.heading(fmt.Sprintf("Aménagements d’épreuves appliqués (%d)", len(p.Amenagements)), 25)
+		d.para("Les aménagements ci-dessous, accordés avant la session, ont été appliqués lors des épreuves.", false, 9.5, "L", marginX, contentW)
+		d.space(1)
+		t := table{
+			cols: []float64{45, 75, 50},
+			head: trow{{text: "Candidat", bold: true}, {text: "Aménagement", bold: true}, {text: "Accordé par", bold: true}},
+			size: 8.5,
+		}
+		var blocks []tblock
+		for _, x := range p.Amenagements {
+			blocks = append(blocks, tblock{suite: x.Candidat, rows: []trow{{{text: x.Candidat}, {text: x.Amenagement}, {text: x.Decision}}}})
+		}
+		d.drawTable(t, blocks)
+	}
+
 	d.space(4)
 	d.need(3 * lineH(11))
 	d.color(black)

@@ -139,6 +139,9 @@ var libelleAction = map[string]string{
 	"pv_signe":               "PV signé",
 	"incident":               "Incident ou observation consigné par le jury",
 	"incident_retire":        "Incident ou observation retiré par le jury avant la signature du PV",
+	"amenagement_accorde":    "Aménagement d’épreuves enregistré par le centre",
+	"amenagement_modifie":    "Aménagement d’épreuves modifié par le centre",
+	"amenagement_retire":     "Aménagement d’épreuves retiré par le centre",
 	"issue":                  "Issue établie par les règles",
 	"revocation":             "Décision corrigée par l’autorité",
 	"document_emis":          "Document délivré",
@@ -190,6 +193,7 @@ var libelleChamp = map[string]string{
 	"motif_regularisation": "Motif de la régularisation", "motif_retrait": "Motif du retrait", "mois_experience": "Mois d’expérience",
 	"heure": "Heure de convocation", "membre": "Membre du jury", "motif_excuse": "Excuse du candidat",
 	"numero_ceres": "Numéro CERES", "ceres_declaree_le": "Déclarée dans CERES le",
+	"detail": "Détail", "decision_reference": "Référence de la décision", "decision_date": "Date de la décision",
 }
 
 // champsTechniques are kept in the trail for machines, not shown to people.
@@ -206,6 +210,8 @@ var libelleValeur = map[string]string{
 	"pv": "procès-verbal", "erreur_materielle": "erreur matérielle", "formation": "formation", "vae": "VAE",
 	"capitalisation": "capitalisation", "planifiee": "planifiée", "declaree": "déclarée", "tenue": "tenue",
 	"deliberee": "délibérée", "validee": "validée", "annulee": "annulée",
+	"temps_majore": "temps majoré", "assistance_humaine": "assistance humaine", "aide_technique": "aide technique",
+	"format_adapte": "format adapté", "salle_adaptee": "salle adaptée",
 }
 
 func ligneEvenement(e certification.Evenement, noms, candidats map[string]string) ligneJournal {

@@ -32,6 +32,9 @@ type espaceData struct {
 	// Convocations are the enrolments in force in sessions not yet held:
 	// a withdrawn enrolment, or a cancelled session, offers none.
 	Convocations []certification.PassageDossier
+	// Amenagements are the aménagements d'épreuves granted for those
+	// sessions, by enrolment.
+	Amenagements map[string][]certification.Amenagement
 }
 
 type badge struct{ Label, Class string }
@@ -89,6 +92,16 @@ func (w *Web) handleMonEspace(c echo.Context) error {
 	for _, p := range d.Passages {
 		if st := p.Session.Statut; st == certification.Planifiee || st == certification.Declaree {
 			data.Convocations = append(data.Convocations, p)
+			ams, err := w.svc.AmenagementsInscription(ctx, a, p.Session.ID, p.Inscription.ID)
+			if err != nil {
+				return err
+			}
+			if len(ams) > 0 {
+				if data.Amenagements == nil {
+					data.Amenagements = map[string][]certification.Amenagement{}
+				}
+				data.Amenagements[p.Inscription.ID] = ams
+			}
 		}
 	}
 	v := w.view(c, data)

@@ -332,6 +332,9 @@ type inscriptionLigne struct {
 	Parcours certification.Parcours
 	Etat     badge
 	Livret   bool
+	// Amenagements are the aménagements d'épreuves granted to the
+	// candidat, for its centre and the jury.
+	Amenagements []certification.Amenagement
 }
 
 // etatInscription says where an enrolment stands: its outcome once
@@ -396,12 +399,20 @@ func (w *Web) sessionData(c echo.Context) (*sessionData, error) {
 			d.Zip++
 		}
 	}
+	ams, err := w.svc.AmenagementsSession(ctx, a, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	parIns := map[string][]certification.Amenagement{}
+	for _, am := range ams {
+		parIns[am.InscriptionID] = append(parIns[am.InscriptionID], am)
+	}
 	for _, in := range ins {
 		// A livret can be previewed once the outcome is stored, or every
 		// CCP of a candidat present has its decision.
 		livret := in.Issue != nil || (in.Presence != nil && *in.Presence == "present" && len(in.Evaluations) >= len(in.CCP))
 		d.Livrets = d.Livrets || livret
-		d.Inscriptions = append(d.Inscriptions, inscriptionLigne{in, parcours[in.CandidatID], etatInscription(in), livret})
+		d.Inscriptions = append(d.Inscriptions, inscriptionLigne{in, parcours[in.CandidatID], etatInscription(in), livret, parIns[in.ID]})
 	}
 	return d, nil
 }

@@ -114,6 +114,8 @@ type juryLigne struct {
 	Etat    badge
 	Saisi   []string
 	Manques []string
+	// Amenagements are the aménagements d'épreuves the jury applies.
+	Amenagements []certification.Amenagement
 }
 
 func (w *Web) jurySessionData(c echo.Context) (*jurySessionData, error) {
@@ -122,10 +124,19 @@ func (w *Web) jurySessionData(c echo.Context) (*jurySessionData, error) {
 	if err != nil {
 		return nil, err
 	}
+	ams, err := w.svc.AmenagementsSession(c.Request().Context(), a, b.Session.ID)
+	if err != nil {
+		return nil, err
+	}
 	d := &jurySessionData{B: b, Ouverte: b.Session.Statut == certification.Tenue}
 	for _, in := range b.Inscriptions {
 		l := juryLigne{I: in, Lie: b.Lies[in.CandidatID], Present: in.Presence != nil && *in.Presence == "present",
 			Etat: etatInscription(in), Manques: in.Manques()}
+		for _, am := range ams {
+			if am.InscriptionID == in.ID {
+				l.Amenagements = append(l.Amenagements, am)
+			}
+		}
 		if l.Present {
 			d.Presents++
 		}
@@ -228,6 +239,9 @@ type juryCandidatData struct {
 	// Conflit is set when another member saved since the form was read.
 	Conflit bool
 	Livret  bool
+	// Amenagements are the aménagements d'épreuves granted to the
+	// candidat.
+	Amenagements []certification.Amenagement
 }
 
 // juryCCP is one CCP of the form: what the member sends, and after a
@@ -349,6 +363,9 @@ func (w *Web) juryCandidatData(c echo.Context) (*juryCandidatData, error) {
 		}
 	}
 	d := &juryCandidatData{S: b.Session, F: f, Ouverte: b.Session.Statut == certification.Tenue}
+	if d.Amenagements, err = w.svc.AmenagementsInscription(ctx, a, b.Session.ID, f.Inscription.ID); err != nil {
+		return nil, err
+	}
 	for _, code := range b.Session.CCP {
 		if !slices.Contains(f.Inscription.CCP, code) {
 			d.Autres = append(d.Autres, code)

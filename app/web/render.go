@@ -300,6 +300,7 @@ var funcs = template.FuncMap{
 		}
 		return fl
 	},
+	"libelleAmenagement": certification.LibelleAmenagement,
 	"date": func(d certification.Date) string {
 		if d.IsZero() {
 			return ""
