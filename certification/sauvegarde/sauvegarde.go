@@ -29,7 +29,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	_ "github.com/glebarez/go-sqlite" // the "sqlite" driver
+	_ "github.com/glebarez/go-sqlite"  // the "sqlite" driver
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
 )
 
