@@ -429,26 +429,25 @@ func (d *doc) header() {
 	d.Line(marginX, headerRule, right, headerRule)
 
 	if d.e.Brouillon {
-		d.fill(bannerBg)
-		d.draw(draftRed)
-		d.SetLineWidth(0.4)
-		d.Rect(marginX, 32, contentW, 8, "FD")
-		d.color(draftRed)
-		d.font(true, 11)
-		d.put(marginX, 33.8, contentW, "« "+draftMention+" »", "C")
+		d.banner(bannerBg, draftRed, draftMention)
 	} else if d.e.DuplicataDe != "" {
 		// A duplicata says so on every page, above its body, so that no
 		// page of it passes for the original.
-		d.fill(duplicataBg)
-		d.draw(blueFR)
-		d.SetLineWidth(0.4)
-		d.Rect(marginX, 32, contentW, 8, "FD")
-		d.color(blueFR)
-		d.font(true, 11)
-		d.put(marginX, 33.8, contentW, d.line("« "+duplicataMention(d.e.DuplicataDe)+" »"), "C")
+		d.banner(duplicataBg, blueFR, d.line(duplicataMention(d.e.DuplicataDe)))
 	}
 	d.color(black)
 	d.SetXY(marginX, d.top)
+}
+
+// banner frames a mention across the page, under the header.
+func (d *doc) banner(bg, fg [3]int, mention string) {
+	d.fill(bg)
+	d.draw(fg)
+	d.SetLineWidth(0.4)
+	d.Rect(marginX, 32, contentW, 8, "FD")
+	d.color(fg)
+	d.font(true, 11)
+	d.put(marginX, 33.8, contentW, "« "+mention+" »", "C")
 }
 
 // duplicataMention is what a duplicata prints about its original.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 
@@ -70,11 +69,7 @@ func (w *Web) handleDuplicata(c echo.Context) error {
 		if !form.Refuse(err) {
 			return err
 		}
-		status := http.StatusUnprocessableEntity
-		if errors.Is(err, certification.ErrConflict) {
-			status = http.StatusConflict
-		}
-		return w.renderDuplicata(c, status, form)
+		return w.renderDuplicata(c, statusOf(err), form)
 	}
 	return c.Redirect(http.StatusSeeOther, "/autorite/sessions/"+c.Param("id")+"?info=duplicata-emis#document-"+dup.ID)
 }
