@@ -107,13 +107,38 @@ func TestDuplicata(t *testing.T) {
 				t.Errorf("duplicata of a duplicata: %v", err)
 			}
 		})
-		t.Run("ErrConflict/revoque", func(t *testing.T) {
-			if _, err := w.svc.RevoquerDocument(ctx, w.dreets, par.ID, certification.RevocationFraude, "Fraude établie."); err != nil {
-				t.Fatal(err)
+		// A re-issuance replaces the original and its duplicatas by one
+		// document; none of them may be duplicated any more.
+		cand, err := w.svc.Candidat(ctx, w.dreets, *par.CandidatID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rect := certification.IdentiteRectifiee{Identite: certification.Identite{NomNaissance: cand.NomNaissance + "-Rey", Prenoms: cand.Prenoms,
+			DateNaissance: cand.DateNaissance, LieuNaissance: cand.LieuNaissance}, Motif: "Erreur de transcription du nom de naissance.",
+			PieceJustificative: "Extrait d'acte de naissance n° 2026-1147"}
+		if _, err := w.svc.RectifierIdentite(ctx, w.dreets, cand.ID, cand.Version, rect); err != nil {
+			t.Fatal(err)
+		}
+		ds, err := w.svc.Documents(ctx, w.dreets, certification.FiltreDocuments{CandidatID: cand.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var valides []certification.Document
+		statut := map[string]string{}
+		for _, d := range ds {
+			statut[d.ID] = d.Statut
+			if d.Type == certification.DocParchemin && d.Statut == certification.StatutValide {
+				valides = append(valides, d)
 			}
+		}
+		if len(valides) != 1 || valides[0].DuplicataDe != nil || statut[par.ID] != certification.StatutRemplace ||
+			statut[dup.ID] != certification.StatutRemplace || statut[dup2.ID] != certification.StatutRemplace {
+			t.Errorf("after a re-issuance: valid parchemins %+v, statuses %v", valides, statut)
+		}
+		t.Run("ErrConflict/remplace", func(t *testing.T) {
 			before := count()
 			if _, err := w.svc.EmettreDuplicata(ctx, w.dreets, par.ID); code(err) != "duplicata_document_non_valide" {
-				t.Errorf("duplicata of a revoked document: %v", err)
+				t.Errorf("duplicata of a replaced document: %v", err)
 			}
 			if count() != before {
 				t.Error("a refused duplicata wrote a document")
