@@ -33,6 +33,7 @@ type documentResponse struct {
 	URL                 string     `json:"url"`
 	ScellePar           string     `json:"scelle_par,omitempty"`
 	SceauEmpreinte      string     `json:"sceau_empreinte,omitempty"`
+	DuplicataDe         string     `json:"duplicata_de,omitempty"`
 }
 
 func toDocument(d certification.Document) documentResponse {
@@ -40,7 +41,8 @@ func toDocument(d certification.Document) documentResponse {
 		Sha256: d.Sha256, Gabarit: d.Gabarit, Taille: d.Taille, SessionID: d.SessionID, CandidatID: deref(d.CandidatID),
 		Statut: d.Statut, RemplacePar: deref(d.RemplacePar), CategorieRevocation: string(d.CategorieRevocation),
 		MotifRevocation: d.MotifRevocation, RevoqueLe: d.RevoqueAt,
-		EmisLe: d.EmisAt, URL: "/api/v1/documents/" + d.ID + ".pdf", ScellePar: d.SceauNom, SceauEmpreinte: d.SceauEmpreinte}
+		EmisLe: d.EmisAt, URL: "/api/v1/documents/" + d.ID + ".pdf", ScellePar: d.SceauNom, SceauEmpreinte: d.SceauEmpreinte,
+		DuplicataDe: deref(d.DuplicataDe)}
 }
 
 type documentListResponse struct {
@@ -130,6 +132,14 @@ func (s *Server) handleDocumentRevoke(c echo.Context) error {
 	return c.JSON(http.StatusOK, toDocument(*d))
 }
 
+func (s *Server) handleDocumentDuplicata(c echo.Context) error {
+	d, err := s.svc.EmettreDuplicata(c.Request().Context(), acteur(c), c.Param("fichier"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toDocument(*d))
+}
+
 func (s *Server) handleDocumentsZip(c echo.Context) error {
 	ds, err := s.svc.DocumentsSessionContenu(c.Request().Context(), acteur(c), c.Param("id"))
 	if err != nil {
@@ -162,6 +172,7 @@ type verificationResponse struct {
 	LibelleRevocation   string    `json:"libelle_revocation,omitempty"`
 	ScellePar           string    `json:"scelle_par,omitempty"`
 	SceauEmpreinte      string    `json:"sceau_empreinte,omitempty"`
+	DuplicataDe         string    `json:"duplicata_de,omitempty"`
 	VerifieLe           time.Time `json:"verifie_le"`
 }
 
@@ -170,7 +181,7 @@ func (s *Server) verificationJSON(c echo.Context, v *certification.Verification)
 		TitreCode: v.TitreCode, TitreIntitule: v.TitreIntitule, EmisLe: certification.DateOf(v.EmisLe).String(),
 		Initiales: v.Initiales, NomComplet: v.NomComplet, RemplacePar: v.RemplacePar,
 		CategorieRevocation: string(v.CategorieRevocation), LibelleRevocation: v.CategorieRevocation.Libelle(),
-		ScellePar: v.Sceau.Nom, SceauEmpreinte: v.Sceau.Empreinte,
+		ScellePar: v.Sceau.Nom, SceauEmpreinte: v.Sceau.Empreinte, DuplicataDe: v.DuplicataDe,
 		VerifieLe: s.svc.Now().UTC()})
 }
 

@@ -243,6 +243,8 @@ var roleTable = []roleCase{
 		allowed: roles(http.StatusNotFound, "admin", "dreets", "centre", "candidat")},
 	{route: "POST /api/v1/documents/:fichier/revocation", path: fixed("/api/v1/documents/" + nobody + "/revocation"),
 		body: map[string]any{"categorie": "erreur_materielle", "motif": "Erreur de saisie"}, allowed: roles(http.StatusNotFound, "dreets")},
+	{route: "POST /api/v1/documents/:fichier/duplicata", path: fixed("/api/v1/documents/" + nobody + "/duplicata"),
+		allowed: roles(http.StatusNotFound, "dreets")},
 }
 
 // nobody is a well-formed id that names no row.

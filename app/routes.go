@@ -559,6 +559,11 @@ func routeList() []route {
 		{method: "POST", path: "/api/v1/documents/:fichier/revocation", handler: (*Server).handleDocumentRevoke, roles: roles(autorite), tag: tagDocuments,
 			summary: "Révoque un document, avec un motif.", description: "La vérification publique l'annonce alors révoqué.",
 			request: revocationRequest{}, response: documentResponse{}, status: 200},
+		{method: "POST", path: "/api/v1/documents/:fichier/duplicata", handler: (*Server).handleDocumentDuplicata, roles: roles(autorite), tag: tagDocuments,
+			summary: "Délivre le duplicata d'un parchemin ou d'un livret en vigueur.",
+			description: "À la demande du titulaire qui l'a perdu : un nouveau document, numéroté, marqué « Duplicata du document n° … » ; sa vérification publique nomme l'original, qui reste valide. " +
+				"Un PV, une fiche, un document remplacé ou révoqué et un duplicata n'en reçoivent pas (409).",
+			response: documentResponse{}, status: 201},
 	}
 }
 

@@ -220,6 +220,8 @@ type documentSnapshot struct {
 	RemplacePar string              `json:"remplace_par,omitempty"`
 	Categorie   CategorieRevocation `json:"categorie,omitempty"`
 	Motif       string              `json:"motif,omitempty"`
+	// Duplicata is the number of a duplicata issued of this document.
+	Duplicata string `json:"duplicata,omitempty"`
 }
 
 // incidentSnapshot is an incident the jury recorded about a candidat.

@@ -51,6 +51,9 @@ type Document struct {
 	// sealed.
 	SceauEmpreinte string
 	SceauNom       string
+	// DuplicataDe is the id of the document this one duplicates; nil for
+	// an original.
+	DuplicataDe *string
 }
 
 // The statuses of a document.
@@ -332,32 +335,10 @@ func (s *Service) store(tx *gorm.DB, a Acteur, d *Document, candidatID string) e
 }
 
 func (s *Service) issueCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ TypeDocument, in Inscription) (*Document, error) {
-	cand, err := findCandidat(tx, Acteur{Role: RoleAdmin}, in.CandidatID)
+	d, err := s.renderCandidat(tx, a, dc, typ, in, "")
 	if err != nil {
 		return nil, err
 	}
-	var r rules.Resultat
-	if err := json.Unmarshal([]byte(in.Explication), &r); err != nil {
-		return nil, fmt.Errorf("explication of %s: %w", in.ID, err)
-	}
-	t := titulaire(cand)
-	refs, err := sessionReferences(tx, r)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.issue(tx, a, dc, typ, &t, func(e EnTete) ([]byte, error) {
-		switch typ {
-		case DocParchemin:
-			return s.opt.Renderer.Parchemin(dc.parchemin(e, t, in, r))
-		case DocFiche:
-			return s.opt.Renderer.Fiche(dc.fiche(e, t, cand.Parcours, in, r))
-		}
-		return s.opt.Renderer.Livret(dc.livret(e, t, r, refs))
-	})
-	if err != nil {
-		return nil, err
-	}
-	d.CandidatID, d.InscriptionID = &in.CandidatID, &in.ID
 	// A new livret supersedes the candidat's earlier ones; the parchemin
 	// supersedes the last livret. A fiche replaces nothing: each session
 	// has its own.
@@ -375,6 +356,40 @@ func (s *Service) issueCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ TypeD
 			return nil, err
 		}
 	}
+	return d, nil
+}
+
+// renderCandidat numbers and renders the document of type typ of an
+// enrolment as its record stands, marked as a duplicata of the document
+// numbered duplicataDe when that is set; the caller stores it.
+func (s *Service) renderCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ TypeDocument, in Inscription, duplicataDe string) (*Document, error) {
+	cand, err := findCandidat(tx, Acteur{Role: RoleAdmin}, in.CandidatID)
+	if err != nil {
+		return nil, err
+	}
+	var r rules.Resultat
+	if err := json.Unmarshal([]byte(in.Explication), &r); err != nil {
+		return nil, fmt.Errorf("explication of %s: %w", in.ID, err)
+	}
+	t := titulaire(cand)
+	refs, err := sessionReferences(tx, r)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.issue(tx, a, dc, typ, &t, func(e EnTete) ([]byte, error) {
+		e.DuplicataDe = duplicataDe
+		switch typ {
+		case DocParchemin:
+			return s.opt.Renderer.Parchemin(dc.parchemin(e, t, in, r))
+		case DocFiche:
+			return s.opt.Renderer.Fiche(dc.fiche(e, t, cand.Parcours, in, r))
+		}
+		return s.opt.Renderer.Livret(dc.livret(e, t, r, refs))
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.CandidatID, d.InscriptionID = &in.CandidatID, &in.ID
 	return d, nil
 }
 

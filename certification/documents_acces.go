@@ -121,6 +121,9 @@ type Verification struct {
 	// Sceau is the certificate that sealed the document; empty for a
 	// document issued before documents were sealed.
 	Sceau CertificatSceau
+	// DuplicataDe is the number of the document a duplicata copies; empty
+	// for an original.
+	DuplicataDe string
 }
 
 // Verifier checks a verification code, without authentication. The full
@@ -137,7 +140,8 @@ func (s *Service) Verifier(ctx context.Context, code, nom string, naissance *Dat
 	r := x.Row
 	v := &Verification{Statut: r.Statut, Type: r.Type, Numero: r.Numero, TitreCode: x.Code, TitreIntitule: x.Intitule,
 		EmisLe: r.EmisAt, Initiales: initiales(r.TitulairePrenoms, r.TitulaireNom), RemplacePar: deref(x.Remplacant),
-		CategorieRevocation: r.CategorieRevocation, Sceau: CertificatSceau{Empreinte: r.SceauEmpreinte, Nom: r.SceauNom}}
+		CategorieRevocation: r.CategorieRevocation, Sceau: CertificatSceau{Empreinte: r.SceauEmpreinte, Nom: r.SceauNom},
+		DuplicataDe: deref(x.Original)}
 	if nom != "" && naissance != nil && r.TitulaireNaissance != nil &&
 		plier(nom) == plier(r.TitulaireNom) && *naissance == *r.TitulaireNaissance {
 		v.NomComplet = strings.TrimSpace(r.TitulairePrenoms + " " + r.TitulaireNom)

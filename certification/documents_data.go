@@ -44,6 +44,9 @@ type EnTete struct {
 	URL       string // public verification URL, printed and encoded as a QR code
 	Lieu      string // place of issue
 	Date      Date   // date of issue
+	// DuplicataDe is the number of the document a duplicata copies,
+	// printed on each of its pages; empty for an original.
+	DuplicataDe string
 }
 
 // Titulaire is the holder of a parchemin or a livret.

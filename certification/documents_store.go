@@ -35,6 +35,7 @@ type documentRow struct {
 	EmisPar             string
 	SceauEmpreinte      string
 	SceauNom            string
+	DuplicataDe         *string
 }
 
 func (documentRow) TableName() string { return "documents" }
@@ -42,7 +43,7 @@ func (documentRow) TableName() string { return "documents" }
 // documentColumns is every column but the bytes, for lists and metadata.
 const documentColumns = `id, type, numero, titre_id, annee, rang, code_verification, sha256, gabarit, taille, session_id,
 	candidat_id, inscription_id, titulaire_nom, titulaire_prenoms, titulaire_naissance, statut, remplace_par,
-	categorie_revocation, motif_revocation, revoque_at, revoque_par, emis_at, emis_par, sceau_empreinte, sceau_nom`
+	categorie_revocation, motif_revocation, revoque_at, revoque_par, emis_at, emis_par, sceau_empreinte, sceau_nom, duplicata_de`
 
 // scopeDocuments restricts a query on documents (aliased d) to those the
 // actor may read: its own for a candidat, its candidats' and sessions' for a
@@ -173,6 +174,8 @@ type verificationRow struct {
 	Row            documentRow `gorm:"embedded"`
 	Code, Intitule string
 	Remplacant     *string
+	// Original is the number of the document a duplicata copies.
+	Original *string
 }
 
 // findVerification returns the document with a verification code, or nil.
@@ -181,8 +184,9 @@ type verificationRow struct {
 func findVerification(db *gorm.DB, code string) (*verificationRow, error) {
 	var rows []verificationRow
 	err := db.Raw(`SELECT d.id, d.type, d.numero, d.statut, d.emis_at, d.titulaire_nom, d.titulaire_prenoms,
-			d.titulaire_naissance, d.categorie_revocation, d.sceau_empreinte, d.sceau_nom, t.code, t.intitule, r.numero AS remplacant
+			d.titulaire_naissance, d.categorie_revocation, d.sceau_empreinte, d.sceau_nom, t.code, t.intitule, r.numero AS remplacant, o.numero AS original
 		FROM documents d JOIN titres t ON t.id = d.titre_id LEFT JOIN documents r ON r.id = d.remplace_par
+		LEFT JOIN documents o ON o.id = d.duplicata_de
 		WHERE d.code_verification = ?`, code).Scan(&rows).Error
 	if err != nil {
 		return nil, wrap(err, "verification %s: load", code)

@@ -88,15 +88,17 @@ const draftMention = "DOCUMENT DE TRAVAIL, SANS VALEUR OFFICIELLE"
 
 // Colours: dark text, grey rules and the red of the draft marks.
 var (
-	black     = [3]int{0, 0, 0}
-	darkGrey  = [3]int{70, 70, 70}
-	ruleGrey  = [3]int{140, 140, 140}
-	headFill  = [3]int{232, 232, 232}
-	draftRed  = [3]int{150, 20, 20}
-	bannerBg  = [3]int{250, 236, 236}
-	blueFR    = [3]int{0, 0, 145}
-	redFR     = [3]int{225, 0, 15}
-	whiteFill = [3]int{255, 255, 255}
+	black    = [3]int{0, 0, 0}
+	darkGrey = [3]int{70, 70, 70}
+	ruleGrey = [3]int{140, 140, 140}
+	headFill = [3]int{232, 232, 232}
+	draftRed = [3]int{150, 20, 20}
+	bannerBg = [3]int{250, 236, 236}
+	// duplicataBg is the light blue behind a duplicata's mention.
+	duplicataBg = [3]int{236, 236, 254}
+	blueFR      = [3]int{0, 0, 145}
+	redFR       = [3]int{225, 0, 15}
+	whiteFill   = [3]int{255, 255, 255}
 )
 
 // doc is one document being laid out.
@@ -115,9 +117,10 @@ func newDoc(e certification.EnTete, kind string) (*doc, error) {
 		return nil, errors.New("pdf: an issued document needs a number, a verification code and a URL")
 	}
 	d := &doc{Fpdf: gofpdf.New("P", "mm", "A4", ""), e: e, kind: kind, fs: fonts(), top: bodyTop}
-	if e.Brouillon {
+	if e.Brouillon || e.DuplicataDe != "" {
 		d.top = draftTop
-	} else {
+	}
+	if !e.Brouillon {
 		c, err := qr.Encode(e.URL, qr.M)
 		if err != nil {
 			return nil, fmt.Errorf("pdf: QR code of %q: %w", e.URL, err)
@@ -141,6 +144,9 @@ func newDoc(e certification.EnTete, kind string) (*doc, error) {
 	title := kind
 	if !e.Brouillon {
 		title += " n° " + e.Numero
+	}
+	if e.DuplicataDe != "" {
+		title += ", " + duplicataMention(e.DuplicataDe)
 	}
 	f.SetTitle(d.line(title), true)
 	f.SetAuthor(d.line(joinNonEmpty(", ", e.Service, e.Ministere)), true)
@@ -423,17 +429,29 @@ func (d *doc) header() {
 	d.Line(marginX, headerRule, right, headerRule)
 
 	if d.e.Brouillon {
-		d.fill(bannerBg)
-		d.draw(draftRed)
-		d.SetLineWidth(0.4)
-		d.Rect(marginX, 32, contentW, 8, "FD")
-		d.color(draftRed)
-		d.font(true, 11)
-		d.put(marginX, 33.8, contentW, "« "+draftMention+" »", "C")
+		d.banner(bannerBg, draftRed, draftMention)
+	} else if d.e.DuplicataDe != "" {
+		// A duplicata says so on every page, above its body, so that no
+		// page of it passes for the original.
+		d.banner(duplicataBg, blueFR, d.line(duplicataMention(d.e.DuplicataDe)))
 	}
 	d.color(black)
 	d.SetXY(marginX, d.top)
 }
+
+// banner frames a mention across the page, under the header.
+func (d *doc) banner(bg, fg [3]int, mention string) {
+	d.fill(bg)
+	d.draw(fg)
+	d.SetLineWidth(0.4)
+	d.Rect(marginX, 32, contentW, 8, "FD")
+	d.color(fg)
+	d.font(true, 11)
+	d.put(marginX, 33.8, contentW, "« "+mention+" »", "C")
+}
+
+// duplicataMention is what a duplicata prints about its original.
+func duplicataMention(original string) string { return "Duplicata du document n° " + original }
 
 // watermark lays the draft mention diagonally across the page, in a grey
 // light enough to read the body over it; it is drawn first so that the

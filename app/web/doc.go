@@ -24,6 +24,7 @@
 //	pages_autorite_journal.go  the audit trail of a session or a candidat, in French
 //	pages_autorite_jury.go     jury members and habilitations
 //	pages_autorite_revocation.go  revocation of a document, with its public category
+//	pages_autorite_duplicata.go   duplicata of a parchemin or livret, at its holder's request
 //	pages_jury.go      /jury/sessions: the jury's sessions, presence, entry, incidents, signature
 //	pages_admin*.go    /admin: accounts (create, deactivate, reactivate, territory), centres
 //	pages_exports.go   /exports and /statistiques: a period's files and figures for the centre, the autorité and the administrator

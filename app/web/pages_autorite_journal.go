@@ -147,6 +147,7 @@ var libelleAction = map[string]string{
 	"document_emis":          "Document délivré",
 	"document_remplace":      "Document remplacé",
 	"document_revoque":       "Document révoqué",
+	"duplicata_emis":         "Duplicata délivré à la demande du titulaire",
 	"candidat_cree":          "Candidat enregistré",
 	"candidat_modifie":       "Dossier du candidat modifié",
 	"candidat_archive":       "Candidat archivé",

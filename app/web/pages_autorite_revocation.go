@@ -44,19 +44,9 @@ type revocationData struct {
 }
 
 func (w *Web) renderRevocation(c echo.Context, status int, form *Form) error {
-	a, _ := acteur(c)
-	ctx := c.Request().Context()
-	s, err := w.svc.Session(ctx, a, c.Param("id"))
+	s, d, err := w.documentDeSession(c)
 	if err != nil {
 		return err
-	}
-	d, err := w.svc.Document(ctx, a, c.Param("did"), false)
-	if err != nil {
-		return err
-	}
-	if d.SessionID != s.ID {
-		// A document of another session under this one's address.
-		return certification.Errorf(certification.ErrNotFound, "introuvable", "Document introuvable.")
 	}
 	v := w.view(c, &revocationData{S: s, D: d, Categories: categoriesRevocation()})
 	v.Title = "Révoquer le document n° " + d.Numero
@@ -86,10 +76,8 @@ func (w *Web) handleRevocation(c echo.Context) error {
 	}
 	// The document must belong to the session of the address, checked
 	// before writing, so that a refusal writes nothing.
-	if d, err := w.svc.Document(c.Request().Context(), a, c.Param("did"), false); err != nil {
+	if _, _, err := w.documentDeSession(c); err != nil {
 		return err
-	} else if d.SessionID != c.Param("id") {
-		return certification.Errorf(certification.ErrNotFound, "introuvable", "Document introuvable.")
 	}
 	if _, err := w.svc.RevoquerDocument(c.Request().Context(), a, c.Param("did"), categorie, motif); err != nil {
 		if !form.Refuse(err) {

@@ -4,6 +4,8 @@
 //	cipcert migrate up|down|status
 //	cipcert seed             load the référentiel, and demo data into an empty database
 //	cipcert user create -identifiant ID -role ROLE -nom NOM   (password on stdin or in CIPCERT_PASSWORD)
+//	cipcert backup FICHIER   write a consistent copy of the database
+//	cipcert restore [-forcer] FICHIER   load a backup into an empty database
 //
 // Configuration comes from the environment: DATABASE_URL (or
 // DATABASE_URL_FILE), a postgres:// URL; without it, the SQLite file
@@ -27,6 +29,9 @@
 // smtp://user:pass@host:port (?starttls=required|none) or smtps://…, is the
 // server the e-mails go through, from MAIL_FROM; without it they are written
 // into CIPCERT_MAIL_DIR (default mail/ beside the SQLite file).
+//
+// CIPCERT_PG_BIN is the folder of pg_dump and pg_restore, which backup and
+// restore run for PostgreSQL (default: looked up in PATH).
 package main
 
 import (
@@ -85,6 +90,8 @@ type Config struct {
 	// (CIPCERT_SCEAU_CERT and CIPCERT_SCEAU_CLE, or their _FILE
 	// variants); nil when not configured.
 	Sceau *sceau.Sceau
+	// PGBin is the folder of pg_dump and pg_restore (CIPCERT_PG_BIN).
+	PGBin string
 	// Sender sends the e-mails: through SMTP_URL (or SMTP_URL_FILE), or
 	// without it into the folder CIPCERT_MAIL_DIR (default: mail/ beside
 	// the SQLite file, or ./mail).
@@ -133,7 +140,7 @@ func loadSender(getenv func(string) string, c Config, errs []error) (mail.Sender
 // loadConfig reads the environment and reports every problem at once.
 func loadConfig(getenv func(string) string) (Config, error) {
 	var errs []error
-	c := Config{DatabaseURL: getenv("DATABASE_URL"), Addr: getenv("ADDR"), PublicURL: getenv("PUBLIC_URL")}
+	c := Config{DatabaseURL: getenv("DATABASE_URL"), Addr: getenv("ADDR"), PublicURL: getenv("PUBLIC_URL"), PGBin: getenv("CIPCERT_PG_BIN")}
 	if f := getenv("DATABASE_URL_FILE"); f != "" {
 		if c.DatabaseURL != "" {
 			errs = append(errs, errors.New("DATABASE_URL and DATABASE_URL_FILE are both set"))
@@ -194,6 +201,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
+	}
+	// A backup or a restore works on the database's files or through
+	// PostgreSQL's tools: the service's pools are never opened on it.
+	switch cmd {
+	case "backup":
+		return backupCmd(ctx, cfg, args, stdout)
+	case "restore":
+		return restoreCmd(ctx, cfg, args, stdout)
 	}
 	log := slog.New(slog.NewJSONHandler(stdout, nil))
 	db, err := certification.Open(cfg.DatabaseURL)
@@ -296,7 +311,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "referentiel":
 		return referentielCmd(ctx, svc, args, stdin, stdout)
 	}
-	return fmt.Errorf("unknown command %q (serve, migrate, seed, user, referentiel)", cmd)
+	return fmt.Errorf("unknown command %q (serve, migrate, seed, user, referentiel, backup, restore)", cmd)
 }
 
 func userCmd(ctx context.Context, svc *certification.Service, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
