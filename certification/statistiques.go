@@ -121,39 +121,32 @@ func (s *Service) Statistiques(ctx context.Context, a Acteur, f FiltrePeriode) (
 		return nil, err
 	}
 	db := s.read(ctx)
-	// The sessions in scope are chosen first, on the small sessions table.
-	// One pass over their counted enrolments (the partial index of
-	// migration 18) then aggregates per session and parcours, and the
-	// three groupings are read from that small result in the same
-	// statement; rang keeps each grouping in its order through UNION ALL.
-	sessions, err := scopePeriode(db.Session(&gorm.Session{NewDB: true}).Table("sessions AS s").Select("s.id"), db, a, f)
+	// The summary (statistiques_sommaire.go) has a row per session and
+	// parcours: the rows of the sessions in scope are read once, and the
+	// three groupings come from that small result in the same statement;
+	// rang keeps each grouping in its order through UNION ALL.
+	g, err := scopePeriode(db.Session(&gorm.Session{NewDB: true}).Table("statistiques_sessions AS st").
+		Select(`st.session_id, st.parcours, s.centre_id, s.debut, s.reference,
+			st.candidats, st.titre, st.partiel, st.echec, st.absent`).
+		Joins("JOIN sessions s ON s.id = st.session_id"), db, a, f)
 	if err != nil {
 		return nil, err
 	}
-	comptees := func() *gorm.DB {
-		return db.Session(&gorm.Session{NewDB: true}).Table("inscriptions AS i").
-			Where("i.issue IS NOT NULL AND i.retiree_at IS NULL AND i.session_id IN (?)", sessions)
-	}
 	var rows []groupeRow
-	if err := db.Raw(`WITH g AS (
-		SELECT i.session_id, c.parcours, `+effectifsSQL+`
-		FROM inscriptions i JOIN candidats c ON c.id = i.candidat_id
-		WHERE i.issue IS NOT NULL AND i.retiree_at IS NULL AND i.session_id IN (?)
-		GROUP BY i.session_id, c.parcours)
+	if err := db.Raw(`WITH g AS (?)
 	SELECT 'centre' AS groupe, ROW_NUMBER() OVER (ORDER BY ce.nom, ce.id) AS rang,
 		ce.id AS cle, ce.nom AS libelle, CAST(NULL AS DATE) AS date, `+sommesSQL+`
-		FROM g JOIN sessions s ON s.id = g.session_id JOIN centres ce ON ce.id = s.centre_id
+		FROM g JOIN centres ce ON ce.id = g.centre_id
 		GROUP BY ce.id, ce.nom
 	UNION ALL
 	SELECT 'parcours', ROW_NUMBER() OVER (ORDER BY g.parcours), g.parcours, g.parcours, CAST(NULL AS DATE), `+sommesSQL+`
 		FROM g GROUP BY g.parcours
 	UNION ALL
-	SELECT * FROM (SELECT 'session' AS groupe, ROW_NUMBER() OVER (ORDER BY s.debut DESC, s.reference) AS rang,
-		s.id, s.reference, s.debut, `+sommesSQL+`
-		FROM g JOIN sessions s ON s.id = g.session_id
-		GROUP BY s.id, s.reference, s.debut
-		ORDER BY s.debut DESC, s.reference LIMIT ?) AS p
-	ORDER BY groupe, rang`, sessions, MaxSessionsStatistiques+1).Scan(&rows).Error; err != nil {
+	SELECT * FROM (SELECT 'session' AS groupe, ROW_NUMBER() OVER (ORDER BY g.debut DESC, g.reference) AS rang,
+		g.session_id, g.reference, g.debut, `+sommesSQL+`
+		FROM g GROUP BY g.session_id, g.reference, g.debut
+		ORDER BY g.debut DESC, g.reference LIMIT ?) AS p
+	ORDER BY groupe, rang`, g, MaxSessionsStatistiques+1).Scan(&rows).Error; err != nil {
 		return nil, wrap(err, "store: statistiques par groupe")
 	}
 	st := &Statistiques{}
@@ -173,10 +166,12 @@ func (s *Service) Statistiques(ctx context.Context, a Acteur, f FiltrePeriode) (
 	if len(st.ParSession) > MaxSessionsStatistiques {
 		st.ParSession, st.SessionsTronquees = st.ParSession[:MaxSessionsStatistiques], true
 	}
-	parBloc := db.Session(&gorm.Session{NewDB: true}).Table("evaluations AS e").
-		Select(`e.bloc_id, COUNT(*) AS evalues, SUM(CASE WHEN e.decision = 'acquis' THEN 1 ELSE 0 END) AS acquis`).
-		Where("e.revoque_at IS NULL AND e.inscription_id IN (?)", comptees().Select("i.id")).
-		Group("e.bloc_id")
+	parBloc, err := scopePeriode(db.Session(&gorm.Session{NewDB: true}).Table("statistiques_ccp AS st").
+		Select("st.bloc_id, st.evalues, st.acquis").
+		Joins("JOIN sessions s ON s.id = st.session_id"), db, a, f)
+	if err != nil {
+		return nil, err
+	}
 	if err := db.Session(&gorm.Session{NewDB: true}).Table("(?) AS g", parBloc).
 		Select("t.code AS titre_code, b.code AS ccp, b.intitule, SUM(g.evalues) AS evalues, SUM(g.acquis) AS acquis").
 		Joins("JOIN blocs b ON b.id = g.bloc_id").
