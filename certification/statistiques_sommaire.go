@@ -150,25 +150,33 @@ const (
 	WHERE e.revoque_at IS NULL AND i.issue IS NOT NULL AND i.retiree_at IS NULL AND i.`
 )
 
-// recompter replaces the summary rows of the sessions that where (on
-// session_id) selects by their count from the rows.
+// sommaireSQL are the statements that replace the summary rows of the
+// sessions that where (on session_id) selects by their count from the rows.
+func sommaireSQL(where string) []string {
+	return []string{
+		"DELETE FROM statistiques_sessions WHERE " + where,
+		"DELETE FROM statistiques_ccp WHERE " + where,
+		sommaireSessionsSQL + where + " GROUP BY i.session_id, c.parcours",
+		sommaireCCPSQL + where + " GROUP BY i.session_id, e.bloc_id",
+	}
+}
+
 func recompter(tx *gorm.DB, where string, args ...any) error {
-	for _, st := range []struct{ sql, what string }{
-		{"DELETE FROM statistiques_sessions WHERE " + where, "clear sessions"},
-		{"DELETE FROM statistiques_ccp WHERE " + where, "clear CCP"},
-		{sommaireSessionsSQL + where + " GROUP BY i.session_id, c.parcours", "count sessions"},
-		{sommaireCCPSQL + where + " GROUP BY i.session_id, e.bloc_id", "count CCP"},
-	} {
-		if err := tx.Exec(st.sql, args...).Error; err != nil {
-			return wrap(err, "store: statistics summary: %s", st.what)
+	for _, q := range sommaireSQL(where) {
+		if err := tx.Exec(q, args...).Error; err != nil {
+			return wrap(err, "store: statistics summary: recount")
 		}
 	}
 	return nil
 }
 
-// RecompterStatistiques rebuilds the whole statistics summary from the
-// enrolments and decisions, in one transaction. The service keeps the
-// summary itself; this is for rows written around it, by a bulk load.
+// RecompterStatistiquesSQL are the statements, without parameters, that
+// rebuild the whole statistics summary from the enrolments and decisions,
+// to run in one transaction. The service keeps the summary itself; this is
+// for rows written around it, by a bulk load.
+var RecompterStatistiquesSQL = sommaireSQL("session_id IS NOT NULL")
+
+// RecompterStatistiques runs RecompterStatistiquesSQL on db.
 func RecompterStatistiques(ctx context.Context, db *DB) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return recompter(tx, "session_id IS NOT NULL")
