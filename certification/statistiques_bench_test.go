@@ -1,11 +1,13 @@
 package certification_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,6 +37,7 @@ func BenchmarkStatistiques1M(b *testing.B) {
 	svc := certtest.NewService(b, db)
 	centres := certtest.GenCentres(40)
 	certtest.GenResultats(b, db, n, centres)
+	cpu := cpuBase(b, db)
 	f := certification.FiltrePeriode{Debut: certification.NewDate(2026, 1, 1), Fin: certification.NewDate(2026, 12, 31)}
 	acteurs := []struct {
 		name string
@@ -47,7 +50,7 @@ func BenchmarkStatistiques1M(b *testing.B) {
 	}
 	for _, c := range acteurs {
 		b.Run(c.name, func(b *testing.B) {
-			latences(b, "candidats", func() (int64, error) {
+			latences(b, cpu, "candidats", func() (int64, error) {
 				st, err := svc.Statistiques(context.Background(), c.a, f)
 				if err != nil {
 					return 0, err
@@ -59,7 +62,7 @@ func BenchmarkStatistiques1M(b *testing.B) {
 	// The sessions export of the same year, read to its end.
 	for _, c := range acteurs {
 		b.Run("export-sessions/"+c.name, func(b *testing.B) {
-			latences(b, "sessions", func() (int64, error) {
+			latences(b, cpu, "sessions", func() (int64, error) {
 				var n int64
 				err := svc.ExporterSessions(context.Background(), c.a, f, func(*certification.LigneSession) error { n++; return nil })
 				return n, err
@@ -68,11 +71,48 @@ func BenchmarkStatistiques1M(b *testing.B) {
 	}
 }
 
+// cpuBase returns, on PostgreSQL, a function giving the CPU time its
+// server process has spent on db so far, nil on SQLite. The machine the
+// benchmarks run on is shared: the latency follows its load, the CPU time a
+// request costs the database much less. db is held to one connection, so
+// that one server process answers every request.
+func cpuBase(b *testing.B, db *certification.DB) func() time.Duration {
+	if db.Dialect != "postgres" {
+		return nil
+	}
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		b.Fatal(err)
+	}
+	sqlDB.SetMaxOpenConns(1)
+	var pid int
+	if err := db.Raw("SELECT pg_backend_pid()").Scan(&pid).Error; err != nil {
+		b.Fatal(err)
+	}
+	return func() time.Duration {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return -1 // another machine's server: not measured
+		}
+		// The fields after the command, which ends at the last ')':
+		// utime and stime are the 12th and 13th, in clock ticks (100 a second).
+		f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+		ut, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		return time.Duration(ut+st) * 10 * time.Millisecond
+	}
+}
+
 // latences runs run at each iteration of b and reports the count of the
-// last run (as unit) and the median and 99th percentile of the runs.
-func latences(b *testing.B, unit string, run func() (int64, error)) {
+// last run (as unit), the median and 99th percentile of the runs and, when
+// cpu measures it, the database's CPU time per run.
+func latences(b *testing.B, cpu func() time.Duration, unit string, run func() (int64, error)) {
 	var n int64
 	var durees []time.Duration
+	var cpu0 time.Duration
+	if cpu != nil {
+		cpu0 = cpu()
+	}
 	for b.Loop() {
 		debut := time.Now()
 		var err error
@@ -82,6 +122,9 @@ func latences(b *testing.B, unit string, run func() (int64, error)) {
 		durees = append(durees, time.Since(debut))
 	}
 	b.ReportMetric(float64(n), unit)
+	if cpu != nil && cpu0 >= 0 {
+		b.ReportMetric(float64((cpu()-cpu0).Microseconds())/1000/float64(len(durees)), "db-cpu-ms/op")
+	}
 	// The goal is a page's latency: the median and the tail say more of
 	// it than the mean.
 	slices.Sort(durees)
