@@ -385,6 +385,11 @@ func updateCandidat(tx *gorm.DB, row candidatRow, version int, ecf []ecfRow, ant
 	if err := tx.Where("candidat_id = ?", row.ID).Delete(&anterieurRow{}).Error; err != nil {
 		return false, wrap(err, "candidat %s: delete CCP antérieurs", row.ID)
 	}
+	// The statistics count each candidat under its parcours, which may
+	// have changed.
+	if err := marquerCandidat(tx, row.ID); err != nil {
+		return false, err
+	}
 	return true, insertCandidatChildren(tx, row.ID, ecf, anterieurs)
 }
 

@@ -226,7 +226,10 @@ func updatePresence(tx *gorm.DB, id string, version int, presence, entretienFina
 func storeInscriptionOutcome(tx *gorm.DB, id, issue, explication string, dateLimite *Date, at time.Time) error {
 	err := tx.Model(&inscriptionRow{}).Where("id = ?", id).Updates(map[string]any{"issue": issue, "explication": explication,
 		"date_limite": nullable(dateLimite), "version": gorm.Expr("version + 1"), "updated_at": at}).Error
-	return wrap(err, "inscription %s: store outcome", id)
+	if err != nil {
+		return wrap(err, "inscription %s: store outcome", id)
+	}
+	return marquerInscription(tx, id)
 }
 
 // setEntretienFinalDu stores derived data without bumping the version.
@@ -243,7 +246,10 @@ func notifySession(tx *gorm.DB, sessionID string, le Date) error {
 
 func insertEvaluation(tx *gorm.DB, e Evaluation) error {
 	row := evaluationRowOf(e)
-	return wrap(tx.Create(&row).Error, "evaluation %s of inscription %s: insert", e.ID, e.InscriptionID)
+	if err := tx.Create(&row).Error; err != nil {
+		return wrap(err, "evaluation %s of inscription %s: insert", e.ID, e.InscriptionID)
+	}
+	return marquerEvaluation(tx, e.ID)
 }
 
 // updateEvaluation replaces a live decision if its version is still
@@ -258,7 +264,7 @@ func updateEvaluation(tx *gorm.DB, e Evaluation, version int) (bool, error) {
 	if res.Error != nil {
 		return false, wrap(res.Error, "evaluation %s version %d: update", e.ID, version)
 	}
-	return res.RowsAffected > 0, nil
+	return res.RowsAffected > 0, marquerEvaluation(tx, e.ID)
 }
 
 // revokeEvaluation revokes a live decision, and reports false when it was
@@ -269,7 +275,7 @@ func revokeEvaluation(tx *gorm.DB, id, par, motif string, at time.Time) (bool, e
 	if res.Error != nil {
 		return false, wrap(res.Error, "evaluation %s: revoke", id)
 	}
-	return res.RowsAffected > 0, nil
+	return res.RowsAffected > 0, marquerEvaluation(tx, id)
 }
 
 // pendingInscriptions returns the candidat's enrolments in force, in
@@ -290,5 +296,5 @@ func withdrawInscription(tx *gorm.DB, id, motif string, at time.Time) (bool, err
 	if res.Error != nil {
 		return false, wrap(res.Error, "inscription %s: withdraw", id)
 	}
-	return res.RowsAffected > 0, nil
+	return res.RowsAffected > 0, marquerInscription(tx, id)
 }

@@ -575,6 +575,7 @@ func TestCorrectionRectifiePV(t *testing.T) {
 		if revocations != 2 {
 			t.Errorf("%d revocations recorded as material errors, want 2", revocations)
 		}
+		verifierSommaire(t, db, "parallel corrections")
 	})
 }
 

@@ -130,8 +130,13 @@ func (s *Service) today() Date { return DateOf(s.now()) }
 // commit says so.
 func (s *Service) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	var fnErr error
+	// What fn changed that the statistics count is counted again at its
+	// end, in the same transaction (statistiques_sommaire.go).
+	ctx, rc := avecRecompte(ctx)
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		fnErr = fn(tx)
+		if fnErr = fn(tx); fnErr == nil {
+			fnErr = rc.appliquer(tx)
+		}
 		return fnErr
 	})
 	if err != nil && fnErr == nil {

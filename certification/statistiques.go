@@ -2,6 +2,8 @@ package certification
 
 import (
 	"context"
+	"maps"
+	"slices"
 
 	"gorm.io/gorm"
 )
@@ -47,9 +49,9 @@ const effectifsSQL = `COUNT(i.id) AS candidats,
 	COALESCE(SUM(CASE WHEN i.issue = 'echec' THEN 1 ELSE 0 END), 0) AS echec,
 	COALESCE(SUM(CASE WHEN i.issue = 'absent' THEN 1 ELSE 0 END), 0) AS absent`
 
-// sommesSQL adds up the outcome counts of per-session groups (aliased g).
-const sommesSQL = `SUM(g.candidats) AS candidats, SUM(g.titre) AS titre, SUM(g.partiel) AS partiel,
-	SUM(g.echec) AS echec, SUM(g.absent) AS absent`
+// sommesSQL adds up the outcome counts of summary rows (aliased st).
+const sommesSQL = `SUM(st.candidats) AS candidats, SUM(st.titre) AS titre, SUM(st.partiel) AS partiel,
+	SUM(st.echec) AS echec, SUM(st.absent) AS absent`
 
 // GroupeEffectifs is the outcomes of one group: a centre, a parcours or a
 // session. Cle identifies it (an id, a parcours code), Libelle names it (a
@@ -99,15 +101,19 @@ type Statistiques struct {
 }
 
 type groupeRow struct {
-	Groupe    string
 	Cle       string
 	Libelle   string
 	Date      Date
+	Parcours  string
 	Candidats int64
 	Titre     int64
 	Partiel   int64
 	Echec     int64
 	Absent    int64
+}
+
+func (r groupeRow) effectifs() Effectifs {
+	return Effectifs{r.Candidats, r.Titre, r.Partiel, r.Echec, r.Absent}
 }
 
 // Statistiques computes, by SQL aggregates, the outcomes of the
@@ -121,62 +127,64 @@ func (s *Service) Statistiques(ctx context.Context, a Acteur, f FiltrePeriode) (
 		return nil, err
 	}
 	db := s.read(ctx)
-	// The sessions in scope are chosen first, on the small sessions table.
-	// One pass over their counted enrolments (the partial index of
-	// migration 18) then aggregates per session and parcours, and the
-	// three groupings are read from that small result in the same
-	// statement; rang keeps each grouping in its order through UNION ALL.
-	sessions, err := scopePeriode(db.Session(&gorm.Session{NewDB: true}).Table("sessions AS s").Select("s.id"), db, a, f)
+	// The summary (statistiques_sommaire.go) has a row per session and
+	// parcours, and one per session and CCP. Each is read once over the
+	// sessions in scope, and grouped into few rows: per centre and
+	// parcours (the centres and the parcours are summed from them here),
+	// per CCP. Only the most recent sessions are then grouped one by one.
+	sommaire := func(table, cols string) (*gorm.DB, error) {
+		return scopePeriode(db.Session(&gorm.Session{NewDB: true}).Table(table+" AS st").Select(cols).
+			Joins("JOIN sessions s ON s.id = st.session_id"), db, a, f)
+	}
+	parts, err := sommaire("statistiques_sessions", "s.centre_id, st.parcours, "+sommesSQL)
 	if err != nil {
 		return nil, err
 	}
-	comptees := func() *gorm.DB {
-		return db.Session(&gorm.Session{NewDB: true}).Table("inscriptions AS i").
-			Where("i.issue IS NOT NULL AND i.retiree_at IS NULL AND i.session_id IN (?)", sessions)
-	}
 	var rows []groupeRow
-	if err := db.Raw(`WITH g AS (
-		SELECT i.session_id, c.parcours, `+effectifsSQL+`
-		FROM inscriptions i JOIN candidats c ON c.id = i.candidat_id
-		WHERE i.issue IS NOT NULL AND i.retiree_at IS NULL AND i.session_id IN (?)
-		GROUP BY i.session_id, c.parcours)
-	SELECT 'centre' AS groupe, ROW_NUMBER() OVER (ORDER BY ce.nom, ce.id) AS rang,
-		ce.id AS cle, ce.nom AS libelle, CAST(NULL AS DATE) AS date, `+sommesSQL+`
-		FROM g JOIN sessions s ON s.id = g.session_id JOIN centres ce ON ce.id = s.centre_id
-		GROUP BY ce.id, ce.nom
-	UNION ALL
-	SELECT 'parcours', ROW_NUMBER() OVER (ORDER BY g.parcours), g.parcours, g.parcours, CAST(NULL AS DATE), `+sommesSQL+`
-		FROM g GROUP BY g.parcours
-	UNION ALL
-	SELECT * FROM (SELECT 'session' AS groupe, ROW_NUMBER() OVER (ORDER BY s.debut DESC, s.reference) AS rang,
-		s.id, s.reference, s.debut, `+sommesSQL+`
-		FROM g JOIN sessions s ON s.id = g.session_id
-		GROUP BY s.id, s.reference, s.debut
-		ORDER BY s.debut DESC, s.reference LIMIT ?) AS p
-	ORDER BY groupe, rang`, sessions, MaxSessionsStatistiques+1).Scan(&rows).Error; err != nil {
-		return nil, wrap(err, "store: statistiques par groupe")
+	if err := db.Raw(`SELECT ce.id AS cle, ce.nom AS libelle, p.parcours, p.candidats, p.titre, p.partiel, p.echec, p.absent
+		FROM (?) AS p JOIN centres ce ON ce.id = p.centre_id
+		ORDER BY ce.nom, ce.id, p.parcours`, parts.Group("s.centre_id, st.parcours")).Scan(&rows).Error; err != nil {
+		return nil, wrap(err, "store: statistiques par centre et parcours")
 	}
 	st := &Statistiques{}
+	parParcours := map[string]Effectifs{}
 	for _, r := range rows {
-		g := GroupeEffectifs{Cle: r.Cle, Libelle: r.Libelle, Date: r.Date,
-			Effectifs: Effectifs{r.Candidats, r.Titre, r.Partiel, r.Echec, r.Absent}}
-		switch r.Groupe {
-		case "centre":
-			st.ParCentre = append(st.ParCentre, g)
-			st.Total.add(g.Effectifs)
-		case "parcours":
-			st.ParParcours = append(st.ParParcours, g)
-		default:
-			st.ParSession = append(st.ParSession, g)
+		if n := len(st.ParCentre); n == 0 || st.ParCentre[n-1].Cle != r.Cle {
+			st.ParCentre = append(st.ParCentre, GroupeEffectifs{Cle: r.Cle, Libelle: r.Libelle})
 		}
+		st.ParCentre[len(st.ParCentre)-1].add(r.effectifs())
+		p := parParcours[r.Parcours]
+		p.add(r.effectifs())
+		parParcours[r.Parcours] = p
+		st.Total.add(r.effectifs())
+	}
+	for _, code := range slices.Sorted(maps.Keys(parParcours)) {
+		st.ParParcours = append(st.ParParcours, GroupeEffectifs{Cle: code, Libelle: code, Effectifs: parParcours[code]})
+	}
+	recentes, err := scopePeriode(db.Session(&gorm.Session{NewDB: true}).Table("sessions AS s").Select("s.id").
+		Where("EXISTS (SELECT 1 FROM statistiques_sessions x WHERE x.session_id = s.id)").
+		Order("s.debut DESC, s.reference").Limit(MaxSessionsStatistiques+1), db, a, f)
+	if err != nil {
+		return nil, err
+	}
+	rows = nil
+	if err := db.Session(&gorm.Session{NewDB: true}).Table("statistiques_sessions AS st").
+		Select("s.id AS cle, s.reference AS libelle, s.debut AS date, "+sommesSQL).
+		Joins("JOIN sessions s ON s.id = st.session_id").Where("st.session_id IN (?)", recentes).
+		Group("s.id, s.reference, s.debut").Order("s.debut DESC, s.reference").Scan(&rows).Error; err != nil {
+		return nil, wrap(err, "store: statistiques par session")
+	}
+	for _, r := range rows {
+		st.ParSession = append(st.ParSession, GroupeEffectifs{Cle: r.Cle, Libelle: r.Libelle, Date: r.Date, Effectifs: r.effectifs()})
 	}
 	if len(st.ParSession) > MaxSessionsStatistiques {
 		st.ParSession, st.SessionsTronquees = st.ParSession[:MaxSessionsStatistiques], true
 	}
-	parBloc := db.Session(&gorm.Session{NewDB: true}).Table("evaluations AS e").
-		Select(`e.bloc_id, COUNT(*) AS evalues, SUM(CASE WHEN e.decision = 'acquis' THEN 1 ELSE 0 END) AS acquis`).
-		Where("e.revoque_at IS NULL AND e.inscription_id IN (?)", comptees().Select("i.id")).
-		Group("e.bloc_id")
+	parBloc, err := sommaire("statistiques_ccp", "st.bloc_id, SUM(st.evalues) AS evalues, SUM(st.acquis) AS acquis")
+	if err != nil {
+		return nil, err
+	}
+	parBloc = parBloc.Group("st.bloc_id")
 	if err := db.Session(&gorm.Session{NewDB: true}).Table("(?) AS g", parBloc).
 		Select("t.code AS titre_code, b.code AS ccp, b.intitule, SUM(g.evalues) AS evalues, SUM(g.acquis) AS acquis").
 		Joins("JOIN blocs b ON b.id = g.bloc_id").

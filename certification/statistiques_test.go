@@ -83,9 +83,10 @@ func recompute(rows []brute, decisions map[string]map[string]string, keep func(b
 	return total, parCentre, parParcours, parCCP
 }
 
-// TestStatistiquesSQLEqualsGo: on a generated data set, the outcomes and
-// rates the SQL aggregates give equal those recomputed in Go from the
-// stored rows, for the administrator, an autorité and a centre, over the
+// TestStatistiquesSQLEqualsGo: on a generated data set, the summary the
+// statistics read equals its recomputation from the stored rows, and the
+// outcomes and rates the SQL aggregates give equal those recomputed in Go
+// from the stored rows, for the administrator, an autorité and a centre, over the
 // whole year and over a month.
 func TestStatistiquesSQLEqualsGo(t *testing.T) {
 	t.Parallel()
@@ -93,6 +94,8 @@ func TestStatistiquesSQLEqualsGo(t *testing.T) {
 		svc := certtest.NewService(t, db)
 		centres := certtest.GenCentres(3)
 		certtest.GenResultats(t, db, 3000, centres)
+		// The statistics read the summary: it must be what the rows give.
+		verifierSommaire(t, db, "the generation")
 		rows, decisions := brutes(t, db)
 		ara := certification.Territoire{Autorite: "DREETS Auvergne-Rhône-Alpes", Region: "Auvergne-Rhône-Alpes"}
 		cases := []struct {

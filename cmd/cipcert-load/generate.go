@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/cipcert/cipcert/certification"
 )
 
 // `cipcert-load generate` fills a migrated and seeded cipcert PostgreSQL
@@ -330,6 +332,11 @@ func generate(ctx context.Context, conn *pgx.Conn, cfg genConfig) (*GenReport, e
 		{"inscription_blocs", g.inscriptionBlocsSQL(), []any{ref.blocIDs}},
 		{"evaluations", g.evaluationsSQL(), []any{ref.blocIDs, motifs, ref.jurys}},
 	}
+	// The rows went in around the service: the statistics summary it keeps
+	// is built from them, in the same transaction.
+	for k, q := range certification.RecompterStatistiquesSQL {
+		steps = append(steps, stmt{fmt.Sprintf("statistics summary %d", k+1), q, nil})
+	}
 	counts := map[string]*int64{"sessions": &rep.Sessions, "inscriptions": &rep.Inscriptions, "evaluations": &rep.Resultats}
 	for _, s := range steps {
 		rows, err := exec(s.table, s.sql, s.args...)
@@ -352,7 +359,7 @@ func generate(ctx context.Context, conn *pgx.Conn, cfg genConfig) (*GenReport, e
 		verb = "VACUUM (ANALYZE)"
 	}
 	tables := []string{"candidats", "candidat_ecf", "candidat_ccp_anterieurs", "habilitations", "jury_membres", "sessions",
-		"session_blocs", "session_jury", "inscriptions", "inscription_blocs", "evaluations"}
+		"session_blocs", "session_jury", "inscriptions", "inscription_blocs", "evaluations", "statistiques_sessions", "statistiques_ccp"}
 	if _, err := conn.Exec(ctx, verb+" "+strings.Join(tables, ", ")); err != nil {
 		return nil, fmt.Errorf("%s: %w", verb, err)
 	}

@@ -260,6 +260,16 @@ func TestGenerate(t *testing.T) {
 		t.Errorf("generated session statuses %v (%v), want tenue and validee", statuts, err)
 	}
 
+	// The statistics summary counts every deliberated candidat generated.
+	var counted, summed int64
+	if err := conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM inscriptions WHERE issue IS NOT NULL AND retiree_at IS NULL),
+		(SELECT COALESCE(sum(candidats), 0) FROM statistiques_sessions)`).Scan(&counted, &summed); err != nil {
+		t.Fatal(err)
+	}
+	if counted == 0 || summed != counted {
+		t.Errorf("statistics summary counts %d candidats, the enrolments %d deliberated", summed, counted)
+	}
+
 	// The application reads what was generated.
 	var cand string
 	if err := conn.QueryRow(ctx, `SELECT i.candidat_id FROM inscriptions i JOIN sessions s ON s.id = i.session_id
