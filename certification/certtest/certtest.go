@@ -142,7 +142,12 @@ func Options(tb testing.TB) certification.Options {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	conservation, err := fixtures.Conservation()
+	if err != nil {
+		tb.Fatal(err)
+	}
 	return certification.Options{
+		Conservation: conservation,
 		Now:        func() time.Time { return Now },
 		Parametres: p,
 		Renderer:   pdf.New(),
