@@ -148,12 +148,12 @@ func Options(tb testing.TB) certification.Options {
 	}
 	return certification.Options{
 		Conservation: conservation,
-		Now:        func() time.Time { return Now },
-		Parametres: p,
-		Renderer:   pdf.New(),
-		PublicURL:  "https://cipcert.test",
-		BcryptCost: bcrypt.MinCost,
-		Sceau:      Sceau(tb),
+		Now:          func() time.Time { return Now },
+		Parametres:   p,
+		Renderer:     pdf.New(),
+		PublicURL:    "https://cipcert.test",
+		BcryptCost:   bcrypt.MinCost,
+		Sceau:        Sceau(tb),
 	}
 }
 
