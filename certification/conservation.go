@@ -187,7 +187,7 @@ func (p *purge) journaux() error {
 	if limite.IsZero() {
 		return nil
 	}
-	if err := p.del(ConservationJournaux, "messages", "envoye_at IS NOT NULL AND envoye_at <= ?", limite); err != nil {
+	if err := p.del(ConservationJournaux, "messages", "COALESCE(envoye_at, refuse_at) <= ?", limite); err != nil {
 		return err
 	}
 	if err := p.del(ConservationJournaux, "jetons", "expire_at <= ?", limite); err != nil {
@@ -234,7 +234,7 @@ func (p *purge) jamaisInscrits() error {
 	if err := p.comptes(ConservationJamaisInscrits, ids); err != nil {
 		return err
 	}
-	for _, t := range []string{"candidat_ecf", "candidat_ccp_anterieurs", "candidat_recevabilites", "liens"} {
+	for _, t := range []string{"candidat_ecf", "candidat_ccp_anterieurs", "candidat_recevabilites", "liens", "demandes_droits"} {
 		if err := p.del(ConservationJamaisInscrits, t, "candidat_id IN ?", ids); err != nil {
 			return err
 		}

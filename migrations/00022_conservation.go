@@ -9,7 +9,8 @@ import "strings"
 // evenements accepts an update that sets exactly that copy's avant and apres
 // and leaves every other column as it was. Nothing is rewritten silently:
 // each rewritten row is named, with the purge that rewrote it, in a table no
-// one can alter. candidats.pseudonymise_at marks a candidat whose personal
+// one can alter. demandes_droits holds the candidats' requests under their
+// rights. candidats.pseudonymise_at marks a candidat whose personal
 // data the purge has already reduced, so that it is not done twice.
 func init() {
 	commun := []string{
@@ -29,8 +30,21 @@ func init() {
 			apres        TEXT NOT NULL
 		)`,
 		`ALTER TABLE candidats ADD COLUMN pseudonymise_at TIMESTAMP`,
+		// A candidat's requests under its rights (rectification, erasure),
+		// addressed to its centre, or to the autorité once its identity is
+		// the one the State certifies.
+		`CREATE TABLE demandes_droits (
+			id            TEXT PRIMARY KEY,
+			candidat_id   TEXT NOT NULL REFERENCES candidats (id),
+			type          TEXT NOT NULL CHECK (type IN ('rectification', 'effacement')),
+			texte         TEXT NOT NULL,
+			destinataire  TEXT NOT NULL CHECK (destinataire IN ('centre', 'autorite')),
+			created_at    TIMESTAMP NOT NULL
+		)`,
+		`CREATE INDEX demandes_droits_candidat_idx ON demandes_droits (candidat_id, created_at)`,
 	}
 	communDown := []string{
+		`DROP TABLE demandes_droits`,
 		`ALTER TABLE candidats DROP COLUMN pseudonymise_at`,
 		`DROP TABLE evenements_pseudonymises`,
 		`DROP TABLE conservation_journal`,
