@@ -115,8 +115,9 @@ type LigneConservation struct {
 	Nombre     int    `json:"nombre"`
 }
 
-// roleSysteme is the author of what the service does on its own schedule.
-const roleSysteme Role = "systeme"
+// RoleSysteme is the author, in the audit trail, of what the service does
+// on its own schedule (the retention); no account has it.
+const RoleSysteme Role = "systeme"
 
 // Pseudonyme replaces a pseudonymised name.
 const Pseudonyme = "Pseudonymisé"
@@ -142,7 +143,7 @@ func (s *Service) AppliquerConservation(ctx context.Context) ([]LigneConservatio
 		if len(out) == 0 {
 			return nil
 		}
-		return s.journal(tx, Acteur{Role: roleSysteme}, audit{action: "conservation_appliquee", objet: "conservation",
+		return s.journal(tx, Acteur{Role: RoleSysteme}, audit{action: "conservation_appliquee", objet: "conservation",
 			objetID: p.lignesID[0], apres: out})
 	})
 	return out, err

@@ -123,6 +123,19 @@ func (s *Service) DonneesPersonnelles(ctx context.Context, a Acteur) (*DonneesCa
 	return out, nil
 }
 
+// DonneesPersonnellesPDF is DonneesPersonnelles laid out as a PDF.
+func (s *Service) DonneesPersonnellesPDF(ctx context.Context, a Acteur) ([]byte, error) {
+	d, err := s.DonneesPersonnelles(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.opt.Renderer.DonneesPersonnelles(*d)
+	if err != nil {
+		return nil, fmt.Errorf("données personnelles %s: pdf: %w", a.CandidatID, err)
+	}
+	return b, nil
+}
+
 // lireTable reads a candidat's rows of one table, as column → value.
 func lireTable(db *gorm.DB, t tablePersonnelle, candidatID string) (TableDonnees, error) {
 	td := TableDonnees{Table: t.table, Description: t.description, Omises: t.omises, Lignes: []map[string]any{}}

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -280,16 +279,7 @@ var fieldIDReplacer = strings.NewReplacer(".", "-", "[", "-", "]", "", "_", "-")
 
 var funcs = template.FuncMap{
 	// dureeMois says a retention period in words: « 5 ans », « 18 mois ».
-	"dureeMois": func(n int) string {
-		switch {
-		case n%12 != 0:
-			return strconv.Itoa(n) + " mois"
-		case n == 12:
-			return "1 an"
-		default:
-			return strconv.Itoa(n/12) + " ans"
-		}
-	},
+	"dureeMois": certification.DureeMois,
 	// field builds an input from the form: name, label, then "key=value"
 	// options among hint, type, autocomplete, inputmode.
 	"field": func(f *Form, name, label string, opts ...string) field {
