@@ -157,17 +157,22 @@ func (s *Service) demander(ctx context.Context, a Acteur, typ, texte, requis str
 
 // DemandesDroits returns the requests of a candidat, newest first: to the
 // candidat its own, to its centre and to the autorité of its territory those
-// of their candidats (the autorité only those addressed to it). Returns
-// ErrNotFound for a candidat out of reach.
+// of their candidats (the autorité only those addressed to it). A candidat
+// out of reach has none: the pages that show them have already answered
+// 404 for it, and one statement keeps them within their budget.
 func (s *Service) DemandesDroits(ctx context.Context, a Acteur, candidatID string) ([]DemandeDroits, error) {
 	if !a.Is(RoleCandidat, RoleCentre, RoleAutorite, RoleAdmin) {
 		return nil, forbidden()
 	}
+	if !validID(candidatID) {
+		return nil, nil
+	}
 	db := s.read(ctx)
-	if _, err := findCandidatRow(db, a, candidatID); err != nil {
+	scope, err := scopeCandidats(db, a)
+	if err != nil {
 		return nil, err
 	}
-	q := db.Where("candidat_id = ?", candidatID)
+	q := db.Where("candidat_id = ? AND candidat_id IN (?)", candidatID, scope.Select("c.id").Where("c.id = ?", candidatID))
 	if a.Is(RoleAutorite) {
 		q = q.Where("destinataire = 'autorite'")
 	}
