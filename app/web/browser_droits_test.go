@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
 	"github.com/cipcert/cipcert/certification"
@@ -22,13 +21,7 @@ func TestBrowserDroitsCandidat(t *testing.T) {
 		u.login("candidat")
 		download := func(href string) []byte {
 			t.Helper()
-			dir := t.TempDir()
-			if _, err := chromedp.CallBrowser(u.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-				Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir,
-				BrowserContextID: chromedp.FromContext(u.ctx).BrowserContextID,
-			}); err != nil {
-				t.Fatal(err)
-			}
+			dir := u.downloads()
 			u.do(chromedp.Click(chromedp.CSS(`a[href="` + href + `"]`)))
 			return waitDownload(t, dir)
 		}
