@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -119,6 +120,11 @@ func (s *Service) demander(ctx context.Context, a Acteur, typ, texte, requis str
 		return nil, forbidden()
 	}
 	texte = strings.TrimSpace(texte)
+	// A text with no letter and no digit (spaces, invisible characters)
+	// says nothing: it counts as empty.
+	if !strings.ContainsFunc(texte, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		texte = ""
+	}
 	switch {
 	case texte == "" && requis != "":
 		return nil, Invalid("demande_invalide", "La demande comporte des erreurs.", FieldError{"texte", "requis", requis})

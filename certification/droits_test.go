@@ -25,7 +25,7 @@ func TestDemandesDroits(t *testing.T) {
 		lefevre, centre, centre2, dreets := actor(t, svc, "candidat"), actor(t, svc, "centre"), actor(t, svc, "centre2"), actor(t, svc, "dreets")
 
 		t.Run("ErrInvalid", func(t *testing.T) {
-			for _, texte := range []string{"", "  \n ", strings.Repeat("é", certification.TexteDemandeMax+1), "a\x00b"} {
+			for _, texte := range []string{"", "  \n ", "\u200b\u2066", strings.Repeat("é", certification.TexteDemandeMax+1), "a\x00b"} {
 				_, err := svc.DemanderRectification(ctx, lefevre, texte)
 				var de *certification.Error
 				if !errors.As(err, &de) || de.Code != "demande_invalide" || len(de.Fields) != 1 || de.Fields[0].Field != "texte" {

@@ -38,6 +38,18 @@ func TestDroitsCandidat(t *testing.T) {
 		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "Indiquez ce qui est inexact") {
 			t.Errorf("empty rectification: %d", p.Status)
 		}
+		// Hostile texts: refused on the field, nothing written.
+		for _, texte := range []string{strings.Repeat("é", 50000), "a\x00b", "\xff\xfe", " \u200b "} {
+			p = c.post("/mon-espace/effacement", "/mon-espace/rectification", url.Values{"texte": {texte}})
+			if p.Status != http.StatusUnprocessableEntity {
+				t.Errorf("%.20q: %d", texte, p.Status)
+			}
+		}
+		var n int
+		db.Raw("SELECT COUNT(*) FROM demandes_droits").Scan(&n)
+		if n != 0 {
+			t.Errorf("%d requests written from hostile texts", n)
+		}
 		p = c.post("/mon-espace/rectification", "/mon-espace/rectification", url.Values{"texte": {"Mon lieu de naissance est Annecy (74)."}})
 		if p.Status != http.StatusSeeOther || p.Location != "/mon-espace?info=rectification-autorite" {
 			t.Errorf("rectification: %d %s", p.Status, p.Location)
