@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -322,9 +323,17 @@ func (p *purge) audit() error {
 // evenements_pseudonymises first, which is what the trail's trigger checks
 // before it lets the row's avant and apres change, and nothing else.
 func (p *purge) evenements(categorie, where string, args ...any) error {
+	// Only the events naming a personal field are read: the others would
+	// be read again every night, for nothing.
+	var champs []string
+	var motifs []any
+	for _, k := range ChampsPersonnelsAudit {
+		champs = append(champs, "avant LIKE ? OR apres LIKE ?")
+		motifs = append(motifs, `%"`+k+`":%`, `%"`+k+`":%`)
+	}
 	var rows []evenementRow
-	if err := p.tx.Where(where, args...).
-		Where("(avant <> '' OR apres <> '') AND id NOT IN (SELECT evenement_id FROM evenements_pseudonymises)").
+	if err := p.tx.Where(where, args...).Where("("+strings.Join(champs, " OR ")+")", motifs...).
+		Where("id NOT IN (SELECT evenement_id FROM evenements_pseudonymises)").
 		Order("id").Find(&rows).Error; err != nil {
 		return wrap(err, "conservation: evenements")
 	}
