@@ -57,6 +57,7 @@ var catalogue = []erreurDoc{
 	{Code: "declaration_tardive", Status: 422, Messages: []string{"La session a commencé : seule l'autorité peut en régulariser la déclaration, avec un motif.", "Une session déclarée ne peut pas être avancée à une date passée."}},
 	{Code: "deja_inscrit", Status: 409, Messages: []string{"Ce candidat est déjà inscrit à cette session."}},
 	{Code: "deja_revoque", Status: 409, Messages: []string{"Ce document est déjà révoqué."}},
+	{Code: "demande_invalide", Status: 422, Messages: []string{"La demande comporte des erreurs."}},
 	{Code: "desactivation_de_soi", Status: 409, Messages: []string{"Vous ne pouvez pas désactiver votre propre compte : un autre administrateur le fera."}},
 	{Code: "document_deja_emis", Status: 409, Messages: []string{"Ce document vient d'être émis par ailleurs.", "Le document de ce candidat est déjà émis."}},
 	{Code: "double_inscription", Status: 422, Messages: []string{"Le candidat est déjà inscrit pour ce bloc à une autre session non délibérée."}},

@@ -39,6 +39,9 @@ type Options struct {
 	// Neutre shows the pages without the État's bloc marque and Marianne
 	// typeface, which only State services may use (see web.Config).
 	Neutre bool
+	// Mentions are the operator's legal mentions, shown on the public
+	// pages (web.Mentions); the zero value shows the demo's.
+	Mentions web.Mentions
 	// RequestTimeout bounds the work done for one request (default 15 s):
 	// past it, the database calls are cancelled and the client gets a 503.
 	RequestTimeout time.Duration
@@ -98,7 +101,7 @@ func New(svc *certification.Service, opt Options) *Server {
 		}
 	}
 	s.imports = newImporteur(svc)
-	w, err := web.New(web.Config{Service: svc, Limits: sharedLimits{s}, Logger: opt.Logger, Neutre: opt.Neutre,
+	w, err := web.New(web.Config{Service: svc, Limits: sharedLimits{s}, Logger: opt.Logger, Neutre: opt.Neutre, Mentions: opt.Mentions,
 		Referentiel: referentielFormat{svc}, Import: s.imports})
 	if err != nil {
 		panic(err) // the templates are embedded: failing to parse them is a bug

@@ -27,6 +27,8 @@ type Renderer interface {
 	Fiche(FicheData) ([]byte, error)
 	// CentreDocuments are the centre's own documents, laid out apart.
 	CentreDocuments
+	// DonneesPersonnelles lays out the export of a candidat's data.
+	DonneesPersonnelles(DonneesCandidat) ([]byte, error)
 	Template() string
 	// Unsupported lists the characters of s the documents cannot print, so
 	// that input is refused when typed rather than when a document is issued.

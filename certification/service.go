@@ -61,6 +61,9 @@ type Options struct {
 	// Jobs enqueues background work (e-mails, reminders) in the service's
 	// transactions; nil drops it, for tools and tests that run no queue.
 	Jobs Jobs
+	// Conservation is the retention table the scheduled purge applies
+	// (AppliquerConservation); nil leaves every record as it is.
+	Conservation Conservation
 }
 
 // NewService returns a Service on db. It fails, naming every missing

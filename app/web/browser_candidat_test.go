@@ -42,13 +42,7 @@ func TestBrowserCandidatDownload(t *testing.T) {
 		}
 		u.check("GET /mon-espace", "mon-espace")
 
-		dir := t.TempDir()
-		if _, err := chromedp.CallBrowser(u.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-			Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir,
-			BrowserContextID: chromedp.FromContext(u.ctx).BrowserContextID,
-		}); err != nil {
-			t.Fatal(err)
-		}
+		dir := u.downloads()
 		u.do(chromedp.Click(chromedp.CSS(`a[href="/mon-espace/documents/` + par.ID + `.pdf"]`)))
 		got := waitDownload(t, dir)
 
@@ -65,6 +59,19 @@ func TestBrowserCandidatDownload(t *testing.T) {
 		}
 		fetched(t, "GET /mon-espace/documents/:fichier")
 	})
+}
+
+// downloads sends the tab's downloads to a new folder, and returns it.
+func (tb *tab) downloads() string {
+	tb.t.Helper()
+	dir := tb.t.TempDir()
+	if _, err := chromedp.CallBrowser(tb.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir,
+		BrowserContextID: chromedp.FromContext(tb.ctx).BrowserContextID,
+	}); err != nil {
+		tb.t.Fatal(err)
+	}
+	return dir
 }
 
 // waitDownload returns the bytes of the first completed download in dir.

@@ -28,8 +28,9 @@ func TestBrowserPublicPages(t *testing.T) {
 		n.check("GET /connexion", "connexion-neutre")
 		for _, p := range []struct{ path, name, want string }{
 			{"/accessibilite", "accessibilite", "non conforme"},
-			{"/mentions-legales", "mentions-legales", "directeur de la publication"},
-			{"/donnees-personnelles", "donnees-personnelles", "cipcert_session"},
+			{"/mentions-legales", "mentions-legales", "Directeur de la publication"},
+			{"/donnees-personnelles", "donnees-personnelles", "Délégué à la protection des données"},
+			{"/plan-du-site", "plan-du-site", "Vérifier un document"},
 			{"/verification", "verification", "Code de vérification"},
 		} {
 			v.open(p.path)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -283,14 +284,33 @@ func (tb *tab) login(identifiant string) {
 	}
 }
 
+// footerLinks are the links every page's footer carries: the mandatory
+// public pages.
+var footerLinks = []string{"/accessibilite", "/mentions-legales", "/donnees-personnelles", "/plan-du-site"}
+
+// footer fails when the page's footer lacks one of footerLinks.
+func (tb *tab) footer(name string) {
+	tb.t.Helper()
+	got := eval[[]string](tb, `[...document.querySelectorAll("footer.fr-footer a")].map(a => a.getAttribute("href"))`)
+	for _, l := range footerLinks {
+		if !slices.Contains(got, l) {
+			tb.t.Errorf("%s: the footer has no link to %s (links: %v)", name, l, got)
+		}
+	}
+}
+
 // check runs axe on the page (route "" for a page outside the table, such
 // as an error page) (no violation of impact serious or critical), checks
 // it has no horizontal scrolling at 375 px, saves screenshots at 1280×800
-// and 375×812, and records route as checked. It leaves the tab at 1280×800.
+// and 375×812, checks the footer's links, and records route as checked.
+// It leaves the tab at 1280×800.
 func (tb *tab) check(route, name string) {
 	tb.t.Helper()
 	if route != "" && !isRoute(route) {
 		tb.t.Fatalf("check: %q is not a row of the page table", route)
+	}
+	if !tb.again {
+		tb.footer(name)
 	}
 	for _, size := range []struct{ w, h int64 }{{1280, 800}, {375, 812}} {
 		if size.w < 600 {

@@ -182,6 +182,9 @@ func (w *Web) handleRegularisation(c echo.Context) error {
 // rectificationData is a candidat's identity and the form to rectify it.
 type rectificationData struct {
 	C *certification.Candidat
+	// Demandes are the candidat's rectification requests addressed to the
+	// autorité.
+	Demandes []certification.DemandeDroits
 }
 
 func (w *Web) renderRectification(c echo.Context, status int, form *Form) error {
@@ -195,7 +198,11 @@ func (w *Web) renderRectification(c echo.Context, status int, form *Form) error 
 			"date_naissance": {cand.DateNaissance.Francais()}, "lieu_naissance": {cand.LieuNaissance}})
 	}
 	form.Values.Set("version", strconv.Itoa(cand.Version))
-	v := w.view(c, &rectificationData{C: cand})
+	demandes, err := w.svc.DemandesDroits(c.Request().Context(), a, cand.ID)
+	if err != nil {
+		return err
+	}
+	v := w.view(c, &rectificationData{C: cand, Demandes: demandes})
 	v.Title = "Rectifier l’identité de " + cand.Prenoms + " " + cand.NomNaissance
 	v.Crumbs = append(v.Crumbs, crumb{"Sessions", "/autorite/sessions"})
 	v.Form = form

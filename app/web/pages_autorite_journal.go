@@ -171,12 +171,16 @@ var libelleAction = map[string]string{
 	"habilitation_prolongee": "Habilitation prolongée",
 	"habilitation_terminee":  "Habilitation terminée",
 	"territoire_modifie":     "Territoire du compte de l’autorité modifié",
+	"demande_rectification":  "Rectification demandée par le candidat",
+	"demande_effacement":     "Effacement demandé par le candidat",
+	"conservation_appliquee": "Durées de conservation appliquées : données supprimées ou pseudonymisées",
 }
 
 // libelleRole names the role of an author without an account name.
 var libelleRole = map[certification.Role]string{
 	certification.RoleAdmin: "l’administrateur", certification.RoleAutorite: "l’autorité", certification.RoleCentre: "le centre",
 	certification.RoleJury: "un membre du jury", certification.RoleCandidat: "le candidat",
+	certification.RoleSysteme: "cipcert, tâche planifiée",
 }
 
 // libelleChamp names the fields of the trail's snapshots.
@@ -195,6 +199,7 @@ var libelleChamp = map[string]string{
 	"heure": "Heure de convocation", "membre": "Membre du jury", "motif_excuse": "Excuse du candidat",
 	"numero_ceres": "Numéro CERES", "ceres_declaree_le": "Déclarée dans CERES le",
 	"detail": "Détail", "decision_reference": "Référence de la décision", "decision_date": "Date de la décision",
+	"destinataire": "Adressée à", "description": "Texte",
 }
 
 // champsTechniques are kept in the trail for machines, not shown to people.

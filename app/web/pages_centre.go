@@ -201,6 +201,8 @@ type candidatData struct {
 	// Compte is the candidat's account: the page offers to open it, or
 	// says where it stands.
 	Compte *certification.CompteCandidat
+	// Demandes are the candidat's requests under its rights.
+	Demandes []certification.DemandeDroits
 }
 
 func (w *Web) handleCandidatShow(c echo.Context) error {
@@ -218,7 +220,12 @@ func (w *Web) handleCandidatShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := w.view(c, &candidatData{D: d, Passages: passages(d, ref.Intitule), Intitules: ref.Intitule, Compte: compte})
+	demandes, err := w.svc.DemandesDroits(ctx, a, d.Candidat.ID)
+	if err != nil {
+		return err
+	}
+	v := w.view(c, &candidatData{D: d, Passages: passages(d, ref.Intitule), Intitules: ref.Intitule, Compte: compte,
+		Demandes: demandes})
 	v.Title = d.Candidat.Prenoms + " " + d.Candidat.NomNaissance
 	v.Crumbs = append(v.Crumbs, crumb{"Candidats", "/centre/candidats"})
 	return w.render(c, http.StatusOK, "candidat", v)

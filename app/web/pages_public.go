@@ -18,9 +18,10 @@ func init() {
 		Page{Method: http.MethodGet, Path: "/connexion", Handler: (*Web).handleConnexion, Title: "Connexion"},
 		Page{Method: http.MethodPost, Path: "/connexion", Handler: (*Web).handleConnexionPost, Title: "Connexion"},
 		Page{Method: http.MethodPost, Path: "/deconnexion", Handler: (*Web).handleDeconnexion, Title: "Déconnexion", Roles: allRoles},
-		Page{Method: http.MethodGet, Path: "/accessibilite", Handler: statique("accessibilite"), Title: "Accessibilité"},
-		Page{Method: http.MethodGet, Path: "/mentions-legales", Handler: statique("mentions-legales"), Title: "Mentions légales"},
-		Page{Method: http.MethodGet, Path: "/donnees-personnelles", Handler: statique("donnees-personnelles"), Title: "Données personnelles et cookies"},
+		Page{Method: http.MethodGet, Path: "/accessibilite", Handler: publique("accessibilite"), Title: "Déclaration d’accessibilité"},
+		Page{Method: http.MethodGet, Path: "/mentions-legales", Handler: publique("mentions-legales"), Title: "Mentions légales"},
+		Page{Method: http.MethodGet, Path: "/donnees-personnelles", Handler: publique("donnees-personnelles"), Title: "Données personnelles et cookies"},
+		Page{Method: http.MethodGet, Path: "/plan-du-site", Handler: publique("plan-du-site"), Title: "Plan du site"},
 		Page{Method: http.MethodGet, Path: "/verification", Handler: (*Web).handleVerificationForm, Title: "Vérifier un document"},
 		Page{Method: http.MethodGet, Path: "/verification/:code", Handler: (*Web).handleVerificationResult,
 			Title: "Vérification d’un document", ServedByAPI: true},
@@ -35,13 +36,6 @@ func (w *Web) handleRacine(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, homeOf(a))
 	}
 	return c.Redirect(http.StatusSeeOther, "/connexion")
-}
-
-// statique renders a page whose content is all in its template.
-func statique(name string) func(*Web, echo.Context) error {
-	return func(w *Web, c echo.Context) error {
-		return w.render(c, http.StatusOK, name, w.view(c, nil))
-	}
 }
 
 type connexionData struct{ Suite string }

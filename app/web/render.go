@@ -278,6 +278,8 @@ func fieldID(name string) string { return "f-" + fieldIDReplacer.Replace(name) }
 var fieldIDReplacer = strings.NewReplacer(".", "-", "[", "-", "]", "", "_", "-")
 
 var funcs = template.FuncMap{
+	// dureeMois says a retention period in words: « 5 ans », « 18 mois ».
+	"dureeMois": certification.DureeMois,
 	// field builds an input from the form: name, label, then "key=value"
 	// options among hint, type, autocomplete, inputmode.
 	"field": func(f *Form, name, label string, opts ...string) field {

@@ -53,6 +53,9 @@ type Config struct {
 	Referentiel ReferentielFormat
 	// Import reads the files of candidats the centre imports.
 	Import Importeur
+	// Mentions are the operator's, on the mandatory public pages; the
+	// zero value shows MentionsDemo.
+	Mentions Mentions
 }
 
 // ReferentielFormat is the référentiel's file format: one titre, as the
@@ -78,6 +81,7 @@ type Web struct {
 	neutre    bool
 	ref       ReferentielFormat
 	importeur Importeur
+	mentions  Mentions
 }
 
 // New parses the templates and prepares the pages.
@@ -86,7 +90,10 @@ func New(cfg Config) (*Web, error) {
 		cfg.Logger = slog.Default()
 	}
 	w := &Web{svc: cfg.Service, limits: cfg.Limits, log: cfg.Logger, neutre: cfg.Neutre, ref: cfg.Referentiel,
-		importeur: cfg.Import}
+		importeur: cfg.Import, mentions: cfg.Mentions}
+	if w.mentions == (Mentions{}) {
+		w.mentions = MentionsDemo
+	}
 	// The route-table tests build the server without a service: no page is
 	// served then, only the routes are listed.
 	if cfg.Service != nil {

@@ -142,13 +142,18 @@ func Options(tb testing.TB) certification.Options {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	conservation, err := fixtures.Conservation()
+	if err != nil {
+		tb.Fatal(err)
+	}
 	return certification.Options{
-		Now:        func() time.Time { return Now },
-		Parametres: p,
-		Renderer:   pdf.New(),
-		PublicURL:  "https://cipcert.test",
-		BcryptCost: bcrypt.MinCost,
-		Sceau:      Sceau(tb),
+		Conservation: conservation,
+		Now:          func() time.Time { return Now },
+		Parametres:   p,
+		Renderer:     pdf.New(),
+		PublicURL:    "https://cipcert.test",
+		BcryptCost:   bcrypt.MinCost,
+		Sceau:        Sceau(tb),
 	}
 }
 

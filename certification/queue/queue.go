@@ -105,6 +105,13 @@ func New(ctx context.Context, db *certification.DB, cfg Config) (*Queue, error) 
 		FetchCooldown:     min(poll, 50*time.Millisecond),
 		Logger:            warnings(cfg.Logger),
 	}
+	if kinds > 0 {
+		// The retention runs every night at 03:00 UTC, whenever the server
+		// was started; River's leader alone enqueues it, however many
+		// instances share the database.
+		rc.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(chaqueNuit{},
+			func() (river.JobArgs, *river.InsertOpts) { return conservationJob{}, nil }, nil)}
+	}
 	sqlDB, err := db.DB.DB()
 	if err != nil {
 		return nil, err
@@ -222,7 +229,41 @@ func (q *Queue) register(w *river.Workers, cfg Config) int {
 		return 0
 	}
 	river.AddWorker(w, &messageWorker{q: q, sender: cfg.Sender, afterSend: cfg.AfterSend})
-	return 1
+	river.AddWorker(w, &conservationWorker{q: q})
+	return 2
+}
+
+// chaqueNuit is River's schedule for the retention: the next 03:00 UTC.
+type chaqueNuit struct{}
+
+func (chaqueNuit) Next(t time.Time) time.Time {
+	t = t.UTC()
+	n := time.Date(t.Year(), t.Month(), t.Day(), 3, 0, 0, 0, time.UTC)
+	if !n.After(t) {
+		n = n.AddDate(0, 0, 1)
+	}
+	return n
+}
+
+// conservationJob applies the retention table (certification.Conservation).
+type conservationJob struct{}
+
+func (conservationJob) Kind() string { return "conservation" }
+
+// conservationWorker purges or pseudonymises what has expired, at the
+// service's clock; a failed run is retried and does its work once.
+type conservationWorker struct {
+	river.WorkerDefaults[conservationJob]
+	q *Queue
+}
+
+func (w *conservationWorker) Work(ctx context.Context, _ *river.Job[conservationJob]) error {
+	svc := w.q.svc.Load()
+	if svc.Conservation() == nil {
+		return nil
+	}
+	_, err := svc.AppliquerConservation(ctx)
+	return err
 }
 
 // messageJob is the service's MessageJob as River reads it.

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cipcert/cipcert/app/web"
+	"github.com/cipcert/cipcert/fixtures"
 	"github.com/cipcert/cipcert/pdf/sceau"
 )
 
@@ -99,4 +101,43 @@ func TestConfigSceau(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestConfigConservationMentions: the retention table and the legal
+// mentions default to the repository's and the demo's, come from the
+// operator's files when set, and a faulty file is reported.
+func TestConfigConservationMentions(t *testing.T) {
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	c, err := loadConfig(env(nil))
+	if err != nil || len(c.Conservation) != 6 || c.Mentions != (web.Mentions{}) {
+		t.Fatalf("default: %d categories, %+v, %v", len(c.Conservation), c.Mentions, err)
+	}
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	table := strings.Replace(string(must(fixtures.File("conservation.json"))), `"duree_mois": 12`, `"duree_mois": 6`, 1)
+	m := `{"editeur":"DREETS Bretagne","adresse":"Rennes","directeur_publication":"La directrice","hebergeur":"H",
+		"responsable_traitement":"Le ministre","dpo":"dpd@example.fr","contact_accessibilite":"a11y@example.fr","date_declaration":"01/12/2026"}`
+	c, err = loadConfig(env(map[string]string{"CIPCERT_CONSERVATION_FILE": write("c.json", table), "CIPCERT_MENTIONS_FILE": write("m.json", m)}))
+	if err != nil || c.Conservation.Categorie("journaux").DureeMois != 6 || c.Mentions.DPO != "dpd@example.fr" {
+		t.Errorf("operator's files: %+v %+v %v", c.Conservation.Categorie("journaux"), c.Mentions, err)
+	}
+	_, err = loadConfig(env(map[string]string{"CIPCERT_CONSERVATION_FILE": write("d.json", `[{"cle":"documents_certifications"}]`),
+		"CIPCERT_MENTIONS_FILE": write("n.json", `{"editeur":"X"}`)}))
+	if err == nil || !strings.Contains(err.Error(), "CIPCERT_CONSERVATION_FILE") || !strings.Contains(err.Error(), "CIPCERT_MENTIONS_FILE") ||
+		!strings.Contains(err.Error(), "dpo") {
+		t.Errorf("faulty files: %v, want both reported", err)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

@@ -53,6 +53,7 @@ import (
 	"time"
 
 	"github.com/cipcert/cipcert/app"
+	"github.com/cipcert/cipcert/app/web"
 	"github.com/cipcert/cipcert/certification"
 	"github.com/cipcert/cipcert/certification/mail"
 	"github.com/cipcert/cipcert/certification/queue"
@@ -96,6 +97,12 @@ type Config struct {
 	// without it into the folder CIPCERT_MAIL_DIR (default: mail/ beside
 	// the SQLite file, or ./mail).
 	Sender mail.Sender
+	// Conservation is the retention table: CIPCERT_CONSERVATION_FILE, or
+	// the default of fixtures/conservation.json.
+	Conservation certification.Conservation
+	// Mentions are the operator's legal mentions on the public pages:
+	// CIPCERT_MENTIONS_FILE, or the demo's.
+	Mentions web.Mentions
 }
 
 // loadSender reads SMTP_URL or SMTP_URL_FILE, and MAIL_FROM (the sender,
@@ -190,7 +197,31 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if c.Sceau, err = loadSceau(getenv); err != nil {
 		errs = append(errs, err)
 	}
+	if c.Conservation, err = loadConservation(getenv("CIPCERT_CONSERVATION_FILE")); err != nil {
+		errs = append(errs, fmt.Errorf("CIPCERT_CONSERVATION_FILE: %w", err))
+	}
+	if f := getenv("CIPCERT_MENTIONS_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err == nil {
+			c.Mentions, err = web.ParseMentions(b)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("CIPCERT_MENTIONS_FILE: %w", err))
+		}
+	}
 	return c, errors.Join(errs...)
+}
+
+// loadConservation reads the operator's retention table, or the default.
+func loadConservation(path string) (certification.Conservation, error) {
+	if path == "" {
+		return fixtures.Conservation()
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return certification.ParseConservation(b)
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
@@ -236,7 +267,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		Now:        func() time.Time { return time.Now().UTC() },
 		Parametres: params,
 		Renderer:   pdf.New(),
-		PublicURL:  cfg.PublicURL,
+		// The retention table is applied by the nightly job of serve.
+		Conservation: cfg.Conservation,
+		PublicURL:    cfg.PublicURL,
 		// Only the demo issues documents whose link is not https.
 		AllowHTTPPublicURL: cfg.Demo,
 	}
@@ -395,7 +428,7 @@ func serve(ctx context.Context, cfg Config, db *certification.DB, svc *certifica
 	}()
 	srv := &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           app.New(svc, app.Options{Logger: log, Neutre: cfg.Neutre, TrustedProxies: cfg.TrustedProxies}),
+		Handler:           app.New(svc, app.Options{Logger: log, Neutre: cfg.Neutre, Mentions: cfg.Mentions, TrustedProxies: cfg.TrustedProxies}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
