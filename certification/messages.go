@@ -30,6 +30,15 @@ type Message struct {
 	Subject string
 	Text    string
 	HTML    string
+	// Pieces are the attachments: the convocation's PDF.
+	Pieces []PieceJointe
+}
+
+// PieceJointe is a file attached to a message.
+type PieceJointe struct {
+	Nom     string
+	Type    string
+	Contenu []byte
 }
 
 type messageRow struct {
@@ -67,6 +76,14 @@ func (s *Service) MessageAEnvoyer(ctx context.Context, cle string) (*Message, er
 		return s.messageResultats(db, cle, id)
 	case "documents":
 		return s.messageDocuments(db, cle, id)
+	case "convocation":
+		return s.messageConvocation(db, cle, id)
+	case "annulation":
+		return s.messageAnnulation(db, cle, id)
+	case "rappel-jury":
+		return s.messageRappelJury(db, cle, id)
+	case "rappel-autorite":
+		return s.messageRappelAutorite(db, cle, id)
 	}
 	return nil, fmt.Errorf("message %s: unknown kind", cle)
 }

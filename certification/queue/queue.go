@@ -56,6 +56,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Sender sends the e-mails; nil leaves the message jobs waiting.
 	Sender mail.Sender
+	// Rappels is how often the reminders due are swept, from the instance
+	// elected leader; 0 means every hour, a negative value never. Each
+	// reminder goes once whatever the pace (certification.EnvoyerRappels).
+	Rappels time.Duration
 	// AfterSend, when set, runs after the SMTP server accepted a message and
 	// before it is recorded: tests make it fail, as a crash there would.
 	AfterSend func(cle string) error
@@ -104,6 +108,7 @@ func New(ctx context.Context, db *certification.DB, cfg Config) (*Queue, error) 
 		FetchPollInterval: poll,
 		FetchCooldown:     min(poll, 50*time.Millisecond),
 		Logger:            warnings(cfg.Logger),
+		PeriodicJobs:      rappels(cfg),
 	}
 	sqlDB, err := db.DB.DB()
 	if err != nil {
@@ -222,7 +227,40 @@ func (q *Queue) register(w *river.Workers, cfg Config) int {
 		return 0
 	}
 	river.AddWorker(w, &messageWorker{q: q, sender: cfg.Sender, afterSend: cfg.AfterSend})
-	return 1
+	river.AddWorker(w, &rappelWorker{q: q})
+	return 2
+}
+
+// rappels is the periodic sweep of the reminders, run at start too: a
+// restart must not put the day's reminders off by an interval. None
+// without a sender, which leaves the messages waiting anyway.
+func rappels(cfg Config) []*river.PeriodicJob {
+	if cfg.Sender == nil || cfg.Rappels < 0 {
+		return nil
+	}
+	every := cfg.Rappels
+	if every == 0 {
+		every = time.Hour
+	}
+	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(every),
+		func() (river.JobArgs, *river.InsertOpts) { return rappelJob{}, nil },
+		&river.PeriodicJobOpts{ID: "rappels", RunOnStart: true})}
+}
+
+// rappelJob is the service's RappelJob as River reads it.
+type rappelJob certification.RappelJob
+
+func (rappelJob) Kind() string { return certification.RappelJob{}.Kind() }
+
+// rappelWorker sweeps the reminders due.
+type rappelWorker struct {
+	river.WorkerDefaults[rappelJob]
+	q *Queue
+}
+
+func (w *rappelWorker) Work(ctx context.Context, _ *river.Job[rappelJob]) error {
+	_, err := w.q.svc.Load().EnvoyerRappels(ctx)
+	return err
 }
 
 // messageJob is the service's MessageJob as River reads it.
