@@ -201,6 +201,8 @@ type candidatData struct {
 	// Compte is the candidat's account: the page offers to open it, or
 	// says where it stands.
 	Compte *certification.CompteCandidat
+	// Refus is the candidat's address when the SMTP server refused it.
+	Refus *certification.AdresseRefusee
 }
 
 func (w *Web) handleCandidatShow(c echo.Context) error {
@@ -218,7 +220,11 @@ func (w *Web) handleCandidatShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := w.view(c, &candidatData{D: d, Passages: passages(d, ref.Intitule), Intitules: ref.Intitule, Compte: compte})
+	refus, err := w.svc.AdresseRefuseeCandidat(ctx, a, d.Candidat.ID)
+	if err != nil {
+		return err
+	}
+	v := w.view(c, &candidatData{D: d, Passages: passages(d, ref.Intitule), Intitules: ref.Intitule, Compte: compte, Refus: refus})
 	v.Title = d.Candidat.Prenoms + " " + d.Candidat.NomNaissance
 	v.Crumbs = append(v.Crumbs, crumb{"Candidats", "/centre/candidats"})
 	return w.render(c, http.StatusOK, "candidat", v)
