@@ -141,11 +141,18 @@ type rappelsWorld struct {
 
 func newRappelsWorld(t *testing.T, db *certification.DB) *rappelsWorld {
 	t.Helper()
+	// The periodic sweep stays off: the tests sweep at the times they choose.
+	return newRappelsWorldWith(t, db, -1)
+}
+
+// newRappelsWorldWith is newRappelsWorld with the queue sweeping the
+// reminders at the pace rappels (queue.Config.Rappels).
+func newRappelsWorldWith(t *testing.T, db *certification.DB, rappels time.Duration) *rappelsWorld {
+	t.Helper()
 	w := &rappelsWorld{boite: &boite{recus: make(chan string, 20)}, clock: &horloge{now: certtest.Now}}
 	sender := w.boite.start(t)
 	var err error
-	// The periodic sweep stays off: the tests sweep at the times they choose.
-	w.q, err = queue.New(context.Background(), db, queue.Config{Sender: sender, Retry: retryNow{}, PollInterval: 20 * time.Millisecond, Rappels: -1})
+	w.q, err = queue.New(context.Background(), db, queue.Config{Sender: sender, Retry: retryNow{}, PollInterval: 20 * time.Millisecond, Rappels: rappels})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,5 +404,26 @@ func TestRappelsAutorite(t *testing.T) {
 		}
 		w.clock.avancer(time.Duration(n) * jour)
 		sweep(0) // validated
+	})
+}
+
+// TestRappelsPeriodiques: the queue sweeps the reminders by itself, from its
+// start: the day after a held session with results missing, its jury
+// members are reminded without anyone asking.
+func TestRappelsPeriodiques(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		w := newRappelsWorldWith(t, db, time.Hour)
+		id, _ := heldSession(t, w.svc, 1, w.jury, w.centre)
+		w.clock.avancer(24 * time.Hour)
+		w.start(t)
+		for range 2 {
+			if m := lire(t, <-w.boite.recus); !strings.HasPrefix(m.subject, "Résultats manquants : session ") ||
+				!strings.Contains(string(m.parts["text/plain"]), "/jury/sessions/"+id) {
+				t.Errorf("message %q:\n%s", m.subject, m.parts["text/plain"])
+			}
+		}
+		if n := countJobs(t, db, "rappels"); n < 1 {
+			t.Errorf("%d sweeps in the queue", n)
+		}
 	})
 }

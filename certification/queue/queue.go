@@ -42,7 +42,8 @@ type Config struct {
 	// ID names this instance's client in the jobs it works (attempted_by);
 	// empty lets River choose one from the host name and time.
 	ID string
-	// Workers is how many jobs this instance works at once; 0 means 4.
+	// Workers is how many jobs this instance works at once; 0 means 10:
+	// sending an e-mail mostly waits for the SMTP server.
 	Workers int
 	// Retry decides when a failed job is tried again; nil is River's
 	// default, a delay growing as the fourth power of the attempt.
@@ -94,7 +95,7 @@ func New(ctx context.Context, db *certification.DB, cfg Config) (*Queue, error) 
 	q.idle = kinds == 0
 	n := cfg.Workers
 	if n <= 0 {
-		n = 4
+		n = 10
 	}
 	poll := cfg.PollInterval
 	if poll <= 0 {
@@ -106,9 +107,13 @@ func New(ctx context.Context, db *certification.DB, cfg Config) (*Queue, error) 
 		Workers:           workers,
 		RetryPolicy:       cfg.Retry,
 		FetchPollInterval: poll,
-		FetchCooldown:     min(poll, 50*time.Millisecond),
-		Logger:            warnings(cfg.Logger),
-		PeriodicJobs:      rappels(cfg),
+		// A fetch takes at most as many jobs as there are free workers,
+		// then waits the cooldown: a short one lets a busy queue refill
+		// its workers at once (79 jobs/s with 4 workers and 50 ms, about
+		// 800 with 10 and 5 ms), and costs nothing when the queue is idle.
+		FetchCooldown: min(poll, 5*time.Millisecond),
+		Logger:        warnings(cfg.Logger),
+		PeriodicJobs:  rappels(cfg),
 	}
 	sqlDB, err := db.DB.DB()
 	if err != nil {
