@@ -165,6 +165,19 @@ func newRappelsWorldWith(t *testing.T, db *certification.DB, rappels time.Durati
 	return w
 }
 
+// sweep runs the reminders' sweep at the test's clock and checks how many
+// it enqueued.
+func (w *rappelsWorld) sweep(t *testing.T, want int) {
+	t.Helper()
+	got, err := w.svc.EnvoyerRappels(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Errorf("%s: %d reminders enqueued, want %d", w.clock.Now().Format(time.DateOnly), got, want)
+	}
+}
+
 func (w *rappelsWorld) start(t *testing.T) {
 	t.Helper()
 	if err := w.q.Start(context.Background(), w.svc); err != nil {
@@ -309,21 +322,11 @@ func TestRappelsJury(t *testing.T) {
 		if _, err := w.svc.SaisirPresence(ctx, w.jury1, complete, ins[0], 1, certification.PresenceSaisie{Presence: "absent"}); err != nil {
 			t.Fatal(err)
 		}
-		sweep := func(want int) {
-			t.Helper()
-			n, err := w.svc.EnvoyerRappels(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n != want {
-				t.Errorf("%s: %d reminders enqueued, want %d", w.clock.Now().Format(time.DateOnly), n, want)
-			}
-		}
-		sweep(0) // the session's own day
+		w.sweep(t, 0) // the session's own day
 		w.clock.avancer(24 * time.Hour)
-		sweep(2) // one per member of the incomplete session
+		w.sweep(t, 2) // one per member of the incomplete session
 		w.clock.avancer(3 * time.Hour)
-		sweep(0) // the same day again
+		w.sweep(t, 0) // the same day again
 
 		w.start(t)
 		ref := func(id string) string {
@@ -345,7 +348,7 @@ func TestRappelsJury(t *testing.T) {
 		waitRecorded(t, db, 2)
 
 		w.clock.avancer(24 * time.Hour)
-		sweep(2) // the next day, still missing
+		w.sweep(t, 2) // the next day, still missing
 		waitRecorded(t, db, 4)
 		if len(w.boite.recus) != 2 {
 			t.Errorf("%d reminders the next day, want 2", len(w.boite.recus))
@@ -372,23 +375,13 @@ func TestRappelsAutorite(t *testing.T) {
 			t.Fatalf("rappel_validation_pv_jours = %d, %v", n, err)
 		}
 		jour := 24 * time.Hour
-		sweep := func(want int) {
-			t.Helper()
-			got, err := w.svc.EnvoyerRappels(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != want {
-				t.Errorf("day %s: %d reminders enqueued, want %d", w.clock.Now().Format(time.DateOnly), got, want)
-			}
-		}
 		w.clock.avancer(time.Duration(n-1) * jour)
-		sweep(0) // N-1 days
+		w.sweep(t, 0) // N-1 days
 		w.clock.avancer(jour)
-		sweep(1) // N days: the DREETS of the centre's region, not the other region's
-		sweep(0)
+		w.sweep(t, 1) // N days: the DREETS of the centre's region, not the other region's
+		w.sweep(t, 0)
 		w.clock.avancer(jour)
-		sweep(0) // the same period
+		w.sweep(t, 0) // the same period
 		w.start(t)
 		m := lire(t, <-w.boite.recus)
 		if m.to != "dreets@example.gouv.fr" || !strings.HasPrefix(m.subject, "PV à valider : session ") ||
@@ -397,13 +390,13 @@ func TestRappelsAutorite(t *testing.T) {
 			t.Errorf("reminder %q to %q:\n%s", m.subject, m.to, m.parts["text/plain"])
 		}
 		w.clock.avancer(time.Duration(n-1) * jour)
-		sweep(1) // 2N days: another period
+		w.sweep(t, 1) // 2N days: another period
 		waitRecorded(t, db, 2)
 		if _, err := w.svc.ValiderPV(ctx, w.dreets, sid); err != nil {
 			t.Fatal(err)
 		}
 		w.clock.avancer(time.Duration(n) * jour)
-		sweep(0) // validated
+		w.sweep(t, 0) // validated
 	})
 }
 
