@@ -129,3 +129,31 @@ func (s *Service) AdresseRefuseeCandidat(ctx context.Context, a Acteur, candidat
 	}
 	return nil, nil
 }
+
+// AdressesRefuseesMembres returns, by member id, the refused addresses of
+// the jury members, for the autorité that manages them and the
+// administrator.
+func (s *Service) AdressesRefuseesMembres(ctx context.Context, a Acteur) (map[string]AdresseRefusee, error) {
+	if !a.Is(RoleAdmin, RoleAutorite) {
+		return nil, forbidden()
+	}
+	ms, err := s.Membres(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	adresses := make([]string, len(ms))
+	for i, m := range ms {
+		adresses[i] = m.Email
+	}
+	refusees, err := adressesRefusees(s.read(ctx), adresses)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]AdresseRefusee{}
+	for _, m := range ms {
+		if r, ok := refusees[m.Email]; ok {
+			out[m.ID] = r
+		}
+	}
+	return out, nil
+}

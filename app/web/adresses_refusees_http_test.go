@@ -14,8 +14,9 @@ import (
 
 // TestAdressesRefuseesHTTP: an address the SMTP server refused is shown,
 // with the server's answer, on the administrator's accounts (the candidat's
-// account and the jury member's) and on the candidat's page of its centre,
-// not to another centre; a message accepted since clears it.
+// account and the jury member's), on the autorité's jury members and on
+// the candidat's page of its centre, not to another centre; a message
+// accepted since clears it.
 func TestAdressesRefuseesHTTP(t *testing.T) {
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		s := newSite(t, db)
@@ -44,6 +45,12 @@ func TestAdressesRefuseesHTTP(t *testing.T) {
 			if p.Status != http.StatusOK || !strings.Contains(body, want) {
 				t.Errorf("the accounts page without %q (%d)", want, p.Status)
 			}
+		}
+		d := s.client()
+		d.login("dreets")
+		if body := html.UnescapeString(d.get("/autorite/jury").Body); !strings.Contains(body, "Adresse électronique refusée : francoise.martin@example.fr") ||
+			!strings.Contains(body, reponse) || strings.Contains(body, "refusée : camille") {
+			t.Errorf("the jury members' page without the member's refusal")
 		}
 		c := s.client()
 		c.login("centre")
