@@ -157,7 +157,7 @@ func (s *Service) Inscrire(ctx context.Context, a Acteur, sessionID, candidatID 
 			apres: inscriptionSnapshot{CCP: ccp, EntretienFinalDu: efDu}}); err != nil {
 			return err
 		}
-		if sess.Statut == Declaree {
+		if sess.Statut == Declaree && !sess.Debut.Before(s.today()) {
 			// The session is declared: the enrolment is confirmed at once.
 			return s.enqueueConvocations(tx, id)
 		}

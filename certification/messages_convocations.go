@@ -10,8 +10,10 @@ import (
 // A candidat's enrolment is confirmed when its session is declared to the
 // autorité: from then on the session takes place unless cancelled. The
 // convocation goes then, with its PDF, to every candidat enrolled, and at
-// enrolment to a candidat enrolled in a session already declared. Its key
-// is "convocation/<inscription id>": one convocation per enrolment.
+// enrolment to a candidat enrolled in a session already declared; not for
+// a session whose first day is past (a late declaration the autorité
+// regularises). Its key is "convocation/<inscription id>": one convocation
+// per enrolment.
 //
 // A withdrawal, an excuse noted by the centre or the cancellation of the
 // session, before the session is held, enqueues "annulation/<inscription

@@ -311,7 +311,11 @@ func (s *Service) declarer(ctx context.Context, a Acteur, id, motifTardif string
 		if err := s.transition(tx, a, sess, sessionEtat{Statut: Declaree, DeclareeAt: &now, MotifRegularisation: motifTardif}, Planifiee); err != nil {
 			return err
 		}
-		// Declared, the session confirms its enrolments: each candidat is convened.
+		// Declared, the session confirms its enrolments: each candidat is
+		// convened, unless the session began already (a régularisation).
+		if sess.Debut.Before(s.today()) {
+			return nil
+		}
 		ids, err := idsConvoques(tx, id)
 		if err != nil {
 			return err
