@@ -18,6 +18,10 @@ type AdresseRefusee struct {
 	Sujet   string
 }
 
+func (r messageRow) refusee() AdresseRefusee {
+	return AdresseRefusee{Adresse: r.Destinataire, Le: *r.RefuseAt, Reponse: r.Refus, Sujet: r.Sujet}
+}
+
 // adressesRefusees returns, among adresses, those whose latest recorded
 // message was refused: a message accepted since clears the refusal.
 func adressesRefusees(db *gorm.DB, adresses []string) (map[string]AdresseRefusee, error) {
@@ -43,7 +47,7 @@ func adressesRefusees(db *gorm.DB, adresses []string) (map[string]AdresseRefusee
 		}
 		vu[r.Destinataire] = true
 		if r.Refus != "" && r.RefuseAt != nil {
-			out[r.Destinataire] = AdresseRefusee{Adresse: r.Destinataire, Le: *r.RefuseAt, Reponse: r.Refus, Sujet: r.Sujet}
+			out[r.Destinataire] = r.refusee()
 		}
 	}
 	return out, nil
@@ -113,21 +117,25 @@ func (s *Service) AdressesRefuseesComptes(ctx context.Context, a Acteur, comptes
 
 // AdresseRefuseeCandidat returns the candidat's address if the SMTP server
 // refused it, or nil: for whoever may read the candidat (its centre, the
-// autorité of its territory, the candidat itself).
+// autorité of its territory, the candidat itself); nil for a candidat the
+// actor may not read. One statement: the candidat's page counts them.
 func (s *Service) AdresseRefuseeCandidat(ctx context.Context, a Acteur, candidatID string) (*AdresseRefusee, error) {
 	db := s.read(ctx)
-	c, err := findCandidat(db, a, candidatID)
-	if err != nil {
+	q, err := scopeCandidats(db, a)
+	if err != nil || !validID(candidatID) {
 		return nil, err
 	}
-	refusees, err := adressesRefusees(db, []string{c.Email})
+	var rows []messageRow
+	err = db.Where("destinataire IN (?)", q.Select("c.email").Where("c.id = ?", candidatID)).
+		Order("COALESCE(envoye_at, refuse_at) DESC").Order("cle").Limit(1).Find(&rows).Error
 	if err != nil {
-		return nil, err
+		return nil, wrap(err, "candidat %s: refused address", candidatID)
 	}
-	if r, ok := refusees[c.Email]; ok {
-		return &r, nil
+	if len(rows) == 0 || rows[0].Refus == "" || rows[0].RefuseAt == nil {
+		return nil, nil
 	}
-	return nil, nil
+	r := rows[0].refusee()
+	return &r, nil
 }
 
 // AdressesRefuseesMembres returns, by member id, the refused addresses of

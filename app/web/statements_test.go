@@ -53,8 +53,9 @@ func TestPageStatements(t *testing.T) {
 			{"centre", "/centre/candidats?nom=LEF", 3},
 			// The session, the candidat and its details, its enrolments
 			// with their blocs and evaluations, their sessions with their
-			// blocs and jury, the référentiel's generation, the account.
-			{"centre", "/centre/candidats/" + lefevre, 11},
+			// blocs and jury, the référentiel's generation, the account,
+			// the latest message to its address (refused or not).
+			{"centre", "/centre/candidats/" + lefevre, 12},
 			{"candidat", "/mon-espace", 11},
 			{"", "/verification/" + code, 1},
 		} {
