@@ -105,7 +105,7 @@ func (s *Service) messageResultats(db *gorm.DB, cle, inscriptionID string) (*Mes
 	if err != nil {
 		return nil, err
 	}
-	lien := strings.TrimRight(s.opt.PublicURL, "/") + "/candidat"
+	lien := s.lien("/mon-espace")
 	recours := fmt.Sprintf("Voies et délais de recours : vous pouvez contester cette décision par un recours gracieux auprès de l’autorité qui a validé le procès-verbal, ou par un recours contentieux devant le tribunal administratif compétent, jusqu’au %s inclus (deux mois à compter de la réception de ce message).", DateOf(limite).Francais())
 	text := fmt.Sprintf("Bonjour %s %s,\n\nLes résultats de la session %s du titre %s sont disponibles.\nConsultez-les sur votre espace : %s\n\n%s\n\nCe message est envoyé automatiquement ; merci de ne pas y répondre.\n",
 		c.Prenoms, c.NomNaissance, sess.Reference, sess.TitreCode, lien, recours)
