@@ -33,7 +33,10 @@ type Utilisateur struct {
 	// Fonction is the function of an autorité account's signatory, printed
 	// under « Pour le ministre et par délégation »: "Directrice régionale
 	// adjointe". Empty for the other roles.
-	Fonction  string
+	Fonction string
+	// Email is the account's address for the messages sent to the account
+	// itself (the autorité's reminders); '' for none.
+	Email     string
 	Actif     bool
 	CreatedAt time.Time
 }

@@ -20,8 +20,10 @@ type utilisateurRow struct {
 	Region         string
 	Departements   string
 	Fonction       string
-	Actif          bool
-	CreatedAt      time.Time
+	// Email is where the autorité's reminders go; '' for none.
+	Email     string
+	Actif     bool
+	CreatedAt time.Time
 }
 
 func (utilisateurRow) TableName() string { return "utilisateurs" }

@@ -67,6 +67,7 @@ var TablesSansDonneesCandidat = map[string]string{
 	"session_blocs": "référentiel de la session", "session_jury": "signatures du jury",
 	"jury_membres": "données des membres du jury, pas des candidats", "habilitations": "données des membres du jury",
 	"numerotation":          "compteur des numéros de documents",
+	"rappels":               "clés des rappels envoyés au jury et à l’autorité, sans donnée de candidat",
 	"statistiques_sessions": "effectifs par session et par parcours, sans identifiant de personne",
 	"statistiques_ccp":      "effectifs par session et par CCP, sans identifiant de personne",
 	"conservation_journal":  "nombres de lignes purgées, sans identifiant de personne",

@@ -153,8 +153,15 @@ func (s *Service) Inscrire(ctx context.Context, a Acteur, sessionID, candidatID 
 			}
 			return err
 		}
-		return s.journal(tx, a, audit{action: "inscription", objet: "inscription", objetID: id, sessionID: sessionID, candidatID: candidatID,
-			apres: inscriptionSnapshot{CCP: ccp, EntretienFinalDu: efDu}})
+		if err := s.journal(tx, a, audit{action: "inscription", objet: "inscription", objetID: id, sessionID: sessionID, candidatID: candidatID,
+			apres: inscriptionSnapshot{CCP: ccp, EntretienFinalDu: efDu}}); err != nil {
+			return err
+		}
+		if sess.Statut == Declaree && !sess.Debut.Before(s.today()) {
+			// The session is declared: the enrolment is confirmed at once.
+			return s.enqueueConvocations(tx, id)
+		}
+		return nil
 	}, func(tx *gorm.DB) (*Inscription, error) { return findInscription(tx, sessionID, id) })
 }
 
@@ -211,9 +218,15 @@ func (s *Service) RetirerInscription(ctx context.Context, a Acteur, sessionID, i
 		if !ok {
 			return notFound("Inscription")
 		}
-		return s.journal(tx, a, audit{action: "inscription_retiree", objet: "inscription", objetID: inscriptionID, sessionID: sessionID,
+		if err := s.journal(tx, a, audit{action: "inscription_retiree", objet: "inscription", objetID: inscriptionID, sessionID: sessionID,
 			candidatID: in.CandidatID, avant: inscriptionSnapshot{CCP: in.CCP, EntretienFinalDu: in.EntretienFinalDu},
-			apres: retraitSnapshot{Motif: motif}})
+			apres: retraitSnapshot{Motif: motif}}); err != nil {
+			return err
+		}
+		if sess.Statut == Declaree {
+			return s.enqueueAnnulations(tx, inscriptionID)
+		}
+		return nil
 	})
 }
 

@@ -71,6 +71,18 @@ func heldSession(b testing.TB, svc *certification.Service, n int, jury []string,
 // of n candidats who all obtained the titre.
 func validatedSession(b testing.TB, svc *certification.Service, n int, jury []string, centre, jury1, jury2, dreets certification.Acteur) string {
 	b.Helper()
+	id := deliberatedSession(b, svc, n, jury, centre, jury1, jury2)
+	if _, err := svc.ValiderPV(context.Background(), dreets, id); err != nil {
+		b.Fatal(err)
+	}
+	return id
+}
+
+// deliberatedSession builds, through the service, a session titre of n
+// candidats who all obtained the titre, its PV signed by both members and
+// not yet validated.
+func deliberatedSession(b testing.TB, svc *certification.Service, n int, jury []string, centre, jury1, jury2 certification.Acteur) string {
+	b.Helper()
 	ctx := context.Background()
 	id, ins := heldSession(b, svc, n, jury, centre)
 	s := &certification.Session{ID: id}
@@ -89,9 +101,6 @@ func validatedSession(b testing.TB, svc *certification.Service, n int, jury []st
 		if _, err := svc.SignerPV(ctx, j, s.ID); err != nil {
 			b.Fatal(err)
 		}
-	}
-	if _, err := svc.ValiderPV(ctx, dreets, s.ID); err != nil {
-		b.Fatal(err)
 	}
 	return s.ID
 }

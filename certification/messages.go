@@ -30,6 +30,15 @@ type Message struct {
 	Subject string
 	Text    string
 	HTML    string
+	// Pieces are the attachments: the convocation's PDF.
+	Pieces []PieceJointe
+}
+
+// PieceJointe is a file attached to a message.
+type PieceJointe struct {
+	Nom     string
+	Type    string
+	Contenu []byte
 }
 
 type messageRow struct {
@@ -67,6 +76,14 @@ func (s *Service) MessageAEnvoyer(ctx context.Context, cle string) (*Message, er
 		return s.messageResultats(db, cle, id)
 	case "documents":
 		return s.messageDocuments(db, cle, id)
+	case "convocation":
+		return s.messageConvocation(db, cle, id)
+	case "annulation":
+		return s.messageAnnulation(db, cle, id)
+	case "rappel-jury":
+		return s.messageRappelJury(db, cle, id)
+	case "rappel-autorite":
+		return s.messageRappelAutorite(db, cle, id)
 	}
 	return nil, fmt.Errorf("message %s: unknown kind", cle)
 }
@@ -88,7 +105,7 @@ func (s *Service) messageResultats(db *gorm.DB, cle, inscriptionID string) (*Mes
 	if err != nil {
 		return nil, err
 	}
-	lien := strings.TrimRight(s.opt.PublicURL, "/") + "/candidat"
+	lien := s.lien("/mon-espace")
 	recours := fmt.Sprintf("Voies et délais de recours : vous pouvez contester cette décision par un recours gracieux auprès de l’autorité qui a validé le procès-verbal, ou par un recours contentieux devant le tribunal administratif compétent, jusqu’au %s inclus (deux mois à compter de la réception de ce message).", DateOf(limite).Francais())
 	text := fmt.Sprintf("Bonjour %s %s,\n\nLes résultats de la session %s du titre %s sont disponibles.\nConsultez-les sur votre espace : %s\n\n%s\n\nCe message est envoyé automatiquement ; merci de ne pas y répondre.\n",
 		c.Prenoms, c.NomNaissance, sess.Reference, sess.TitreCode, lien, recours)

@@ -55,7 +55,7 @@ func (s *Service) messageDocuments(db *gorm.DB, cle, id string) (*Message, error
 	if len(docs) == 0 {
 		return nil, fmt.Errorf("message %s: no document", cle)
 	}
-	lien := strings.TrimRight(s.opt.PublicURL, "/") + "/candidat"
+	lien := s.lien("/mon-espace")
 	var texte, html strings.Builder
 	for _, d := range docs {
 		fmt.Fprintf(&texte, "- %s n° %s\n", libelleDocument[d.Type], d.Numero)

@@ -130,7 +130,7 @@ func TestDocumentsDisponibles(t *testing.T) {
 				continue
 			}
 			body := recus["c-"+*d.CandidatID+"@example.fr"]
-			if !strings.Contains(body, d.Numero) || !strings.Contains(body, opt.PublicURL+"/candidat") {
+			if !strings.Contains(body, d.Numero) || !strings.Contains(body, opt.PublicURL+"/mon-espace") {
 				t.Errorf("the message of %s without %s or the link: %s", *d.CandidatID, d.Numero, body)
 			}
 		}

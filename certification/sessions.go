@@ -308,7 +308,19 @@ func (s *Service) declarer(ctx context.Context, a Acteur, id, motifTardif string
 			return err
 		}
 		now := s.now()
-		return s.transition(tx, a, sess, sessionEtat{Statut: Declaree, DeclareeAt: &now, MotifRegularisation: motifTardif}, Planifiee)
+		if err := s.transition(tx, a, sess, sessionEtat{Statut: Declaree, DeclareeAt: &now, MotifRegularisation: motifTardif}, Planifiee); err != nil {
+			return err
+		}
+		// Declared, the session confirms its enrolments: each candidat is
+		// convened, unless the session began already (a régularisation).
+		if sess.Debut.Before(s.today()) {
+			return nil
+		}
+		ids, err := idsConvoques(tx, id)
+		if err != nil {
+			return err
+		}
+		return s.enqueueConvocations(tx, ids...)
 	}, func(tx *gorm.DB) (*Session, error) { return findSession(tx, a, id) })
 }
 
@@ -378,7 +390,18 @@ func (s *Service) AnnulerSession(ctx context.Context, a Acteur, id, motif string
 		if err != nil {
 			return err
 		}
-		return s.transition(tx, a, sess, sessionEtat{Statut: Annulee, MotifAnnulation: motif}, Planifiee, Declaree, Tenue)
+		if err := s.transition(tx, a, sess, sessionEtat{Statut: Annulee, MotifAnnulation: motif}, Planifiee, Declaree, Tenue); err != nil {
+			return err
+		}
+		if sess.Statut != Declaree {
+			// Planned, no one was convened; held, the candidats came.
+			return nil
+		}
+		ids, err := idsConvoques(tx, id)
+		if err != nil {
+			return err
+		}
+		return s.enqueueAnnulations(tx, ids...)
 	}, func(tx *gorm.DB) (*Session, error) { return findSession(tx, a, id) })
 }
 

@@ -228,9 +228,15 @@ func (s *Service) ExcuserCandidat(ctx context.Context, a Acteur, sessionID, insc
 		if res.Error != nil {
 			return wrap(res.Error, "inscription %s: excuse", inscriptionID)
 		}
-		return s.journal(tx, a, audit{action: "inscription_excusee", objet: "inscription", objetID: inscriptionID,
+		if err := s.journal(tx, a, audit{action: "inscription_excusee", objet: "inscription", objetID: inscriptionID,
 			sessionID: sessionID, candidatID: in.CandidatID, avant: excuseSnapshot{Motif: in.MotifExcuse},
-			apres: excuseSnapshot{Motif: motif}})
+			apres: excuseSnapshot{Motif: motif}}); err != nil {
+			return err
+		}
+		if sess.Statut == Declaree {
+			return s.enqueueAnnulations(tx, inscriptionID)
+		}
+		return nil
 	})
 }
 

@@ -50,6 +50,8 @@ type comptesData struct {
 	// Moi is the administrator's own account, which it cannot deactivate.
 	Moi      string
 	Libelles map[certification.Role]string
+	// Refus are the accounts whose address the SMTP server refused, by id.
+	Refus map[string]certification.AdresseRefusee
 }
 
 func (w *Web) handleAdminComptes(c echo.Context) error {
@@ -59,8 +61,12 @@ func (w *Web) handleAdminComptes(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	refus, err := w.svc.AdressesRefuseesComptes(c.Request().Context(), a, us)
+	if err != nil {
+		return err
+	}
 	v := w.view(c, &comptesData{Comptes: us, Role: role, Roles: roleLibelles, Moi: a.UtilisateurID,
-		Libelles: map[certification.Role]string{}})
+		Libelles: map[certification.Role]string{}, Refus: refus})
 	for _, o := range roleLibelles {
 		v.Data.(*comptesData).Libelles[certification.Role(o.Value)] = o.Label
 	}

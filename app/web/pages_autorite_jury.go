@@ -44,6 +44,8 @@ type juryData struct {
 	Membres []certification.MembreJury
 	// Today marks each habilitation in force, ended or to come.
 	Today certification.Date
+	// Refus are the members whose address the SMTP server refused, by id.
+	Refus map[string]certification.AdresseRefusee
 }
 
 func (w *Web) handleJuryList(c echo.Context) error {
@@ -52,7 +54,11 @@ func (w *Web) handleJuryList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return w.render(c, http.StatusOK, "autorite_jury", w.view(c, &juryData{Membres: ms, Today: certification.DateOf(w.svc.Now())}))
+	refus, err := w.svc.AdressesRefuseesMembres(c.Request().Context(), a)
+	if err != nil {
+		return err
+	}
+	return w.render(c, http.StatusOK, "autorite_jury", w.view(c, &juryData{Membres: ms, Today: certification.DateOf(w.svc.Now()), Refus: refus}))
 }
 
 func (w *Web) renderMembreNew(c echo.Context, status int, form *Form) error {

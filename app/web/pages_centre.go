@@ -203,6 +203,8 @@ type candidatData struct {
 	Compte *certification.CompteCandidat
 	// Demandes are the candidat's requests under its rights.
 	Demandes []certification.DemandeDroits
+	// Refus is the candidat's address when the SMTP server refused it.
+	Refus *certification.AdresseRefusee
 }
 
 func (w *Web) handleCandidatShow(c echo.Context) error {
@@ -224,8 +226,12 @@ func (w *Web) handleCandidatShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	refus, err := w.svc.AdresseRefuseeCandidat(ctx, a, d.Candidat.ID)
+	if err != nil {
+		return err
+	}
 	v := w.view(c, &candidatData{D: d, Passages: passages(d, ref.Intitule), Intitules: ref.Intitule, Compte: compte,
-		Demandes: demandes})
+		Demandes: demandes, Refus: refus})
 	v.Title = d.Candidat.Prenoms + " " + d.Candidat.NomNaissance
 	v.Crumbs = append(v.Crumbs, crumb{"Candidats", "/centre/candidats"})
 	return w.render(c, http.StatusOK, "candidat", v)

@@ -54,8 +54,9 @@ func TestPageStatements(t *testing.T) {
 			// The session, the candidat and its details, its enrolments
 			// with their blocs and evaluations, their sessions with their
 			// blocs and jury, the référentiel's generation, the account,
-			// the candidat's requests under its rights.
-			{"centre", "/centre/candidats/" + lefevre, 12},
+			// the candidat's requests under its rights, the latest message to
+			// its address (refused or not).
+			{"centre", "/centre/candidats/" + lefevre, 13},
 			{"candidat", "/mon-espace", 11},
 			{"", "/verification/" + code, 1},
 		} {

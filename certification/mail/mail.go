@@ -9,6 +9,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -149,6 +150,9 @@ func build(m Message, from, domain string) (*gomail.Msg, string, error) {
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	for _, p := range m.Pieces {
+		msg.AttachReadSeeker(p.Nom, bytes.NewReader(p.Contenu), gomail.WithFileContentType(gomail.ContentType(p.Type)))
 	}
 	return msg, id, nil
 }

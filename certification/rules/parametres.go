@@ -32,6 +32,10 @@ const (
 	// CleRecoursDelai is how long after its notification a decision may be
 	// contested, in months.
 	CleRecoursDelai = "recours_delai_mois"
+	// CleRappelValidationPV is how many days a deliberated session's PV
+	// waits for the autorité's validation before the autorité is reminded,
+	// and again after each such period; 0 sends no reminder.
+	CleRappelValidationPV = "rappel_validation_pv_jours"
 )
 
 // unites gives the unit each known key must be expressed in; a key absent
@@ -44,6 +48,7 @@ var unites = map[string]string{
 	CleNouvelleSessionSansFormation: "mois",
 	CleCCSExperienceMin:             "mois",
 	CleRecoursDelai:                 "mois",
+	CleRappelValidationPV:           "jours",
 }
 
 // Statut is how firmly a parameter is established.

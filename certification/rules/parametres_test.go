@@ -74,6 +74,7 @@ func parametresValides(vae ...string) string {
 		`{"cle": "nouvelle_session_sans_formation_mois", "valeur": 12, "unite": "mois", "effet_du": null, "effet_au": null, "source": "Usage", "statut": "a_verifier"}`,
 		`{"cle": "ccs_experience_min_mois", "valeur": 12, "unite": "mois", "effet_du": null, "effet_au": null, "source": "Référentiel de certification du titre CIP", "statut": "texte"}`,
 		`{"cle": "recours_delai_mois", "valeur": 2, "unite": "mois", "effet_du": null, "effet_au": null, "source": "Usage", "statut": "usage"}`,
+		`{"cle": "rappel_validation_pv_jours", "valeur": 15, "unite": "jours", "effet_du": null, "effet_au": null, "source": "Choix de l'opérateur", "statut": "a_verifier"}`,
 	}, vae...)
 	return "[" + strings.Join(entrees, ",\n") + "]"
 }
