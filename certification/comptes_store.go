@@ -20,6 +20,7 @@ type utilisateurRow struct {
 	Region         string
 	Departements   string
 	Fonction       string
+	Email          string
 	Actif          bool
 	CreatedAt      time.Time
 }

@@ -222,7 +222,25 @@ func (q *Queue) register(w *river.Workers, cfg Config) int {
 		return 0
 	}
 	river.AddWorker(w, &messageWorker{q: q, sender: cfg.Sender, afterSend: cfg.AfterSend})
-	return 1
+	river.AddWorker(w, &reinitialisationWorker{q: q})
+	return 2
+}
+
+// reinitialisationJob is the service's ReinitialisationJob as River reads it.
+type reinitialisationJob certification.ReinitialisationJob
+
+func (reinitialisationJob) Kind() string { return certification.ReinitialisationJob{}.Kind() }
+
+// reinitialisationWorker looks up the accounts of an address asking for a
+// password reset; the messages go as their own jobs.
+type reinitialisationWorker struct {
+	river.WorkerDefaults[reinitialisationJob]
+	q *Queue
+}
+
+func (w *reinitialisationWorker) Work(ctx context.Context, j *river.Job[reinitialisationJob]) error {
+	_, err := w.q.svc.Load().PreparerReinitialisation(ctx, j.Args.Email)
+	return err
 }
 
 // messageJob is the service's MessageJob as River reads it.
