@@ -134,8 +134,13 @@ func insertNouvelUtilisateur(tx *gorm.DB, a Acteur, u *Utilisateur) error {
 		}
 	}
 	if u.CandidatID != nil {
-		if _, err := findCandidat(tx, a, *u.CandidatID); err != nil {
+		c, err := findCandidat(tx, a, *u.CandidatID)
+		if err != nil {
 			return err
+		}
+		if u.Email == "" {
+			// Its reset links go where its results do.
+			u.Email = c.Email
 		}
 	}
 	if err := insertUtilisateur(tx, u); err != nil {
