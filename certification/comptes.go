@@ -165,6 +165,9 @@ func (s *Service) controlerNouvelUtilisateur(in *NouvelUtilisateur) []FieldError
 			"L'identifiant ne peut comporter que des lettres minuscules sans accent, des chiffres, des points, des tirets et des tirets bas (a-z, 0-9, . _ -)."})
 	}
 	fields = append(fields, s.imprimables("nom", in.Nom)...)
+	if in.Email = strings.TrimSpace(in.Email); in.Email != "" && !emailValide(in.Email) {
+		fields = append(fields, FieldError{"email", "invalide", "L’adresse électronique ne convient pas : elle doit être de la forme nom@domaine.fr."})
+	}
 	if !in.Role.Valid() {
 		fields = append(fields, FieldError{"role", "inconnu", "Rôle inconnu."})
 	}

@@ -34,6 +34,7 @@ func init() {
 	notices["invitation-acceptee"] = "Votre mot de passe est enregistré : vous êtes connecté."
 	notices["mot-de-passe-reinitialise"] = "Votre nouveau mot de passe est enregistré : vos autres sessions sont fermées, vous êtes connecté."
 	notices["mot-de-passe-change"] = "Votre mot de passe est changé : vos autres sessions et jetons d’accès sont fermés."
+	notices["compte-invite"] = "Le compte est créé : son titulaire reçoit par courriel un lien pour choisir son mot de passe."
 	notices["invitation-envoyee"] = "L’invitation est partie par courriel à l’adresse du candidat ; elle remplace tout lien précédent."
 	notices["compte-candidat-desactive"] = "Le compte du candidat est désactivé : ses sessions ouvertes sont refusées dès leur prochaine requête."
 	notices["compte-candidat-reactive"] = "Le compte du candidat est réactivé : le candidat se connecte de nouveau avec son mot de passe."
