@@ -207,16 +207,16 @@ func (s *Service) InviterCandidat(ctx context.Context, a Acteur, candidatID stri
 
 func lienCompteRefuse(genre string) *Error {
 	if genre == LienReinitialisation {
-		return Errorf(ErrNotFound, "lien_invalide",
+		return Errorf(ErrNotFound, "lien_compte_invalide",
 			"Ce lien de réinitialisation n’est plus valable : il a déjà servi, a expiré ou a été remplacé. Faites une nouvelle demande.")
 	}
-	return Errorf(ErrNotFound, "lien_invalide",
+	return Errorf(ErrNotFound, "lien_compte_invalide",
 		"Ce lien d’invitation n’est plus valable : il a déjà servi, a expiré ou a été remplacé. Demandez une nouvelle invitation à qui a ouvert votre compte.")
 }
 
 // LienCompte reads a valid invitation or reset link, for the page where its
 // user chooses a password. An unknown, used, replaced or expired link is
-// ErrNotFound (lien_invalide), with the same message whatever the cause.
+// ErrNotFound (lien_compte_invalide), with the same message whatever the cause.
 func (s *Service) LienCompte(ctx context.Context, genre, token string) (*ActivationCompte, error) {
 	if token == "" {
 		return nil, lienCompteRefuse(genre)
@@ -262,7 +262,7 @@ func (s *Service) hashNouveauMotDePasse(ctx context.Context, champ, motDePasse s
 // as Connexion does. An invitation activates the account. A reset revokes
 // every token the account held, and refuses a deactivated account. Of two
 // concurrent uses of one link, one only succeeds; the other, as any link
-// used, replaced or expired, is ErrNotFound (lien_invalide).
+// used, replaced or expired, is ErrNotFound (lien_compte_invalide).
 func (s *Service) UtiliserLien(ctx context.Context, genre, token, motDePasse string) (string, time.Time, error) {
 	hash, err := s.hashNouveauMotDePasse(ctx, "mot_de_passe", motDePasse)
 	if err != nil {

@@ -123,7 +123,7 @@ func TestInvitation(t *testing.T) {
 		t.Run("used twice", func(t *testing.T) {
 			_, _, err := w.svc.UtiliserLien(ctx, certification.LienInvitation, jeton, "une autre phrase de passe")
 			var de *certification.Error
-			if !errors.As(err, &de) || de.Code != "lien_invalide" {
+			if !errors.As(err, &de) || de.Code != "lien_compte_invalide" {
 				t.Errorf("second use: %v", err)
 			}
 			if _, _, err := w.svc.Connexion(ctx, "camille.roux", "une phrase de passe choisie"); err != nil {
