@@ -44,8 +44,8 @@ var personalParams = map[string]bool{
 }
 
 // secretPaths are path prefixes whose next segment is a secret: the
-// one-time activation link.
-var secretPaths = []string{"/activation/"}
+// one-time activation, invitation and reset links.
+var secretPaths = []string{"/activation/", "/invitation/", "/reinitialisation/"}
 
 // redacted replaces a personal value in the log.
 const redacted = "***"

@@ -455,15 +455,18 @@ func TestVerificationIdentityWalk(t *testing.T) {
 }
 
 // TestAccessLogRedaction: the identity a verification or a search carries,
-// and the activation token in its path, never reach the access log.
+// and the activation, invitation or reset token in its path, never reach
+// the access log.
 func TestAccessLogRedaction(t *testing.T) {
 	t.Parallel()
 	a, logs := newLoggedAPI(t, certtest.Open(t, "sqlite"), app.Options{})
 	a.as("centre", "GET", "/api/v1/candidats?nom=Lef%C3%A8vre&limite=5", nil)
 	a.do("GET", "/verification/ABCD-EFGH-JKLM?nom=Lefevre&DATE_NAISSANCE=1994-05-17&prenoms=Camille", "", nil)
-	page := httptest.NewRequest("GET", "/activation/jeton-secret-d-activation", nil)
-	page.Header.Set("Accept", "text/html")
-	a.srv.ServeHTTP(httptest.NewRecorder(), page)
+	for _, p := range []string{"/activation/jeton-secret-d-activation", "/invitation/jeton-secret-d-invitation", "/reinitialisation/jeton-secret-de-reinitialisation"} {
+		page := httptest.NewRequest("GET", p, nil)
+		page.Header.Set("Accept", "text/html")
+		a.srv.ServeHTTP(httptest.NewRecorder(), page)
+	}
 	var uris []string
 	for _, l := range logs.lines("request") {
 		uris = append(uris, l["uri"].(string))
@@ -474,7 +477,7 @@ func TestAccessLogRedaction(t *testing.T) {
 			t.Errorf("the access log holds %q:\n%s", secret, all)
 		}
 	}
-	for _, want := range []string{"/api/v1/candidats?nom=***&limite=5", "/verification/ABCD-EFGH-JKLM?nom=***&DATE_NAISSANCE=***&prenoms=***", "/activation/***"} {
+	for _, want := range []string{"/api/v1/candidats?nom=***&limite=5", "/verification/ABCD-EFGH-JKLM?nom=***&DATE_NAISSANCE=***&prenoms=***", "/activation/***", "/invitation/***", "/reinitialisation/***"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no line %q in:\n%s", want, all)
 		}

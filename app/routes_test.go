@@ -15,6 +15,7 @@ import (
 // publicRoutes are the only routes that answer without a token.
 var publicRoutes = []string{
 	"GET /healthz", "GET /readyz", "GET /verification/:code", "POST /verification/:code", "POST /api/v1/auth/connexion",
+	"POST /api/v1/auth/mot-de-passe-oublie", "POST /api/v1/auth/reinitialisation", "POST /api/v1/auth/invitation",
 	"GET /api/v1/openapi.json", "GET /api/docs", "GET /api/docs/erreurs", "GET /api/docs/vendor/:paquet/:fichier",
 }
 

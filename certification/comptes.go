@@ -34,8 +34,8 @@ type Utilisateur struct {
 	// under « Pour le ministre et par délégation »: "Directrice régionale
 	// adjointe". Empty for the other roles.
 	Fonction string
-	// Email is the account's address for the messages sent to the account
-	// itself (the autorité's reminders); '' for none.
+	// Email receives the account's invitation and password reset links,
+	// and the autorité's reminders; '' for none.
 	Email     string
 	Actif     bool
 	CreatedAt time.Time
@@ -54,6 +54,9 @@ type NouvelUtilisateur struct {
 	// Fonction is the function of an autorité account's signatory, as
 	// printed on the documents it issues; optional, autorité only.
 	Fonction string
+	// Email receives the account's invitation and reset links; required
+	// for an invitation (InviterUtilisateur).
+	Email string
 }
 
 // MotDePasseMin is the minimum password length.
@@ -84,6 +87,75 @@ func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtil
 	if err := PeutCreerCompte(a); err != nil {
 		return nil, err
 	}
+	fields := s.controlerNouvelUtilisateur(&in)
+	if len([]rune(in.MotDePasse)) < MotDePasseMin {
+		fields = append(fields, FieldError{"mot_de_passe", "trop_court", "Le mot de passe doit compter au moins 12 caractères."})
+	}
+	if len(fields) > 0 {
+		return nil, Invalid("utilisateur_invalide", "Le compte ne peut pas être créé.", fields...)
+	}
+	hash, err := s.hashPassword(ctx, in.MotDePasse)
+	if err != nil {
+		if errors.Is(err, ErrOverloaded) || ctx.Err() != nil {
+			return nil, err
+		}
+		return nil, Invalid("utilisateur_invalide", "Le mot de passe est trop long.",
+			FieldError{"mot_de_passe", "trop_long", "Le mot de passe ne doit pas dépasser 72 octets."})
+	}
+	u := nouvelUtilisateur(in, string(hash), true, s.now())
+	if err := s.inTx(ctx, func(tx *gorm.DB) error { return insertNouvelUtilisateur(tx, a, u) }); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// nouvelUtilisateur is the account of in, with its password hash.
+func nouvelUtilisateur(in NouvelUtilisateur, hash string, actif bool, now time.Time) *Utilisateur {
+	u := &Utilisateur{
+		ID: newID(), Identifiant: in.Identifiant, Nom: in.Nom, MotDePasseHash: hash,
+		Role: in.Role, Actif: actif, CreatedAt: now, Email: in.Email,
+		Autorite: in.Territoire.Autorite, Region: in.Territoire.Region, Departements: strings.Join(in.Territoire.Departements, ","),
+		Fonction: in.Fonction,
+	}
+	if in.CentreID != "" {
+		u.CentreID = &in.CentreID
+	}
+	if in.CandidatID != "" {
+		u.CandidatID = &in.CandidatID
+	}
+	return u
+}
+
+// insertNouvelUtilisateur checks that the centre or the candidat of u
+// exists, then inserts it. ErrConflict if its identifiant is taken.
+func insertNouvelUtilisateur(tx *gorm.DB, a Acteur, u *Utilisateur) error {
+	if u.CentreID != nil {
+		if _, err := findCentreByID(tx, *u.CentreID); err != nil {
+			return err
+		}
+	}
+	if u.CandidatID != nil {
+		c, err := findCandidat(tx, a, *u.CandidatID)
+		if err != nil {
+			return err
+		}
+		if u.Email == "" {
+			// Its reset links go where its results do.
+			u.Email = c.Email
+		}
+	}
+	if err := insertUtilisateur(tx, u); err != nil {
+		if isUniqueViolation(err) {
+			return Errorf(ErrConflict, "identifiant_pris", "L'identifiant %s est déjà utilisé.", u.Identifiant)
+		}
+		return err
+	}
+	return nil
+}
+
+// controlerNouvelUtilisateur normalises an account to create and returns
+// what is wrong with it, its password aside: an invitation has none.
+func (s *Service) controlerNouvelUtilisateur(in *NouvelUtilisateur) []FieldError {
 	in.Identifiant = strings.ToLower(strings.TrimSpace(in.Identifiant))
 	in.Territoire = normaliserTerritoire(in.Territoire)
 	in.Nom = texte.NFC(in.Nom)
@@ -94,8 +166,8 @@ func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtil
 			"L'identifiant ne peut comporter que des lettres minuscules sans accent, des chiffres, des points, des tirets et des tirets bas (a-z, 0-9, . _ -)."})
 	}
 	fields = append(fields, s.imprimables("nom", in.Nom)...)
-	if len([]rune(in.MotDePasse)) < MotDePasseMin {
-		fields = append(fields, FieldError{"mot_de_passe", "trop_court", "Le mot de passe doit compter au moins 12 caractères."})
+	if in.Email = strings.TrimSpace(in.Email); in.Email != "" && !emailValide(in.Email) {
+		fields = append(fields, FieldError{"email", "invalide", "L’adresse électronique ne convient pas : elle doit être de la forme nom@domaine.fr."})
 	}
 	if !in.Role.Valid() {
 		fields = append(fields, FieldError{"role", "inconnu", "Rôle inconnu."})
@@ -115,64 +187,22 @@ func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtil
 	} else if t.Autorite != "" || t.Region != "" || len(t.Departements) > 0 {
 		fields = append(fields, territoireIncoherent)
 	}
-	if len(fields) > 0 {
-		return nil, Invalid("utilisateur_invalide", "Le compte ne peut pas être créé.", fields...)
-	}
-	hash, err := s.hashPassword(ctx, in.MotDePasse)
-	if err != nil {
-		if errors.Is(err, ErrOverloaded) || ctx.Err() != nil {
-			return nil, err
-		}
-		return nil, Invalid("utilisateur_invalide", "Le mot de passe est trop long.",
-			FieldError{"mot_de_passe", "trop_long", "Le mot de passe ne doit pas dépasser 72 octets."})
-	}
-	u := &Utilisateur{
-		ID: newID(), Identifiant: in.Identifiant, Nom: in.Nom, MotDePasseHash: string(hash),
-		Role: in.Role, Actif: true, CreatedAt: s.now(),
-		Autorite: in.Territoire.Autorite, Region: in.Territoire.Region, Departements: strings.Join(in.Territoire.Departements, ","),
-		Fonction: in.Fonction,
-	}
-	if in.CentreID != "" {
-		u.CentreID = &in.CentreID
-	}
-	if in.CandidatID != "" {
-		u.CandidatID = &in.CandidatID
-	}
-	err = s.inTx(ctx, func(tx *gorm.DB) error {
-		if u.CentreID != nil {
-			if _, err := findCentreByID(tx, *u.CentreID); err != nil {
-				return err
-			}
-		}
-		if u.CandidatID != nil {
-			if _, err := findCandidat(tx, a, *u.CandidatID); err != nil {
-				return err
-			}
-		}
-		if err := insertUtilisateur(tx, u); err != nil {
-			if isUniqueViolation(err) {
-				return Errorf(ErrConflict, "identifiant_pris", "L'identifiant %s est déjà utilisé.", in.Identifiant)
-			}
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return u, nil
+	return fields
 }
 
 // Connexion checks a password and returns a new bearer token and its expiry.
-// Returns ErrUnauthorized, with the same message whatever was wrong.
+// Returns ErrUnauthorized, with the same message whatever was wrong. Every
+// attempt is in the audit trail: connexion, or connexion_refusee with the
+// identifiant tried.
 func (s *Service) Connexion(ctx context.Context, identifiant, motDePasse string) (string, time.Time, error) {
 	refus := Errorf(ErrUnauthorized, "identifiants_invalides", "Identifiant ou mot de passe incorrect.")
-	u, err := findUtilisateurByIdentifiant(s.read(ctx), strings.ToLower(strings.TrimSpace(identifiant)))
+	identifiant = strings.ToLower(strings.TrimSpace(identifiant))
+	u, err := findUtilisateurByIdentifiant(s.read(ctx), identifiant)
 	if errors.Is(err, ErrNotFound) {
 		if _, err := s.comparePassword(ctx, nil, motDePasse); err != nil {
 			return "", time.Time{}, err
 		}
-		return "", time.Time{}, refus
+		return "", time.Time{}, s.connexionRefusee(ctx, nil, identifiant, refus)
 	} else if err != nil {
 		return "", time.Time{}, err
 	}
@@ -181,7 +211,7 @@ func (s *Service) Connexion(ctx context.Context, identifiant, motDePasse string)
 		return "", time.Time{}, err
 	}
 	if !ok || !u.Actif {
-		return "", time.Time{}, refus
+		return "", time.Time{}, s.connexionRefusee(ctx, u, identifiant, refus)
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
@@ -190,10 +220,48 @@ func (s *Service) Connexion(ctx context.Context, identifiant, motDePasse string)
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	now := s.now()
 	expire := now.Add(s.opt.TokenTTL)
-	if err := insertJeton(s.write(ctx), u.ID, hashToken(token), now, expire); err != nil {
+	err = s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := insertJeton(tx, u.ID, hashToken(token), now, expire); err != nil {
+			return err
+		}
+		// Sign-ins are the account's events, not the candidat's dossier's.
+		return s.journal(tx, acteurDe(u), audit{action: "connexion", objet: "utilisateur", objetID: u.ID})
+	})
+	if err != nil {
 		return "", time.Time{}, err
 	}
 	return token, expire, nil
+}
+
+// connexionRefusee records a failed sign-in and returns refus. u is the
+// account tried, nil for an unknown identifiant: the trail then keeps the
+// identifiant tried, when it could be one, so that guessing shows.
+func (s *Service) connexionRefusee(ctx context.Context, u *Utilisateur, identifiant string, refus error) error {
+	e := audit{action: "connexion_refusee", objet: "utilisateur"}
+	if u != nil {
+		e.objetID = u.ID
+		if !u.Actif {
+			e.apres = map[string]any{"actif": false}
+		}
+	} else {
+		if !identifiantValide(identifiant) || len(identifiant) > 100 {
+			identifiant = "(illisible)"
+		}
+		e.apres = map[string]any{"identifiant": identifiant}
+	}
+	err := s.inTx(ctx, func(tx *gorm.DB) error { return s.journal(tx, Acteur{}, e) })
+	if err != nil {
+		return err
+	}
+	return refus
+}
+
+// acteurDe is an account acting for itself.
+func acteurDe(u *Utilisateur) Acteur {
+	a := Acteur{UtilisateurID: u.ID, Identifiant: u.Identifiant, Nom: u.Nom, Role: u.Role,
+		CentreID: deref(u.CentreID), CandidatID: deref(u.CandidatID)}
+	a.Territoire = territoireOf(u.Autorite, u.Region, u.Departements)
+	return a
 }
 
 // Authentifier returns the actor a bearer token stands for. Returns

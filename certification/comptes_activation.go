@@ -43,8 +43,11 @@ type LienActivation struct {
 // CompteCandidat says whether a candidat has an account: none, waiting for
 // its activation (until ActivationExpire), or active.
 type CompteCandidat struct {
-	Existe      bool
-	Actif       bool
+	Existe bool
+	Actif  bool
+	// Desactive is an account deactivated: it had a password, unlike an
+	// account waiting for its activation.
+	Desactive   bool
 	Identifiant string
 	// ActivationExpire is the expiry of the last unused link, if any.
 	ActivationExpire *time.Time
@@ -64,9 +67,10 @@ func (s *Service) EtatCompteCandidat(ctx context.Context, a Acteur, candidatID s
 		ID               string
 		Identifiant      *string
 		Actif            *bool
+		SansMotDePasse   *bool
 		ActivationExpire *time.Time
 	}
-	err := s.read(ctx).Raw(`SELECT c.id, u.identifiant, u.actif, a.expire_at AS activation_expire
+	err := s.read(ctx).Raw(`SELECT c.id, u.identifiant, u.actif, u.mot_de_passe_hash = '!' AS sans_mot_de_passe, a.expire_at AS activation_expire
 		FROM candidats c
 		LEFT JOIN utilisateurs u ON u.candidat_id = c.id
 		LEFT JOIN activations a ON a.utilisateur_id = u.id AND a.utilise_at IS NULL AND a.expire_at > ?
@@ -82,6 +86,7 @@ func (s *Service) EtatCompteCandidat(ctx context.Context, a Acteur, candidatID s
 	if r := rows[0]; r.Identifiant != nil {
 		out.Existe, out.Identifiant = true, *r.Identifiant
 		out.Actif = r.Actif != nil && *r.Actif
+		out.Desactive = !out.Actif && r.SansMotDePasse != nil && !*r.SansMotDePasse
 		out.ActivationExpire = r.ActivationExpire
 	}
 	return out, nil
@@ -104,42 +109,14 @@ func (s *Service) OuvrirCompteCandidat(ctx context.Context, a Acteur, candidatID
 	now := s.now()
 	out := &LienActivation{Jeton: token, ExpireAt: now.Add(ActivationTTL)}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		cand, err := findCandidatRow(tx, a, candidatID)
+		u, cand, action, err := s.compteCandidatAOuvrir(tx, a, candidatID)
 		if err != nil {
 			return err
 		}
-		if cand.ArchiveAt != nil {
-			return Errorf(ErrConflict, "candidat_archive", "Ce candidat est archivé.")
-		}
-		var us []Utilisateur
-		if err := tx.Where("candidat_id = ?", candidatID).Limit(1).Find(&us).Error; err != nil {
-			return err
-		}
-		var u Utilisateur
-		action := "compte_ouvert"
-		switch {
-		case len(us) == 1 && us[0].Actif:
-			return Errorf(ErrConflict, "compte_actif", "Le candidat a déjà activé son compte (identifiant %s).", us[0].Identifiant)
-		case len(us) == 1 && !jamaisActive(&us[0]):
-			// Deactivated by an administrator: a new link must not reopen it.
-			return Errorf(ErrConflict, "compte_desactive", "Le compte du candidat (identifiant %s) est désactivé : seul un administrateur peut le réactiver.", us[0].Identifiant)
-		case len(us) == 1:
-			u, action = us[0], "activation_renouvelee"
+		if action == "activation_renouvelee" {
 			// The previous links stop serving: only the last one handed over opens the account.
 			if err := tx.Model(&activation{}).Where("utilisateur_id = ? AND utilise_at IS NULL", u.ID).
 				Update("utilise_at", now).Error; err != nil {
-				return err
-			}
-		default:
-			id, err := identifiantLibre(tx, cand.Prenoms, cand.NomNaissance)
-			if err != nil {
-				return err
-			}
-			// No password: the hash matches none, and the account stays
-			// inactive until its candidat chooses one.
-			u = Utilisateur{ID: newID(), Identifiant: id, Nom: strings.TrimSpace(cand.Prenoms + " " + nomAffiche(cand)),
-				MotDePasseHash: "!", Role: RoleCandidat, CandidatID: &cand.ID, Actif: false, CreatedAt: now}
-			if err := tx.Create(&u).Error; err != nil {
 				return err
 			}
 		}
@@ -155,6 +132,46 @@ func (s *Service) OuvrirCompteCandidat(ctx context.Context, a Acteur, candidatID
 		return nil, err
 	}
 	return out, nil
+}
+
+// compteCandidatAOuvrir returns the account of one of the centre's
+// candidats that is not active yet, creating it, inactive and without a
+// password, when the candidat has none; action says which for the audit
+// trail. ErrConflict for an archived candidat, an account active or
+// deactivated.
+func (s *Service) compteCandidatAOuvrir(tx *gorm.DB, a Acteur, candidatID string) (*Utilisateur, *candidatRow, string, error) {
+	cand, err := findCandidatRow(tx, a, candidatID)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if cand.ArchiveAt != nil {
+		return nil, nil, "", Errorf(ErrConflict, "candidat_archive", "Ce candidat est archivé.")
+	}
+	var us []Utilisateur
+	if err := tx.Where("candidat_id = ?", candidatID).Limit(1).Find(&us).Error; err != nil {
+		return nil, nil, "", err
+	}
+	switch {
+	case len(us) == 1 && us[0].Actif:
+		return nil, nil, "", Errorf(ErrConflict, "compte_actif", "Le candidat a déjà activé son compte (identifiant %s).", us[0].Identifiant)
+	case len(us) == 1 && !jamaisActive(&us[0]):
+		// Deactivated: a new link must not reopen it.
+		return nil, nil, "", Errorf(ErrConflict, "compte_desactive", "Le compte du candidat (identifiant %s) est désactivé : seul un administrateur peut le réactiver.", us[0].Identifiant)
+	case len(us) == 1:
+		return &us[0], cand, "activation_renouvelee", nil
+	}
+	id, err := identifiantLibre(tx, cand.Prenoms, cand.NomNaissance)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	// No password: the hash matches none, and the account stays
+	// inactive until its candidat chooses one.
+	u := &Utilisateur{ID: newID(), Identifiant: id, Nom: strings.TrimSpace(cand.Prenoms + " " + nomAffiche(cand)),
+		MotDePasseHash: "!", Role: RoleCandidat, CandidatID: &cand.ID, Actif: false, CreatedAt: s.now(), Email: cand.Email}
+	if err := tx.Create(u).Error; err != nil {
+		return nil, nil, "", err
+	}
+	return u, cand, "compte_ouvert", nil
 }
 
 func nomAffiche(c *candidatRow) string {
@@ -279,6 +296,10 @@ func (s *Service) ActiverCompte(ctx context.Context, token, motDePasse string) (
 		}
 		var u Utilisateur
 		if err := tx.Take(&u, "id = ?", act.UtilisateurID).Error; err != nil {
+			return err
+		}
+		// An invitation sent beside the link stops serving with it.
+		if err := tx.Model(&lienCompte{}).Where("utilisateur_id = ? AND utilise_at IS NULL", u.ID).Update("utilise_at", now).Error; err != nil {
 			return err
 		}
 		if err := tx.Model(&Utilisateur{}).Where("id = ?", u.ID).

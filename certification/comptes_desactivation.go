@@ -23,12 +23,13 @@ type compteSnapshot struct {
 // and every token it holds, its browser sessions as its API tokens, is
 // revoked in the same transaction, so that the request it sends next is
 // refused (every request reads its token and account afresh). Administrator
-// only, with a reason; an administrator cannot close its own account, so
+// only, or a centre for its candidats' accounts (DesactiverCompteCandidat),
+// with a reason; an administrator cannot close its own account, so
 // that there is always one left to reopen the others. ErrNotFound for an
 // unknown account, ErrConflict (compte_inactif) for an account already
 // inactive, among which a candidat's account not yet activated.
 func (s *Service) DesactiverCompte(ctx context.Context, a Acteur, utilisateurID, motif string) (*Utilisateur, error) {
-	if !a.Is(RoleAdmin) {
+	if !a.Is(RoleAdmin) && !a.Is(RoleCentre) {
 		return nil, forbidden()
 	}
 	motif, err := s.motifCompte(motif)
@@ -44,7 +45,7 @@ func (s *Service) DesactiverCompte(ctx context.Context, a Acteur, utilisateurID,
 	var u *Utilisateur
 	err = s.inTx(ctx, func(tx *gorm.DB) error {
 		var err error
-		if u, err = findUtilisateurByID(tx, utilisateurID); err != nil {
+		if u, err = compteGere(tx, a, utilisateurID); err != nil {
 			return err
 		}
 		if !u.Actif {
@@ -70,12 +71,13 @@ func (s *Service) DesactiverCompte(ctx context.Context, a Acteur, utilisateurID,
 
 // ReactiverCompte reopens a deactivated account with its password as it
 // was: its user signs in again; the tokens revoked at deactivation stay
-// revoked. Administrator only, with a reason. ErrConflict (compte_actif) for
+// revoked. Administrator only, or a centre for its candidats' accounts
+// (ReactiverCompteCandidat), with a reason. ErrConflict (compte_actif) for
 // an active account, (compte_jamais_active) for a candidat's account its
 // candidat never activated: only its activation link opens it, since it has
 // no password yet.
 func (s *Service) ReactiverCompte(ctx context.Context, a Acteur, utilisateurID, motif string) (*Utilisateur, error) {
-	if !a.Is(RoleAdmin) {
+	if !a.Is(RoleAdmin) && !a.Is(RoleCentre) {
 		return nil, forbidden()
 	}
 	motif, err := s.motifCompte(motif)
@@ -88,7 +90,7 @@ func (s *Service) ReactiverCompte(ctx context.Context, a Acteur, utilisateurID, 
 	var u *Utilisateur
 	err = s.inTx(ctx, func(tx *gorm.DB) error {
 		var err error
-		if u, err = findUtilisateurByID(tx, utilisateurID); err != nil {
+		if u, err = compteGere(tx, a, utilisateurID); err != nil {
 			return err
 		}
 		switch {
@@ -110,6 +112,61 @@ func (s *Service) ReactiverCompte(ctx context.Context, a Acteur, utilisateurID, 
 		return nil, err
 	}
 	return u, nil
+}
+
+// compteGere returns an account the actor manages: any for an
+// administrator, a centre's own candidats' accounts for a centre;
+// ErrNotFound for the others.
+func compteGere(tx *gorm.DB, a Acteur, utilisateurID string) (*Utilisateur, error) {
+	u, err := findUtilisateurByID(tx, utilisateurID)
+	if err != nil || a.Is(RoleAdmin) {
+		return u, err
+	}
+	if u.CandidatID == nil {
+		return nil, notFound("Compte")
+	}
+	if _, err := findCandidatRow(tx, a, *u.CandidatID); err != nil {
+		return nil, notFound("Compte")
+	}
+	return u, nil
+}
+
+// DesactiverCompteCandidat is DesactiverCompte for the account of one of
+// the centre's candidats. ErrNotFound when the candidat has no account.
+func (s *Service) DesactiverCompteCandidat(ctx context.Context, a Acteur, candidatID, motif string) (*Utilisateur, error) {
+	id, err := s.compteDuCandidat(ctx, a, candidatID)
+	if err != nil {
+		return nil, err
+	}
+	return s.DesactiverCompte(ctx, a, id, motif)
+}
+
+// ReactiverCompteCandidat is ReactiverCompte for the account of one of the
+// centre's candidats. ErrNotFound when the candidat has no account.
+func (s *Service) ReactiverCompteCandidat(ctx context.Context, a Acteur, candidatID, motif string) (*Utilisateur, error) {
+	id, err := s.compteDuCandidat(ctx, a, candidatID)
+	if err != nil {
+		return nil, err
+	}
+	return s.ReactiverCompte(ctx, a, id, motif)
+}
+
+func (s *Service) compteDuCandidat(ctx context.Context, a Acteur, candidatID string) (string, error) {
+	if !a.Is(RoleCentre) {
+		return "", forbidden()
+	}
+	db := s.read(ctx)
+	if _, err := findCandidatRow(db, a, candidatID); err != nil {
+		return "", err
+	}
+	var ids []string
+	if err := db.Model(&utilisateurRow{}).Where("candidat_id = ?", candidatID).Limit(1).Pluck("id", &ids).Error; err != nil {
+		return "", wrap(err, "account of candidat %s", candidatID)
+	}
+	if len(ids) == 0 {
+		return "", notFound("Compte")
+	}
+	return ids[0], nil
 }
 
 // jamaisActive reports whether an account is a candidat's account waiting

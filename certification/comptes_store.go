@@ -20,10 +20,9 @@ type utilisateurRow struct {
 	Region         string
 	Departements   string
 	Fonction       string
-	// Email is where the autorité's reminders go; '' for none.
-	Email     string
-	Actif     bool
-	CreatedAt time.Time
+	Email          string
+	Actif          bool
+	CreatedAt      time.Time
 }
 
 func (utilisateurRow) TableName() string { return "utilisateurs" }

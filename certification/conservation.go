@@ -216,6 +216,9 @@ func (p *purge) comptes(categorie string, candidats []string) error {
 	if err := p.del(categorie, "activations", "candidat_id IN ?", candidats); err != nil {
 		return err
 	}
+	if err := p.del(categorie, "liens_compte", "utilisateur_id IN ("+comptes+")", candidats); err != nil {
+		return err
+	}
 	return p.del(categorie, "utilisateurs", "candidat_id IN ?", candidats)
 }
 

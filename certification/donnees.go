@@ -48,8 +48,12 @@ var tablesPersonnelles = []tablePersonnelle{
 		omises: map[string]string{"hash": "l’empreinte du jeton de connexion, un secret"}},
 	{table: "activations", description: "Les liens d’activation de votre compte", where: "candidat_id = ?",
 		omises: map[string]string{"hash": "l’empreinte du lien d’activation, un secret"}},
+	{table: "liens_compte", description: "Les liens d’invitation et de réinitialisation du mot de passe de votre compte", where: sesComptes,
+		omises: map[string]string{"hash": "l’empreinte du lien, un secret"}},
 	{table: "messages", description: "Les messages qui vous ont été envoyés",
-		where: "cle IN (SELECT 'resultats/' || id FROM inscriptions WHERE candidat_id = ?) OR cle LIKE 'documents/' || ? || ':%'"},
+		where: "cle IN (SELECT p || i.id FROM inscriptions i, (SELECT 'resultats/' AS p UNION ALL SELECT 'convocation/' UNION ALL SELECT 'annulation/') k WHERE i.candidat_id = ?)" +
+			" OR cle LIKE 'documents/' || ? || ':%'" +
+			" OR cle IN (SELECT 'lien/' || l.id FROM liens_compte l JOIN utilisateurs u ON u.id = l.utilisateur_id WHERE u.candidat_id = ?)"},
 	{table: "demandes_droits", description: "Vos demandes de rectification et d’effacement", where: "candidat_id = ?"},
 	{table: "evenements", description: "Le journal des actions qui vous concernent", where: "candidat_id = ?"},
 	{table: "evenements_pseudonymises", description: "Les événements du journal pseudonymisés à l’échéance de leur conservation",

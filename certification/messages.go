@@ -14,7 +14,8 @@ import (
 
 // MessageJob sends the e-mail of an idempotency key: "resultats/<inscription
 // id>" for « Vos résultats sont disponibles », "documents/<candidat
-// id>:<numéros>" for « Votre document est disponible ». The worker composes it with
+// id>:<numéros>" for « Votre document est disponible », "lien/<lien id>"
+// for an invitation or a password reset (see creerLien). The worker composes it with
 // MessageAEnvoyer, sends it, then records it with MessageEnvoye.
 type MessageJob struct {
 	Cle string `json:"cle"`
@@ -32,6 +33,9 @@ type Message struct {
 	HTML    string
 	// Pieces are the attachments: the convocation's PDF.
 	Pieces []PieceJointe
+	// Secret is a part of the message, a link's token, that is sent but
+	// never recorded: the recorded text shows « [lien retiré] » instead.
+	Secret string
 }
 
 // PieceJointe is a file attached to a message.
@@ -39,6 +43,14 @@ type PieceJointe struct {
 	Nom     string
 	Type    string
 	Contenu []byte
+}
+
+// texteEnregistre is the text of m as it is recorded.
+func (m Message) texteEnregistre() string {
+	if m.Secret == "" {
+		return m.Text
+	}
+	return strings.ReplaceAll(m.Text, m.Secret, "[lien retiré]")
 }
 
 type messageRow struct {
@@ -84,6 +96,8 @@ func (s *Service) MessageAEnvoyer(ctx context.Context, cle string) (*Message, er
 		return s.messageRappelJury(db, cle, id)
 	case "rappel-autorite":
 		return s.messageRappelAutorite(db, cle, id)
+	case "lien":
+		return s.messageLien(s.write(ctx), cle, id)
 	}
 	return nil, fmt.Errorf("message %s: unknown kind", cle)
 }
@@ -119,7 +133,7 @@ func (s *Service) messageResultats(db *gorm.DB, cle, inscriptionID string) (*Mes
 // the deadline of recours runs.
 func (s *Service) MessageEnvoye(ctx context.Context, m Message, messageID string, at time.Time) error {
 	return s.inTx(ctx, func(tx *gorm.DB) error {
-		row := messageRow{Cle: m.Cle, Destinataire: m.To, Sujet: m.Subject, MessageID: messageID, EnvoyeAt: &at, Texte: m.Text}
+		row := messageRow{Cle: m.Cle, Destinataire: m.To, Sujet: m.Subject, MessageID: messageID, EnvoyeAt: &at, Texte: m.texteEnregistre()}
 		if err := tx.Create(&row).Error; err != nil {
 			return wrap(err, "message %s: record", m.Cle)
 		}
@@ -135,7 +149,7 @@ func (s *Service) MessageEnvoye(ctx context.Context, m Message, messageID string
 func (s *Service) MessageRefuse(ctx context.Context, m Message, raison string) error {
 	return s.inTx(ctx, func(tx *gorm.DB) error {
 		at := s.now()
-		row := messageRow{Cle: m.Cle, Destinataire: m.To, Sujet: m.Subject, Refus: raison, RefuseAt: &at, Texte: m.Text}
+		row := messageRow{Cle: m.Cle, Destinataire: m.To, Sujet: m.Subject, Refus: raison, RefuseAt: &at, Texte: m.texteEnregistre()}
 		return wrap(tx.Create(&row).Error, "message %s: record refusal", m.Cle)
 	})
 }

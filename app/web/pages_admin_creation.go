@@ -70,6 +70,7 @@ func (w *Web) handleCompteCreate(c echo.Context) error {
 		MotDePasse: form.Values.Get("mot_de_passe"),
 		Role:       certification.Role(form.Get("role")),
 		CentreID:   form.Get("centre_id"),
+		Email:      form.Get("email"),
 	}
 	// A refused form comes back without the password: never sent back in a page.
 	form.Values.Del("mot_de_passe")
@@ -87,13 +88,24 @@ func (w *Web) handleCompteCreate(c echo.Context) error {
 		form.Summary = "Le compte ne peut pas être créé : corrigez les champs signalés."
 		return w.renderCompteNew(c, http.StatusUnprocessableEntity, form)
 	}
-	if _, err := w.svc.CreateUtilisateur(c.Request().Context(), a, in); err != nil {
+	// Without a password, its holder chooses one through an invitation.
+	create, notice := func() error {
+		_, err := w.svc.CreateUtilisateur(c.Request().Context(), a, in)
+		return err
+	}, "compte-cree"
+	if in.MotDePasse == "" && in.Email != "" {
+		create, notice = func() error {
+			_, err := w.svc.InviterUtilisateur(c.Request().Context(), a, in)
+			return err
+		}, "compte-invite"
+	}
+	if err := create(); err != nil {
 		if !form.Refuse(err) {
 			return err
 		}
 		return w.renderCompteNew(c, http.StatusUnprocessableEntity, form)
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin?info=compte-cree")
+	return c.Redirect(http.StatusSeeOther, "/admin?info="+notice)
 }
 
 // territoireOf reads a territory from a form: the départements as typed,

@@ -95,15 +95,22 @@ func (w *Web) handleOuvrirCompte(c echo.Context) error {
 type activationData struct {
 	A     *certification.ActivationCompte
 	Refus string
+	// Titre and RefusTitre head the page, by the kind of link.
+	Titre, RefusTitre string
+	Reinitialisation  bool
 }
+
+var activationTitres = activationData{Titre: "Activer mon compte", RefusTitre: "Lien d’activation expiré"}
 
 func (w *Web) renderActivation(c echo.Context, status int, form *Form) error {
 	info, err := w.svc.Activation(c.Request().Context(), c.Param("jeton"))
 	var de *certification.Error
 	if errors.Is(err, certification.ErrNotFound) && errors.As(err, &de) {
 		// Used, replaced, expired or unknown: one message, with what to do.
-		v := w.view(c, activationData{Refus: de.Message})
-		v.Title = "Lien d’activation expiré"
+		d := activationTitres
+		d.Refus = de.Message
+		v := w.view(c, d)
+		v.Title = d.RefusTitre
 		return w.render(c, http.StatusGone, "activation", v)
 	}
 	if err != nil {
@@ -112,7 +119,9 @@ func (w *Web) renderActivation(c echo.Context, status int, form *Form) error {
 	// Never write a password back into the page.
 	form.Values.Del("mot_de_passe")
 	form.Values.Del("confirmation")
-	v := w.view(c, activationData{A: info})
+	d := activationTitres
+	d.A = info
+	v := w.view(c, d)
 	v.Form = form
 	return w.render(c, status, "activation", v)
 }

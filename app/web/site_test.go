@@ -11,10 +11,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cipcert/cipcert/app"
 	"github.com/cipcert/cipcert/certification"
 	"github.com/cipcert/cipcert/certification/certtest"
+	"github.com/cipcert/cipcert/certification/mail"
+	"github.com/cipcert/cipcert/certification/queue"
 	"github.com/cipcert/cipcert/fixtures"
 )
 
@@ -41,13 +44,41 @@ func newSiteWith(t *testing.T, db *certification.DB, opt app.Options) *site {
 // test holds a request there until it has seen what it came for.
 func newSiteWrapped(t *testing.T, db *certification.DB, opt app.Options, wrap func(http.Handler) http.Handler) *site {
 	t.Helper()
+	return newSiteFull(t, db, opt, wrap, "")
+}
+
+// newSiteMail is newSite whose job queue runs, writing the e-mails into
+// the folder maildir as the demo does.
+func newSiteMail(t *testing.T, db *certification.DB, maildir string) *site {
+	t.Helper()
+	return newSiteFull(t, db, app.Options{}, nil, maildir)
+}
+
+func newSiteFull(t *testing.T, db *certification.DB, opt app.Options, wrap func(http.Handler) http.Handler, maildir string) *site {
+	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	// Cookies are Secure when the public address is https: here it is not.
 	o := certtest.Options(t)
 	o.PublicURL = "http://" + srv.Listener.Addr().String()
 	o.AllowHTTPPublicURL = true
+	var q *queue.Queue
+	if maildir != "" {
+		var err error
+		q, err = queue.New(context.Background(), db, queue.Config{PollInterval: 20 * time.Millisecond,
+			Sender: mail.Dir{Path: maildir, From: "ne-pas-repondre@cipcert.test", Domain: "cipcert.test"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Jobs = q
+	}
 	svc := certtest.NewServiceWith(t, db, o)
 	certtest.Seed(t, svc)
+	if q != nil {
+		if err := q.Start(context.Background(), svc); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = q.Stop(context.Background()) })
+	}
 	s := &site{t: t, db: db, svc: svc, srv: srv}
 	opt.Logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelError}))
 	if opt.LoginBurst == 0 {

@@ -241,7 +241,8 @@ func (q *Queue) register(w *river.Workers, cfg Config) int {
 	river.AddWorker(w, &messageWorker{q: q, sender: cfg.Sender, afterSend: cfg.AfterSend})
 	river.AddWorker(w, &conservationWorker{q: q})
 	river.AddWorker(w, &rappelWorker{q: q})
-	return 3
+	river.AddWorker(w, &reinitialisationWorker{q: q})
+	return 4
 }
 
 // chaqueNuit is River's schedule for the retention: the next 03:00 UTC.
@@ -306,6 +307,23 @@ type rappelWorker struct {
 
 func (w *rappelWorker) Work(ctx context.Context, _ *river.Job[rappelJob]) error {
 	_, err := w.q.svc.Load().EnvoyerRappels(ctx)
+	return err
+}
+
+// reinitialisationJob is the service's ReinitialisationJob as River reads it.
+type reinitialisationJob certification.ReinitialisationJob
+
+func (reinitialisationJob) Kind() string { return certification.ReinitialisationJob{}.Kind() }
+
+// reinitialisationWorker looks up the accounts of an address asking for a
+// password reset; the messages go as their own jobs.
+type reinitialisationWorker struct {
+	river.WorkerDefaults[reinitialisationJob]
+	q *Queue
+}
+
+func (w *reinitialisationWorker) Work(ctx context.Context, j *river.Job[reinitialisationJob]) error {
+	_, err := w.q.svc.Load().PreparerReinitialisation(ctx, j.Args.Email)
 	return err
 }
 
