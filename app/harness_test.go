@@ -36,9 +36,19 @@ func newAPI(t *testing.T, db *certification.DB) *api {
 
 func newAPIWith(t *testing.T, db *certification.DB, opt app.Options) *api {
 	t.Helper()
+	return newAPIService(t, db, opt, nil)
+}
+
+// newAPIService is newAPIWith whose service options svcOpt adjusts first,
+// when not nil.
+func newAPIService(t *testing.T, db *certification.DB, opt app.Options, svcOpt func(*certification.Options)) *api {
+	t.Helper()
 	a := &api{t: t, db: db, now: certtest.Now, tokens: map[string]string{}}
 	opts := certtest.Options(t)
 	opts.Now = a.clock
+	if svcOpt != nil {
+		svcOpt(&opts)
+	}
 	a.svc = certtest.NewServiceWith(t, db, opts)
 	// The stories start from the demo candidats without any history: the
 	// demo sessions (Lefèvre's titre, Nguyễn's partial success) would make

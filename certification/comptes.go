@@ -163,6 +163,13 @@ func (s *Service) CreateUtilisateur(ctx context.Context, a Acteur, in NouvelUtil
 // Connexion checks a password and returns a new bearer token and its expiry.
 // Returns ErrUnauthorized, with the same message whatever was wrong.
 func (s *Service) Connexion(ctx context.Context, identifiant, motDePasse string) (string, time.Time, error) {
+	return s.ConnexionCode(ctx, identifiant, motDePasse, "")
+}
+
+// ConnexionCode is Connexion with the code of the account's second factor,
+// when it has one (see secondFacteur): without the code, ErrUnauthorized
+// code_totp_requis (SecondFacteurRequis); a wrong one, code_totp_invalide.
+func (s *Service) ConnexionCode(ctx context.Context, identifiant, motDePasse, code string) (string, time.Time, error) {
 	refus := Errorf(ErrUnauthorized, "identifiants_invalides", "Identifiant ou mot de passe incorrect.")
 	u, err := findUtilisateurByIdentifiant(s.read(ctx), strings.ToLower(strings.TrimSpace(identifiant)))
 	if errors.Is(err, ErrNotFound) {
@@ -180,14 +187,22 @@ func (s *Service) Connexion(ctx context.Context, identifiant, motDePasse string)
 	if !ok || !u.Actif {
 		return "", time.Time{}, refus
 	}
+	if err := s.secondFacteur(ctx, u, code); err != nil {
+		return "", time.Time{}, err
+	}
+	return s.nouveauJeton(ctx, u.ID)
+}
+
+// nouveauJeton opens a session: a new bearer token for the account.
+func (s *Service) nouveauJeton(ctx context.Context, utilisateurID string) (string, time.Time, error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
-		return "", time.Time{}, fmt.Errorf("token for %s: %w", u.ID, err)
+		return "", time.Time{}, fmt.Errorf("token for %s: %w", utilisateurID, err)
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	now := s.now()
 	expire := now.Add(s.opt.TokenTTL)
-	if err := insertJeton(s.write(ctx), u.ID, hashToken(token), now, expire); err != nil {
+	if err := insertJeton(s.write(ctx), utilisateurID, hashToken(token), now, expire); err != nil {
 		return "", time.Time{}, err
 	}
 	return token, expire, nil
@@ -215,6 +230,13 @@ func (s *Service) Authentifier(ctx context.Context, token string) (Acteur, error
 		a.CandidatID = *row.CandidatID
 	}
 	a.Territoire = territoireOf(row.Autorite, row.Region, row.Departements)
+	if s.opt.TOTPObligatoire && SecondFacteurConcerne(a.Role) {
+		t, err := findTOTP(s.read(ctx), a.UtilisateurID)
+		if err != nil {
+			return Acteur{}, err
+		}
+		a.SecondFacteurAActiver = t == nil || !t.Actif
+	}
 	return a, nil
 }
 

@@ -27,6 +27,11 @@
 // smtp://user:pass@host:port (?starttls=required|none) or smtps://…, is the
 // server the e-mails go through, from MAIL_FROM; without it they are written
 // into CIPCERT_MAIL_DIR (default mail/ beside the SQLite file).
+//
+// CIPCERT_TOTP_OBLIGATOIRE=1 requires the administrator and autorité
+// accounts to sign in with a second factor (TOTP); CIPCERT_TOTP_CLE (or
+// CIPCERT_TOTP_CLE_FILE), 32 bytes in base64 or hex, seals its secrets in
+// the database.
 package main
 
 import (
@@ -89,6 +94,12 @@ type Config struct {
 	// without it into the folder CIPCERT_MAIL_DIR (default: mail/ beside
 	// the SQLite file, or ./mail).
 	Sender mail.Sender
+	// TOTPObligatoire requires a second factor of the administrator and
+	// autorité accounts (CIPCERT_TOTP_OBLIGATOIRE=1); CleTOTP seals its
+	// secrets (CIPCERT_TOTP_CLE or CIPCERT_TOTP_CLE_FILE: 32 bytes in
+	// base64 or hex).
+	TOTPObligatoire bool
+	CleTOTP         []byte
 }
 
 // loadSender reads SMTP_URL or SMTP_URL_FILE, and MAIL_FROM (the sender,
@@ -183,6 +194,16 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if c.Sceau, err = loadSceau(getenv); err != nil {
 		errs = append(errs, err)
 	}
+	switch getenv("CIPCERT_TOTP_OBLIGATOIRE") {
+	case "", "0":
+	case "1":
+		c.TOTPObligatoire = true
+	default:
+		errs = append(errs, errors.New("CIPCERT_TOTP_OBLIGATOIRE must be 1 (second factor required) or unset"))
+	}
+	if c.CleTOTP, err = loadCleTOTP(getenv); err != nil {
+		errs = append(errs, err)
+	}
 	return c, errors.Join(errs...)
 }
 
@@ -224,6 +245,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		PublicURL:  cfg.PublicURL,
 		// Only the demo issues documents whose link is not https.
 		AllowHTTPPublicURL: cfg.Demo,
+		TOTPObligatoire:    cfg.TOTPObligatoire,
+		CleTOTP:            cfg.CleTOTP,
 	}
 	switch {
 	case cfg.Sceau != nil:
