@@ -41,11 +41,21 @@ func newSiteWith(t *testing.T, db *certification.DB, opt app.Options) *site {
 // test holds a request there until it has seen what it came for.
 func newSiteWrapped(t *testing.T, db *certification.DB, opt app.Options, wrap func(http.Handler) http.Handler) *site {
 	t.Helper()
+	return newSiteService(t, db, opt, wrap, nil)
+}
+
+// newSiteService is newSiteWrapped whose service options svcOpt adjusts
+// first, when not nil.
+func newSiteService(t *testing.T, db *certification.DB, opt app.Options, wrap func(http.Handler) http.Handler, svcOpt func(*certification.Options)) *site {
+	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	// Cookies are Secure when the public address is https: here it is not.
 	o := certtest.Options(t)
 	o.PublicURL = "http://" + srv.Listener.Addr().String()
 	o.AllowHTTPPublicURL = true
+	if svcOpt != nil {
+		svcOpt(&o)
+	}
 	svc := certtest.NewServiceWith(t, db, o)
 	certtest.Seed(t, svc)
 	s := &site{t: t, db: db, svc: svc, srv: srv}
