@@ -53,11 +53,10 @@ type EnrolementTOTP struct {
 // EtatTOTP is an account's second factor: enrolled or not, and the
 // recovery codes it has left.
 type EtatTOTP struct {
-	Actif          bool
-	CodesRestants  int
-	Obligatoire    bool
-	ActiveLe       *time.Time
-	EnrolementPret bool
+	Actif         bool
+	CodesRestants int
+	Obligatoire   bool
+	ActiveLe      *time.Time
 }
 
 // errSecondFacteurRequis marks the refusal of a right password sent
@@ -106,7 +105,7 @@ func (s *Service) EtatSecondFacteur(ctx context.Context, a Acteur) (EtatTOTP, er
 	if err != nil || row == nil {
 		return e, err
 	}
-	e.Actif, e.ActiveLe, e.EnrolementPret = row.Actif, row.ActiveAt, !row.Actif
+	e.Actif, e.ActiveLe = row.Actif, row.ActiveAt
 	if e.Actif {
 		n, err := countSecoursRestants(s.read(ctx), a.UtilisateurID)
 		if err != nil {

@@ -167,6 +167,10 @@ var libelleAction = map[string]string{
 	"habilitation_prolongee": "Habilitation prolongée",
 	"habilitation_terminee":  "Habilitation terminée",
 	"territoire_modifie":     "Territoire du compte de l’autorité modifié",
+
+	"totp_active":               "Validation en deux étapes activée",
+	"totp_code_secours_utilise": "Connexion avec un code de secours",
+	"totp_reinitialise":         "Validation en deux étapes réinitialisée par l’administrateur",
 }
 
 // libelleRole names the role of an author without an account name.
