@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +58,44 @@ func TestBrowserSecondFacteur(t *testing.T) {
 		a.submit("#f-code", code)
 		if a.path() != "/admin" {
 			t.Fatalf("after the code: %s %s", a.path(), a.body())
+		}
+	})
+}
+
+// TestBrowserSecondFacteurReinitialisation: the administrator resets an
+// autorité account's second factor from the accounts list; without a
+// reason the form is refused next to its field; afterwards the account
+// signs in with its password alone.
+func TestBrowserSecondFacteurReinitialisation(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		s := newSite(t, db)
+		ctx := context.Background()
+		dreets := s.acteur("dreets")
+		e, err := s.svc.CommencerTOTP(ctx, dreets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, _ := certification.CodeTOTP(e.Secret, s.svc.Now())
+		if _, err := s.svc.ActiverTOTP(ctx, dreets, code); err != nil {
+			t.Fatal(err)
+		}
+		a := s.person(t)
+		a.login("admin")
+		a.click(`a[aria-label="Réinitialiser la validation en deux étapes du compte dreets"]`)
+		a.check("GET /admin/comptes/:id/second-facteur", "admin-second-facteur")
+		a.navigates(chromedp.Submit(chromedp.CSS("#f-motif")))
+		if got := a.text("#erreurs"); !strings.Contains(got, "Le motif est requis.") {
+			t.Errorf("a reset without a reason says %q", got)
+		}
+		a.check("POST /admin/comptes/:id/second-facteur", "admin-second-facteur-erreur")
+		a.submit("#f-motif", "Téléphone perdu, identité vérifiée par téléphone")
+		if !strings.Contains(a.body(), "La validation en deux étapes du compte est réinitialisée") {
+			t.Fatalf("after the reset: %s %s", a.path(), a.body())
+		}
+		d := s.person(t)
+		d.login("dreets")
+		if !strings.HasPrefix(d.path(), "/autorite") {
+			t.Errorf("after the reset, dreets lands on %s", d.path())
 		}
 	})
 }

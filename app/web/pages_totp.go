@@ -25,7 +25,12 @@ func init() {
 			Roles: secondFacteurRoles, Title: "Validation en deux étapes", Menu: "Validation en deux étapes"},
 		Page{Method: http.MethodPost, Path: secondFacteurPath, Handler: (*Web).handleSecondFacteurPost,
 			Roles: secondFacteurRoles, Title: "Validation en deux étapes"},
+		Page{Method: http.MethodGet, Path: "/admin/comptes/:id/second-facteur", Handler: (*Web).handleReinitialisationForm,
+			Roles: adminOnly, Title: "Réinitialiser la validation en deux étapes"},
+		Page{Method: http.MethodPost, Path: "/admin/comptes/:id/second-facteur", Handler: (*Web).handleReinitialisation,
+			Roles: adminOnly, Title: "Réinitialiser la validation en deux étapes"},
 	)
+	notices["totp-reinitialise"] = "La validation en deux étapes du compte est réinitialisée : son titulaire se connecte avec son mot de passe, puis l’active de nouveau."
 }
 
 // avantSecondFacteur are the pages an account whose second factor is
@@ -138,4 +143,38 @@ func (w *Web) handleSecondFacteurPost(c echo.Context) error {
 	a.SecondFacteurAActiver = false
 	c.Set(acteurKey, a)
 	return w.secondFacteur(c, http.StatusOK, newForm(nil), codes)
+}
+
+// renderReinitialisation is the administrator's confirmation of another
+// account's second factor reset.
+func (w *Web) renderReinitialisation(c echo.Context, status int, form *Form) error {
+	u, err := w.compte(c)
+	if err != nil {
+		return err
+	}
+	v := w.view(c, u)
+	v.Crumbs = append(v.Crumbs[:0], crumb{"Comptes", "/admin"})
+	v.Form = form
+	return w.render(c, status, "admin_second_facteur", v)
+}
+
+func (w *Web) handleReinitialisationForm(c echo.Context) error {
+	return w.renderReinitialisation(c, http.StatusOK, newForm(nil))
+}
+
+func (w *Web) handleReinitialisation(c echo.Context) error {
+	a, _ := acteur(c)
+	form := newForm(formValues(c))
+	motif := textField(form, "motif", "Indiquez le motif : il figure dans l’historique du compte.", 2000)
+	if form.Failed() {
+		form.Summary = "Le motif est requis."
+		return w.renderReinitialisation(c, http.StatusUnprocessableEntity, form)
+	}
+	if err := w.svc.ReinitialiserTOTP(c.Request().Context(), a, c.Param("id"), motif); err != nil {
+		if !form.Refuse(err) {
+			return err
+		}
+		return w.renderReinitialisation(c, http.StatusUnprocessableEntity, form)
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin?info=totp-reinitialise")
 }
