@@ -30,6 +30,9 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="cipcert", error="invalid_token"`)
 			return err
 		}
+		if a.SecondFacteurAActiver && !avantSecondFacteur[c.Request().Method+" "+c.Path()] {
+			return secondFacteurAActiver()
+		}
 		c.Set(acteurKey, a)
 		return next(c)
 	}

@@ -16,6 +16,9 @@ import (
 type connexionRequest struct {
 	Identifiant string `json:"identifiant" validate:"required,max=100"`
 	MotDePasse  string `json:"mot_de_passe" validate:"required,max=200"`
+	// CodeTOTP is the code of the account's second factor, or one of its
+	// recovery codes, when it has one.
+	CodeTOTP string `json:"code_totp" validate:"max=32"`
 }
 
 type connexionResponse struct {
@@ -32,8 +35,8 @@ func (s *Server) handleConnexion(c echo.Context) error {
 	if ok, wait := s.logins.allow(c.RealIP(), req.Identifiant, s.svc.Now()); !ok {
 		return tooManyAttempts(wait)
 	}
-	token, exp, err := s.svc.Connexion(c.Request().Context(), req.Identifiant, req.MotDePasse)
-	if errors.Is(err, certification.ErrUnauthorized) {
+	token, exp, err := s.svc.ConnexionCode(c.Request().Context(), req.Identifiant, req.MotDePasse, req.CodeTOTP)
+	if _, code := certification.SecondFacteurRequis(err); errors.Is(err, certification.ErrUnauthorized) && !code {
 		s.logins.failed(c.RealIP(), req.Identifiant, s.svc.Now())
 	}
 	if err != nil {

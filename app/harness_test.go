@@ -36,16 +36,25 @@ func newAPI(t *testing.T, db *certification.DB) *api {
 
 func newAPIWith(t *testing.T, db *certification.DB, opt app.Options) *api {
 	t.Helper()
-	return newAPIJobs(t, db, opt, nil)
+	return newAPIService(t, db, opt, nil)
 }
 
 // newAPIJobs is newAPIWith whose service enqueues its jobs into jobs.
 func newAPIJobs(t *testing.T, db *certification.DB, opt app.Options, jobs certification.Jobs) *api {
 	t.Helper()
+	return newAPIService(t, db, opt, func(o *certification.Options) { o.Jobs = jobs })
+}
+
+// newAPIService is newAPIWith whose service options svcOpt adjusts first,
+// when not nil.
+func newAPIService(t *testing.T, db *certification.DB, opt app.Options, svcOpt func(*certification.Options)) *api {
+	t.Helper()
 	a := &api{t: t, db: db, now: certtest.Now, tokens: map[string]string{}}
 	opts := certtest.Options(t)
 	opts.Now = a.clock
-	opts.Jobs = jobs
+	if svcOpt != nil {
+		svcOpt(&opts)
+	}
 	a.svc = certtest.NewServiceWith(t, db, opts)
 	// The stories start from the demo candidats without any history: the
 	// demo sessions (Lefèvre's titre, Nguyễn's partial success) would make

@@ -101,6 +101,9 @@ func TestHostileFiltersAndNames(t *testing.T) {
 				if method == "GET" || path == "/api/v1/auth/deconnexion" {
 					continue
 				}
+				if path == "/api/v1/moi/totp" {
+					continue // it reads no body and starts an enrolment: a write by design
+				}
 				path = param.ReplaceAllString(path, "01900000-0000-7000-8000-000000000000")
 				for _, as := range []string{"centre", "dreets", "admin", "jury1"} {
 					rec := a.as(as, method, path, body, `If-Match: "1"`)

@@ -86,6 +86,9 @@ func TestHostileCorpus(t *testing.T) {
 			if route == "POST /api/v1/auth/deconnexion" {
 				continue // it would revoke the tokens the corpus runs on
 			}
+			if route == "POST /api/v1/moi/totp" {
+				continue // it reads no body and starts an enrolment: a write by design, tested in TestTOTP
+			}
 			method, path, _ := strings.Cut(route, " ")
 			for i, id := range hostileIDs {
 				p := param.ReplaceAllString(path, id)

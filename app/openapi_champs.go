@@ -341,4 +341,12 @@ var champs = map[string]champ{
 	"champ":              {doc: "Chemin du champ fautif (par exemple ecf[0].date_evaluation).", ex: "date_naissance"},
 	"ChampErreur.code":   {doc: "Code de l'erreur sur ce champ.", ex: "datetime"},
 	"message":            {doc: "Message en français.", ex: "Date invalide : une date réelle au format AAAA-MM-JJ est attendue."},
+
+	// The second factor.
+	"code_totp":                            {doc: "Code à 6 chiffres de l'application d'authentification, ou un code de secours (XXXXX-XXXXX), pour un compte équipé de la validation en deux étapes ; absent sinon.", ex: "492039"},
+	"TotpActivationRequest.code":           {doc: "Premier code à 6 chiffres affiché par l'application, qui confirme l'enrôlement.", ex: "492039"},
+	"TotpEnrolementResponse.secret":        {doc: "Le secret partagé, en base32, à saisir dans l'application si le QR code ne peut pas être scanné.", ex: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", ro: true},
+	"TotpEnrolementResponse.url_otpauth":   {doc: "L'adresse otpauth:// que le QR code contient.", ex: "otpauth://totp/cipcert:admin?algorithm=SHA1&digits=6&issuer=cipcert&period=30&secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", ro: true},
+	"TotpEnrolementResponse.qr_png":        {doc: "Le QR code de url_otpauth, image PNG en base64.", ex: "iVBORw0KGgo…", ro: true},
+	"TotpActivationResponse.codes_secours": {doc: "Les 10 codes de secours, donnés dans cette seule réponse ; chacun sert une fois.", ex: []string{"K7QXM-3RTZP", "A9HCW-N4FVE"}, ro: true},
 }

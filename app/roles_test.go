@@ -99,6 +99,11 @@ var roleTable = []roleCase{
 	// An account that does not exist makes the allowed call harmless: 404.
 	{route: "PUT /api/v1/utilisateurs/:id/territoire", path: fixed("/api/v1/utilisateurs/" + nobody + "/territoire"),
 		body: map[string]any{"autorite": "DREETS Bretagne", "region": "Bretagne"}, allowed: roles(http.StatusNotFound, "admin")},
+	{route: "POST /api/v1/moi/totp", path: fixed("/api/v1/moi/totp"), allowed: roles(http.StatusOK, "admin", "dreets")},
+	{route: "POST /api/v1/moi/totp/activation", path: fixed("/api/v1/moi/totp/activation"), body: map[string]any{},
+		allowed: roles(http.StatusUnprocessableEntity, "admin", "dreets")},
+	{route: "POST /api/v1/utilisateurs/:id/totp/reinitialisation", path: fixed("/api/v1/utilisateurs/" + nobody + "/totp/reinitialisation"),
+		body: map[string]any{"motif": "Appareil perdu"}, allowed: roles(http.StatusNotFound, "admin")},
 	{route: "POST /api/v1/utilisateurs/:id/desactivation", path: fixed("/api/v1/utilisateurs/" + nobody + "/desactivation"),
 		body: map[string]any{"motif": "Départ"}, allowed: roles(http.StatusNotFound, "admin")},
 	{route: "POST /api/v1/utilisateurs/:id/reactivation", path: fixed("/api/v1/utilisateurs/" + nobody + "/reactivation"),

@@ -180,9 +180,11 @@ func routeList() []route {
 			request: titulaireRequest{}, response: verificationResponse{}, status: 200},
 
 		{method: "POST", path: "/api/v1/auth/connexion", handler: (*Server).handleConnexion, public: true, tag: tagAuth,
-			summary:     "Connexion : renvoie un jeton d'accès.",
-			description: "Le jeton vaut 8 heures. Les tentatives sont limitées par adresse et par identifiant (429 avec Retry-After).",
-			request:     connexionRequest{}, response: connexionResponse{}, status: 200},
+			summary: "Connexion : renvoie un jeton d'accès.",
+			description: "Le jeton vaut 8 heures. Les tentatives sont limitées par adresse et par identifiant (429 avec Retry-After). " +
+				"Un compte équipé de la validation en deux étapes envoie aussi code_totp (le code de son application, ou un code de secours) : sans lui, 401 code_totp_requis ; " +
+				"faux ou déjà utilisé, 401 code_totp_invalide, compté comme un échec de connexion.",
+			request: connexionRequest{}, response: connexionResponse{}, status: 200},
 		{method: "POST", path: "/api/v1/auth/mot-de-passe-oublie", handler: (*Server).handleMotDePasseOublie, public: true, tag: tagAuth,
 			summary: "Demande la réinitialisation du mot de passe des comptes d'une adresse électronique.",
 			description: "Répond 202 et le même corps, que l'adresse soit connue ou non : la requête ne fait qu'inscrire une tâche, qui cherche ensuite les comptes actifs " +
@@ -238,6 +240,23 @@ func routeList() []route {
 			description: "L'autorité au nom de laquelle le compte agit et signe, et sa région (DREETS) ou ses départements (DDETS) : le compte n'agit que sur les sessions, " +
 				"candidats et documents des centres de ce territoire, dès sa requête suivante. Un compte d'un autre rôle répond 409 (compte_non_autorite). Le changement est au journal, avec le territoire d'avant.",
 			request: territoireRequest{}, response: utilisateurResponse{}, status: 200},
+		{method: "POST", path: "/api/v1/moi/totp", handler: (*Server).handleTOTPCommencer, roles: roles(admin, autorite), tag: tagAuth,
+			summary: "Commence la validation en deux étapes du compte connecté : son secret et son QR code.",
+			description: "Un code à usage unique (TOTP, RFC 6238 : SHA-1, 6 chiffres, 30 secondes) pour les comptes de l'administrateur et de l'autorité. " +
+				"Le secret, l'adresse otpauth:// et son QR code (PNG en base64) sont renvoyés tant que l'activation n'est pas confirmée ; redemandé, le même secret revient. " +
+				"Un compte déjà équipé répond 409 (totp_deja_actif).",
+			response: totpEnrolementResponse{}, status: 200},
+		{method: "POST", path: "/api/v1/moi/totp/activation", handler: (*Server).handleTOTPActivation, roles: roles(admin, autorite), tag: tagAuth,
+			summary: "Active la validation en deux étapes avec un premier code, et donne les codes de secours.",
+			description: "Les 10 codes de secours ne sont donnés que dans cette réponse (seule leur empreinte est gardée) ; chacun remplace une fois le code de l'application. " +
+				"Dès lors, la connexion exige code_totp. Un code faux répond 422 (code_activation_invalide). L'activation est au journal.",
+			request: totpActivationRequest{}, response: totpActivationResponse{}, status: 200},
+		{method: "POST", path: "/api/v1/utilisateurs/:id/totp/reinitialisation", handler: (*Server).handleTOTPReinitialisation, roles: roles(admin), tag: tagAuth,
+			summary: "Réinitialise la validation en deux étapes d'un autre compte.",
+			description: "Pour un utilisateur qui a perdu son appareil et ses codes de secours : son secret et ses codes sont effacés, il se connecte avec son mot de passe " +
+				"puis s'équipe de nouveau. Le motif est au journal. Un administrateur ne réinitialise pas la sienne (409 reinitialisation_de_soi) ; " +
+				"un compte sans validation en deux étapes répond 409 (totp_inactif).",
+			request: motifRequest{}, status: 204},
 		{method: "POST", path: "/api/v1/utilisateurs/:id/desactivation", handler: (*Server).handleCompteDesactivation, roles: roles(admin), tag: tagAuth,
 			summary: "Désactive un compte, avec effet immédiat.",
 			description: "Le compte ne peut plus se connecter et tous ses jetons sont révoqués dans la même transaction : sa session ouverte dans un navigateur " +

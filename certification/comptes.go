@@ -195,6 +195,13 @@ func (s *Service) controlerNouvelUtilisateur(in *NouvelUtilisateur) []FieldError
 // attempt is in the audit trail: connexion, or connexion_refusee with the
 // identifiant tried.
 func (s *Service) Connexion(ctx context.Context, identifiant, motDePasse string) (string, time.Time, error) {
+	return s.ConnexionCode(ctx, identifiant, motDePasse, "")
+}
+
+// ConnexionCode is Connexion with the code of the account's second factor,
+// when it has one (see secondFacteur): without the code, ErrUnauthorized
+// code_totp_requis (SecondFacteurRequis); a wrong one, code_totp_invalide.
+func (s *Service) ConnexionCode(ctx context.Context, identifiant, motDePasse, code string) (string, time.Time, error) {
 	refus := Errorf(ErrUnauthorized, "identifiants_invalides", "Identifiant ou mot de passe incorrect.")
 	identifiant = strings.ToLower(strings.TrimSpace(identifiant))
 	u, err := findUtilisateurByIdentifiant(s.read(ctx), identifiant)
@@ -213,6 +220,20 @@ func (s *Service) Connexion(ctx context.Context, identifiant, motDePasse string)
 	if !ok || !u.Actif {
 		return "", time.Time{}, s.connexionRefusee(ctx, u, identifiant, refus)
 	}
+	if err := s.secondFacteur(ctx, u, code); err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.Code == "code_totp_invalide" {
+			// A wrong code is a failed sign-in, as a wrong password is.
+			return "", time.Time{}, s.connexionRefusee(ctx, u, identifiant, err)
+		}
+		return "", time.Time{}, err
+	}
+	return s.nouveauJeton(ctx, u)
+}
+
+// nouveauJeton opens a session: a new bearer token for the account, and
+// the sign-in in the audit trail.
+func (s *Service) nouveauJeton(ctx context.Context, u *Utilisateur) (string, time.Time, error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", time.Time{}, fmt.Errorf("token for %s: %w", u.ID, err)
@@ -220,7 +241,7 @@ func (s *Service) Connexion(ctx context.Context, identifiant, motDePasse string)
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	now := s.now()
 	expire := now.Add(s.opt.TokenTTL)
-	err = s.inTx(ctx, func(tx *gorm.DB) error {
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		if err := insertJeton(tx, u.ID, hashToken(token), now, expire); err != nil {
 			return err
 		}
@@ -286,6 +307,13 @@ func (s *Service) Authentifier(ctx context.Context, token string) (Acteur, error
 		a.CandidatID = *row.CandidatID
 	}
 	a.Territoire = territoireOf(row.Autorite, row.Region, row.Departements)
+	if s.opt.TOTPObligatoire && SecondFacteurConcerne(a.Role) {
+		t, err := findTOTP(s.read(ctx), a.UtilisateurID)
+		if err != nil {
+			return Acteur{}, err
+		}
+		a.SecondFacteurAActiver = t == nil || !t.Actif
+	}
 	return a, nil
 }
 

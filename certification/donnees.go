@@ -71,6 +71,8 @@ var TablesSansDonneesCandidat = map[string]string{
 	"session_blocs": "référentiel de la session", "session_jury": "signatures du jury",
 	"jury_membres": "données des membres du jury, pas des candidats", "habilitations": "données des membres du jury",
 	"numerotation":          "compteur des numéros de documents",
+	"totp":                  "second facteur des comptes de l’administration et de l’autorité, jamais d’un candidat",
+	"totp_secours":          "codes de secours de ces mêmes comptes",
 	"rappels":               "clés des rappels envoyés au jury et à l’autorité, sans donnée de candidat",
 	"statistiques_sessions": "effectifs par session et par parcours, sans identifiant de personne",
 	"statistiques_ccp":      "effectifs par session et par CCP, sans identifiant de personne",

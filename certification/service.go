@@ -2,6 +2,7 @@ package certification
 
 import (
 	"context"
+	"crypto/cipher"
 	"fmt"
 	"strings"
 	"time"
@@ -24,6 +25,10 @@ type Service struct {
 	// whether or not the account exists.
 	dummyHash []byte
 	hashes    *hashGate
+	// totpAEAD seals the second factors' secrets (nil without
+	// Options.CleTOTP); ticketKey signs the sign-in tickets.
+	totpAEAD  cipher.AEAD
+	ticketKey []byte
 }
 
 // Options configure a Service. Now, Parametres and Renderer are required;
@@ -64,6 +69,13 @@ type Options struct {
 	// Conservation is the retention table the scheduled purge applies
 	// (AppliquerConservation); nil leaves every record as it is.
 	Conservation Conservation
+	// TOTPObligatoire requires a second factor of the administrator and
+	// autorité accounts: until one is enrolled, such an account may only
+	// enrol it (CIPCERT_TOTP_OBLIGATOIRE=1).
+	TOTPObligatoire bool
+	// CleTOTP, 32 bytes, seals the second factors' secrets in the
+	// database (CIPCERT_TOTP_CLE); without it they are stored as is.
+	CleTOTP []byte
 }
 
 // NewService returns a Service on db. It fails, naming every missing
@@ -99,7 +111,12 @@ func NewService(db *DB, opt Options) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("certification.NewService: bcrypt cost %d: %w", opt.BcryptCost, err)
 	}
-	return &Service{db: db, opt: opt, dummyHash: dummy, hashes: newHashGate(opt.HashSlots, opt.HashWait, opt.HashHook)}, nil
+	aead, ticketKey, err := newTOTPKeys(opt.CleTOTP)
+	if err != nil {
+		return nil, fmt.Errorf("certification.NewService: %w", err)
+	}
+	return &Service{db: db, opt: opt, dummyHash: dummy, hashes: newHashGate(opt.HashSlots, opt.HashWait, opt.HashHook),
+		totpAEAD: aead, ticketKey: ticketKey}, nil
 }
 
 // WithClock returns a service identical to s but reading the time from
@@ -213,6 +230,10 @@ type Acteur struct {
 	CandidatID    string // set for RoleCandidat
 	// Territoire is where a RoleAutorite account acts.
 	Territoire Territoire
+	// SecondFacteurAActiver is set when the second factor is required
+	// (Options.TOTPObligatoire) and this account has not enrolled one:
+	// it may do nothing else until it has.
+	SecondFacteurAActiver bool
 }
 
 // Territoire is where an autorité account is competent (DOMAIN §6 bis): a

@@ -156,8 +156,8 @@ var libelleAction = map[string]string{
 	"compte_ouvert":              "Compte du candidat ouvert par le centre (lien d’activation)",
 	"activation_renouvelee":      "Nouveau lien d’activation du compte du candidat",
 	"compte_active":              "Compte du candidat activé",
-	"compte_desactive":           "Compte désactivé",
-	"compte_reactive":            "Compte réactivé",
+	"compte_desactive":           "Compte désactivé par l’administrateur",
+	"compte_reactive":            "Compte réactivé par l’administrateur",
 	"membre_cree":                "Membre de jury enregistré",
 	"membre_compte_lie":          "Fiche du membre de jury reliée à son compte",
 	"centre_cree":                "Centre enregistré par l’administrateur",
@@ -181,6 +181,9 @@ var libelleAction = map[string]string{
 	"reinitialisation_demandee":  "Réinitialisation du mot de passe demandée",
 	"reinitialisation_effectuee": "Mot de passe réinitialisé par courriel",
 	"mot_de_passe_change":        "Mot de passe changé",
+	"totp_active":                "Validation en deux étapes activée",
+	"totp_code_secours_utilise":  "Connexion avec un code de secours",
+	"totp_reinitialise":          "Validation en deux étapes réinitialisée par l’administrateur",
 }
 
 // libelleRole names the role of an author without an account name.

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -73,8 +74,11 @@ func (w *Web) handleConnexionPost(c echo.Context) error {
 		return w.render(c, http.StatusTooManyRequests, "connexion", v)
 	}
 	token, exp, err := w.svc.Connexion(c.Request().Context(), identifiant, motDePasse)
-	if errors.Is(err, certification.ErrUnauthorized) {
+	if _, code := certification.SecondFacteurRequis(err); errors.Is(err, certification.ErrUnauthorized) && !code {
 		w.limits.LoginFailed(c.RealIP(), identifiant, w.svc.Now())
+	}
+	if ticket, ok := certification.SecondFacteurRequis(err); ok {
+		return w.connexionCode(c, http.StatusOK, connexionCodeData{Ticket: ticket, Suite: suite}, newForm(nil))
 	}
 	if err != nil {
 		if !form.Refuse(err) {
@@ -82,6 +86,12 @@ func (w *Web) handleConnexionPost(c echo.Context) error {
 		}
 		return w.render(c, http.StatusUnprocessableEntity, "connexion", v)
 	}
+	return w.ouvrirSession(c, token, exp, suite)
+}
+
+// ouvrirSession sets the session cookie of a sign-in and goes on to the
+// page asked for, or the account's home.
+func (w *Web) ouvrirSession(c echo.Context, token string, exp time.Time, suite string) error {
 	a, err := w.svc.Authentifier(c.Request().Context(), token)
 	if err != nil {
 		return err

@@ -91,6 +91,9 @@ func (w *Web) requireRoles(p Page, next echo.HandlerFunc) echo.HandlerFunc {
 			return certification.Errorf(certification.ErrForbidden, "acces_refuse",
 				"Votre rôle ne permet pas d'ouvrir cette page.")
 		}
+		if a.SecondFacteurAActiver && !avantSecondFacteur[p.Method+" "+p.Path] {
+			return c.Redirect(http.StatusSeeOther, secondFacteurPath)
+		}
 		return next(c)
 	}
 }

@@ -44,17 +44,24 @@ func newSiteWith(t *testing.T, db *certification.DB, opt app.Options) *site {
 // test holds a request there until it has seen what it came for.
 func newSiteWrapped(t *testing.T, db *certification.DB, opt app.Options, wrap func(http.Handler) http.Handler) *site {
 	t.Helper()
-	return newSiteFull(t, db, opt, wrap, "")
+	return newSiteFull(t, db, opt, wrap, "", nil)
 }
 
 // newSiteMail is newSite whose job queue runs, writing the e-mails into
 // the folder maildir as the demo does.
 func newSiteMail(t *testing.T, db *certification.DB, maildir string) *site {
 	t.Helper()
-	return newSiteFull(t, db, app.Options{}, nil, maildir)
+	return newSiteFull(t, db, app.Options{}, nil, maildir, nil)
 }
 
-func newSiteFull(t *testing.T, db *certification.DB, opt app.Options, wrap func(http.Handler) http.Handler, maildir string) *site {
+// newSiteService is newSiteWrapped whose service options svcOpt adjusts
+// first, when not nil.
+func newSiteService(t *testing.T, db *certification.DB, opt app.Options, wrap func(http.Handler) http.Handler, svcOpt func(*certification.Options)) *site {
+	t.Helper()
+	return newSiteFull(t, db, opt, wrap, "", svcOpt)
+}
+
+func newSiteFull(t *testing.T, db *certification.DB, opt app.Options, wrap func(http.Handler) http.Handler, maildir string, svcOpt func(*certification.Options)) *site {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	// Cookies are Secure when the public address is https: here it is not.
@@ -70,6 +77,9 @@ func newSiteFull(t *testing.T, db *certification.DB, opt app.Options, wrap func(
 			t.Fatal(err)
 		}
 		o.Jobs = q
+	}
+	if svcOpt != nil {
+		svcOpt(&o)
 	}
 	svc := certtest.NewServiceWith(t, db, o)
 	certtest.Seed(t, svc)

@@ -154,6 +154,8 @@ func Options(tb testing.TB) certification.Options {
 		PublicURL:    "https://cipcert.test",
 		BcryptCost:   bcrypt.MinCost,
 		Sceau:        Sceau(tb),
+		// The second factors' secrets are sealed, as in production.
+		CleTOTP: []byte("cipcert-cle-de-test-32-octets-!!"),
 	}
 }
 

@@ -141,3 +141,23 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// TestConfigTOTP: CIPCERT_TOTP_OBLIGATOIRE is 1 or unset; CIPCERT_TOTP_CLE
+// is 32 bytes in base64 or hex, anything else is reported by name.
+func TestConfigTOTP(t *testing.T) {
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	cfg, err := loadConfig(env(map[string]string{"CIPCERT_TOTP_OBLIGATOIRE": "1",
+		"CIPCERT_TOTP_CLE": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="}))
+	if err != nil || !cfg.TOTPObligatoire || string(cfg.CleTOTP) != "0123456789abcdef0123456789abcdef" {
+		t.Errorf("base64 key: %v %q %v", cfg.TOTPObligatoire, cfg.CleTOTP, err)
+	}
+	cfg, err = loadConfig(env(map[string]string{"CIPCERT_TOTP_CLE": strings.Repeat("ab", 32)}))
+	if err != nil || cfg.TOTPObligatoire || len(cfg.CleTOTP) != 32 {
+		t.Errorf("hex key: %v %d %v", cfg.TOTPObligatoire, len(cfg.CleTOTP), err)
+	}
+	for k, v := range map[string]string{"CIPCERT_TOTP_OBLIGATOIRE": "oui", "CIPCERT_TOTP_CLE": "trop-courte"} {
+		if _, err := loadConfig(env(map[string]string{k: v})); err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%s: %v, want an error naming it", k, v, err)
+		}
+	}
+}

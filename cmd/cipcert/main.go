@@ -32,6 +32,11 @@
 //
 // CIPCERT_PG_BIN is the folder of pg_dump and pg_restore, which backup and
 // restore run for PostgreSQL (default: looked up in PATH).
+//
+// CIPCERT_TOTP_OBLIGATOIRE=1 requires the administrator and autorité
+// accounts to sign in with a second factor (TOTP); CIPCERT_TOTP_CLE (or
+// CIPCERT_TOTP_CLE_FILE), 32 bytes in base64 or hex, seals its secrets in
+// the database.
 package main
 
 import (
@@ -103,6 +108,12 @@ type Config struct {
 	// Mentions are the operator's legal mentions on the public pages:
 	// CIPCERT_MENTIONS_FILE, or the demo's.
 	Mentions web.Mentions
+	// TOTPObligatoire requires a second factor of the administrator and
+	// autorité accounts (CIPCERT_TOTP_OBLIGATOIRE=1); CleTOTP seals its
+	// secrets (CIPCERT_TOTP_CLE or CIPCERT_TOTP_CLE_FILE: 32 bytes in
+	// base64 or hex).
+	TOTPObligatoire bool
+	CleTOTP         []byte
 }
 
 // loadSender reads SMTP_URL or SMTP_URL_FILE, and MAIL_FROM (the sender,
@@ -209,6 +220,16 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("CIPCERT_MENTIONS_FILE: %w", err))
 		}
 	}
+	switch getenv("CIPCERT_TOTP_OBLIGATOIRE") {
+	case "", "0":
+	case "1":
+		c.TOTPObligatoire = true
+	default:
+		errs = append(errs, errors.New("CIPCERT_TOTP_OBLIGATOIRE must be 1 (second factor required) or unset"))
+	}
+	if c.CleTOTP, err = loadCleTOTP(getenv); err != nil {
+		errs = append(errs, err)
+	}
 	return c, errors.Join(errs...)
 }
 
@@ -272,6 +293,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		PublicURL:    cfg.PublicURL,
 		// Only the demo issues documents whose link is not https.
 		AllowHTTPPublicURL: cfg.Demo,
+		TOTPObligatoire:    cfg.TOTPObligatoire,
+		CleTOTP:            cfg.CleTOTP,
 	}
 	switch {
 	case cfg.Sceau != nil:

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -82,4 +84,25 @@ func demoSceau(path string, create bool, now time.Time) (*sceau.Sceau, error) {
 		return nil, fmt.Errorf("demo seal: %w", err)
 	}
 	return sceau.LoadPEM(b, b)
+}
+
+// loadCleTOTP reads the key that seals the second factors' secrets from
+// CIPCERT_TOTP_CLE or CIPCERT_TOTP_CLE_FILE: 32 bytes, in base64 or hex
+// (openssl rand -base64 32). Unset, the secrets are stored unsealed.
+func loadCleTOTP(getenv func(string) string) ([]byte, error) {
+	raw, err := readSecret(getenv, "CIPCERT_TOTP_CLE")
+	if err != nil {
+		return nil, err
+	}
+	v := strings.TrimSpace(string(raw))
+	if v == "" {
+		return nil, nil
+	}
+	if k, err := hex.DecodeString(v); err == nil && len(k) == 32 {
+		return k, nil
+	}
+	if k, err := base64.StdEncoding.DecodeString(v); err == nil && len(k) == 32 {
+		return k, nil
+	}
+	return nil, errors.New("CIPCERT_TOTP_CLE doit contenir 32 octets, en base64 ou en hexadécimal (openssl rand -base64 32)")
 }
