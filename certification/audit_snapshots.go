@@ -167,6 +167,10 @@ func snapshotEvaluation(e Evaluation) evaluationSnapshot {
 // (DOMAIN §6 bis).
 const natureErreurMaterielle = "erreur_materielle"
 
+// natureNouvelleDeliberation is a decision the jury took again on a
+// recours: the new assessment is the jury's, signed by its members.
+const natureNouvelleDeliberation = "nouvelle_deliberation"
+
 type revocationSnapshot struct {
 	Nature       string             `json:"nature"`
 	Motif        string             `json:"motif"`
