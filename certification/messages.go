@@ -67,6 +67,8 @@ func (s *Service) MessageAEnvoyer(ctx context.Context, cle string) (*Message, er
 		return s.messageResultats(db, cle, id)
 	case "documents":
 		return s.messageDocuments(db, cle, id)
+	case "recours":
+		return s.messageRecours(db, cle, id)
 	}
 	return nil, fmt.Errorf("message %s: unknown kind", cle)
 }
