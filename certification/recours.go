@@ -670,7 +670,7 @@ func (s *Service) DeciderRecours(ctx context.Context, a Acteur, id string, versi
 			return err
 		}
 		if r.Version != version {
-			return staleF("Le recours")
+			return stale("Le recours")
 		}
 		avant := recoursSnapshot{Type: r.Type, Statut: r.Statut, HorsDelai: r.HorsDelai, DelaiJusquau: r.DelaiJusquAu}
 		now := s.now()
@@ -700,7 +700,7 @@ func (s *Service) DeciderRecours(ctx context.Context, a Acteur, id string, versi
 			return err
 		}
 		if !ok {
-			return staleF("Le recours")
+			return stale("Le recours")
 		}
 		apres := recoursSnapshot{Type: r.Type, Statut: fmt.Sprint(cols["statut"]), HorsDelai: r.HorsDelai, DelaiJusquau: r.DelaiJusquAu,
 			MotifRejet: d.MotifRejet, Reponse: fmt.Sprint(cols["reponse"])}
@@ -844,7 +844,7 @@ func (s *Service) ProposerDeliberation(ctx context.Context, a Acteur, id string,
 			return err
 		}
 		if !ok {
-			return staleF("Le recours")
+			return stale("Le recours")
 		}
 		return s.journal(tx, a, audit{action: "recours_proposition", objet: "recours", objetID: r.ID, sessionID: r.SessionID, candidatID: r.CandidatID,
 			apres: propositionSnapshot{MembreID: m.ID, Proposition: p}})

@@ -167,6 +167,12 @@ var libelleAction = map[string]string{
 	"habilitation_prolongee": "Habilitation prolongée",
 	"habilitation_terminee":  "Habilitation terminée",
 	"territoire_modifie":     "Territoire du compte de l’autorité modifié",
+	"recours_depose":         "Recours formé contre le résultat",
+	"recours_piece":          "Pièce jointe au recours",
+	"recours_renvoye_jury":   "Recours renvoyé au jury pour une nouvelle délibération",
+	"recours_proposition":    "Nouvelle décision proposée par un membre du jury",
+	"recours_signe":          "Nouvelle décision signée par un membre du jury",
+	"recours_decide":         "Recours décidé par l’autorité",
 }
 
 // libelleRole names the role of an author without an account name.
