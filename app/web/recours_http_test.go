@@ -1,9 +1,6 @@
 package web_test
 
 import (
-	"bytes"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -17,29 +14,7 @@ import (
 // the form's page.
 func (c *client) deposerRecours(from string, fields url.Values, nom string, data []byte) page {
 	c.t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	_ = mw.WriteField("_csrf", csrfOf(c.t, c.get(from).Body))
-	for k, vs := range fields {
-		for _, v := range vs {
-			_ = mw.WriteField(k, v)
-		}
-	}
-	if data != nil {
-		fw, _ := mw.CreateFormFile("pieces", nom)
-		_, _ = fw.Write(data)
-	}
-	_ = mw.Close()
-	req, _ := http.NewRequest("POST", c.base+"/mon-espace/recours", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Accept", browserAccept)
-	res, err := c.http.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return page{res.StatusCode, string(b), res.Header, res.Header.Get("Location")}
+	return c.uploadWith(from, "/mon-espace/recours", fields, "pieces", nom, data)
 }
 
 // TestRecoursPages: the candidat contests its result from its space, an
