@@ -140,7 +140,7 @@ var catalogue = []erreurDoc{
 	{Code: "recevabilite_type_session", Status: 422, Messages: []string{"La recevabilité … ouvre une …, pas une …."}},
 	{Code: "recours_en_cours", Status: 409, Messages: []string{"Un recours … sur ce résultat est déjà en cours d'instruction."}},
 	{Code: "recours_hors_deliberation", Status: 409, Messages: []string{"Le recours est … : le jury ne délibère que sur un recours que l'autorité lui a renvoyé."}},
-	{Code: "recours_instruit", Status: 409, Messages: []string{"Le recours est … : il ne reçoit plus de pièce.", "Le recours est … : il ne se décide plus ainsi."}},
+	{Code: "recours_instruit", Status: 409, Messages: []string{"Le recours est … : il ne reçoit plus de pièce.", "Le recours est … : sa décision est définitive.", "Le recours est … : seule la décision que le jury a signée peut être enregistrée."}},
 	{Code: "recours_invalide", Status: 422, Messages: []string{"Le recours est incomplet."}},
 	{Code: "recours_premature", Status: 409, Messages: []string{"La session est … : un recours se forme contre le résultat publié, après la validation du PV."}},
 	{Code: "rectification_invalide", Status: 422, Messages: []string{"La rectification d'identité comporte des erreurs."}},

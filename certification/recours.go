@@ -249,10 +249,22 @@ func scopeRecours(db *gorm.DB, a Acteur) (*gorm.DB, error) {
 	case RoleCandidat:
 		return q.Where("candidat_id = ?", a.CandidatID), nil
 	case RoleJury:
+		// The jury reads a recours only once sent back to it: the
+		// candidat's reasons are not the jury's business otherwise.
 		return q.Where(`session_id IN (SELECT sj.session_id FROM session_jury sj JOIN jury_membres m ON m.id = sj.membre_id
-			WHERE m.utilisateur_id = ?)`, a.UtilisateurID), nil
+			WHERE m.utilisateur_id = ?) AND statut IN ?`, a.UtilisateurID,
+			[]string{string(RecoursDeliberation), string(RecoursNouvelleDeliberation)}), nil
 	}
 	return nil, forbidden()
+}
+
+// etatRecours says where a recours stands, in a sentence « Le recours est … ».
+var etatRecours = map[string]string{
+	string(RecoursDepose):               "déposé",
+	string(RecoursDeliberation):         "renvoyé au jury, qui délibère à nouveau",
+	string(RecoursRejete):               "déjà décidé (rejeté)",
+	string(RecoursErreurCorrigee):       "déjà décidé (erreur matérielle corrigée)",
+	string(RecoursNouvelleDeliberation): "déjà décidé (nouvelle délibération)",
 }
 
 func findRecoursRow(tx *gorm.DB, a Acteur, id string) (*recoursRow, error) {
@@ -461,7 +473,7 @@ func (s *Service) AjouterPiece(ctx context.Context, a Acteur, recoursID string, 
 			return err
 		}
 		if r.Statut != string(RecoursDepose) {
-			return Errorf(ErrConflict, "recours_instruit", "Le recours est %s : il ne reçoit plus de pièce.", strings.ToLower(LibelleStatutRecours[StatutRecours(r.Statut)]))
+			return Errorf(ErrConflict, "recours_instruit", "Le recours est %s : il ne reçoit plus de pièce.", etatRecours[r.Statut])
 		}
 		var st struct {
 			N     int
@@ -682,7 +694,10 @@ func (s *Service) DeciderRecours(ctx context.Context, a Acteur, id string, versi
 			}
 			cols["reponse"] = s.reponseDeliberation(r, d.Reponse)
 		case r.Statut != string(RecoursDepose):
-			return Errorf(ErrConflict, "recours_instruit", "Le recours est %s : il ne se décide plus ainsi.", strings.ToLower(LibelleStatutRecours[StatutRecours(r.Statut)]))
+			if r.Statut == string(RecoursDeliberation) {
+				return Errorf(ErrConflict, "recours_instruit", "Le recours est %s : seule la décision que le jury a signée peut être enregistrée.", etatRecours[r.Statut])
+			}
+			return Errorf(ErrConflict, "recours_instruit", "Le recours est %s : sa décision est définitive.", etatRecours[r.Statut])
 		case d.Issue == RecoursRejete:
 			cols["motif_rejet"] = d.MotifRejet
 		case d.Issue == RecoursNouvelleDeliberation:
@@ -864,7 +879,7 @@ func (s *Service) juryRecours(tx *gorm.DB, a Acteur, id string) (*recoursRow, *M
 	}
 	if r.Statut != string(RecoursDeliberation) {
 		return nil, nil, Errorf(ErrConflict, "recours_hors_deliberation", "Le recours est %s : le jury ne délibère que sur un recours que l'autorité lui a renvoyé.",
-			strings.ToLower(LibelleStatutRecours[StatutRecours(r.Statut)]))
+			etatRecours[r.Statut])
 	}
 	m, err := membreOf(tx, a)
 	if err != nil {

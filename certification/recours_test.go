@@ -122,6 +122,9 @@ func TestRecoursNouvelleDeliberation(t *testing.T) {
 		if r.DeposeRole != certification.RoleCentre || r.HorsDelai || r.DelaiJusquau == nil || r.Statut != certification.RecoursDepose {
 			t.Fatalf("filed by the centre: %+v", r)
 		}
+		if _, err := w.svc.LireRecours(ctx, w.jury1, r.ID); !errors.Is(err, certification.ErrNotFound) {
+			t.Errorf("the jury reads a recours not sent back to it: %v", err)
+		}
 		r, err := w.svc.DeciderRecours(ctx, w.dreets, r.ID, r.Version, certification.DecisionRecours{Issue: certification.RecoursNouvelleDeliberation,
 			Reponse: "Le dossier professionnel n'apparaît pas au PV."})
 		if err != nil || r.Statut != certification.RecoursDeliberation {
