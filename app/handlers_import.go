@@ -66,24 +66,36 @@ func toRapport(r *certification.RapportImport, empreinte string) importRapportRe
 
 // fichierPoste reads the file part « fichier » of a multipart upload.
 func fichierPoste(c echo.Context) ([]byte, error) {
+	data, _, err := fichierPosteMax(c, MaxFichierImport, fichierTropGros)
+	return data, err
+}
+
+// fichierPosteMax reads the file part « fichier » of a multipart upload of
+// at most max bytes, refusing a larger one with trop; it returns the name
+// the client gave, which says nothing of the content.
+func fichierPosteMax(c echo.Context, max int64, trop error) ([]byte, string, error) {
 	fh, err := c.FormFile("fichier")
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, fichierTropGros
+			return nil, "", trop
 		}
-		return nil, badRequest("fichier_requis", "Joignez le fichier dans le champ « fichier » d'un formulaire multipart/form-data.",
+		return nil, "", badRequest("fichier_requis", "Joignez le fichier dans le champ « fichier » d'un formulaire multipart/form-data.",
 			ChampErreur{"fichier", "requis", "Le fichier est obligatoire."})
 	}
-	if fh.Size > MaxFichierImport {
-		return nil, fichierTropGros
+	if fh.Size > max {
+		return nil, "", trop
 	}
 	f, err := fh.Open()
 	if err != nil {
-		return nil, badRequest("corps_illisible", "Le corps de la requête n'a pas pu être lu.")
+		return nil, "", badRequest("corps_illisible", "Le corps de la requête n'a pas pu être lu.")
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, MaxFichierImport+1))
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err == nil && int64(len(data)) > max {
+		return nil, "", trop
+	}
+	return data, fh.Filename, err
 }
 
 func (s *Server) handleImportEssai(c echo.Context) error {

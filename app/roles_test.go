@@ -265,6 +265,22 @@ var roleTable = []roleCase{
 		body: map[string]any{"categorie": "erreur_materielle", "motif": "Erreur de saisie"}, allowed: roles(http.StatusNotFound, "dreets")},
 	{route: "POST /api/v1/documents/:fichier/duplicata", path: fixed("/api/v1/documents/" + nobody + "/duplicata"),
 		allowed: roles(http.StatusNotFound, "dreets")},
+	// Recours: each role reads the list, filtered to what it may see; a
+	// recours that does not exist, or an empty body, makes the allowed
+	// writes harmless.
+	{route: "GET /api/v1/recours", path: fixed("/api/v1/recours?ouverts=true"), allowed: everyone(http.StatusOK)},
+	{route: "POST /api/v1/recours", path: fixed("/api/v1/recours"), body: map[string]any{},
+		allowed: roles(http.StatusUnprocessableEntity, "centre", "candidat")},
+	{route: "GET /api/v1/recours/:id", path: fixed("/api/v1/recours/" + nobody), allowed: everyone(http.StatusNotFound)},
+	{route: "POST /api/v1/recours/:id/pieces", path: fixed("/api/v1/recours/" + nobody + "/pieces"), body: map[string]any{},
+		allowed: roles(http.StatusBadRequest, "centre", "candidat")},
+	{route: "GET /api/v1/recours/:id/pieces/:pid", path: fixed("/api/v1/recours/" + nobody + "/pieces/" + nobody), allowed: everyone(http.StatusNotFound)},
+	{route: "POST /api/v1/recours/:id/decision", path: fixed("/api/v1/recours/" + nobody + "/decision"),
+		body: map[string]any{"issue": "rejete", "motif_rejet": "tardif", "reponse": "Hors délai."}, headers: []string{`If-Match: "1"`},
+		allowed: roles(http.StatusNotFound, "dreets")},
+	{route: "PUT /api/v1/recours/:id/proposition", path: fixed("/api/v1/recours/" + nobody + "/proposition"), body: map[string]any{},
+		headers: []string{`If-Match: "1"`}, allowed: roles(http.StatusUnprocessableEntity, "jury1")},
+	{route: "POST /api/v1/recours/:id/signature", path: fixed("/api/v1/recours/" + nobody + "/signature"), allowed: roles(http.StatusNotFound, "jury1")},
 }
 
 // nobody is a well-formed id that names no row.

@@ -111,6 +111,7 @@ const (
 	tagSessions     = "Sessions"
 	tagInscriptions = "Inscriptions et résultats"
 	tagDocuments    = "Documents"
+	tagRecours      = "Recours"
 	tagJournal      = "Journal"
 	tagExports      = "Exports et statistiques"
 	tagDoc          = "Documentation"
@@ -127,6 +128,7 @@ var tags = []struct{ name, doc string }{
 	{tagSessions, "Sessions d'examen : planification, déclaration, tenue, signature du PV, validation."},
 	{tagInscriptions, "Candidats inscrits à une session, présence, entretien final et décisions par CCP."},
 	{tagDocuments, "PV, parchemins et livrets délivrés, leur vérification publique et leur révocation."},
+	{tagRecours, "Recours gracieux ou hiérarchique d'un candidat contre un résultat validé : dépôt avec pièces jointes, instruction par l'autorité, nouvelle délibération signée par le jury."},
 	{tagExports, "Sessions et résultats d'une période en CSV (UTF-8 avec BOM, « ; ») ou XLSX, dont l'export au format de la saisie CERES ; statistiques de résultats. Un centre lit les siens, l'autorité ceux des centres de son territoire, l'administrateur tous."},
 	{tagJournal, "Journal d'audit : chaque écriture, son auteur, l'état avant et après."},
 	{tagDoc, "Ce document et sa lecture humaine."},
@@ -619,6 +621,51 @@ func routeList() []route {
 			description: "À la demande du titulaire qui l'a perdu : un nouveau document, numéroté, marqué « Duplicata du document n° … » ; sa vérification publique nomme l'original, qui reste valide. " +
 				"Un PV, une fiche, un document remplacé ou révoqué et un duplicata n'en reçoivent pas (409).",
 			response: documentResponse{}, status: 201},
+
+		{method: "GET", path: "/api/v1/recours", handler: (*Server).handleRecoursList, roles: tous, tag: tagRecours,
+			summary: "Les recours visibles, la date de rejet implicite la plus proche d'abord.",
+			description: "La liste de travail de l'autorité (les recours des centres de son territoire) ; un centre voit ceux de ses candidats, un candidat les siens, " +
+				"un membre de jury ceux des sessions où il siège. hors_delai signale un recours formé après le délai calculé depuis la notification ; " +
+				"silence_depasse, un recours encore ouvert après sa date de rejet implicite (deux mois de silence : CRPA, art. L231-4).",
+			response: recoursListResponse{}, status: 200,
+			query: []queryParam{{name: "ouverts", kind: "string", enum: []string{"true", "false"}, doc: "true : seulement les recours en attente de leur issue."},
+				{name: "candidat_id", kind: "string", format: "uuid", doc: "Seulement les recours de ce candidat."}}},
+		{method: "POST", path: "/api/v1/recours", handler: (*Server).handleRecoursCreate, roles: roles(centre, candidat), tag: tagRecours,
+			summary: "Forme un recours gracieux ou hiérarchique contre un résultat validé.",
+			description: "Par le candidat ou son centre pour lui, avec ses motifs ; les pièces jointes s'ajoutent ensuite. Un recours formé après le délai " +
+				"est enregistré et signalé hors délai à l'autorité, jamais refusé : elle seule peut le rejeter comme tardif. " +
+				"Avant la validation du PV : 409 recours_premature ; un recours du même type en cours : 409 recours_en_cours.",
+			request: recoursRequest{}, response: recoursResponse{}, status: 201, etag: true},
+		{method: "GET", path: "/api/v1/recours/:id", handler: (*Server).handleRecoursGet, roles: tous, tag: tagRecours,
+			summary:     "Un recours, ses pièces jointes et, en nouvelle délibération, la décision proposée et ses signatures.",
+			description: "L'ETag est la version du recours, l'If-Match de sa décision. prochains_recours dit, une fois la réponse donnée, les voies et délais qui restent.",
+			response:    recoursResponse{}, status: 200, etag: true},
+		{method: "POST", path: "/api/v1/recours/:id/pieces", handler: (*Server).handlePieceCreate, roles: roles(centre, candidat), tag: tagRecours,
+			summary: "Joint un fichier à un recours déposé.",
+			description: "PDF, PNG ou JPEG, reconnu à son contenu et non à son nom ; 5 Mio au plus par fichier (413 au-delà), 10 Mio et 5 fichiers par recours. " +
+				"Conservé avec son SHA-256. Un recours en instruction ne reçoit plus de pièce (409 recours_instruit).",
+			response: pieceResponse{}, status: 201, multipart: true, errors: []string{"fichier_trop_volumineux"}},
+		{method: "GET", path: "/api/v1/recours/:id/pieces/:pid", handler: (*Server).handlePieceGet, roles: tous, tag: tagRecours,
+			summary: "Les octets d'une pièce jointe.", description: "Tels que déposés ; l'ETag est leur SHA-256.",
+			status: 200, binary: "application/pdf, image/png, image/jpeg", etag: true},
+		{method: "POST", path: "/api/v1/recours/:id/decision", handler: (*Server).handleRecoursDecide, roles: roles(autorite), tag: tagRecours,
+			summary: "Décide d'un recours : rejet, erreur matérielle corrigée ou nouvelle délibération.",
+			description: "rejete : motif_rejet (tardif, non_fonde, irrecevable) et reponse, lue par le candidat ; rien d'autre ne change. " +
+				"erreur_materielle_corrigee : ccp et evaluation, la décision telle que le jury l'a prise ; la correction passe par le chemin des corrections " +
+				"(PV rectificatif, documents délivrés à nouveau) et son motif nomme la transcription erronée. " +
+				"nouvelle_deliberation : renvoie d'abord le recours au jury ; une fois la décision signée par assez de membres du jury, l'enregistre de même " +
+				"(409 deliberation_incomplete avant). L'autorité n'apprécie jamais elle-même les compétences. Le courriel au candidat part avec la décision. " +
+				"If-Match porte l'ETag du recours.",
+			request: decisionRecoursRequest{}, response: recoursResponse{}, status: 200, ifMatch: ifMatchRequis, etag: true},
+		{method: "PUT", path: "/api/v1/recours/:id/proposition", handler: (*Server).handleRecoursPropose, roles: roles(jury), tag: tagRecours,
+			summary: "Propose la décision du jury qui délibère à nouveau sur un recours.",
+			description: "Par un membre du jury de la session sans lien déclaré avec le candidat, sur un recours renvoyé au jury : une décision par CCP réexaminé et ses motifs. " +
+				"Les signatures d'une proposition précédente sont retirées. If-Match porte l'ETag du recours.",
+			request: propositionRequest{}, response: recoursResponse{}, status: 200, ifMatch: ifMatchRequis, etag: true},
+		{method: "POST", path: "/api/v1/recours/:id/signature", handler: (*Server).handleRecoursSign, roles: roles(jury), tag: tagRecours,
+			summary:     "Signe la décision proposée.",
+			description: "Chaque membre signe la proposition qu'il a lue ; il en faut autant que le jury minimal (paramètre jury_taille_min) pour que l'autorité l'enregistre.",
+			response:    recoursResponse{}, status: 200, etag: true},
 	}
 }
 

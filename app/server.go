@@ -259,29 +259,52 @@ func deadline(d time.Duration) echo.MiddlewareFunc {
 	}
 }
 
-// isUpload reports whether the request posts a file of candidats.
+// isUpload reports whether the request posts a file: a file of candidats
+// or a piece attached to a recours.
 func isUpload(c echo.Context) bool {
-	return c.Request().Method == http.MethodPost &&
-		(c.Path() == "/api/v1/candidats/import/essai" || c.Path() == web.PageImportCandidats)
+	_, _, ok := uploadLimite(c)
+	return ok
 }
+
+// uploadLimite is the largest body an upload accepts, and the refusal of a
+// larger one; ok is false for a request that uploads nothing.
+func uploadLimite(c echo.Context) (max int64, trop error, ok bool) {
+	if c.Request().Method != http.MethodPost {
+		return 0, nil, false
+	}
+	switch c.Path() {
+	case "/api/v1/candidats/import/essai", web.PageImportCandidats:
+		return maxCorpsImport, fichierTropGros, true
+	case "/api/v1/recours/:id/pieces":
+		return certification.MaxPieceRecours + 1<<20, pieceTropGrosse, true
+	case web.PageRecoursDepot:
+		return certification.MaxPiecesRecours + 1<<20, piecesTropGrosses, true
+	}
+	return 0, nil, false
+}
+
+// piecesTropGrosses refuses a recours whose attachments exceed the limit.
+var piecesTropGrosses = &httpError{status: http.StatusRequestEntityTooLarge, code: "fichier_trop_volumineux",
+	detail: "Les pièces jointes dépassent 10 Mio en tout : joignez des scans plus légers (PDF, PNG ou JPEG, 5 Mio au plus chacun)."}
 
 // maxCorpsImport is the largest upload of a file of candidats: the file
 // and what multipart wraps it in.
 const maxCorpsImport = MaxFichierImport + 1<<20
 
-// uploadLimit refuses an upload of candidats larger than maxCorpsImport from
-// its Content-Length, before reading it, and stops reading a body that
-// grows past it; the refusal says the file is too large.
+// uploadLimit refuses an upload larger than its limit from its
+// Content-Length, before reading it, and stops reading a body that grows
+// past it; the refusal says the file is too large.
 func uploadLimit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if !isUpload(c) {
+		max, trop, ok := uploadLimite(c)
+		if !ok {
 			return next(c)
 		}
 		r := c.Request()
-		if r.ContentLength > maxCorpsImport {
-			return fichierTropGros
+		if r.ContentLength > max {
+			return trop
 		}
-		r.Body = http.MaxBytesReader(c.Response(), r.Body, maxCorpsImport)
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, max)
 		return next(c)
 	}
 }

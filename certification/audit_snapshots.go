@@ -167,6 +167,10 @@ func snapshotEvaluation(e Evaluation) evaluationSnapshot {
 // (DOMAIN §6 bis).
 const natureErreurMaterielle = "erreur_materielle"
 
+// natureNouvelleDeliberation is a decision the jury took again on a
+// recours: the new assessment is the jury's, signed by its members.
+const natureNouvelleDeliberation = "nouvelle_deliberation"
+
 type revocationSnapshot struct {
 	Nature       string             `json:"nature"`
 	Motif        string             `json:"motif"`
@@ -272,4 +276,29 @@ func snapshotTitre(td TitreDef, version int) titreSnapshot {
 		s.Versions = append(s.Versions, vs)
 	}
 	return s
+}
+
+// recoursSnapshot is a recours as the audit trail records it.
+type recoursSnapshot struct {
+	Type         string `json:"type"`
+	Statut       string `json:"statut"`
+	HorsDelai    bool   `json:"hors_delai"`
+	DelaiJusquau *Date  `json:"delai_jusqu_au,omitempty"`
+	Motifs       string `json:"motifs,omitempty"`
+	MotifRejet   string `json:"motif_rejet,omitempty"`
+	Reponse      string `json:"reponse,omitempty"`
+}
+
+// pieceSnapshot is a file attached to a recours: its hash, not its bytes.
+type pieceSnapshot struct {
+	Nom         string `json:"nom"`
+	TypeContenu string `json:"type_contenu"`
+	Taille      int    `json:"taille"`
+	SHA256      string `json:"sha256"`
+}
+
+// propositionSnapshot is the decision a jury member proposes on a recours.
+type propositionSnapshot struct {
+	MembreID    string          `json:"membre_id"`
+	Proposition PropositionJury `json:"proposition"`
 }

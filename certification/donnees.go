@@ -37,6 +37,11 @@ var tablesPersonnelles = []tablePersonnelle{
 	{table: "inscription_blocs", description: "Les CCP de chaque inscription", where: sesInscriptions},
 	{table: "evaluations", description: "Les décisions du jury", where: sesInscriptions},
 	{table: "amenagements", description: "Les aménagements d’épreuves accordés pour vos inscriptions", where: sesInscriptions},
+	{table: "recours", description: "Vos recours contre les résultats et leurs réponses", where: "candidat_id = ?"},
+	{table: "recours_pieces", description: "Les pièces jointes à vos recours", where: "recours_id IN (SELECT id FROM recours WHERE candidat_id = ?)",
+		omises: map[string]string{"contenu": "le fichier déposé, téléchargeable depuis votre espace"}},
+	{table: "recours_signatures", description: "Les signatures du jury sur les nouvelles décisions prises sur vos recours",
+		where: "recours_id IN (SELECT id FROM recours WHERE candidat_id = ?)"},
 	{table: "incidents", description: "Les incidents et observations relevés en session", where: sesInscriptions},
 	{table: "liens", description: "Les liens déclarés entre vous et un membre du jury", where: "candidat_id = ?"},
 	{table: "documents", description: "Vos documents délivrés et les procès-verbaux des sessions où vous figurez",
@@ -52,6 +57,7 @@ var tablesPersonnelles = []tablePersonnelle{
 		omises: map[string]string{"hash": "l’empreinte du lien, un secret"}},
 	{table: "messages", description: "Les messages qui vous ont été envoyés",
 		where: "cle IN (SELECT p || i.id FROM inscriptions i, (SELECT 'resultats/' AS p UNION ALL SELECT 'convocation/' UNION ALL SELECT 'annulation/') k WHERE i.candidat_id = ?)" +
+			" OR cle IN (SELECT 'recours/' || id FROM recours WHERE candidat_id = ?)" +
 			" OR cle LIKE 'documents/' || ? || ':%'" +
 			" OR cle IN (SELECT 'lien/' || l.id FROM liens_compte l JOIN utilisateurs u ON u.id = l.utilisateur_id WHERE u.candidat_id = ?)"},
 	{table: "demandes_droits", description: "Vos demandes de rectification et d’effacement", where: "candidat_id = ?"},

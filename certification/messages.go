@@ -38,7 +38,8 @@ type Message struct {
 	Secret string
 }
 
-// PieceJointe is a file attached to a message.
+// PieceJointe is a file attached to a message, or uploaded with a recours
+// (whose type is read from its content, never from Type).
 type PieceJointe struct {
 	Nom     string
 	Type    string
@@ -98,6 +99,8 @@ func (s *Service) MessageAEnvoyer(ctx context.Context, cle string) (*Message, er
 		return s.messageRappelAutorite(db, cle, id)
 	case "lien":
 		return s.messageLien(s.write(ctx), cle, id)
+	case "recours":
+		return s.messageRecours(db, cle, id)
 	}
 	return nil, fmt.Errorf("message %s: unknown kind", cle)
 }

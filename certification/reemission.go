@@ -12,7 +12,8 @@ import (
 // rectifierDocuments follows a correction in a validated session: if the PV
 // was issued, a rectified PV replaces it, and the enrolment's parchemin or
 // livret, if issued, is re-issued as the outcome now stands.
-func (s *Service) rectifierDocuments(tx *gorm.DB, a Acteur, sess *Session, inscriptionID, motif string) error {
+// raison is what the rectified PV says of it, motif the reason of the act.
+func (s *Service) rectifierDocuments(tx *gorm.DB, a Acteur, sess *Session, inscriptionID, raison, motif string) error {
 	if sess.Statut != Validee {
 		return nil
 	}
@@ -25,7 +26,7 @@ func (s *Service) rectifierDocuments(tx *gorm.DB, a Acteur, sess *Session, inscr
 		return err
 	}
 	for _, old := range pvs {
-		if err := s.rectifierPV(tx, a, dc, old, "Correction d'une erreur matérielle : "+motif); err != nil {
+		if err := s.rectifierPV(tx, a, dc, old, raison); err != nil {
 			return err
 		}
 	}

@@ -553,79 +553,116 @@ func (s *Service) CorrigerEvaluationVersion(ctx context.Context, a Acteur, sessi
 		if err != nil {
 			return err
 		}
-		if sess.Statut != Deliberee && sess.Statut != Validee {
-			return Errorf(ErrConflict, "correction_prematuree", "La session est %s : tant qu'elle n'est pas délibérée, le jury saisit lui-même les résultats.", libelleStatut[sess.Statut])
-		}
-		ins, err := inscriptionsOf(tx, sessionID, inscriptionID)
-		if err != nil {
-			return err
-		}
-		if len(ins) == 0 {
-			return notFound("Inscription")
-		}
-		var avant *Evaluation
-		for i := range ins[0].Evaluations {
-			if ins[0].Evaluations[i].CCP == ccp {
-				avant = &ins[0].Evaluations[i]
-			}
-		}
-		if avant == nil {
-			return Errorf(ErrNotFound, "evaluation_introuvable", "Aucune décision n'est enregistrée pour %s.", ccp)
-		}
-		if version != 0 && avant.Version != version {
-			return staleF("La décision sur " + ccp)
-		}
-		if err := s.verifierEvaluation(tx, sess.TitreCode, ins[0].CandidatID, ccp, in); err != nil {
-			return err
-		}
-		now := s.now()
-		ok, err := revokeEvaluation(tx, avant.ID, a.UtilisateurID, motif, now)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return staleF("L'évaluation de ce CCP")
-		}
-		// The new decision continues the versions of the one it replaces,
-		// so that a version read before the correction is stale after it.
-		nouvelle := Evaluation{ID: newID(), InscriptionID: inscriptionID, BlocID: avant.BlocID, SaisiPar: a.UtilisateurID,
-			Version: avant.Version + 1, CreatedAt: now, UpdatedAt: now}
-		in.apply(&nouvelle)
-		if err := insertEvaluation(tx, nouvelle); err != nil {
-			return err
-		}
-		nouvelle.CCP = ccp
-		if err := s.journal(tx, a, audit{action: "revocation", objet: "evaluation", objetID: avant.ID, sessionID: sessionID,
-			candidatID: ins[0].CandidatID, avant: snapshotEvaluation(*avant),
-			apres: revocationSnapshot{Nature: natureErreurMaterielle, Motif: motif, RemplaceePar: snapshotEvaluation(nouvelle)}}); err != nil {
-			return err
-		}
-		titre, err := findTitreByCode(tx, sess.TitreCode)
-		if err != nil {
-			return err
-		}
-		cand, err := findCandidat(tx, Acteur{Role: RoleAdmin}, ins[0].CandidatID)
-		if err != nil {
-			return err
-		}
-		h, fresh, err := historique(tx, cand, titre, decidedStatuts, sessionID)
-		if err != nil {
-			return err
-		}
-		r, err := rules.Decider(regles(titre), s.opt.Parametres, h, sessionID)
-		if err != nil {
-			return ruleError(err)
-		}
-		for _, f := range fresh {
-			if f.ID == inscriptionID {
-				if err := s.storeOutcome(tx, a, sess, f, r); err != nil {
-					return err
-				}
-				return s.rectifierDocuments(tx, a, sess, inscriptionID, motif)
-			}
-		}
-		return fmt.Errorf("inscription %s vanished", inscriptionID)
+		_, err = s.corriger(tx, a, sess, inscriptionID, ccp, version, motif, natureErreurMaterielle, in)
+		return err
 	}, func(tx *gorm.DB) (*Inscription, error) { return findInscription(tx, sessionID, inscriptionID) })
+}
+
+// corriger replaces, in tx, the decision on ccp of an enrolment of sess, a
+// deliberated or validated session the caller locked, if it is still at
+// version (0: whatever its version), then derives the outcome again and
+// follows with the documents. motif is the reason, printed on the rectified
+// PV; it returns the decision replaced.
+func (s *Service) corriger(tx *gorm.DB, a Acteur, sess *Session, inscriptionID, ccp string, version int, motif, nature string, in EvaluationSaisie) (*Evaluation, error) {
+	avant, err := s.remplacerEvaluation(tx, a, sess, inscriptionID, ccp, version, motif, nature, in)
+	if err != nil {
+		return nil, err
+	}
+	return avant, s.rederiver(tx, a, sess, inscriptionID, motif, nature)
+}
+
+// remplacerEvaluation revokes, in tx, the decision on ccp with motif and the
+// nature of the act (natureErreurMaterielle by the autorité,
+// natureNouvelleDeliberation by the jury) and records in in its place,
+// without deriving the outcome again. It returns the decision replaced.
+func (s *Service) remplacerEvaluation(tx *gorm.DB, a Acteur, sess *Session, inscriptionID, ccp string, version int, motif, nature string, in EvaluationSaisie) (*Evaluation, error) {
+	if sess.Statut != Deliberee && sess.Statut != Validee {
+		return nil, Errorf(ErrConflict, "correction_prematuree", "La session est %s : tant qu'elle n'est pas délibérée, le jury saisit lui-même les résultats.", libelleStatut[sess.Statut])
+	}
+	ins, err := inscriptionsOf(tx, sess.ID, inscriptionID)
+	if err != nil {
+		return nil, err
+	}
+	if len(ins) == 0 {
+		return nil, notFound("Inscription")
+	}
+	var avant *Evaluation
+	for i := range ins[0].Evaluations {
+		if ins[0].Evaluations[i].CCP == ccp {
+			avant = &ins[0].Evaluations[i]
+		}
+	}
+	if avant == nil {
+		return nil, Errorf(ErrNotFound, "evaluation_introuvable", "Aucune décision n'est enregistrée pour %s.", ccp)
+	}
+	if version != 0 && avant.Version != version {
+		return nil, staleF("La décision sur " + ccp)
+	}
+	if err := s.verifierEvaluation(tx, sess.TitreCode, ins[0].CandidatID, ccp, in); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	ok, err := revokeEvaluation(tx, avant.ID, a.UtilisateurID, motif, now)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, staleF("L'évaluation de ce CCP")
+	}
+	// The new decision continues the versions of the one it replaces,
+	// so that a version read before the correction is stale after it.
+	nouvelle := Evaluation{ID: newID(), InscriptionID: inscriptionID, BlocID: avant.BlocID, SaisiPar: a.UtilisateurID,
+		Version: avant.Version + 1, CreatedAt: now, UpdatedAt: now}
+	in.apply(&nouvelle)
+	if err := insertEvaluation(tx, nouvelle); err != nil {
+		return nil, err
+	}
+	nouvelle.CCP = ccp
+	return avant, s.journal(tx, a, audit{action: "revocation", objet: "evaluation", objetID: avant.ID, sessionID: sess.ID,
+		candidatID: ins[0].CandidatID, avant: snapshotEvaluation(*avant),
+		apres: revocationSnapshot{Nature: nature, Motif: motif, RemplaceePar: snapshotEvaluation(nouvelle)}})
+}
+
+// rederiver derives again, in tx, the outcome of an enrolment whose
+// decisions changed after deliberation, and in a validated session re-issues
+// the PV and the candidat's documents, saying why.
+func (s *Service) rederiver(tx *gorm.DB, a Acteur, sess *Session, inscriptionID, motif, nature string) error {
+	ins, err := inscriptionsOf(tx, sess.ID, inscriptionID)
+	if err != nil {
+		return err
+	}
+	if len(ins) == 0 {
+		return notFound("Inscription")
+	}
+	titre, err := findTitreByCode(tx, sess.TitreCode)
+	if err != nil {
+		return err
+	}
+	cand, err := findCandidat(tx, Acteur{Role: RoleAdmin}, ins[0].CandidatID)
+	if err != nil {
+		return err
+	}
+	h, fresh, err := historique(tx, cand, titre, decidedStatuts, sess.ID)
+	if err != nil {
+		return err
+	}
+	r, err := rules.Decider(regles(titre), s.opt.Parametres, h, sess.ID)
+	if err != nil {
+		return ruleError(err)
+	}
+	for _, f := range fresh {
+		if f.ID == inscriptionID {
+			if err := s.storeOutcome(tx, a, sess, f, r); err != nil {
+				return err
+			}
+			raison := "Correction d'une erreur matérielle : " + motif
+			if nature == natureNouvelleDeliberation {
+				raison = "Nouvelle délibération du jury : " + motif
+			}
+			return s.rectifierDocuments(tx, a, sess, inscriptionID, raison, motif)
+		}
+	}
+	return fmt.Errorf("inscription %s vanished", inscriptionID)
 }
 
 // verifierEvaluation refuses, as it is recorded, a decision the candidat's

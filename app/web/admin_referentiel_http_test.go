@@ -27,9 +27,20 @@ func versionForm(titreVersion string) url.Values {
 // CSRF token of the page at from.
 func (c *client) upload(from, path, field, filename string, data []byte) page {
 	c.t.Helper()
+	return c.uploadWith(from, path, nil, field, filename, data)
+}
+
+// uploadWith is upload with the form's other fields.
+func (c *client) uploadWith(from, path string, fields url.Values, field, filename string, data []byte) page {
+	c.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	_ = mw.WriteField("_csrf", csrfOf(c.t, c.get(from).Body))
+	for k, vs := range fields {
+		for _, v := range vs {
+			_ = mw.WriteField(k, v)
+		}
+	}
 	fw, _ := mw.CreateFormFile(field, filename)
 	_, _ = fw.Write(data)
 	_ = mw.Close()

@@ -184,6 +184,12 @@ var libelleAction = map[string]string{
 	"totp_active":                "Validation en deux étapes activée",
 	"totp_code_secours_utilise":  "Connexion avec un code de secours",
 	"totp_reinitialise":          "Validation en deux étapes réinitialisée par l’administrateur",
+	"recours_depose":             "Recours formé contre le résultat",
+	"recours_piece":              "Pièce jointe au recours",
+	"recours_renvoye_jury":       "Recours renvoyé au jury pour une nouvelle délibération",
+	"recours_proposition":        "Nouvelle décision proposée par un membre du jury",
+	"recours_signe":              "Nouvelle décision signée par un membre du jury",
+	"recours_decide":             "Recours décidé par l’autorité",
 }
 
 // libelleRole names the role of an author without an account name.

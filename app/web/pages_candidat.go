@@ -35,6 +35,10 @@ type espaceData struct {
 	// Amenagements are the aménagements d'épreuves granted for those
 	// sessions, by enrolment.
 	Amenagements map[string][]certification.Amenagement
+	// Recours are the candidat's recours, their outcome and the remedies
+	// left; Contestables the validated results it may contest.
+	Recours      []certification.RecoursAdministratif
+	Contestables []certification.PassageDossier
 }
 
 type badge struct{ Label, Class string }
@@ -104,6 +108,14 @@ func (w *Web) handleMonEspace(c echo.Context) error {
 			}
 		}
 	}
+	if data.Recours, err = w.svc.ListeRecours(ctx, a, certification.FiltreRecours{}); err != nil {
+		return err
+	}
+	for _, p := range d.Passages {
+		if p.Session.Statut == certification.Validee && p.Resultat != nil {
+			data.Contestables = append(data.Contestables, p)
+		}
+	}
 	v := w.view(c, data)
 	v.Home = true
 	return w.render(c, http.StatusOK, "mon-espace", v)
@@ -158,3 +170,7 @@ func passages(d *certification.Dossier, intitules map[string]string) []passageVi
 	}
 	return out
 }
+
+// PageRecoursDepot is where the candidat posts its recours and its files:
+// the server limits that body apart from the others.
+const PageRecoursDepot = "/mon-espace/recours"

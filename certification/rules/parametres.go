@@ -36,6 +36,10 @@ const (
 	// waits for the autorité's validation before the autorité is reminded,
 	// and again after each such period; 0 sends no reminder.
 	CleRappelValidationPV = "rappel_validation_pv_jours"
+	// CleRecoursSilence is how long the administration may stay silent on a
+	// recours administratif before its silence counts as a rejection, in
+	// months from the recours.
+	CleRecoursSilence = "recours_silence_mois"
 )
 
 // unites gives the unit each known key must be expressed in; a key absent
@@ -49,6 +53,7 @@ var unites = map[string]string{
 	CleCCSExperienceMin:             "mois",
 	CleRecoursDelai:                 "mois",
 	CleRappelValidationPV:           "jours",
+	CleRecoursSilence:               "mois",
 }
 
 // Statut is how firmly a parameter is established.
@@ -260,6 +265,21 @@ func DateLimiteRecours(ps *Parametres, notification time.Time) (time.Time, Regle
 		Code:   "delai_recours",
 		Source: p.Source,
 		Detail: fmt.Sprintf("La décision notifiée le %s peut être contestée jusqu'au %s (%d mois).", dateFr(notification), dateFr(limite), n),
+	}, nil
+}
+
+// DateRejetImplicite returns the day from which silence on a recours filed
+// on depot counts as its rejection, with the rule that sets it.
+func DateRejetImplicite(ps *Parametres, depot time.Time) (time.Time, RegleAppliquee, error) {
+	n, p, err := ps.Valeur(CleRecoursSilence, depot)
+	if err != nil {
+		return time.Time{}, RegleAppliquee{}, err
+	}
+	le := ajouterMois(jour(depot), n)
+	return le, RegleAppliquee{
+		Code:   "rejet_implicite",
+		Source: p.Source,
+		Detail: fmt.Sprintf("Sans réponse au recours formé le %s, il est rejeté le %s (%d mois de silence).", dateFr(depot), dateFr(le), n),
 	}, nil
 }
 

@@ -26,7 +26,8 @@ func TestParametresFixture(t *testing.T) {
 		{rules.CleClotureDelai, "2030-01-01", 12, rules.StatutTexte},
 		{rules.CleNouvelleSessionSansFormation, "2024-06-12", 12, rules.StatutAVerifier},
 		{rules.CleCCSExperienceMin, "2024-06-12", 12, rules.StatutTexte},
-		{rules.CleRecoursDelai, "2024-06-12", 2, rules.StatutUsage},
+		{rules.CleRecoursDelai, "2024-06-12", 2, rules.StatutTexte},
+		{rules.CleRecoursSilence, "2024-06-12", 2, rules.StatutTexte},
 	}
 	for _, c := range cas {
 		t.Run(c.cle+"@"+c.date, func(t *testing.T) {
@@ -75,6 +76,7 @@ func parametresValides(vae ...string) string {
 		`{"cle": "ccs_experience_min_mois", "valeur": 12, "unite": "mois", "effet_du": null, "effet_au": null, "source": "Référentiel de certification du titre CIP", "statut": "texte"}`,
 		`{"cle": "recours_delai_mois", "valeur": 2, "unite": "mois", "effet_du": null, "effet_au": null, "source": "Usage", "statut": "usage"}`,
 		`{"cle": "rappel_validation_pv_jours", "valeur": 15, "unite": "jours", "effet_du": null, "effet_au": null, "source": "Choix de l'opérateur", "statut": "a_verifier"}`,
+		`{"cle": "recours_silence_mois", "valeur": 2, "unite": "mois", "effet_du": null, "effet_au": null, "source": "CRPA, art. L231-4", "statut": "texte"}`,
 	}, vae...)
 	return "[" + strings.Join(entrees, ",\n") + "]"
 }
