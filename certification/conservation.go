@@ -135,7 +135,7 @@ func (s *Service) AppliquerConservation(ctx context.Context) ([]LigneConservatio
 	var out []LigneConservation
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		p := &purge{s: s, tx: tx, now: s.now()}
-		for _, step := range []func() error{p.journaux, p.jamaisInscrits, p.archives, p.audit} {
+		for _, step := range []func() error{p.journaux, p.recoursAmenagements, p.jamaisInscrits, p.archives, p.audit} {
 			if err := step(); err != nil {
 				return err
 			}
@@ -195,7 +195,32 @@ func (p *purge) journaux() error {
 	if err := p.del(ConservationJournaux, "jetons", "expire_at <= ?", limite); err != nil {
 		return err
 	}
-	return p.del(ConservationJournaux, "activations", "expire_at <= ?", limite)
+	if err := p.del(ConservationJournaux, "activations", "expire_at <= ?", limite); err != nil {
+		return err
+	}
+	return p.del(ConservationJournaux, "liens_compte", "expire_at <= ?", limite)
+}
+
+// recoursAmenagements deletes the recours closed, by a decision or by the
+// administration's silence, and the aménagements of the sessions ended,
+// before the period's start. A corrected decision lives on in the
+// evaluations and the documents, which keep their own periods.
+func (p *purge) recoursAmenagements() error {
+	limite := p.s.opt.Conservation.echeance(ConservationRecours, p.now)
+	if limite.IsZero() {
+		return nil
+	}
+	jour := limite.Format(time.DateOnly)
+	clos := "SELECT id FROM recours WHERE decide_at <= ? OR (statut = 'depose' AND rejet_implicite_le <= ?)"
+	for _, table := range []string{"recours_pieces", "recours_signatures"} {
+		if err := p.del(ConservationRecours, table, "recours_id IN ("+clos+")", limite, jour); err != nil {
+			return err
+		}
+	}
+	if err := p.del(ConservationRecours, "recours", "id IN ("+clos+")", limite, jour); err != nil {
+		return err
+	}
+	return p.del(ConservationRecours, "amenagements", "session_id IN (SELECT id FROM sessions WHERE fin <= ?)", jour)
 }
 
 // ids reads one column of a query.

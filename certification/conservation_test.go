@@ -206,3 +206,97 @@ func evenements(t *testing.T, db *certification.DB) map[string]certification.Eve
 	}
 	return out
 }
+
+// TestConservationRecoursAmenagements: a recours closed by a decision, one
+// closed by the administration's silence, and the aménagements of a session
+// ended stay until the category's period has run from their closing day,
+// then go, with the recours's attachments; an open recours stays.
+func TestConservationRecoursAmenagements(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		ctx := context.Background()
+		var now time.Time
+		svc := certtest.NewService(t, db).WithClock(func() time.Time { return now })
+		now = certtest.Now
+		if _, err := fixtures.Seed(ctx, svc); err != nil {
+			t.Fatal(err)
+		}
+		table, err := fixtures.Conservation()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var in struct {
+			ID, SessionID, CandidatID, CentreID string
+			Fin                                 string
+		}
+		if err := db.Raw(`SELECT i.id, i.session_id, i.candidat_id, s.centre_id, s.fin FROM inscriptions i
+			JOIN sessions s ON s.id = i.session_id WHERE s.statut = 'validee' ORDER BY s.fin DESC LIMIT 1`).Scan(&in).Error; err != nil || in.ID == "" {
+			t.Fatalf("a validated enrolment: %+v %v", in, err)
+		}
+		var auteur string
+		db.Raw("SELECT id FROM utilisateurs WHERE role = 'centre' LIMIT 1").Scan(&auteur)
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if err := db.Exec(q, args...).Error; err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		t0 := certtest.Now
+		exec(`INSERT INTO amenagements (id, session_id, inscription_id, type, detail, decision_reference, decision_date, saisi_par, created_at, updated_at)
+			VALUES ('am-1', ?, ?, 'temps_majore', 'Un tiers temps', 'MDPH-1', ?, ?, ?, ?)`, in.SessionID, in.ID, in.Fin[:10], auteur, t0, t0)
+		recours := func(id, statut string, decide *time.Time, silence time.Time) {
+			exec(`INSERT INTO recours (id, inscription_id, session_id, candidat_id, centre_id, type, motifs, depose_par, depose_role, depose_at,
+				hors_delai, rejet_implicite_le, statut, decide_at, version, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, 'gracieux', 'Motifs', ?, 'centre', ?, false, ?, ?, ?, 1, ?, ?)`,
+				id, in.ID, in.SessionID, in.CandidatID, in.CentreID, auteur, t0, silence.Format(time.DateOnly), statut, decide, t0, t0)
+		}
+		recours("rc-decide", "rejete", &t0, t0.AddDate(0, 2, 0))
+		recours("rc-silence", "depose", nil, t0.AddDate(0, 2, 0))
+		recours("rc-ouvert", "deliberation", nil, t0.AddDate(0, 2, 0))
+		exec(`INSERT INTO recours_pieces (id, recours_id, nom, type_contenu, taille, sha256, contenu, ajoutee_par, ajoutee_at)
+			VALUES ('pc-1', 'rc-decide', 'releve.pdf', 'application/pdf', 4, 'x', ?, ?, ?)`, []byte("%PDF"), auteur, t0)
+		count := func(q string) int {
+			t.Helper()
+			var n int
+			if err := db.Raw(q).Scan(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		did := func(lines []certification.LigneConservation, objet string) int {
+			for _, l := range lines {
+				if l.Categorie == certification.ConservationRecours && l.Objet == objet {
+					return l.Nombre
+				}
+			}
+			return 0
+		}
+		// The session ended before t0, the decision on t0 and the silence
+		// two months later: the period runs from each.
+		mois := table.Categorie(certification.ConservationRecours).DureeMois
+		now = t0.AddDate(0, mois, 0).Add(-time.Minute)
+		got, err := svc.AppliquerConservation(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if did(got, "recours") != 0 || count("SELECT COUNT(*) FROM recours") != 3 || did(got, "amenagements") != 1 {
+			t.Errorf("before the decision's period ends: %+v, %d recours", got, count("SELECT COUNT(*) FROM recours"))
+		}
+		now = t0.AddDate(0, mois, 1)
+		if got, err = svc.AppliquerConservation(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if did(got, "recours") != 1 || did(got, "recours_pieces") != 1 || count("SELECT COUNT(*) FROM recours WHERE id = 'rc-decide'") != 0 {
+			t.Errorf("after the decision's period: %+v", got)
+		}
+		now = t0.AddDate(0, mois+2, 1)
+		if got, err = svc.AppliquerConservation(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if did(got, "recours") != 1 || count("SELECT COUNT(*) FROM recours") != 1 || count("SELECT COUNT(*) FROM recours WHERE id = 'rc-ouvert'") != 1 {
+			t.Errorf("after the silence's period: %+v; the open recours stays", got)
+		}
+		if count("SELECT COUNT(*) FROM amenagements") != 0 {
+			t.Error("the aménagements outlived their period")
+		}
+	})
+}
