@@ -55,7 +55,8 @@ func TestPageStatements(t *testing.T) {
 			// with their blocs and evaluations, their sessions with their
 			// blocs and jury, the référentiel's generation, the account.
 			{"centre", "/centre/candidats/" + lefevre, 11},
-			{"candidat", "/mon-espace", 11},
+			// The dossier as above, and the candidat's recours.
+			{"candidat", "/mon-espace", 12},
 			{"", "/verification/" + code, 1},
 		} {
 			hc := benchClient(t, s.srv.URL, p.as, 0)
