@@ -57,7 +57,8 @@ func TestPageStatements(t *testing.T) {
 			// the candidat's requests under its rights, the latest message to
 			// its address (refused or not).
 			{"centre", "/centre/candidats/" + lefevre, 13},
-			{"candidat", "/mon-espace", 11},
+			// The dossier as above, and the candidat's recours.
+			{"candidat", "/mon-espace", 12},
 			{"", "/verification/" + code, 1},
 		} {
 			hc := benchClient(t, s.srv.URL, p.as, 0)
