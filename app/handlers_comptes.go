@@ -24,6 +24,9 @@ type utilisateurResponse struct {
 	Nom         string            `json:"nom"`
 	Role        string            `json:"role"`
 	Territoire  territoireRequest `json:"territoire"`
+	// Email receives the account's invitation, reset links and reminders;
+	// empty for an account opened before accounts had one.
+	Email string `json:"email"`
 	// Actif is false for an account deactivated, or a candidat's account
 	// not yet activated: it cannot sign in.
 	Actif bool `json:"actif"`
@@ -39,7 +42,7 @@ func toUtilisateur(u certification.Utilisateur) utilisateurResponse {
 		t.Departements = []string{}
 	}
 	return utilisateurResponse{ID: u.ID, Identifiant: u.Identifiant, Nom: u.Nom, Role: string(u.Role),
-		Territoire: territoireRequest{Autorite: t.Autorite, Region: t.Region, Departements: t.Departements}, Actif: u.Actif}
+		Territoire: territoireRequest{Autorite: t.Autorite, Region: t.Region, Departements: t.Departements}, Email: u.Email, Actif: u.Actif}
 }
 
 func (s *Server) handleUtilisateurList(c echo.Context) error {
@@ -66,6 +69,23 @@ func (s *Server) handleTerritoireUpdate(c echo.Context) error {
 	}
 	u, err := s.svc.ChangerTerritoire(c.Request().Context(), acteur(c), c.Param("id"), certification.Territoire{
 		Autorite: req.Autorite, Region: req.Region, Departements: req.Departements})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toUtilisateur(*u))
+}
+
+// emailRequest is an account's new e-mail address.
+type emailRequest struct {
+	Email string `json:"email" validate:"required,max=254,nocontrol"`
+}
+
+func (s *Server) handleEmailUpdate(c echo.Context) error {
+	var req emailRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	u, err := s.svc.ChangerEmail(c.Request().Context(), acteur(c), c.Param("id"), req.Email)
 	if err != nil {
 		return err
 	}

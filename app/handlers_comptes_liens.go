@@ -104,6 +104,9 @@ func (s *Server) handleMotDePasseOublie(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
+	if ok, wait := s.resets.request(c.RealIP(), req.Email, s.svc.Now()); !ok {
+		return tooManyRequests(wait)
+	}
 	if err := s.svc.DemanderReinitialisation(c.Request().Context(), req.Email); err != nil {
 		return err
 	}

@@ -101,3 +101,23 @@ func (g *loginGuard) failed(ip, identifiant string, now time.Time) {
 		g.log.Warn("login failure spike", "identifiant", id, "failures", s.failures, "addresses", len(s.addrs))
 	}
 }
+
+// request counts a password reset request from ip for an e-mail address
+// and says whether it may go on, and if not how long to wait. Unlike a
+// login, every request counts, since each one may cost the address's owner
+// an e-mail; and an address past its burst is refused whatever the client,
+// so that many clients together cannot flood one mailbox either. The
+// answer depends on the address as typed, never on whether an account
+// uses it, so it tells nothing about the accounts.
+func (g *loginGuard) request(ip, email string, now time.Time) (bool, time.Duration) {
+	key := loginKey(email)
+	if ok, wait := g.byIP.peek(ip, now); !ok {
+		return false, wait
+	}
+	if ok, wait := g.byID.peek(key, now); !ok {
+		return false, wait
+	}
+	g.byIP.take(ip, now)
+	g.byID.take(key, now)
+	return true, 0
+}

@@ -99,6 +99,8 @@ var roleTable = []roleCase{
 	// An account that does not exist makes the allowed call harmless: 404.
 	{route: "PUT /api/v1/utilisateurs/:id/territoire", path: fixed("/api/v1/utilisateurs/" + nobody + "/territoire"),
 		body: map[string]any{"autorite": "DREETS Bretagne", "region": "Bretagne"}, allowed: roles(http.StatusNotFound, "admin")},
+	{route: "PUT /api/v1/utilisateurs/:id/email", path: fixed("/api/v1/utilisateurs/" + nobody + "/email"),
+		body: map[string]any{"email": "personne@cipcert.test"}, allowed: roles(http.StatusNotFound, "admin")},
 	{route: "POST /api/v1/moi/totp", path: fixed("/api/v1/moi/totp"), allowed: roles(http.StatusOK, "admin", "dreets")},
 	{route: "POST /api/v1/moi/totp/activation", path: fixed("/api/v1/moi/totp/activation"), body: map[string]any{},
 		allowed: roles(http.StatusUnprocessableEntity, "admin", "dreets")},

@@ -242,6 +242,11 @@ func routeList() []route {
 			description: "L'autorité au nom de laquelle le compte agit et signe, et sa région (DREETS) ou ses départements (DDETS) : le compte n'agit que sur les sessions, " +
 				"candidats et documents des centres de ce territoire, dès sa requête suivante. Un compte d'un autre rôle répond 409 (compte_non_autorite). Le changement est au journal, avec le territoire d'avant.",
 			request: territoireRequest{}, response: utilisateurResponse{}, status: 200},
+		{method: "PUT", path: "/api/v1/utilisateurs/:id/email", handler: (*Server).handleEmailUpdate, roles: roles(admin), tag: tagAuth,
+			summary: "Fixe l'adresse électronique d'un compte.",
+			description: "L'adresse où partent l'invitation, les liens de réinitialisation et les rappels du compte, de la forme nom@domaine.fr (422 email_invalide sinon). " +
+				"Le changement est au journal, avec l'adresse d'avant ; la même adresse redonnée ne change rien.",
+			request: emailRequest{}, response: utilisateurResponse{}, status: 200},
 		{method: "POST", path: "/api/v1/moi/totp", handler: (*Server).handleTOTPCommencer, roles: roles(admin, autorite), tag: tagAuth,
 			summary: "Commence la validation en deux étapes du compte connecté : son secret et son QR code.",
 			description: "Un code à usage unique (TOTP, RFC 6238 : SHA-1, 6 chiffres, 30 secondes) pour les comptes de l'administrateur et de l'autorité. " +

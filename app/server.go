@@ -52,10 +52,14 @@ type Options struct {
 
 // Server is the HTTP API.
 type Server struct {
-	echo       *echo.Echo
-	svc        *certification.Service
-	log        *slog.Logger
-	logins     *loginGuard
+	echo   *echo.Echo
+	svc    *certification.Service
+	log    *slog.Logger
+	logins *loginGuard
+	// resets limits the password reset requests, per client address and
+	// per e-mail address, apart from the logins so that neither spends
+	// the other's budget.
+	resets     *loginGuard
 	verifyByIP *limiter
 	identites  *identityGuard
 	// web serves the pages; verificationPage is its answer to a browser
@@ -90,6 +94,7 @@ func New(svc *certification.Service, opt Options) *Server {
 	s := &Server{
 		echo: e, svc: svc, log: opt.Logger,
 		logins: newLoginGuard(opt.LoginEvery, opt.LoginBurst, opt.Logger),
+		resets: newLoginGuard(opt.LoginEvery, opt.LoginBurst, opt.Logger),
 		// Verification codes are unguessable, but a scan still costs us: 60 a
 		// minute per address is plenty for people following QR codes.
 		verifyByIP: newLimiter(time.Second, opt.VerificationBurst),
@@ -143,6 +148,10 @@ func (l sharedLimits) AllowLogin(ip, identifiant string, now time.Time) (bool, t
 
 func (l sharedLimits) LoginFailed(ip, identifiant string, now time.Time) {
 	l.s.logins.failed(ip, identifiant, now)
+}
+
+func (l sharedLimits) AllowReset(ip, email string, now time.Time) (bool, time.Duration) {
+	return l.s.resets.request(ip, email, now)
 }
 
 func (l sharedLimits) AllowVerification(ip string, now time.Time) (bool, time.Duration) {

@@ -156,7 +156,7 @@ func (s *Service) compteCandidatAOuvrir(tx *gorm.DB, a Acteur, candidatID string
 		return nil, nil, "", Errorf(ErrConflict, "compte_actif", "Le candidat a déjà activé son compte (identifiant %s).", us[0].Identifiant)
 	case len(us) == 1 && !jamaisActive(&us[0]):
 		// Deactivated: a new link must not reopen it.
-		return nil, nil, "", Errorf(ErrConflict, "compte_desactive", "Le compte du candidat (identifiant %s) est désactivé : seul un administrateur peut le réactiver.", us[0].Identifiant)
+		return nil, nil, "", Errorf(ErrConflict, "compte_desactive", "Le compte du candidat (identifiant %s) est désactivé : son centre ou un administrateur doit d’abord le réactiver.", us[0].Identifiant)
 	case len(us) == 1:
 		return &us[0], cand, "activation_renouvelee", nil
 	}

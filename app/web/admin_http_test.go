@@ -5,7 +5,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/cipcert/cipcert/app"
 	"github.com/cipcert/cipcert/certification"
 	"github.com/cipcert/cipcert/certification/certtest"
 )
@@ -135,6 +137,60 @@ func TestAdminCreationHTTP(t *testing.T) {
 		}
 		if p := a.get("/admin/comptes/" + s.acteur("jury1").UtilisateurID + "/territoire"); p.Status != http.StatusNotFound {
 			t.Errorf("the territory page of a jury account: %d", p.Status)
+		}
+	})
+}
+
+// TestAdminEmailHTTP: the administrator's list shows each account's address
+// and links to its form; a bad address is refused on the field, nothing
+// written; a good one is stored and listed; the other roles are refused.
+func TestAdminEmailHTTP(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		s := newSite(t, db)
+		jury := s.acteur("jury2").UtilisateurID
+		path := "/admin/comptes/" + jury + "/email"
+		c := s.client()
+		c.login("centre")
+		if p := c.get(path); p.Status != http.StatusForbidden {
+			t.Errorf("a centre on the address page: %d", p.Status)
+		}
+		a := s.client()
+		a.login("admin")
+		if list := a.get("/admin?role=jury"); !strings.Contains(list.Body, `href="`+path+`"`) || !strings.Contains(list.Body, "karim.benali@example.fr") {
+			t.Fatalf("the list offers no address change, or hides the address: %s", list.Body)
+		}
+		if p := a.post(path, path, url.Values{"email": {"karim.benali"}}); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "nom@domaine.fr") {
+			t.Errorf("a bad address: %d %s", p.Status, p.Body)
+		}
+		if p := a.post(path, path, url.Values{"email": {"k.benali@jury.example.fr"}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("address change: %d %s", p.Status, p.Body)
+		}
+		var stored string
+		if err := db.Table("utilisateurs").Select("email").Where("id = ?", jury).Scan(&stored).Error; err != nil || stored != "k.benali@jury.example.fr" {
+			t.Errorf("stored address %q (%v)", stored, err)
+		}
+		if !strings.Contains(a.get("/admin?info=email").Body, "k.benali@jury.example.fr") {
+			t.Error("the new address is not listed")
+		}
+	})
+}
+
+// TestMotDePasseOublieLimiteHTTP: the reset request page shares the API's
+// limit per address: past it, a 429 page that says when to try again,
+// with Retry-After.
+func TestMotDePasseOublieLimiteHTTP(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		s := newSiteWith(t, db, app.Options{LoginBurst: 2, LoginEvery: time.Hour})
+		c := s.client()
+		const oublie = "/mot-de-passe-oublie"
+		for i := 0; i < 2; i++ {
+			if p := c.post(oublie, oublie, url.Values{"email": {"admin@cipcert.test"}}); p.Status != http.StatusOK {
+				t.Fatalf("request %d: %d %s", i+1, p.Status, p.Body)
+			}
+		}
+		p := c.post(oublie, oublie, url.Values{"email": {"Admin@cipcert.test"}})
+		if p.Status != http.StatusTooManyRequests || p.Header.Get("Retry-After") == "" || !strings.Contains(p.Body, "Trop de demandes : réessayez dans") {
+			t.Errorf("third request: %d Retry-After %q %s", p.Status, p.Header.Get("Retry-After"), p.Body)
 		}
 	})
 }

@@ -100,6 +100,17 @@ func TestBrowserAdminCreation(t *testing.T) {
 		}
 		a.check("POST /admin/comptes/:id/territoire", "admin-territoire-erreur")
 
+		a.open("/admin?role=jury")
+		a.click(`a[aria-label="Modifier l’adresse électronique du compte jury2"]`)
+		a.check("GET /admin/comptes/:id/email", "admin-email")
+		// The field holds the current address: replace it, not append to it.
+		eval[any](a, `document.querySelector("#f-email").value = ""`)
+		a.submit("#f-email", "karim.benali")
+		if got := a.text("#erreurs"); got == "" {
+			t.Error("an address without a domain is accepted")
+		}
+		a.check("POST /admin/comptes/:id/email", "admin-email-erreur")
+
 		a.click(`nav a[href="/admin/centres"]`)
 		if body := a.body(); !strings.Contains(body, "Avenir Insertion Formation") || !strings.Contains(body, "TP-00403") {
 			t.Errorf("the centres page: %s", body)

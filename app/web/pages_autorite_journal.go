@@ -171,6 +171,7 @@ var libelleAction = map[string]string{
 	"habilitation_prolongee":     "Habilitation prolongée",
 	"habilitation_terminee":      "Habilitation terminée",
 	"territoire_modifie":         "Territoire du compte de l’autorité modifié",
+	"compte_email_modifie":       "Adresse électronique du compte modifiée",
 	"demande_rectification":      "Rectification demandée par le candidat",
 	"demande_effacement":         "Effacement demandé par le candidat",
 	"conservation_appliquee":     "Durées de conservation appliquées : données supprimées ou pseudonymisées",

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -122,6 +123,14 @@ func (w *Web) handleMotDePasseOublieForm(c echo.Context) error {
 // is known: the service only enqueues the lookup.
 func (w *Web) handleMotDePasseOublie(c echo.Context) error {
 	form := newForm(formValues(c))
+	if ok, wait := w.limits.AllowReset(c.RealIP(), form.Get("email"), w.svc.Now()); !ok {
+		secs := strconv.Itoa(int(wait.Seconds()) + 1)
+		c.Response().Header().Set("Retry-After", secs)
+		form.Summary = "Trop de demandes : réessayez dans " + secs + " secondes."
+		v := w.view(c, oublieData{})
+		v.Form = form
+		return w.render(c, http.StatusTooManyRequests, "mot_de_passe_oublie", v)
+	}
 	if err := w.svc.DemanderReinitialisation(c.Request().Context(), form.Get("email")); err != nil {
 		if !form.Refuse(err) {
 			return err

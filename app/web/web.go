@@ -29,6 +29,9 @@ type Limits interface {
 	AllowLogin(ip, identifiant string, now time.Time) (bool, time.Duration)
 	// LoginFailed records a wrong password: only failures count.
 	LoginFailed(ip, identifiant string, now time.Time)
+	// AllowReset counts a password reset request from a client address for
+	// an e-mail address; when refused, how long to wait.
+	AllowReset(ip, email string, now time.Time) (bool, time.Duration)
 	// AllowVerification takes one public verification for a client address.
 	AllowVerification(ip string, now time.Time) (bool, time.Duration)
 	// AllowIdentityCheck says whether the holder of a verification code
