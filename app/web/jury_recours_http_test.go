@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/cipcert/cipcert/certification"
 	"github.com/cipcert/cipcert/certification/certtest"
 )
@@ -94,16 +96,7 @@ func TestJuryRecoursPages(t *testing.T) {
 				t.Errorf("the recours page lacks %q (%d)", want, p.Status)
 			}
 		}
-		ins, err := s.svc.Inscriptions(ctx, s.acteur("centre"), sid)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ccp string
-		for _, in := range ins {
-			if in.ID == r.InscriptionID {
-				ccp = in.Evaluations[0].CCP
-			}
-		}
+		ccp := s.inscription(r.InscriptionID).Evaluations[0].CCP
 
 		bad := url.Values{"version": {"2"}, "decision-" + ccp: {"non_acquis"}, "motif": {"Après réexamen du dossier professionnel."}}
 		if p := j1.post(fiche, fiche, bad); p.Status != http.StatusUnprocessableEntity ||
@@ -197,4 +190,55 @@ func TestJuryRecoursPages(t *testing.T) {
 		}
 		s.forbidden(t, []string{"centre", "dreets", "admin", "candidat"}, autre)
 	})
+}
+
+// TestBrowserJuryRecours: a member opens the recours from the session's
+// page, proposes a « non acquis » without reasons (the error is on the
+// field), then with them, and signs; each page passes axe.
+func TestBrowserJuryRecours(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		s := newSite(t, db)
+		sid := s.validatedDemoSession()
+		_, r := s.recoursRenvoye(s.candidatsValides(sid)[0])
+		fiche := "/jury/sessions/" + sid + "/recours/" + r.ID
+		u := s.person(t)
+		u.login("jury1")
+		u.open("/jury/sessions/" + sid)
+		u.click(`a[href="` + fiche + `"]`)
+		u.check("GET /jury/sessions/:id/recours/:rid", "jury-recours")
+
+		ccp := s.inscription(r.InscriptionID).Evaluations[0].CCP
+		u.do(chromedp.Click(chromedp.CSS(`label[for="` + u.inputID("decision-"+ccp, "non_acquis") + `"]`)))
+		u.submit("#f-motif", "Après réexamen du dossier professionnel.")
+		if u.status() != http.StatusUnprocessableEntity || !strings.Contains(u.text("#f-motifs-"+ccp+"-erreur"), "Une décision « non acquis » est motivée") {
+			t.Fatalf("« non acquis » without reasons: %d %s", u.status(), u.body())
+		}
+		u.check("POST /jury/sessions/:id/recours/:rid", "jury-recours-erreur")
+
+		u.submit("#f-motifs-"+ccp, "Le dossier professionnel ne couvre pas ce CCP.")
+		if !strings.Contains(u.path(), "info=deliberation-proposee") || !strings.Contains(u.body(), "0 signature(s) sur 2 requises") {
+			t.Fatalf("proposal: %s %s", u.path(), u.body())
+		}
+		u.click("#signer-deliberation")
+		if !strings.Contains(u.body(), "Vous avez signé cette décision.") || !strings.Contains(u.body(), "Françoise Martin") {
+			t.Errorf("after signing: %s", u.body())
+		}
+		u.check("POST /jury/sessions/:id/recours/:rid/signature", "jury-recours-signe")
+	})
+}
+
+// inscription reads an enrolment of the demo's validated session.
+func (s *site) inscription(id string) certification.Inscription {
+	s.t.Helper()
+	ins, err := s.svc.Inscriptions(context.Background(), s.acteur("centre"), s.validatedDemoSession())
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for _, in := range ins {
+		if in.ID == id {
+			return in
+		}
+	}
+	s.t.Fatalf("no enrolment %s", id)
+	return certification.Inscription{}
 }
