@@ -107,6 +107,18 @@ func TestJuryRecoursPages(t *testing.T) {
 			!strings.Contains(p.Body, "Indiquez la décision sur au moins un CCP réexaminé.") {
 			t.Errorf("no CCP re-examined: %d", p.Status)
 		}
+		// Hostile reasons, of the decision and of a CCP: refused on their
+		// field, never a 500.
+		for _, motif := range []string{"a\x00b", "Du\xffpont", "Réexamen \u202e inversé", strings.Repeat("é", 5001)} {
+			hostile := url.Values{"version": {"2"}, "decision-" + ccp: {"acquis"}, "motif": {motif}}
+			if p := j1.post(fiche, fiche, hostile); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, `id="f-motif-erreur"`) {
+				t.Errorf("reasons %.20q: %d", motif, p.Status)
+			}
+			hostile = url.Values{"version": {"2"}, "decision-" + ccp: {"non_acquis"}, "motifs-" + ccp: {motif}, "motif": {"Réexamen."}}
+			if p := j1.post(fiche, fiche, hostile); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, `id="f-motifs-`+ccp+`-erreur"`) {
+				t.Errorf("« non acquis » reasons %.20q: %d", motif, p.Status)
+			}
+		}
 		if got, _ := s.svc.LireRecours(ctx, s.acteur("dreets"), r.ID); got == nil || got.Proposition != nil || got.Version != r.Version {
 			t.Fatalf("the refused forms wrote a proposition: %+v", got)
 		}

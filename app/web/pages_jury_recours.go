@@ -169,6 +169,7 @@ func (w *Web) handleJuryRecoursProposer(c echo.Context) error {
 		if !form.Refuse(err) {
 			return err
 		}
+		unnest(form)
 		if errors.Is(err, certification.ErrStale) || errors.Is(err, certification.ErrConflict) {
 			// Another member proposed in between: show his proposition
 			// above the form, which keeps what this member typed.
