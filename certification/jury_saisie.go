@@ -266,6 +266,8 @@ type BureauJury struct {
 	Incidents []Incident
 	// Signe tells whether the member signed the PV as it stands.
 	Signe bool
+	// MembreID is the acting member, to tell his signatures from others'.
+	MembreID string
 }
 
 // BureauDuJury returns a session the acting member sits on, with its
@@ -285,7 +287,7 @@ func (s *Service) BureauDuJury(ctx context.Context, a Acteur, sessionID string) 
 	if err != nil {
 		return nil, err
 	}
-	b := &BureauJury{Session: sess, Lies: map[string]bool{}}
+	b := &BureauJury{Session: sess, Lies: map[string]bool{}, MembreID: m.ID}
 	if b.Inscriptions, err = inscriptionsOf(db, sessionID, ""); err != nil {
 		return nil, err
 	}

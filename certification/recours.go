@@ -811,8 +811,11 @@ func (s *Service) ProposerDeliberation(ctx context.Context, a Acteur, id string,
 	if !a.Is(RoleJury) {
 		return nil, forbidden()
 	}
-	if strings.TrimSpace(p.Motif) == "" {
-		return nil, Invalid("proposition_invalide", "La nouvelle délibération est motivée.", FieldError{"motif", "requis", "Indiquez les raisons de la décision."})
+	if fe := s.checkMotifProposition(p.Motif); fe != nil {
+		if fe.Code != "requis" {
+			return nil, Invalid("proposition_invalide", "Les raisons de la décision ne peuvent pas être enregistrées telles quelles.", *fe)
+		}
+		return nil, Invalid("proposition_invalide", "La nouvelle délibération est motivée.", *fe)
 	}
 	if len(p.Decisions) == 0 {
 		return nil, Invalid("proposition_invalide", "Indiquez la décision sur au moins un CCP.", FieldError{"decisions", "requis", "Au moins une décision."})
@@ -823,8 +826,12 @@ func (s *Service) ProposerDeliberation(ctx context.Context, a Acteur, id string,
 			return nil, Invalid("proposition_invalide", "Un CCP figure deux fois.", FieldError{"decisions", "en_double", d.CCP})
 		}
 		seen[d.CCP] = true
+		if utf8.RuneCountInString(d.Evaluation.Motifs) > maxMotifsRecours {
+			return nil, Invalid("proposition_invalide", "Les motifs sont trop longs.",
+				FieldError{"evaluations." + d.CCP + ".motifs", "trop_long", fmt.Sprintf("Au plus %d caractères.", maxMotifsRecours)})
+		}
 		if err := s.checkEvaluation(d.Evaluation); err != nil {
-			return nil, err
+			return nil, champDe("evaluations."+d.CCP, err)
 		}
 	}
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
@@ -862,6 +869,36 @@ func (s *Service) ProposerDeliberation(ctx context.Context, a Acteur, id string,
 		return nil, err
 	}
 	return s.LireRecours(ctx, a, id)
+}
+
+// checkMotifProposition checks the jury's reasons: the candidat reads them
+// in the answer and the rectified PV prints them.
+func (s *Service) checkMotifProposition(m string) *FieldError {
+	switch {
+	case strings.TrimSpace(m) == "":
+		return &FieldError{"motif", "requis", "Indiquez les raisons de la décision."}
+	case !utf8.ValidString(m):
+		return &FieldError{"motif", "utf8_invalide", "Le texte n'est pas en UTF-8."}
+	case utf8.RuneCountInString(m) > maxMotifsRecours:
+		return &FieldError{"motif", "trop_long", fmt.Sprintf("Au plus %d caractères.", maxMotifsRecours)}
+	case strings.ContainsFunc(m, controleTexte):
+		return &FieldError{"motif", "caractere_controle", "Le texte contient des caractères de contrôle ou d'inversion du sens d'écriture."}
+	}
+	return s.imprimable("motif", m)
+}
+
+// controleTexte tells a character a text of several lines may not hold: a
+// control character other than line breaks and tabs, or one that reverses
+// the writing direction and would make the printed reasons say another
+// thing than what was typed.
+func controleTexte(r rune) bool {
+	switch {
+	case r == '\n' || r == '\r' || r == '\t':
+		return false
+	case isControl(r), r >= 0x80 && r < 0xa0:
+		return true
+	}
+	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 
 // juryRecours loads a recours in deliberation for a member of its session's

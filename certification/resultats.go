@@ -705,6 +705,10 @@ func (s *Service) checkEvaluation(in EvaluationSaisie) error {
 	if err := in.check(); err != nil {
 		return err
 	}
+	if strings.ContainsFunc(in.Motifs, controleTexte) {
+		return Invalid("evaluation_invalide", "Les motifs contiennent des caractères de contrôle.",
+			FieldError{"motifs", "caractere_controle", "Le texte contient des caractères de contrôle ou d'inversion du sens d'écriture."})
+	}
 	if fe := s.imprimable("motifs", in.Motifs); fe != nil {
 		return Invalid("evaluation_invalide", "Les motifs contiennent des caractères impossibles à imprimer sur le PV.", *fe)
 	}

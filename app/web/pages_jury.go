@@ -104,6 +104,9 @@ type jurySessionData struct {
 	Signature string
 	// PresenceRefus is the refusal of a presence sent from the list.
 	PresenceRefus string
+	// Recours are the recours on this session the autorité sent back to
+	// the jury.
+	Recours []certification.RecoursAdministratif
 }
 
 type juryLigne struct {
@@ -129,6 +132,9 @@ func (w *Web) jurySessionData(c echo.Context) (*jurySessionData, error) {
 		return nil, err
 	}
 	d := &jurySessionData{B: b, Ouverte: b.Session.Statut == certification.Tenue}
+	if d.Recours, err = w.recoursSessionJury(c, b.Session.ID); err != nil {
+		return nil, err
+	}
 	for _, in := range b.Inscriptions {
 		l := juryLigne{I: in, Lie: b.Lies[in.CandidatID], Present: in.Presence != nil && *in.Presence == "present",
 			Etat: etatInscription(in), Manques: in.Manques()}
@@ -417,21 +423,28 @@ func saisieOf(form *Form, ccp []string) certification.SaisieCandidat {
 		if dec == "" {
 			continue
 		}
-		on := map[string]bool{}
-		for _, e := range form.Values["elements-"+c] {
-			on[e] = true
-		}
 		version, _ := strconv.Atoi(form.Get("version-" + c))
-		e := certification.EvaluationLue{Version: version, EvaluationSaisie: certification.EvaluationSaisie{Decision: dec, MSP: on["msp"],
-			EntretienTechnique: on["entretien_technique"], QuestionnaireProfessionnel: on["questionnaire_professionnel"],
-			QuestionnementProductions: on["questionnement_productions"], DossierProfessionnel: on["dossier_professionnel"],
-			EcfPrisEnCompte: on["ecf"]}}
-		if dec == "non_acquis" {
-			e.Motifs = form.Get("motifs-" + c)
-		}
-		in.Evaluations[c] = e
+		in.Evaluations[c] = certification.EvaluationLue{Version: version, EvaluationSaisie: evaluationOf(form, c)}
 	}
 	return in
+}
+
+// evaluationOf reads the decision on CCP c as the jury's forms name it:
+// decision-c, elements-c and, for « non acquis », motifs-c.
+func evaluationOf(form *Form, c string) certification.EvaluationSaisie {
+	dec := form.Get("decision-" + c)
+	on := map[string]bool{}
+	for _, e := range form.Values["elements-"+c] {
+		on[e] = true
+	}
+	e := certification.EvaluationSaisie{Decision: dec, MSP: on["msp"],
+		EntretienTechnique: on["entretien_technique"], QuestionnaireProfessionnel: on["questionnaire_professionnel"],
+		QuestionnementProductions: on["questionnement_productions"], DossierProfessionnel: on["dossier_professionnel"],
+		EcfPrisEnCompte: on["ecf"]}
+	if dec == "non_acquis" {
+		e.Motifs = form.Get("motifs-" + c)
+	}
+	return e
 }
 
 func (w *Web) handleJuryCandidatSave(c echo.Context) error {
