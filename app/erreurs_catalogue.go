@@ -92,7 +92,7 @@ var catalogue = []erreurDoc{
 	{Code: "fichier_invalide", Status: 422, Messages: []string{}},
 	{Code: "fichier_requis", Status: 400, Messages: []string{"Joignez le fichier dans le champ « fichier » d'un formulaire multipart/form-data."}},
 	{Code: "fichier_trop_de_lignes", Status: 422, Messages: []string{}},
-	{Code: "fichier_trop_volumineux", Status: 413, Messages: []string{"La pièce jointe dépasse 5 Mio : joignez un scan plus léger (PDF, PNG ou JPEG).", "Le fichier dépasse 5 Mio : découpez-le en plusieurs fichiers.", "Les pièces jointes dépassent 10 Mio en tout : joignez des scans plus légers (PDF, PNG ou JPEG, 5 Mio au plus chacun)."}},
+	{Code: "fichier_trop_volumineux", Status: 413, Messages: []string{"La pièce jointe dépasse 5 Mio : joignez un fichier plus léger (PDF, PNG ou JPEG).", "Le fichier dépasse 5 Mio : découpez-le en plusieurs fichiers.", "Les pièces jointes dépassent 10 Mio en tout : joignez des fichiers plus légers (PDF, PNG ou JPEG, 5 Mio au plus chacun)."}},
 	{Code: "fichier_vide", Status: 422, Messages: []string{"Le classeur n'a aucune feuille.", "Le fichier est vide : déposez le modèle rempli, une ligne par candidat.", "Le fichier n'a aucune ligne de candidat sous la ligne des colonnes."}},
 	{Code: "filtre_invalide", Status: 422, Messages: []string{"Les filtres de la liste sont invalides."}},
 	{Code: "formation_absente", Status: 422, Messages: []string{"Aucune formation n'est renseignée : un candidat de ce parcours se présente à l'issue d'une formation en cohérence avec le titre."}},

@@ -162,7 +162,7 @@ func (s *Server) handleRecoursGet(c echo.Context) error {
 
 // pieceTropGrosse refuses, before reading it, an attachment over the limit.
 var pieceTropGrosse = &httpError{status: http.StatusRequestEntityTooLarge, code: "fichier_trop_volumineux",
-	detail: "La pièce jointe dépasse 5 Mio : joignez un scan plus léger (PDF, PNG ou JPEG)."}
+	detail: "La pièce jointe dépasse 5 Mio : joignez un fichier plus léger (PDF, PNG ou JPEG)."}
 
 func (s *Server) handlePieceCreate(c echo.Context) error {
 	data, nom, err := fichierPosteMax(c, certification.MaxPieceRecours, pieceTropGrosse)

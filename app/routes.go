@@ -193,9 +193,10 @@ func routeList() []route {
 				"de l'adresse et envoie à chacun un lien à usage unique valable une heure. La demande est au journal du compte, jamais dans la réponse.",
 			request: motDePasseOublieRequest{}, response: demandeResponse{}, status: 202},
 		{method: "POST", path: "/api/v1/auth/reinitialisation", handler: (*Server).handleReinitialisation, public: true, tag: tagAuth,
-			summary:     "Choisit un nouveau mot de passe par un lien de réinitialisation, et connecte.",
-			description: "Le lien sert une fois ; tous les jetons du compte sont révoqués. Un lien utilisé, remplacé ou expiré répond 404 (lien_compte_invalide).",
-			request:     lienCompteRequest{}, response: connexionResponse{}, status: 200},
+			summary: "Choisit un nouveau mot de passe par un lien de réinitialisation, et connecte.",
+			description: "Le lien sert une fois ; tous les jetons du compte sont révoqués. Un lien utilisé, remplacé ou expiré répond 404 (lien_compte_invalide). " +
+				"Un compte équipé de la validation en deux étapes reçoit 401 code_totp_requis : le mot de passe est changé, il se connecte ensuite avec son code.",
+			request: lienCompteRequest{}, response: connexionResponse{}, status: 200},
 		{method: "POST", path: "/api/v1/auth/invitation", handler: (*Server).handleInvitationAcceptee, public: true, tag: tagAuth,
 			summary:     "Choisit son premier mot de passe par un lien d'invitation, et connecte.",
 			description: "Le lien sert une fois et active le compte. Un lien utilisé, remplacé ou expiré répond 404 (lien_compte_invalide).",

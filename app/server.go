@@ -294,7 +294,7 @@ func uploadLimite(c echo.Context) (max int64, trop error, ok bool) {
 
 // piecesTropGrosses refuses a recours whose attachments exceed the limit.
 var piecesTropGrosses = &httpError{status: http.StatusRequestEntityTooLarge, code: "fichier_trop_volumineux",
-	detail: "Les pièces jointes dépassent 10 Mio en tout : joignez des scans plus légers (PDF, PNG ou JPEG, 5 Mio au plus chacun)."}
+	detail: "Les pièces jointes dépassent 10 Mio en tout : joignez des fichiers plus légers (PDF, PNG ou JPEG, 5 Mio au plus chacun)."}
 
 // maxCorpsImport is the largest upload of a file of candidats: the file
 // and what multipart wraps it in.

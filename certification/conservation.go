@@ -392,7 +392,10 @@ func (p *purge) evenements(categorie, where string, args ...any) error {
 // ChampsPersonnelsAudit are the keys of the audit snapshots that hold
 // personal data, pseudonymised when the trail's period ends.
 var ChampsPersonnelsAudit = []string{"nom_naissance", "nom_usage", "prenoms", "date_naissance", "lieu_naissance",
-	"email", "nom", "observations", "piece_justificative", "description"}
+	"email", "nom", "observations", "piece_justificative", "description", "identifiant",
+	// A recours's reasons and answer, the jury's reasons on it and an
+	// aménagement's detail are free texts about a person.
+	"motifs", "reponse", "motif", "proposition", "detail"}
 
 // PseudonymiserSnapshot replaces, in an audit snapshot (JSON), the value of
 // every personal field by Pseudonyme, at any depth; the rest is unchanged.

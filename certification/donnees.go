@@ -39,7 +39,7 @@ var tablesPersonnelles = []tablePersonnelle{
 	{table: "amenagements", description: "Les aménagements d’épreuves accordés pour vos inscriptions", where: sesInscriptions},
 	{table: "recours", description: "Vos recours contre les résultats et leurs réponses", where: "candidat_id = ?"},
 	{table: "recours_pieces", description: "Les pièces jointes à vos recours", where: "recours_id IN (SELECT id FROM recours WHERE candidat_id = ?)",
-		omises: map[string]string{"contenu": "le fichier déposé, téléchargeable depuis votre espace"}},
+		omises: map[string]string{"contenu": "le fichier déposé, que vous avez gardé ; son empreinte SHA-256 figure ici"}},
 	{table: "recours_signatures", description: "Les signatures du jury sur les nouvelles décisions prises sur vos recours",
 		where: "recours_id IN (SELECT id FROM recours WHERE candidat_id = ?)"},
 	{table: "incidents", description: "Les incidents et observations relevés en session", where: sesInscriptions},

@@ -1034,7 +1034,7 @@ func (s *Service) messageRecours(db *gorm.DB, cle, id string) (*Message, error) 
 	if rs.Statut == RecoursRejete {
 		issue += " (" + MotifsRejet[rs.MotifRejet] + ")"
 	}
-	lien := strings.TrimRight(s.opt.PublicURL, "/") + "/candidat"
+	lien := s.lien("/mon-espace") + "#recours"
 	text := fmt.Sprintf("Bonjour %s %s,\n\nVotre recours %s du %s sur les résultats de la session %s a reçu une réponse.\nDécision : %s.\nMotifs : %s\n\n%s\nConsultez-la sur votre espace : %s\n\nCe message est envoyé automatiquement ; merci de ne pas y répondre.\n",
 		c.Prenoms, c.NomNaissance, libelleTypeRecours[rs.Type], DateOf(rs.DeposeAt).Francais(), rs.SessionReference, issue, rs.Reponse, rs.ProchainsRecours, lien)
 	htm := fmt.Sprintf(`<p>Bonjour %s %s,</p><p>Votre recours %s du %s sur les résultats de la session %s a reçu une réponse.</p><p>Décision : %s.</p><p>Motifs : %s</p><p>%s</p><p><a href="%s">Consulter mon espace</a></p><p>Ce message est envoyé automatiquement ; merci de ne pas y répondre.</p>`,

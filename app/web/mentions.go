@@ -97,7 +97,7 @@ func publique(name string) func(*Web, echo.Context) error {
 func planDuSite(a certification.Acteur) []crumb {
 	var public, own []crumb
 	for _, p := range Pages() {
-		if p.Method != http.MethodGet || p.File || strings.Contains(p.Path, ":") {
+		if p.Method != http.MethodGet || p.File || p.HorsPlan || strings.Contains(p.Path, ":") {
 			continue
 		}
 		switch {

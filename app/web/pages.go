@@ -28,6 +28,9 @@ type Page struct {
 	// ServedByAPI marks a path the API registers itself and hands to this
 	// page when a browser asks for HTML (see Delegate).
 	ServedByAPI bool
+	// HorsPlan keeps out of the site map a page that needs its query, so
+	// that it is opened only from a link carrying it.
+	HorsPlan bool
 	// File marks a route that answers a file (a PDF), not a page: the
 	// browser tests download it rather than check it with axe.
 	File bool

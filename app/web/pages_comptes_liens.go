@@ -77,6 +77,11 @@ func (w *Web) useLien(c echo.Context, genre, notice string) error {
 		return w.renderLien(c, genre, http.StatusUnprocessableEntity, form)
 	}
 	tok, exp, err := w.svc.UtiliserLien(c.Request().Context(), genre, c.Param("jeton"), mdp)
+	if ticket, ok := certification.SecondFacteurRequis(err); ok {
+		// The password is set and the link used up: an account with a
+		// second factor signs in with its code, as at the sign-in page.
+		return w.connexionCode(c, http.StatusOK, connexionCodeData{Ticket: ticket}, newForm(nil))
+	}
 	if err != nil {
 		if form.Refuse(err) {
 			return w.renderLien(c, genre, http.StatusUnprocessableEntity, form)

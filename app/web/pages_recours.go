@@ -19,7 +19,7 @@ import (
 func init() {
 	addPages(
 		Page{Method: http.MethodGet, Path: "/mon-espace/recours/nouveau", Handler: (*Web).handleRecoursForm,
-			Title: "Contester un résultat", Roles: candidatOnly},
+			Title: "Contester un résultat", Roles: candidatOnly, HorsPlan: true},
 		Page{Method: http.MethodPost, Path: PageRecoursDepot, Handler: (*Web).handleRecoursDepot,
 			Title: "Contester un résultat", Roles: candidatOnly},
 		Page{Method: http.MethodGet, Path: "/autorite/recours", Handler: (*Web).handleRecoursListe,

@@ -123,3 +123,45 @@ func TestSecondFacteurObligatoirePages(t *testing.T) {
 		}
 	})
 }
+
+// TestReinitialisationSecondFacteur: an administrator with a second factor
+// resets its password by e-mail. The link sets the password and is used
+// up; the page then asks for the code, as the sign-in does, and the code
+// signs in. The password alone never opens a session.
+func TestReinitialisationSecondFacteur(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		dir := t.TempDir()
+		s := newSiteMail(t, db, dir)
+		c := s.client()
+		c.login("admin")
+		secret, p := s.enrolPage(t, c)
+		if p.Status != http.StatusOK {
+			t.Fatalf("the enrolment: %d %s", p.Status, p.Body)
+		}
+		c = s.client()
+		c.post("/mot-de-passe-oublie", "/mot-de-passe-oublie", url.Values{"email": {"admin@cipcert.test"}})
+		lien := lienRecu(t, dir, "reinitialisation", s.srv.URL)
+		nouveau := "Un tout nouveau mot de passe 2026"
+		p = c.post(lien, lien, url.Values{"mot_de_passe": {nouveau}, "confirmation": {nouveau}})
+		if p.Status != http.StatusOK || !strings.Contains(p.Body, `action="/connexion/code"`) || strings.Contains(p.Body, nouveau) {
+			t.Fatalf("after the new password: %d %s", p.Status, p.Body)
+		}
+		if c.get("/admin").Status != http.StatusSeeOther {
+			t.Fatal("the password alone opened a session")
+		}
+		if p := c.get(lien); p.Status != http.StatusGone {
+			t.Errorf("the link once used: %d", p.Status)
+		}
+		ticket := regexpFind(t, `name="ticket" value="([^"]+)"`, p.Body)
+		code, err := certification.CodeTOTP(secret, s.svc.Now().Add(30*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := c.post("/connexion", "/connexion/code", url.Values{"ticket": {ticket}, "code": {code}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("the code: %d %s", p.Status, p.Body)
+		}
+		if p := c.get("/admin"); p.Status != http.StatusOK {
+			t.Errorf("signed in with the code: %d", p.Status)
+		}
+	})
+}
