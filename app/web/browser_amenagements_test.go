@@ -37,7 +37,7 @@ func TestBrowserAmenagements(t *testing.T) {
 		u := s.person(t)
 		u.login("centre")
 		u.open(rec)
-		u.click(`a[aria-label="Aménagements d’épreuves de Léa Durand"]`)
+		u.click(`a[aria-label="Gérer les aménagements d’épreuves de Léa Durand"]`)
 		if !strings.Contains(u.body(), "ni le handicap") {
 			t.Errorf("the page does not say that no health data belongs here")
 		}
