@@ -21,16 +21,7 @@ func TestAmenagementsPagesAccess(t *testing.T) {
 		ctx := context.Background()
 		centre := s.acteur("centre")
 		today := certification.DateOf(s.svc.Now())
-		sess, err := s.svc.CreateSession(ctx, centre, certification.NouvelleSession{VersionCode: "TP-00403-2023", Type: "titre",
-			Debut: today, Fin: today, Lieu: "Lyon", Responsable: "Sophie Garnier", Jury: []string{s.membre("jury1"), s.membre("jury2")}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		id := nouveauCandidat(t, s.svc, centre, "Durand", "Léa", false)
-		in, err := s.svc.Inscrire(ctx, centre, sess.ID, id, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		sess, in, id := s.sessionDurand(t, today)
 		if _, err := s.svc.AccorderAmenagement(ctx, centre, sess.ID, in.ID, certification.NouvelAmenagement{Type: "format_adapte",
 			Detail: "Sujets imprimés en corps 18", DecisionReference: "DREETS-AMG-2026-021", DecisionDate: today}); err != nil {
 			t.Fatal(err)

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -19,19 +18,8 @@ import (
 func TestBrowserAmenagements(t *testing.T) {
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		s := newSite(t, db)
-		ctx := context.Background()
-		centre := s.acteur("centre")
 		debut := certification.DateOf(s.svc.Now().AddDate(0, 0, 14))
-		sess, err := s.svc.CreateSession(ctx, centre, certification.NouvelleSession{VersionCode: "TP-00403-2023", Type: "titre",
-			Debut: debut, Fin: debut, Lieu: "Lyon", Responsable: "Sophie Garnier", Jury: []string{s.membre("jury1"), s.membre("jury2")}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		id := nouveauCandidat(t, s.svc, centre, "Durand", "Léa", false)
-		in, err := s.svc.Inscrire(ctx, centre, sess.ID, id, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		sess, in, _ := s.sessionDurand(t, debut)
 		rec := "/centre/sessions/" + sess.ID
 
 		u := s.person(t)

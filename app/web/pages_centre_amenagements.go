@@ -20,7 +20,7 @@ func init() {
 			Title: "Aménagements d’épreuves", Roles: centreOnly},
 		Page{Method: http.MethodPost, Path: "/centre/sessions/:id/inscriptions/:iid/amenagements", Handler: (*Web).handleAmenagementAdd,
 			Title: "Aménagements d’épreuves", Roles: centreOnly},
-		Page{Method: http.MethodGet, Path: "/centre/sessions/:id/inscriptions/:iid/amenagements/:aid", Handler: (*Web).handleAmenagementEditForm,
+		Page{Method: http.MethodGet, Path: "/centre/sessions/:id/inscriptions/:iid/amenagements/:aid", Handler: (*Web).handleAmenagementsForm,
 			Title: "Modifier un aménagement d’épreuves", Roles: centreOnly},
 		Page{Method: http.MethodPost, Path: "/centre/sessions/:id/inscriptions/:iid/amenagements/:aid", Handler: (*Web).handleAmenagementEdit,
 			Title: "Modifier un aménagement d’épreuves", Roles: centreOnly},
@@ -104,10 +104,6 @@ func (w *Web) renderAmenagements(c echo.Context, status int, form *Form) error {
 }
 
 func (w *Web) handleAmenagementsForm(c echo.Context) error {
-	return w.renderAmenagements(c, http.StatusOK, newForm(url.Values{}))
-}
-
-func (w *Web) handleAmenagementEditForm(c echo.Context) error {
 	return w.renderAmenagements(c, http.StatusOK, newForm(url.Values{}))
 }
 

@@ -104,10 +104,15 @@ var activationTitres = activationData{Titre: "Activer mon compte", RefusTitre: "
 
 func (w *Web) renderActivation(c echo.Context, status int, form *Form) error {
 	info, err := w.svc.Activation(c.Request().Context(), c.Param("jeton"))
+	return w.renderLienPage(c, activationTitres, info, err, status, form)
+}
+
+// renderLienPage renders the page of a one-time link that d heads (an
+// activation, an invitation, a reset), from what reading its token gave.
+func (w *Web) renderLienPage(c echo.Context, d activationData, info *certification.ActivationCompte, err error, status int, form *Form) error {
 	var de *certification.Error
 	if errors.Is(err, certification.ErrNotFound) && errors.As(err, &de) {
 		// Used, replaced, expired or unknown: one message, with what to do.
-		d := activationTitres
 		d.Refus = de.Message
 		v := w.view(c, d)
 		v.Title = d.RefusTitre
@@ -119,10 +124,9 @@ func (w *Web) renderActivation(c echo.Context, status int, form *Form) error {
 	// Never write a password back into the page.
 	form.Values.Del("mot_de_passe")
 	form.Values.Del("confirmation")
-	d := activationTitres
 	d.A = info
 	v := w.view(c, d)
-	v.Form = form
+	v.Title, v.Form = d.Titre, form
 	return w.render(c, status, "activation", v)
 }
 

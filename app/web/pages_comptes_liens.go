@@ -48,24 +48,8 @@ var lienTitres = map[string]activationData{
 }
 
 func (w *Web) renderLien(c echo.Context, genre string, status int, form *Form) error {
-	d := lienTitres[genre]
 	info, err := w.svc.LienCompte(c.Request().Context(), genre, c.Param("jeton"))
-	var de *certification.Error
-	if errors.Is(err, certification.ErrNotFound) && errors.As(err, &de) {
-		d.Refus = de.Message
-		v := w.view(c, d)
-		v.Title = d.RefusTitre
-		return w.render(c, http.StatusGone, "activation", v)
-	}
-	if err != nil {
-		return err
-	}
-	form.Values.Del("mot_de_passe")
-	form.Values.Del("confirmation")
-	d.A = info
-	v := w.view(c, d)
-	v.Title, v.Form = d.Titre, form
-	return w.render(c, status, "activation", v)
+	return w.renderLienPage(c, lienTitres[genre], info, err, status, form)
 }
 
 func (w *Web) useLien(c echo.Context, genre, notice string) error {

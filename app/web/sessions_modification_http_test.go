@@ -20,16 +20,7 @@ func TestExcuseShownUntilJuryRecords(t *testing.T) {
 		ctx := context.Background()
 		centre := s.acteur("centre")
 		today := certification.DateOf(s.svc.Now())
-		sess, err := s.svc.CreateSession(ctx, centre, certification.NouvelleSession{VersionCode: "TP-00403-2023", Type: "titre",
-			Debut: today, Fin: today, Lieu: "Lyon", Responsable: "Sophie Garnier", Jury: []string{s.membre("jury1"), s.membre("jury2")}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		id := nouveauCandidat(t, s.svc, centre, "Durand", "Léa", false)
-		in, err := s.svc.Inscrire(ctx, centre, sess.ID, id, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		sess, in, _ := s.sessionDurand(t, today)
 		if err := s.svc.ExcuserCandidat(ctx, centre, sess.ID, in.ID, "Malade"); err != nil {
 			t.Fatal(err)
 		}
@@ -109,4 +100,25 @@ func TestSessionEditRefusedOnThePage(t *testing.T) {
 			t.Errorf("a refused change wrote: %+v %v", after, err)
 		}
 	})
+}
+
+// sessionDurand plans, for the demo centre, a one-day session on day with
+// the demo jury, and enrols a new candidat, Léa Durand, in it: the record
+// the session-change and aménagement pages start from. It returns the
+// session, the enrolment and the candidat's id.
+func (s *site) sessionDurand(t *testing.T, day certification.Date) (*certification.Session, *certification.Inscription, string) {
+	t.Helper()
+	ctx := context.Background()
+	centre := s.acteur("centre")
+	sess, err := s.svc.CreateSession(ctx, centre, certification.NouvelleSession{VersionCode: "TP-00403-2023", Type: "titre",
+		Debut: day, Fin: day, Lieu: "Lyon", Responsable: "Sophie Garnier", Jury: []string{s.membre("jury1"), s.membre("jury2")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := nouveauCandidat(t, s.svc, centre, "Durand", "Léa", false)
+	in, err := s.svc.Inscrire(ctx, centre, sess.ID, id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sess, in, id
 }
