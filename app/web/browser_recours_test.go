@@ -62,7 +62,7 @@ func TestBrowserRecours(t *testing.T) {
 		}
 		fetched(t, "GET /autorite/recours/:id/pieces/:pid")
 		a.navigates(chromedp.Submit(chromedp.CSS("#f-reponse")))
-		if a.status() != 422 {
+		if a.status() != 422 || !strings.Contains(a.body(), "Choisissez l’issue du recours.") || strings.Contains(a.body(), "erreur_materielle_corrigee") {
 			t.Errorf("a decision without its fields: %d %s", a.status(), a.body())
 		}
 		a.check("POST /autorite/recours/:id", "autorite-recours-fiche-erreur")

@@ -224,6 +224,12 @@ func (w *Web) handleRecoursDecision(c echo.Context) error {
 		return certification.Errorf(certification.ErrNotFound, "introuvable", "Recours introuvable.")
 	}
 	d := certification.DecisionRecours{Issue: certification.StatutRecours(form.Get("issue")), Reponse: form.Get("reponse")}
+	if d.Issue == "" {
+		// The service names the API's values; the page names its choices.
+		form.Fail("issue", "Choisissez l’issue du recours.")
+		form.Summary = "La décision sur le recours est incomplète."
+		return w.renderRecoursFiche(c, http.StatusUnprocessableEntity, form)
+	}
 	switch d.Issue {
 	case certification.RecoursRejete:
 		d.MotifRejet = form.Get("motif_rejet")
