@@ -58,6 +58,20 @@ func TestAmenagementsPagesAccess(t *testing.T) {
 		if _, err := s.svc.TenirSession(ctx, centre, sess.ID); err != nil {
 			t.Fatal(err)
 		}
+		// The autorité validates a PV whose épreuves the aménagement shaped:
+		// its review shows it; another region's autorité does not see the session.
+		revue := "/autorite/sessions/" + sess.ID
+		dreets := s.client()
+		dreets.login("dreets")
+		if p := dreets.get(revue); p.Status != http.StatusOK || !strings.Contains(p.Body, "Aménagements d’épreuves") ||
+			!strings.Contains(p.Body, "Sujets imprimés en corps 18") {
+			t.Errorf("the autorité's review does not show the aménagement: %d", p.Status)
+		}
+		pdl := s.client()
+		pdl.login("dreets-pdl")
+		if p := pdl.get(revue); p.Status != http.StatusNotFound || strings.Contains(p.Body, "corps 18") {
+			t.Errorf("another region's autorité: %d", p.Status)
+		}
 		u := s.client()
 		u.login("centre")
 		if p := u.get(page); p.Status != http.StatusOK || strings.Contains(p.Body, "Enregistrer l’aménagement") || !strings.Contains(p.Body, "La session est tenue") {

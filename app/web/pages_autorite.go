@@ -259,6 +259,9 @@ type revueCandidat struct {
 	Parcours certification.Parcours
 	Etat     badge
 	Resultat *rules.Resultat
+	// Amenagements are the adjustments the jury granted the candidat's
+	// épreuves: the autorité validates a PV whose épreuves they shaped.
+	Amenagements []certification.Amenagement
 }
 
 func (w *Web) revueData(c echo.Context) (*revueSession, error) {
@@ -285,12 +288,20 @@ func (w *Web) revueData(c echo.Context) (*revueSession, error) {
 	} else {
 		return nil, err
 	}
+	ams, err := w.svc.AmenagementsSession(ctx, a, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	parIns := map[string][]certification.Amenagement{}
+	for _, am := range ams {
+		parIns[am.InscriptionID] = append(parIns[am.InscriptionID], am)
+	}
 	for _, in := range ins {
 		r, err := in.Resultat()
 		if err != nil {
 			return nil, err
 		}
-		d.Candidats = append(d.Candidats, revueCandidat{in, parcours[in.CandidatID], etatInscription(in), r})
+		d.Candidats = append(d.Candidats, revueCandidat{in, parcours[in.CandidatID], etatInscription(in), r, parIns[in.ID]})
 	}
 	d.Vie = vieSession(s, docs)
 	d.Docs = docs
