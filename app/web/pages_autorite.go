@@ -288,13 +288,9 @@ func (w *Web) revueData(c echo.Context) (*revueSession, error) {
 	} else {
 		return nil, err
 	}
-	ams, err := w.svc.AmenagementsSession(ctx, a, s.ID)
+	parIns, err := w.amenagementsParInscription(c, a, s.ID)
 	if err != nil {
 		return nil, err
-	}
-	parIns := map[string][]certification.Amenagement{}
-	for _, am := range ams {
-		parIns[am.InscriptionID] = append(parIns[am.InscriptionID], am)
 	}
 	for _, in := range ins {
 		r, err := in.Resultat()

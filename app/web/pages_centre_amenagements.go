@@ -168,3 +168,17 @@ func (w *Web) handleAmenagementWithdraw(c echo.Context) error {
 		return w.svc.RetirerAmenagement(c.Request().Context(), a, c.Param("id"), c.Param("aid"), version)
 	}, "amenagement-retire")
 }
+
+// amenagementsParInscription returns a session's aménagements keyed by
+// enrolment, for the pages that list its candidats.
+func (w *Web) amenagementsParInscription(c echo.Context, a certification.Acteur, sessionID string) (map[string][]certification.Amenagement, error) {
+	ams, err := w.svc.AmenagementsSession(c.Request().Context(), a, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]certification.Amenagement{}
+	for _, am := range ams {
+		out[am.InscriptionID] = append(out[am.InscriptionID], am)
+	}
+	return out, nil
+}

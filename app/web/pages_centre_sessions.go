@@ -399,13 +399,9 @@ func (w *Web) sessionData(c echo.Context) (*sessionData, error) {
 			d.Zip++
 		}
 	}
-	ams, err := w.svc.AmenagementsSession(ctx, a, s.ID)
+	parIns, err := w.amenagementsParInscription(c, a, s.ID)
 	if err != nil {
 		return nil, err
-	}
-	parIns := map[string][]certification.Amenagement{}
-	for _, am := range ams {
-		parIns[am.InscriptionID] = append(parIns[am.InscriptionID], am)
 	}
 	for _, in := range ins {
 		// A livret can be previewed once the outcome is stored, or every

@@ -127,7 +127,7 @@ func (w *Web) jurySessionData(c echo.Context) (*jurySessionData, error) {
 	if err != nil {
 		return nil, err
 	}
-	ams, err := w.svc.AmenagementsSession(c.Request().Context(), a, b.Session.ID)
+	ams, err := w.amenagementsParInscription(c, a, b.Session.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -138,11 +138,7 @@ func (w *Web) jurySessionData(c echo.Context) (*jurySessionData, error) {
 	for _, in := range b.Inscriptions {
 		l := juryLigne{I: in, Lie: b.Lies[in.CandidatID], Present: in.Presence != nil && *in.Presence == "present",
 			Etat: etatInscription(in), Manques: in.Manques()}
-		for _, am := range ams {
-			if am.InscriptionID == in.ID {
-				l.Amenagements = append(l.Amenagements, am)
-			}
-		}
+		l.Amenagements = ams[in.ID]
 		if l.Present {
 			d.Presents++
 		}
