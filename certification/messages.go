@@ -93,6 +93,8 @@ func (s *Service) MessageAEnvoyer(ctx context.Context, cle string) (*Message, er
 		return s.messageConvocation(db, cle, id)
 	case "annulation":
 		return s.messageAnnulation(db, cle, id)
+	case "modification":
+		return s.messageModification(db, cle, id)
 	case "rappel-jury":
 		return s.messageRappelJury(db, cle, id)
 	case "rappel-autorite":

@@ -2,6 +2,7 @@ package certification
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
@@ -19,6 +20,12 @@ import (
 // session, before the session is held, enqueues "annulation/<inscription
 // id>", which is sent only if the convocation was: a candidat never
 // convened is not told of a cancellation.
+//
+// A declared session whose dates, hour or place change enqueues
+// "modification/<inscription id>:<session version>": the new convocation,
+// sent only if the first one was and only while the session is still at
+// that version, so that a candidat convened twice over a series of changes
+// receives the latest one, not each step.
 
 // lien is an address of the service as its messages print it: from the
 // public URL, so that the link works from the recipient's mailbox.
@@ -36,6 +43,19 @@ func (s *Service) enqueueConvocations(tx *gorm.DB, inscriptionIDs ...string) err
 // enrolment's convocation.
 func (s *Service) enqueueAnnulations(tx *gorm.DB, inscriptionIDs ...string) error {
 	return s.enqueueCles(tx, "annulation/", inscriptionIDs)
+}
+
+// enqueueModifications enqueues, within tx, the new convocation of each
+// enrolment convened to session sessionID, now at version.
+func (s *Service) enqueueModifications(tx *gorm.DB, sessionID string, version int) error {
+	ids, err := idsConvoques(tx, sessionID)
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		ids[i] = id + ":" + strconv.Itoa(version)
+	}
+	return s.enqueueCles(tx, "modification/", ids)
 }
 
 func (s *Service) enqueueCles(tx *gorm.DB, prefix string, ids []string) error {
@@ -80,11 +100,37 @@ func convocationMessage(db *gorm.DB, inscriptionID string) (*inscriptionRow, *Se
 // PDF, or nothing when the enrolment was withdrawn or excused, or its
 // session cancelled or held, before the job ran.
 func (s *Service) messageConvocation(db *gorm.DB, cle, inscriptionID string) (*Message, error) {
+	return s.composerConvocation(db, cle, inscriptionID, -1)
+}
+
+// messageModification composes the new convocation of an enrolment after
+// its session changed, or nothing when the first convocation was not sent
+// or the session changed again since (the later change sends its own).
+func (s *Service) messageModification(db *gorm.DB, cle, id string) (*Message, error) {
+	inscriptionID, v, _ := strings.Cut(id, ":")
+	version, err := strconv.Atoi(v)
+	if err != nil {
+		return nil, fmt.Errorf("message %s: no session version", cle)
+	}
+	var n int64
+	if err := db.Model(&messageRow{}).Where("cle = ? AND envoye_at IS NOT NULL", "convocation/"+inscriptionID).Count(&n).Error; err != nil {
+		return nil, wrap(err, "message %s: convocation sent", cle)
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	return s.composerConvocation(db, cle, inscriptionID, version)
+}
+
+// composerConvocation composes an enrolment's convocation; version, when
+// not negative, makes it the new convocation of a session changed to that
+// version, and nothing once the session is at another.
+func (s *Service) composerConvocation(db *gorm.DB, cle, inscriptionID string, version int) (*Message, error) {
 	in, sess, c, err := convocationMessage(db, inscriptionID)
 	if err != nil {
 		return nil, err
 	}
-	if in.RetireeAt != nil || in.ExcuseeAt != nil || sess.Statut != Declaree {
+	if in.RetireeAt != nil || in.ExcuseeAt != nil || sess.Statut != Declaree || (version >= 0 && sess.Version != version) {
 		return nil, nil
 	}
 	cs, err := s.convocations(db, Acteur{Role: RoleCentre, CentreID: sess.CentreID}, sess.ID, inscriptionID)
@@ -105,13 +151,19 @@ func (s *Service) messageConvocation(db *gorm.DB, cle, inscriptionID string) (*M
 	}
 	lien := s.lien("/mon-espace")
 	apporter := strings.Join(cv.Apporter, " ; ")
-	text := fmt.Sprintf("Bonjour %s %s,\n\nLe centre %s vous convoque à la session %s du titre professionnel %s (%s), %s, au lieu suivant : %s.\n\nVotre convocation est jointe à ce message ; elle est aussi sur votre espace : %s\nÀ apporter : %s.\n\nPour toute question, adressez-vous au centre (%s).\n\nCe message est envoyé automatiquement ; merci de ne pas y répondre.\n",
-		c.Prenoms, c.NomNaissance, cv.Centre.Nom, cv.Session.Reference, cv.Session.TitreIntitule, cv.Session.TitreCode, quand, cv.Session.Lieu,
-		lien, apporter, cv.Centre.Contact)
-	html := fmt.Sprintf(`<p>Bonjour %s %s,</p><p>Le centre %s vous convoque à la session %s du titre professionnel %s (%s), %s, au lieu suivant : %s.</p><p>Votre convocation est jointe à ce message ; elle est aussi sur <a href="%s">votre espace</a>.</p><p>À apporter : %s.</p><p>Pour toute question, adressez-vous au centre (%s).</p><p>Ce message est envoyé automatiquement ; merci de ne pas y répondre.</p>`,
-		esc(c.Prenoms), esc(c.NomNaissance), esc(cv.Centre.Nom), esc(cv.Session.Reference), esc(cv.Session.TitreIntitule), esc(cv.Session.TitreCode),
-		esc(quand), esc(cv.Session.Lieu), esc(lien), esc(apporter), esc(cv.Centre.Contact))
-	return &Message{Cle: cle, To: c.Email, Subject: "Votre convocation à la session " + cv.Session.Reference, Text: text, HTML: html,
+	convoque, joint, sujet := "vous convoque", "Votre convocation est jointe", "Votre convocation à la session "+cv.Session.Reference
+	if version >= 0 {
+		convoque, joint = "a modifié la session "+cv.Session.Reference+" à laquelle vous êtes convoqué(e). Il vous convoque désormais",
+			"Votre nouvelle convocation, qui remplace la précédente, est jointe"
+		sujet += " est modifiée"
+	}
+	text := fmt.Sprintf("Bonjour %s %s,\n\nLe centre %s %s à la session %s du titre professionnel %s (%s), %s, au lieu suivant : %s.\n\n%s à ce message ; elle est aussi sur votre espace : %s\nÀ apporter : %s.\n\nPour toute question, adressez-vous au centre (%s).\n\nCe message est envoyé automatiquement ; merci de ne pas y répondre.\n",
+		c.Prenoms, c.NomNaissance, cv.Centre.Nom, convoque, cv.Session.Reference, cv.Session.TitreIntitule, cv.Session.TitreCode, quand, cv.Session.Lieu,
+		joint, lien, apporter, cv.Centre.Contact)
+	html := fmt.Sprintf(`<p>Bonjour %s %s,</p><p>Le centre %s %s à la session %s du titre professionnel %s (%s), %s, au lieu suivant : %s.</p><p>%s à ce message ; elle est aussi sur <a href="%s">votre espace</a>.</p><p>À apporter : %s.</p><p>Pour toute question, adressez-vous au centre (%s).</p><p>Ce message est envoyé automatiquement ; merci de ne pas y répondre.</p>`,
+		esc(c.Prenoms), esc(c.NomNaissance), esc(cv.Centre.Nom), esc(convoque), esc(cv.Session.Reference), esc(cv.Session.TitreIntitule), esc(cv.Session.TitreCode),
+		esc(quand), esc(cv.Session.Lieu), esc(joint), esc(lien), esc(apporter), esc(cv.Centre.Contact))
+	return &Message{Cle: cle, To: c.Email, Subject: sujet, Text: text, HTML: html,
 		Pieces: []PieceJointe{{Nom: "convocation-" + cv.Session.Reference + ".pdf", Type: "application/pdf", Contenu: pdf}}}, nil
 }
 

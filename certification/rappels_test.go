@@ -301,8 +301,44 @@ func TestConvocations(t *testing.T) {
 			t.Errorf("cancellation %q to %q:\n%s", m.subject, m.to, m.parts["text/plain"])
 		}
 		waitRecorded(t, db, 4)
-		if n := countJobs(t, db, "message"); n != 4 {
-			t.Errorf("%d message jobs, want 3 convocations and 1 cancellation", n)
+
+		// The place changes after the declaration: the two candidats still
+		// convened get the new convocation; the one withdrawn gets nothing.
+		cur, err := w.svc.Session(ctx, w.centre, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.ModifierSession(ctx, w.centre, s.ID, cur.Version, certification.ModificationSession{Debut: cur.Debut, Fin: cur.Fin,
+			Heure: cur.Heure, Lieu: "Villeurbanne, 3 avenue Einstein", Responsable: cur.Responsable}); err != nil {
+			t.Fatal(err)
+		}
+		modifies := map[string]bool{}
+		for range 2 {
+			m := lire(t, <-w.boite.recus)
+			if m.subject != "Votre convocation à la session "+s.Reference+" est modifiée" || m.to == noms["Nguyễn"] || modifies[m.to] {
+				t.Fatalf("new convocation %q to %q (already: %v)", m.subject, m.to, modifies)
+			}
+			modifies[m.to] = true
+			if txt := string(m.parts["text/plain"]); !strings.Contains(txt, "a modifié la session "+s.Reference) ||
+				!strings.Contains(txt, "Villeurbanne, 3 avenue Einstein") || !strings.Contains(txt, "remplace la précédente") {
+				t.Errorf("text part:\n%s", txt)
+			}
+			if txt := pdfTexte(t, m.parts["application/pdf"]); !strings.Contains(txt, "Villeurbanne") {
+				t.Errorf("the attached convocation does not give the new place:\n%s", txt)
+			}
+		}
+		waitRecorded(t, db, 6)
+		// A change of responsable alone convenes no one again.
+		cur, err = w.svc.Session(ctx, w.centre, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.ModifierSession(ctx, w.centre, s.ID, cur.Version, certification.ModificationSession{Debut: cur.Debut, Fin: cur.Fin,
+			Heure: cur.Heure, Lieu: cur.Lieu, Responsable: "Marc Olivier"}); err != nil {
+			t.Fatal(err)
+		}
+		if n := countJobs(t, db, "message"); n != 6 {
+			t.Errorf("%d message jobs, want 3 convocations, 1 cancellation and 2 new convocations", n)
 		}
 		if len(w.boite.recus) != 0 {
 			t.Errorf("%d messages more", len(w.boite.recus))

@@ -111,6 +111,13 @@ func (s *Service) ModifierSession(ctx context.Context, a Acteur, id string, vers
 		if res.RowsAffected == 0 {
 			return staleF("La session")
 		}
+		if sess.Statut == Declaree && (datesChangent || sess.Heure != in.Heure || sess.Lieu != in.Lieu) {
+			// The candidats convened hold a convocation that no longer says
+			// when or where: each gets the new one.
+			if err := s.enqueueModifications(tx, id, version+1); err != nil {
+				return err
+			}
+		}
 		return s.journal(tx, a, audit{action: "session_modifiee", objet: "session", objetID: id, sessionID: id,
 			avant: avant, apres: modificationSnapshot{Debut: in.Debut, Fin: in.Fin, Heure: in.Heure, Lieu: in.Lieu,
 				Responsable: in.Responsable, Version: version + 1}})
