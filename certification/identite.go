@@ -127,7 +127,7 @@ func (s *Service) reemettreCandidat(tx *gorm.DB, a Acteur, candidatID, motif str
 				return err
 			}
 		}
-		if err := s.reemettreInscription(tx, a, dc, in, motif); err != nil {
+		if err := s.reemettreInscription(tx, a, dc, in, motif, RevocationIdentiteRectifiee); err != nil {
 			return err
 		}
 	}

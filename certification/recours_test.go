@@ -187,6 +187,55 @@ func TestRecoursNouvelleDeliberation(t *testing.T) {
 	})
 }
 
+// TestRecoursNouvelleDeliberationSansTitre: a new deliberation that leaves
+// the candidat no CCP takes its parchemin back without a replacement; the
+// public verification names why: the jury's decision rectified, not a
+// transcription the autorité corrected.
+func TestRecoursNouvelleDeliberationSansTitre(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		w := newRecoursWorld(t, db)
+		ctx := context.Background()
+		r := w.deposer(t, w.centre)
+		r, err := w.svc.DeciderRecours(ctx, w.dreets, r.ID, r.Version, certification.DecisionRecours{Issue: certification.RecoursNouvelleDeliberation,
+			Reponse: "Réexamen des trois CCP."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nonAcquis := certification.EvaluationSaisie{Decision: "non_acquis", Motifs: "Réexamen : compétences non démontrées.", MSP: true, DossierProfessionnel: true, EcfPrisEnCompte: true}
+		prop := certification.PropositionJury{Motif: "Après réexamen, aucun CCP n'est acquis.",
+			Decisions: []certification.DecisionCCP{{CCP: "CCP1", Evaluation: nonAcquis}, {CCP: "CCP2", Evaluation: nonAcquis}, {CCP: "CCP3", Evaluation: nonAcquis}}}
+		if r, err = w.svc.ProposerDeliberation(ctx, w.jury1, r.ID, r.Version, prop); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []certification.Acteur{w.jury1, w.jury2} {
+			if r, err = w.svc.SignerDeliberation(ctx, m, r.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := w.svc.DeciderRecours(ctx, w.dreets, r.ID, r.Version, certification.DecisionRecours{Issue: certification.RecoursNouvelleDeliberation}); err != nil {
+			t.Fatal(err)
+		}
+		docs, err := w.svc.Documents(ctx, w.dreets, certification.FiltreDocuments{SessionID: w.sid})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var parchemins int
+		for _, d := range docs {
+			if d.Type != certification.DocParchemin {
+				continue
+			}
+			parchemins++
+			if d.Statut != certification.StatutRevoque || d.CategorieRevocation != certification.RevocationDecisionRectifiee {
+				t.Errorf("parchemin %s after the new deliberation: %s, category %q, want revoked as %q", d.Numero, d.Statut,
+					d.CategorieRevocation, certification.RevocationDecisionRectifiee)
+			}
+		}
+		if parchemins != 1 {
+			t.Errorf("%d parchemins, want the one issued", parchemins)
+		}
+	})
+}
+
 // TestRecoursErreurMaterielle: the candidat files, the autorité corrects
 // the decision transcribed wrongly through the correction path; the reason
 // names the transcription, the documents follow as after any correction.

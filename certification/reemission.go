@@ -13,7 +13,7 @@ import (
 // was issued, a rectified PV replaces it, and the enrolment's parchemin or
 // livret, if issued, is re-issued as the outcome now stands.
 // raison is what the rectified PV says of it, motif the reason of the act.
-func (s *Service) rectifierDocuments(tx *gorm.DB, a Acteur, sess *Session, inscriptionID, raison, motif string) error {
+func (s *Service) rectifierDocuments(tx *gorm.DB, a Acteur, sess *Session, inscriptionID, raison, motif string, categorie CategorieRevocation) error {
 	if sess.Statut != Validee {
 		return nil
 	}
@@ -30,18 +30,18 @@ func (s *Service) rectifierDocuments(tx *gorm.DB, a Acteur, sess *Session, inscr
 			return err
 		}
 	}
-	return s.reemettreInscriptionID(tx, a, dc, inscriptionID, motif)
+	return s.reemettreInscriptionID(tx, a, dc, inscriptionID, motif, categorie)
 }
 
 // reemettreInscriptionID is reemettreInscription for the enrolment of the
 // session of dc with that id.
-func (s *Service) reemettreInscriptionID(tx *gorm.DB, a Acteur, dc *docContext, inscriptionID, motif string) error {
+func (s *Service) reemettreInscriptionID(tx *gorm.DB, a Acteur, dc *docContext, inscriptionID, motif string, categorie CategorieRevocation) error {
 	ins, err := inscriptionsOf(tx, dc.sess.ID, inscriptionID)
 	if err != nil {
 		return err
 	}
 	for _, in := range ins {
-		if err := s.reemettreInscription(tx, a, dc, in, motif); err != nil {
+		if err := s.reemettreInscription(tx, a, dc, in, motif, categorie); err != nil {
 			return err
 		}
 	}
@@ -84,9 +84,10 @@ func (s *Service) rectifierPV(tx *gorm.DB, a Acteur, dc *docContext, old Documen
 
 // reemettreInscription replaces the valid parchemin or livret of an
 // enrolment by the document its outcome now gives; when it gives none any
-// more, the document is revoked with the reason. An enrolment whose
-// document was never issued is left to the issuance.
-func (s *Service) reemettreInscription(tx *gorm.DB, a Acteur, dc *docContext, in Inscription, motif string) error {
+// more, the document is revoked with the reason, under categorie, what
+// changed the outcome, which the public verification shows. An enrolment
+// whose document was never issued is left to the issuance.
+func (s *Service) reemettreInscription(tx *gorm.DB, a Acteur, dc *docContext, in Inscription, motif string, categorie CategorieRevocation) error {
 	if err := s.reemettreFiche(tx, a, dc, in); err != nil {
 		return err
 	}
@@ -102,13 +103,12 @@ func (s *Service) reemettreInscription(tx *gorm.DB, a Acteur, dc *docContext, in
 	typ, ok := documentFor(in)
 	if !ok {
 		for _, o := range olds {
-			// The outcome changed after validation: the autorité corrected a
-			// decision transcribed wrongly (docs/domaine.md §6 bis).
-			if _, err := revokeDocument(tx, o.ID, StatutRemplace, a.UtilisateurID, RevocationErreurMaterielle, motif, s.now()); err != nil {
+			// The outcome changed after validation (docs/domaine.md §6 bis).
+			if _, err := revokeDocument(tx, o.ID, StatutRemplace, a.UtilisateurID, categorie, motif, s.now()); err != nil {
 				return err
 			}
 			if err := s.journal(tx, a, audit{action: "document_revoque", objet: "document", objetID: o.ID, sessionID: o.SessionID,
-				candidatID: in.CandidatID, avant: documentSnapshot{Statut: StatutValide}, apres: documentSnapshot{Statut: StatutRevoque, Categorie: RevocationErreurMaterielle, Motif: motif}}); err != nil {
+				candidatID: in.CandidatID, avant: documentSnapshot{Statut: StatutValide}, apres: documentSnapshot{Statut: StatutRevoque, Categorie: categorie, Motif: motif}}); err != nil {
 				return err
 			}
 		}

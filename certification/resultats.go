@@ -655,11 +655,11 @@ func (s *Service) rederiver(tx *gorm.DB, a Acteur, sess *Session, inscriptionID,
 			if err := s.storeOutcome(tx, a, sess, f, r); err != nil {
 				return err
 			}
-			raison := "Correction d'une erreur matérielle : " + motif
+			raison, categorie := "Correction d'une erreur matérielle : "+motif, RevocationErreurMaterielle
 			if nature == natureNouvelleDeliberation {
-				raison = "Nouvelle délibération du jury : " + motif
+				raison, categorie = "Nouvelle délibération du jury : "+motif, RevocationDecisionRectifiee
 			}
-			return s.rectifierDocuments(tx, a, sess, inscriptionID, raison, motif)
+			return s.rectifierDocuments(tx, a, sess, inscriptionID, raison, motif, categorie)
 		}
 	}
 	return fmt.Errorf("inscription %s vanished", inscriptionID)
