@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -11,6 +12,8 @@ import (
 	"github.com/cipcert/cipcert/app"
 	"github.com/cipcert/cipcert/certification"
 	"github.com/cipcert/cipcert/certification/certtest"
+	"github.com/cipcert/cipcert/certification/mail"
+	"github.com/cipcert/cipcert/certification/queue"
 )
 
 // TestCompteEmail: the administrator gives an account a new address, which
@@ -20,7 +23,13 @@ import (
 func TestCompteEmail(t *testing.T) {
 	t.Parallel()
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
-		a := newAPI(t, db)
+		// A queue that knows the jobs' kinds, never started: the test reads
+		// what the change enqueued.
+		q, err := queue.New(context.Background(), db, queue.Config{Sender: mail.Dir{Path: t.TempDir(), From: "ne-pas-repondre@cipcert.test", Domain: "cipcert.test"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := newAPIJobs(t, db, app.Options{}, q)
 		var id, avant string
 		row := db.Table("utilisateurs").Select("id, email").Where("identifiant = ?", "jury1").Row()
 		if err := row.Scan(&id, &avant); err != nil {
@@ -58,6 +67,24 @@ func TestCompteEmail(t *testing.T) {
 		if len(journal) != 1 || !strings.Contains(journal[0].Avant, avant) || !strings.Contains(journal[0].Apres, out.Email) {
 			t.Errorf("journal %+v, want one change from %q", journal, avant)
 		}
+		// The address before is told, in the change's transaction, with the
+		// new one masked.
+		var evID string
+		if err := db.Table("evenements").Select("id").Where("action = ? AND objet_id = ?", "compte_email_modifie", id).Row().Scan(&evID); err != nil {
+			t.Fatal(err)
+		}
+		if n := a.count("river_job"); n != 1 {
+			t.Errorf("%d jobs enqueued, want the notice to the address before", n)
+		}
+		m, err := a.svc.MessageAEnvoyer(context.Background(), "adresse/"+evID)
+		if err != nil || m == nil {
+			t.Fatalf("notice: %v %v", m, err)
+		}
+		if m.To != avant || !strings.Contains(m.Text, "f•••@jury.example.fr") || strings.Contains(m.Text, out.Email) ||
+			!strings.Contains(m.Text, "jury1") || m.Subject != "L’adresse électronique de votre compte cipcert a changé" {
+			t.Errorf("notice to %q, %q:\n%s", m.To, m.Subject, m.Text)
+		}
+		jobs := a.count("river_job")
 
 		// The same address again changes nothing.
 		if rec := a.as("admin", "PUT", path, map[string]string{"email": out.Email}); rec.Code != http.StatusOK {
@@ -65,6 +92,9 @@ func TestCompteEmail(t *testing.T) {
 		}
 		if n := a.count("evenements"); n != events+1 {
 			t.Errorf("%d events after the change and its repetition, want %d", n, events+1)
+		}
+		if n := a.count("river_job"); n != jobs {
+			t.Errorf("the same address again enqueued %d jobs", n-jobs)
 		}
 		wantProblem(t, a.as("admin", "PUT", "/api/v1/utilisateurs/inconnu/email", map[string]string{"email": "x@exemple.fr"}), http.StatusNotFound, "")
 	})

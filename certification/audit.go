@@ -27,6 +27,9 @@ type Evenement struct {
 
 // audit describes one event to append within a transaction.
 type audit struct {
+	// id is the event's id when the caller needs it (a message names its
+	// event); empty, a new one.
+	id                     string
 	action, objet, objetID string
 	sessionID, candidatID  string
 	// avant and apres are snapshot structs (see audit_snapshots.go), or nil.
@@ -44,7 +47,10 @@ func (s *Service) journal(tx *gorm.DB, a Acteur, e audit) error {
 	if err != nil {
 		return fmt.Errorf("audit %s %s %s: après: %w", e.action, e.objet, e.objetID, err)
 	}
-	ev := Evenement{ID: newID(), At: s.now(), Role: a.Role, Action: e.action, Objet: e.objet, ObjetID: e.objetID,
+	if e.id == "" {
+		e.id = newID()
+	}
+	ev := Evenement{ID: e.id, At: s.now(), Role: a.Role, Action: e.action, Objet: e.objet, ObjetID: e.objetID,
 		Avant: avant, Apres: apres}
 	if a.UtilisateurID != "" {
 		ev.UtilisateurID = &a.UtilisateurID

@@ -58,6 +58,7 @@ var tablesPersonnelles = []tablePersonnelle{
 	{table: "messages", description: "Les messages qui vous ont été envoyés",
 		where: "cle IN (SELECT p || i.id FROM inscriptions i, (SELECT 'resultats/' AS p UNION ALL SELECT 'convocation/' UNION ALL SELECT 'annulation/') k WHERE i.candidat_id = ?)" +
 			" OR cle IN (SELECT 'recours/' || id FROM recours WHERE candidat_id = ?)" +
+			" OR cle IN (SELECT 'adresse/' || e.id FROM evenements e JOIN utilisateurs u ON u.id = e.objet_id WHERE u.candidat_id = ? AND e.action = 'compte_email_modifie')" +
 			" OR EXISTS (SELECT 1 FROM inscriptions i WHERE i.candidat_id = ? AND cle LIKE 'modification/' || i.id || ':%')" +
 			" OR cle LIKE 'documents/' || ? || ':%'" +
 			" OR cle IN (SELECT 'lien/' || l.id FROM liens_compte l JOIN utilisateurs u ON u.id = l.utilisateur_id WHERE u.candidat_id = ?)"},

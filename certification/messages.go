@@ -95,6 +95,8 @@ func (s *Service) MessageAEnvoyer(ctx context.Context, cle string) (*Message, er
 		return s.messageAnnulation(db, cle, id)
 	case "modification":
 		return s.messageModification(db, cle, id)
+	case "adresse":
+		return s.messageAdresse(db, cle, id)
 	case "rappel-jury":
 		return s.messageRappelJury(db, cle, id)
 	case "rappel-autorite":
