@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -487,4 +488,50 @@ func (e *env) call(ctx context.Context, token, method, path string, in, out any)
 		return json.Unmarshal(b, out)
 	}
 	return nil
+}
+
+// serverCPU is the CPU time (user + system) the running server has used so
+// far, from /proc/<pid>/stat; 0 when it cannot be read. Its resolution is a
+// clock tick (10 ms), so that it is read around whole runs only.
+func (e *env) serverCPU() time.Duration {
+	if e.server == nil || e.server.Process == nil {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", e.server.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	return procStatCPU(string(b))
+}
+
+// procStatCPU reads utime and stime, fields 14 and 15 of /proc/<pid>/stat,
+// in ticks of 1/100 s (USER_HZ, 100 on every Linux Go supports). The command
+// name, field 2, is in parentheses and may hold spaces: fields are counted
+// from the last ')'.
+func procStatCPU(stat string) time.Duration {
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(stat[i+1:]) // f[0] is field 3
+	if len(f) < 13 {
+		return 0
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
+// withServerCPU runs a measured run against the server and adds the
+// server's CPU time per request to it.
+func (e *env) withServerCPU(run func() Run) Run {
+	before := e.serverCPU()
+	r := run()
+	if used := e.serverCPU() - before; used > 0 && r.Requests > 0 {
+		r.ServerCPU = ms(used) / float64(r.Requests)
+	}
+	return r
 }
