@@ -136,7 +136,9 @@ type Report struct {
 	Setup    SetupInfo   `json:"setup"`
 	Runs     []Run       `json:"runs"`
 	Server   serverUsage `json:"server"` // the whole run, setup included
-	Targets  []Target    `json:"targets"`
+	// Statements per request, counted by a second server after the measures.
+	Statements []StatementCount `json:"statements_per_request,omitempty"`
+	Targets    []Target         `json:"targets"`
 }
 
 // Run is one measured run: a phase at a client count.
@@ -338,8 +340,14 @@ func measure(ctx context.Context, cfg config, rep *Report) (err error) {
 	})
 	ratios(rep.Runs)
 	rep.Server = env.stopServer()
-	return nil
+	progress("statements per request, on a second server…")
+	rep.Statements, err = countStatements(ctx, env, data, statementRequests)
+	return err
 }
+
+// statementRequests is the number of requests of each kind whose statements
+// are counted, after as many to warm the caches.
+const statementRequests = 20
 
 // ratios sets each measured phase's ratios to its yardsticks at the same client count.
 func ratios(runs []Run) {
@@ -465,6 +473,20 @@ func printTable(w io.Writer, rep *Report) {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.1f\t%.2f\t%.2f\t%.2f\t%d\t%s\t%s\t%s\n", section, r.Phase, r.Clients, r.Requests,
 			r.RPS, r.P50, r.P95, r.P99, r.Errors, cpuCell(r), ratioCell(r), statusNote(r))
+	}
+	tw.Flush()
+	if len(rep.Statements) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, statementsNote+"\n", statementRequests)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "STATEMENTS\tCASE\tREQUESTS\tERRORS\tSTATEMENTS\tMIN–MAX\tROUND TRIPS\tPREPARED")
+		for _, c := range rep.Statements {
+			fmt.Fprintf(tw, "statements\t%s\t%d\t%d\t%d\t%d–%d\t%d\t%d\n", c.Case, c.Requests, c.Errors, c.Statements, c.Min, c.Max,
+				c.RoundTrips, c.Parses)
+		}
+		tw.Flush()
+		fmt.Fprintln(w)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	}
 	for _, t := range rep.Targets {
 		verdict := "MISSED"

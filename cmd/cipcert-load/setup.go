@@ -29,6 +29,7 @@ import (
 // env is the server under test and what it runs on.
 type env struct {
 	dir       string // scratch directory: binary, server log, pgbench files
+	bin       string // the cipcert binary
 	pgURL     string // administrative URL
 	admin     *gorm.DB
 	dbs       []string // databases to drop at the end
@@ -51,10 +52,11 @@ func startEnv(ctx context.Context, cfg config) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &env{dir: dir, pgURL: cfg.pg, http: newClient()}
+	e := &env{dir: dir, pgURL: cfg.pg, http: newClient(), bin: cfg.bin}
 	bin := cfg.bin
 	if bin == "" {
 		bin = filepath.Join(dir, "cipcert")
+		e.bin = bin
 		progress("building ./cmd/cipcert…")
 		if err := command(ctx, nil, "go", "build", "-o", bin, "./cmd/cipcert"); err != nil {
 			return e, err
@@ -263,7 +265,8 @@ type dataset struct {
 	tokens    map[string]string // demo account → bearer token
 	candidats []string
 	pairs     []pair
-	used      int // pairs handed to result-recording runs so far
+	used      int    // pairs handed to result-recording runs so far
+	reserved  []pair // kept out of the measured runs for counting statements
 }
 
 // demoPasswords are the demo accounts the load uses (fixtures/demo.go).
@@ -369,6 +372,11 @@ func prepare(ctx context.Context, e *env, cfg config) (*dataset, error) {
 			}
 		}
 	}
+	// Pairs spread over the sessions, for countStatements: two halves of
+	// statementRequests.
+	k := min(2*statementRequests, len(d.pairs)/10)
+	d.reserved = d.pairs[len(d.pairs)-k:]
+	d.pairs = d.pairs[:len(d.pairs)-k]
 	d.info = SetupInfo{Candidats: cfg.candidats, Sessions: nSessions, Pairs: len(d.pairs), Seconds: time.Since(start).Seconds()}
 	progress("setup done in %.1f s: %d (inscription, CCP) pairs", d.info.Seconds, len(d.pairs))
 	return d, nil
