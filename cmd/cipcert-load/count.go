@@ -116,10 +116,15 @@ func countFrontend(r *bufio.Reader, w io.Writer, counts *pgCounts) error {
 		if code != pgSSLRequest && code != pgGSSENCRequest {
 			break
 		}
-		// The server answers one byte, N to go on in clear: the next
-		// message is another untyped one. Anything else is encrypted
-		// from here on.
-		if b, err := r.Peek(1); err != nil || len(b) == 1 && b[0] != 0 && b[0] < 16 {
+		// Refused, the client goes on in clear with another untyped
+		// message, whose length starts with a zero byte; granted, it
+		// starts a TLS handshake (0x16), passed on uncounted.
+		b, err := r.Peek(1)
+		if err != nil {
+			return err
+		}
+		if b[0] != 0 {
+			_, err := io.Copy(w, r)
 			return err
 		}
 	}
