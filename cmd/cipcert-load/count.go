@@ -239,7 +239,9 @@ func countStatements(ctx context.Context, e *env, d *dataset, n int) ([]Statemen
 		}
 		return out
 	}
-	moi := slices.Repeat([]request{{method: "GET", token: centre, url: e.base + "/api/v1/moi"}}, 2*n)
+	same := func(path string) []request {
+		return slices.Repeat([]request{{method: "GET", token: centre, url: e.base + path}}, 2*n)
+	}
 	var out []StatementCount
 	for _, k := range []struct {
 		name string
@@ -247,7 +249,11 @@ func countStatements(ctx context.Context, e *env, d *dataset, n int) ([]Statemen
 	}{
 		{phaseParcours, get(e.base+"/api/v1/candidats/", "/parcours")},
 		{phaseFloor, get(floorURL, "")},
-		{phaseMoi, moi},
+		{phaseMoi, same("/api/v1/moi")},
+		// The lists the scale benchmark measures, on this run's candidats
+		// (all named Charge…).
+		{caseCentreFirst, same("/api/v1/candidats?limite=50")},
+		{caseNomCentre, same("/api/v1/candidats?nom=Cha")},
 	} {
 		countRequests(ctx, e.http, &counter.counts, k.name, k.reqs[:n])
 		sc, _ := countRequests(ctx, e.http, &counter.counts, k.name, k.reqs[n:])

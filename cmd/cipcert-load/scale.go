@@ -37,6 +37,10 @@ import (
 //   - parcours=vae, first page;
 //   - the parcours read of random candidats of the centre with sessions.
 //
+// Each case prints, at each client count, its latencies, the server's CPU
+// time per request (/proc, around the run) and the goal, p99 ≤ -target-p99
+// (20 ms) with no error at up to -target-clients (8) clients, met or MISSED.
+//
 // Then it turns auto_explain on (autoexplain.go), sends one request of each
 // case and the name search for every sampled prefix, prints the plans the
 // server's statements got, flags any sequential scan of a large table, and
