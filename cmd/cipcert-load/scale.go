@@ -607,11 +607,6 @@ func printScale(w io.Writer, rep *ScaleReport, r *ScaleResult, targetP99 float64
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.2f\t%.2f\t%.2f\t%d\t%s\t%s\t%s\n", x.Phase, x.Clients,
 			x.Requests, x.RPS, x.P50, x.P95, x.P99, x.Errors, cpuCell(x), verdict, statusNote(x))
 	}
-	for _, t := range r.Targets {
-		if !t.Met {
-			fmt.Fprintf(tw, "target\t%s: %s → MISSED\n", t.Goal, t.Actual)
-		}
-	}
 	fmt.Fprintf(tw, "target\t%d of %d (case, clients) met p99 ≤ goal with no error\n", met, len(r.Targets))
 	tw.Flush()
 	if len(r.NomSearch) > 0 {
