@@ -147,8 +147,9 @@ type Report struct {
 	Runs     []Run       `json:"runs"`
 	Server   serverUsage `json:"server"` // the whole run, setup included
 	// Statements per request, counted by a second server after the measures.
-	Statements []StatementCount `json:"statements_per_request,omitempty"`
-	Targets    []Target         `json:"targets"`
+	Statements      []StatementCount `json:"statements_per_request,omitempty"`
+	StatementsError string           `json:"statements_error,omitempty"`
+	Targets         []Target         `json:"targets"`
 }
 
 // Run is one measured run: a phase at a client count.
@@ -351,8 +352,14 @@ func measure(ctx context.Context, cfg config, rep *Report) (err error) {
 	ratios(rep.Runs)
 	rep.Server = env.stopServer()
 	progress("statements per request, on a second server…")
-	rep.Statements, err = countStatements(ctx, env, data, statementRequests)
-	return err
+	if rep.Statements, err = countStatements(ctx, env, data, statementRequests); err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		// The measures stand without the counts: the table says why they are missing.
+		rep.StatementsError = err.Error()
+	}
+	return nil
 }
 
 // statementRequests is the number of requests of each kind whose statements
@@ -497,6 +504,9 @@ func printTable(w io.Writer, rep *Report) {
 		tw.Flush()
 		fmt.Fprintln(w)
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	}
+	if rep.StatementsError != "" {
+		fmt.Fprintf(w, "\nstatements per request not counted: %s\n\n", rep.StatementsError)
 	}
 	for _, t := range rep.Targets {
 		verdict := "MISSED"
