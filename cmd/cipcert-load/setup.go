@@ -228,12 +228,14 @@ func (e *env) close() error {
 	var errs []error
 	e.stopServer()
 	if e.admin != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
 		for _, name := range e.dbs {
+			// DROP DATABASE waits for a checkpoint, which a busy disk can
+			// hold for tens of seconds.
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			if err := e.admin.WithContext(ctx).Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").Error; err != nil {
 				errs = append(errs, fmt.Errorf("drop database %s: %w", name, err))
 			}
+			cancel()
 		}
 		if db, err := e.admin.DB(); err == nil {
 			db.Close()
