@@ -412,6 +412,7 @@ func targets(rep *Report, clients []int) []Target {
 	}
 }
 
+// goal is one of the load run's targets.
 func goal(g, actual string, met bool) Target { return Target{Goal: g, Actual: actual, Met: met} }
 
 // loadAvg is the 1-minute load average of the machine.
