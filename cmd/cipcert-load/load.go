@@ -178,26 +178,16 @@ func (d *dataset) recordResults(ctx context.Context, e *env, cfg config, clients
 	return r
 }
 
-// readParcours is the parcours phase: the centre reads its candidats'
-// dossiers, each client starting at a different candidat.
-func (d *dataset) readParcours(ctx context.Context, e *env, cfg config, clients int) Run {
-	return runLoad(ctx, clients, cfg.duration, cfg.maxRequests, func(i int) worker {
-		next := i * len(d.candidats) / clients
+// getLoop loads the server with GETs of urls, sending token when not
+// empty; each client goes round urls from its own starting point, so that
+// the clients spread over them.
+func getLoop(ctx context.Context, c *http.Client, token string, urls []string, d time.Duration, maxRequests, clients int) Run {
+	return runLoad(ctx, clients, d, maxRequests, func(i int) worker {
+		next := i * len(urls) / clients
 		return func(ctx context.Context) int {
-			id := d.candidats[next%len(d.candidats)]
+			u := urls[next%len(urls)]
 			next++
-			status, _ := send(ctx, e.http, request{method: "GET", token: d.tokens["centre"],
-				url: e.base + "/api/v1/candidats/" + id + "/parcours"})
-			return status
-		}
-	})
-}
-
-// getLoop loads one URL with GETs.
-func getLoop(ctx context.Context, c *http.Client, url string, cfg config, clients int) Run {
-	return runLoad(ctx, clients, cfg.duration, cfg.maxRequests, func(int) worker {
-		return func(ctx context.Context) int {
-			status, _ := send(ctx, c, request{method: "GET", url: url})
+			status, _ := send(ctx, c, request{method: "GET", url: u, token: token})
 			return status
 		}
 	})

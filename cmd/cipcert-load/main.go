@@ -11,20 +11,30 @@
 // it, serves it on a free loopback port and prepares, through the API, jury
 // members, candidats and sessions titre that are declared, filled and held.
 // It then measures, at each client count of -clients, for at most -duration
-// and -max-requests per run:
+// and -max-requests per run, each phase followed at the same client count
+// by its yardsticks, all loaded by the same client code:
 //
 //   - result recording: jury1 and jury2 PUT CCP evaluations, each client on
 //     its own (inscription, CCP) pairs, spread over all the sessions: first
 //     recordings without If-Match, then If-Match updates with the returned
-//     ETag once its pairs run out;
-//   - parcours reads: the centre GETs /api/v1/candidats/:id/parcours;
-//   - pgbench: single-row INSERTs, one transaction each, in a scratch database;
-//   - a bare Echo JSON endpoint served by this program, loaded by the same
-//     client code as the API.
+//     ETag once its pairs run out; beside pgbench, single-row INSERTs, one
+//     transaction each, in a scratch database;
+//   - parcours reads: the centre GETs /api/v1/candidats/:id/parcours; beside
+//     the floor of an authenticated per-candidat read, an Echo v4 handler of
+//     this program that reads the token's row and the candidat's by primary
+//     key through pgx and encodes JSON (two round trips, no ORM), and a bare
+//     Echo JSON endpoint (no I/O) for reference;
+//   - GET /api/v1/moi, authentication alone, beside the bare Echo endpoint.
 //
-// Result recording is reported as a ratio of pgbench's TPS, parcours reads as
-// a ratio of the bare Echo endpoint, beside targets that are printed, not
-// asserted. The databases are dropped and the server stopped at the end. Only
+// Each row gives the ratio of its throughput to its yardsticks' and the
+// server's CPU time per request (/proc, around the run). The goals, at the
+// largest client count, are printed with met or MISSED, not asserted:
+// result recording ≥ 30 % of pgbench's tps, p99 ≤ 25 ms, no error; the
+// parcours ≥ 50 % of the floor, p99 ≤ 20 ms; the server's peak RSS over the
+// whole run ≤ 80 MB. After the measures, a second server serves the same
+// database through a counting proxy (count.go) and the statements and round
+// trips of each kind of request are printed, medians of requests sent one at
+// a time. The databases are dropped and the servers stopped at the end. Only
 // 127.0.0.1 is contacted.
 package main
 
@@ -136,7 +146,10 @@ type Report struct {
 	Setup    SetupInfo   `json:"setup"`
 	Runs     []Run       `json:"runs"`
 	Server   serverUsage `json:"server"` // the whole run, setup included
-	Targets  []Target    `json:"targets"`
+	// Statements per request, counted by a second server after the measures.
+	Statements      []StatementCount `json:"statements_per_request,omitempty"`
+	StatementsError string           `json:"statements_error,omitempty"`
+	Targets         []Target         `json:"targets"`
 }
 
 // Run is one measured run: a phase at a client count.
@@ -151,8 +164,27 @@ type Run struct {
 	P95      float64        `json:"p95_ms"`
 	P99      float64        `json:"p99_ms"`
 	Statuses map[string]int `json:"errors_by_status,omitempty"` // "0" is a transport error
-	Ratio    float64        `json:"ratio,omitempty"`            // to the phase's yardstick at the same client count
-	Note     string         `json:"note,omitempty"`
+	// ServerCPU is the server's CPU time (user + system) over the run,
+	// per request; 0 for a yardstick, which the server does not serve.
+	ServerCPU float64 `json:"server_cpu_ms_per_request,omitempty"`
+	Ratios    []Ratio `json:"ratios,omitempty"` // to the phase's yardsticks at the same client count
+	Note      string  `json:"note,omitempty"`
+}
+
+// Ratio is a run's throughput over its yardstick's at the same client count.
+type Ratio struct {
+	Yardstick string  `json:"yardstick"`
+	Ratio     float64 `json:"ratio"`
+}
+
+// ratio is the run's ratio to yardstick, 0 when it has none.
+func (r Run) ratio(yardstick string) float64 {
+	for _, x := range r.Ratios {
+		if x.Yardstick == yardstick {
+			return x.Ratio
+		}
+	}
+	return 0
 }
 
 // Target is a goal printed beside the figures, not asserted.
@@ -160,14 +192,40 @@ type Target struct {
 	Goal   string `json:"goal"`
 	Actual string `json:"actual"`
 	Met    bool   `json:"met"`
+	// The run a per-run target is about (the scale benchmark's).
+	Case    string `json:"case,omitempty"`
+	Clients int    `json:"clients,omitempty"`
 }
 
-// The phases, in the order of the table; a yardstick follows its phase.
+// The phases. Each measured phase is compared with the yardsticks of
+// phaseYardsticks, measured at the same client count right after it.
 const (
 	phaseResultats = "result recording PUT"
 	phasePgbench   = "pgbench 1-row INSERT"
 	phaseParcours  = "parcours GET"
+	phaseFloor     = "Echo + pgx floor GET"
 	phaseEcho      = "bare Echo JSON GET"
+	phaseMoi       = "GET /moi (auth only)"
+)
+
+// phaseYardsticks lists, for each measured phase, its yardsticks: the first
+// is the one its target is set against, the others are for reference.
+var phaseYardsticks = map[string][]string{
+	phaseResultats: {phasePgbench},
+	phaseParcours:  {phaseFloor, phaseEcho},
+	phaseMoi:       {phaseEcho},
+}
+
+// phaseOrder is the order of the table's rows.
+var phaseOrder = []string{phaseResultats, phasePgbench, phaseParcours, phaseFloor, phaseEcho, phaseMoi}
+
+// The goals of the load run, at its largest client count; printed, not asserted.
+const (
+	goalResultatsRatio = 0.30 // of pgbench's INSERT tps
+	goalResultatsP99   = 25.0 // ms
+	goalParcoursRatio  = 0.50 // of the Echo + pgx floor
+	goalParcoursP99    = 20.0 // ms
+	goalPeakRSSMB      = 80.0 // server, whole run
 )
 
 func loadCmd(ctx context.Context, args []string, stdout io.Writer) error {
@@ -227,65 +285,104 @@ func measure(ctx context.Context, cfg config, rep *Report) (err error) {
 		return err
 	}
 	defer stopEcho()
+	floorURL, stopFloor, err := startFloor(ctx, env.dbURL)
+	if err != nil {
+		return err
+	}
+	defer stopFloor()
 	pgb, err := newPgbench(ctx, env, cfg.duration)
 	if err != nil {
 		return err
 	}
 
+	centre := data.tokens["centre"]
+	parcours := make([]string, len(data.candidats))
+	floor := make([]string, len(data.candidats))
+	for i, id := range data.candidats {
+		parcours[i] = env.base + "/api/v1/candidats/" + id + "/parcours"
+		floor[i] = floorURL + id
+	}
+	get := func(token string, urls []string) func(int) (Run, error) {
+		return func(n int) (Run, error) {
+			return getLoop(ctx, env.http, token, urls, cfg.duration, cfg.maxRequests, n), nil
+		}
+	}
+	server := func(run func(int) (Run, error)) func(int) (Run, error) {
+		return func(n int) (r Run, err error) {
+			return env.withServerCPU(func() Run { r, err = run(n); return r }), err
+		}
+	}
 	type phase struct {
 		name string
 		run  func(clients int) (Run, error)
 	}
-	phases := []phase{
-		{phaseResultats, func(n int) (Run, error) { return data.recordResults(ctx, env, cfg, n), nil }},
-		{phasePgbench, func(n int) (Run, error) { return pgb.run(ctx, n) }},
-		{phaseParcours, func(n int) (Run, error) { return data.readParcours(ctx, env, cfg, n), nil }},
-		{phaseEcho, func(n int) (Run, error) { return getLoop(ctx, env.http, echoURL, cfg, n), nil }},
+	// Each group runs client count by client count, a phase's yardsticks
+	// right after it, so that both see the machine in the same state.
+	groups := [][]phase{
+		{
+			{phaseResultats, server(func(n int) (Run, error) { return data.recordResults(ctx, env, cfg, n), nil })},
+			{phasePgbench, func(n int) (Run, error) { return pgb.run(ctx, n) }},
+		},
+		{
+			{phaseParcours, server(get(centre, parcours))},
+			{phaseFloor, get(centre, floor)},
+			{phaseEcho, get("", []string{echoURL})},
+			{phaseMoi, server(get(centre, []string{env.base + "/api/v1/moi"}))},
+		},
 	}
-	for _, p := range phases {
+	for _, g := range groups {
 		for _, n := range cfg.clients {
-			if err := ctx.Err(); err != nil {
-				return err
+			for _, p := range g {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				progress("%s, %d client(s)…", p.name, n)
+				r, err := p.run(n)
+				if err != nil {
+					return fmt.Errorf("%s with %d clients: %w", p.name, n, err)
+				}
+				r.Phase, r.Clients = p.name, n
+				rep.Runs = append(rep.Runs, r)
 			}
-			progress("%s, %d client(s)…", p.name, n)
-			r, err := p.run(n)
-			if err != nil {
-				return fmt.Errorf("%s with %d clients: %w", p.name, n, err)
-			}
-			r.Phase, r.Clients = p.name, n
-			rep.Runs = append(rep.Runs, r)
 		}
 	}
+	slices.SortStableFunc(rep.Runs, func(a, b Run) int {
+		return slices.Index(phaseOrder, a.Phase) - slices.Index(phaseOrder, b.Phase)
+	})
 	ratios(rep.Runs)
 	rep.Server = env.stopServer()
+	progress("statements per request, on a second server…")
+	if rep.Statements, err = countStatements(ctx, env, data, statementRequests); err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		// The measures stand without the counts: the table says why they are missing.
+		rep.StatementsError = err.Error()
+	}
 	return nil
 }
 
-// ratios sets each measured phase's ratio to its yardstick at the same client count.
+// statementRequests is the number of requests of each kind whose statements
+// are counted, after as many to warm the caches.
+const statementRequests = 20
+
+// ratios sets each measured phase's ratios to its yardsticks at the same client count.
 func ratios(runs []Run) {
-	find := func(phase string, clients int) *Run {
-		for i := range runs {
-			if runs[i].Phase == phase && runs[i].Clients == clients {
-				return &runs[i]
-			}
-		}
-		return nil
-	}
 	for i := range runs {
 		r := &runs[i]
-		yard := map[string]string{phaseResultats: phasePgbench, phaseParcours: phaseEcho}[r.Phase]
-		if y := find(yard, r.Clients); y != nil && y.RPS > 0 {
-			r.Ratio = r.RPS / y.RPS
+		r.Ratios = nil
+		for _, yard := range phaseYardsticks[r.Phase] {
+			j := slices.IndexFunc(runs, func(y Run) bool { return y.Phase == yard && y.Clients == r.Clients })
+			if j >= 0 && runs[j].RPS > 0 {
+				r.Ratios = append(r.Ratios, Ratio{yard, r.RPS / runs[j].RPS})
+			}
 		}
 	}
 }
 
 // targets checks the goals at the largest client count.
 func targets(rep *Report, clients []int) []Target {
-	top := 0
-	for _, n := range clients {
-		top = max(top, n)
-	}
+	top := slices.Max(clients)
 	var res, par Run
 	for _, r := range rep.Runs {
 		switch {
@@ -298,14 +395,25 @@ func targets(rep *Report, clients []int) []Target {
 	}
 	c := fmt.Sprintf(" @%d clients", top)
 	mb := float64(rep.Server.PeakRSSKB) / 1024
+	resRatio, parRatio := res.ratio(phasePgbench), par.ratio(phaseFloor)
 	return []Target{
-		{"result recording ≥ 30 % of pgbench INSERT tps" + c, pct(res.Ratio), res.Ratio >= 0.30},
-		{"result recording p99 ≤ 25 ms" + c, fmt.Sprintf("%.1f ms", res.P99), res.Requests > 0 && res.P99 <= 25},
-		{"result recording 0 errors" + c, strconv.Itoa(res.Errors), res.Requests > 0 && res.Errors == 0},
-		{"parcours GET ≥ 25 % of bare Echo rps" + c, pct(par.Ratio), par.Ratio >= 0.25},
-		{"server peak RSS ≤ 150 MB (whole run)", fmt.Sprintf("%.1f MB", mb), rep.Server.PeakRSSKB > 0 && mb <= 150},
+		goal(fmt.Sprintf("result recording ≥ %.0f %% of pgbench INSERT tps%s", 100*goalResultatsRatio, c), pct(resRatio),
+			resRatio >= goalResultatsRatio),
+		goal(fmt.Sprintf("result recording p99 ≤ %.0f ms%s", goalResultatsP99, c), fmt.Sprintf("%.1f ms", res.P99),
+			res.Requests > 0 && res.P99 <= goalResultatsP99),
+		goal("result recording 0 errors"+c, strconv.Itoa(res.Errors), res.Requests > 0 && res.Errors == 0),
+		goal(fmt.Sprintf("parcours GET ≥ %.0f %% of the Echo + pgx floor%s", 100*goalParcoursRatio, c), pct(parRatio),
+			parRatio >= goalParcoursRatio),
+		goal(fmt.Sprintf("parcours GET p99 ≤ %.0f ms%s", goalParcoursP99, c), fmt.Sprintf("%.1f ms", par.P99),
+			par.Requests > 0 && par.P99 <= goalParcoursP99),
+		goal("parcours GET 0 errors"+c, strconv.Itoa(par.Errors), par.Requests > 0 && par.Errors == 0),
+		goal(fmt.Sprintf("server peak RSS ≤ %.0f MB (whole run)", goalPeakRSSMB), fmt.Sprintf("%.1f MB", mb),
+			rep.Server.PeakRSSKB > 0 && mb <= goalPeakRSSMB),
 	}
 }
+
+// goal is one of the load run's targets.
+func goal(g, actual string, met bool) Target { return Target{Goal: g, Actual: actual, Met: met} }
 
 // loadAvg is the 1-minute load average of the machine.
 func loadAvg() string {
@@ -317,6 +425,29 @@ func loadAvg() string {
 }
 
 func pct(r float64) string { return fmt.Sprintf("%.1f %%", 100*r) }
+
+// yardstickNames are the short names of the yardsticks in the table.
+var yardstickNames = map[string]string{phasePgbench: "pgbench", phaseFloor: "floor", phaseEcho: "bare Echo"}
+
+// ratioCell is the table's cell of a run's ratios, "-" for a yardstick.
+func ratioCell(r Run) string {
+	var out []string
+	for _, x := range r.Ratios {
+		out = append(out, pct(x.Ratio)+" of "+yardstickNames[x.Yardstick])
+	}
+	if len(out) == 0 {
+		return "-"
+	}
+	return strings.Join(out, ", ")
+}
+
+// cpuCell is the table's cell of the server's CPU per request.
+func cpuCell(r Run) string {
+	if r.ServerCPU == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f ms", r.ServerCPU)
+}
 
 // statusNote is the run's note, after the count of each error status.
 func statusNote(r Run) string {
@@ -349,25 +480,34 @@ func printTable(w io.Writer, rep *Report) {
 	fmt.Fprintln(w, "latencies in ms; errors = any non-2xx; pgbench latencies from its -l log")
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SECTION\tCASE\tCLIENTS\tREQUESTS\tREQ/S\tP50\tP95\tP99\tERRORS\tVS YARDSTICK\tNOTE")
+	fmt.Fprintln(tw, "SECTION\tCASE\tCLIENTS\tREQUESTS\tREQ/S\tP50\tP95\tP99\tERRORS\tSERVER CPU/REQ\tVS YARDSTICKS\tNOTE")
 	for _, r := range rep.Runs {
-		section, ratio := "load", "-"
-		switch r.Phase {
-		case phasePgbench, phaseEcho:
+		section := "load"
+		if _, measured := phaseYardsticks[r.Phase]; !measured {
 			section = "yardstick"
-		}
-		switch r.Phase {
-		case phaseResultats:
-			ratio = pct(r.Ratio) + " of pgbench"
-		case phaseParcours:
-			ratio = pct(r.Ratio) + " of Echo"
 		}
 		if r.Phase == phasePgbench {
 			r.Note = ""
 		}
-		note := statusNote(r)
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.1f\t%.2f\t%.2f\t%.2f\t%d\t%s\t%s\n", section, r.Phase, r.Clients, r.Requests,
-			r.RPS, r.P50, r.P95, r.P99, r.Errors, ratio, note)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.1f\t%.2f\t%.2f\t%.2f\t%d\t%s\t%s\t%s\n", section, r.Phase, r.Clients, r.Requests,
+			r.RPS, r.P50, r.P95, r.P99, r.Errors, cpuCell(r), ratioCell(r), statusNote(r))
+	}
+	tw.Flush()
+	if len(rep.Statements) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, statementsNote+"\n", statementRequests)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "STATEMENTS\tCASE\tREQUESTS\tERRORS\tSTATEMENTS\tMIN–MAX\tROUND TRIPS\tPREPARED")
+		for _, c := range rep.Statements {
+			fmt.Fprintf(tw, "statements\t%s\t%d\t%d\t%d\t%d–%d\t%d\t%d\n", c.Case, c.Requests, c.Errors, c.Statements, c.Min, c.Max,
+				c.RoundTrips, c.Parses)
+		}
+		tw.Flush()
+		fmt.Fprintln(w)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	}
+	if rep.StatementsError != "" {
+		fmt.Fprintf(w, "\nstatements per request not counted: %s\n\n", rep.StatementsError)
 	}
 	for _, t := range rep.Targets {
 		verdict := "MISSED"

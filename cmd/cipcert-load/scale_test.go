@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -205,18 +203,7 @@ func TestGenerate(t *testing.T) {
 	db := certtest.Open(t, "postgres")
 	svc := certtest.NewService(t, db)
 	certtest.Seed(t, svc)
-	var schema string
-	if err := db.Raw("SELECT current_schema()").Scan(&schema).Error; err != nil {
-		t.Fatal(err)
-	}
-	u, err := url.Parse(os.Getenv("TEST_DATABASE_URL"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	conn, err := pgx.Connect(ctx, u.String())
+	conn, err := pgx.Connect(ctx, db.PostgresURL())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,6 +303,36 @@ func TestPlanShape(t *testing.T) {
 	} {
 		if got := planShape(c.plan); got != c.want {
 			t.Errorf("planShape = %q, want %q", got, c.want)
+		}
+	}
+}
+
+// TestScaleTargets: the p99 goal holds for each case up to the target's
+// client count, with no error; heavier runs are not held to it.
+func TestScaleTargets(t *testing.T) {
+	runs := []Run{
+		{Phase: caseAdminFirst, Clients: 1, Requests: 10, P99: 3},
+		{Phase: caseAdminFirst, Clients: 8, Requests: 10, P99: 20},
+		{Phase: caseAdminFirst, Clients: 32, Requests: 10, P99: 90},
+		{Phase: caseParcours, Clients: 8, Requests: 10, P99: 20.1},
+		{Phase: caseNomCentre, Clients: 8, Requests: 10, P99: 5, Errors: 1},
+		{Phase: caseVAE, Clients: 8},
+	}
+	got := scaleTargets(runs, 20, 8)
+	want := []Target{
+		{Case: caseAdminFirst, Clients: 1, Met: true},
+		{Case: caseAdminFirst, Clients: 8, Met: true},
+		{Case: caseParcours, Clients: 8, Met: false},
+		{Case: caseNomCentre, Clients: 8, Met: false},
+		{Case: caseVAE, Clients: 8, Met: false},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d targets, want %d: %+v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Case != w.Case || g.Clients != w.Clients || g.Met != w.Met || !strings.Contains(g.Goal, "p99 ≤ 20 ms") {
+			t.Errorf("target %d: %+v, want %+v", i, g, w)
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -28,6 +29,7 @@ import (
 // env is the server under test and what it runs on.
 type env struct {
 	dir       string // scratch directory: binary, server log, pgbench files
+	bin       string // the cipcert binary
 	pgURL     string // administrative URL
 	admin     *gorm.DB
 	dbs       []string // databases to drop at the end
@@ -50,10 +52,11 @@ func startEnv(ctx context.Context, cfg config) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &env{dir: dir, pgURL: cfg.pg, http: newClient()}
+	e := &env{dir: dir, pgURL: cfg.pg, http: newClient(), bin: cfg.bin}
 	bin := cfg.bin
 	if bin == "" {
 		bin = filepath.Join(dir, "cipcert")
+		e.bin = bin
 		progress("building ./cmd/cipcert…")
 		if err := command(ctx, nil, "go", "build", "-o", bin, "./cmd/cipcert"); err != nil {
 			return e, err
@@ -225,12 +228,14 @@ func (e *env) close() error {
 	var errs []error
 	e.stopServer()
 	if e.admin != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
 		for _, name := range e.dbs {
+			// DROP DATABASE waits for a checkpoint, which a busy disk can
+			// hold for tens of seconds.
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			if err := e.admin.WithContext(ctx).Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").Error; err != nil {
 				errs = append(errs, fmt.Errorf("drop database %s: %w", name, err))
 			}
+			cancel()
 		}
 		if db, err := e.admin.DB(); err == nil {
 			db.Close()
@@ -262,7 +267,8 @@ type dataset struct {
 	tokens    map[string]string // demo account → bearer token
 	candidats []string
 	pairs     []pair
-	used      int // pairs handed to result-recording runs so far
+	used      int    // pairs handed to result-recording runs so far
+	reserved  []pair // kept out of the measured runs for counting statements
 }
 
 // demoPasswords are the demo accounts the load uses (fixtures/demo.go).
@@ -368,6 +374,11 @@ func prepare(ctx context.Context, e *env, cfg config) (*dataset, error) {
 			}
 		}
 	}
+	// Pairs spread over the sessions, for countStatements: two halves of
+	// statementRequests.
+	k := min(2*statementRequests, len(d.pairs)/10)
+	d.reserved = d.pairs[len(d.pairs)-k:]
+	d.pairs = d.pairs[:len(d.pairs)-k]
 	d.info = SetupInfo{Candidats: cfg.candidats, Sessions: nSessions, Pairs: len(d.pairs), Seconds: time.Since(start).Seconds()}
 	progress("setup done in %.1f s: %d (inscription, CCP) pairs", d.info.Seconds, len(d.pairs))
 	return d, nil
@@ -487,4 +498,50 @@ func (e *env) call(ctx context.Context, token, method, path string, in, out any)
 		return json.Unmarshal(b, out)
 	}
 	return nil
+}
+
+// serverCPU is the CPU time (user + system) the running server has used so
+// far, from /proc/<pid>/stat; 0 when it cannot be read. Its resolution is a
+// clock tick (10 ms), so that it is read around whole runs only.
+func (e *env) serverCPU() time.Duration {
+	if e.server == nil || e.server.Process == nil {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", e.server.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	return procStatCPU(string(b))
+}
+
+// procStatCPU reads utime and stime, fields 14 and 15 of /proc/<pid>/stat,
+// in ticks of 1/100 s (USER_HZ, 100 on every Linux Go supports). The command
+// name, field 2, is in parentheses and may hold spaces: fields are counted
+// from the last ')'.
+func procStatCPU(stat string) time.Duration {
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(stat[i+1:]) // f[0] is field 3
+	if len(f) < 13 {
+		return 0
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
+// withServerCPU runs a measured run against the server and adds the
+// server's CPU time per request to it.
+func (e *env) withServerCPU(run func() Run) Run {
+	before := e.serverCPU()
+	r := run()
+	if used := e.serverCPU() - before; used > 0 && r.Requests > 0 {
+		r.ServerCPU = ms(used) / float64(r.Requests)
+	}
+	return r
 }

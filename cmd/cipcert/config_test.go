@@ -161,3 +161,23 @@ func TestConfigTOTP(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoryLimit: serve sets its default soft memory limit only when
+// GOMEMLIMIT is unset; a value, or off, is the runtime's to apply.
+func TestMemoryLimit(t *testing.T) {
+	for _, c := range []struct {
+		env   string
+		limit int64
+		set   bool
+	}{{"", defaultMemoryLimit, true}, {"off", 0, false}, {"200MiB", 0, false}} {
+		limit, set := memoryLimit(func(k string) string {
+			if k == "GOMEMLIMIT" {
+				return c.env
+			}
+			return ""
+		})
+		if limit != c.limit || set != c.set {
+			t.Errorf("GOMEMLIMIT=%q: %d, %v; want %d, %v", c.env, limit, set, c.limit, c.set)
+		}
+	}
+}
