@@ -132,10 +132,9 @@ func newDoc(e certification.EnTete, kind string) (*doc, error) {
 	t := issueTime(e.Date)
 	f.SetCreationDate(t)
 	f.SetModificationDate(t)
-	// gofpdf pads the tables it copies from the font in place; a private
-	// copy keeps concurrent documents from writing to shared bytes.
-	f.AddUTF8FontFromBytes(family, "", bytes.Clone(d.fs.regular))
-	f.AddUTF8FontFromBytes(family, "B", bytes.Clone(d.fs.bold))
+	// gofpdf parses each font once per process and only reads these bytes.
+	f.AddUTF8FontFromBytes(family, "", d.fs.regular)
+	f.AddUTF8FontFromBytes(family, "B", d.fs.bold)
 	f.SetMargins(marginX, bodyTop, marginX)
 	f.SetCellMargin(0)
 	// Breaks are placed by the layout code; this is a safety net that keeps

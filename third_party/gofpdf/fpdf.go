@@ -1834,26 +1834,10 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		// }
 
 		Type := "UTF8"
-		// Hashed before parsing, which pads tables of utf8Bytes in place.
-		idKey := fontkey + "\x00" + string(sha256Sum(utf8Bytes))
-		reader := fileReader{readerPosition: 0, array: utf8Bytes}
-
-		utf8File := newUTF8Font(&reader)
-
-		err := utf8File.parseFile()
+		pf, err := parsedUTF8Font(utf8Bytes)
 		if err != nil {
 			fmt.Printf("get metrics Error: %e\n", err)
 			return
-		}
-		desc := FontDescType{
-			Ascent:       int(utf8File.Ascent),
-			Descent:      int(utf8File.Descent),
-			CapHeight:    utf8File.CapHeight,
-			Flags:        utf8File.Flags,
-			FontBBox:     utf8File.Bbox,
-			ItalicAngle:  utf8File.ItalicAngle,
-			StemV:        utf8File.StemV,
-			MissingWidth: round(utf8File.DefaultWidth),
 		}
 
 		var sbarr map[int]int
@@ -1865,13 +1849,14 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		def := fontDefType{
 			Tp:        Type,
 			Name:      fontkey,
-			Desc:      desc,
-			Up:        int(round(utf8File.UnderlinePosition)),
-			Ut:        round(utf8File.UnderlineThickness),
-			Cw:        utf8File.CharWidths,
-			utf8File:  utf8File,
+			Desc:      pf.desc,
+			Up:        pf.up,
+			Ut:        pf.ut,
+			Cw:        pf.cw,
+			utf8File:  pf.file.cutter(),
 			usedRunes: sbarr,
 		}
+		idKey := fontkey + "\x00" + pf.sum
 		if id, ok := utf8FontIDs.Load(idKey); ok {
 			def.i = id.(string)
 		} else {
