@@ -778,6 +778,7 @@ func parsedUTF8Font(b []byte) (*utf8Font, error) {
 		file: file,
 	}
 	file.prepareCut()
+	file.cidWidths = &sync.Map{}
 	// The cut reads the widths from the file's own table, not these.
 	file.CharWidths = nil
 	stored, _ := utf8Fonts.LoadOrStore(sum, pf)

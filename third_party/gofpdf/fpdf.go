@@ -39,6 +39,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -4181,6 +4182,14 @@ func (f *Fpdf) putfonts() {
 }
 
 func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
+	memo, key := font.utf8File.cidWidths, ""
+	if memo != nil {
+		key = cidWidthsKey(font.usedRunes, LastRune)
+		if w, ok := memo.Load(key); ok {
+			f.out(w.(string))
+			return
+		}
+	}
 	rangeID := 0
 	cidArray := make(map[int]*untypedKeyMap)
 	cidArrayKeys := make([]int, 0)
@@ -4294,7 +4303,36 @@ func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
 			w.printf(" %d [ %s ]\n", k, implode(" ", ws.valueSet))
 		}
 	}
-	f.out("/W [" + w.String() + " ]")
+	out := "/W [" + w.String() + " ]"
+	if memo != nil && cidWidthsCount.Add(1) <= maxCIDWidths {
+		memo.Store(key, out)
+	}
+	f.out(out)
+}
+
+// The /W array of a font depends only on its widths, the last rune used and
+// the runes used above 255 (every width up to 255 is written): the same for
+// most documents, which use few runes beyond Latin-1, and it cost as much
+// as cutting the subset. cidWidths (on the parsed font) keeps it by that
+// key, up to maxCIDWidths arrays in all.
+const maxCIDWidths = 1024
+
+var cidWidthsCount atomic.Int64
+
+func cidWidthsKey(usedRunes map[int]int, lastRune int) string {
+	var above []int
+	for r, v := range usedRunes {
+		if r > 255 && r <= lastRune && v != 0 {
+			above = append(above, r)
+		}
+	}
+	sort.Ints(above)
+	b := strconv.AppendInt(nil, int64(lastRune), 10)
+	for _, r := range above {
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(r), 10)
+	}
+	return string(b)
 }
 
 func implode(sep string, arr []int) string {

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 )
 
 // flags
@@ -58,6 +59,8 @@ type utf8FontFile struct {
 	// Set by prepareCut.
 	cutReady                             bool
 	locaFormat, metricsCount, numSymbols int
+	// cidWidths, when set, keeps the /W arrays written for this font.
+	cidWidths *sync.Map
 }
 
 type tableDescription struct {
