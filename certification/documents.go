@@ -129,8 +129,30 @@ func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionI
 		if inscriptionID == "" {
 			av = avancement(ins, existing)
 		}
-		full := func() bool { return max > 0 && len(issued) >= max }
-		if inscriptionID == "" && !existing["pv:"] {
+		// What is due, in the order it is issued: the PV, then each
+		// enrolment's documents, at most max in all.
+		pv := inscriptionID == "" && !existing["pv:"]
+		var due []dueDocument
+		n := 0
+		if pv {
+			n++
+		}
+		for _, in := range ins {
+			if _, ok := documentFor(in); !ok && inscriptionID != "" {
+				return Errorf(ErrConflict, "aucun_document", "L'issue de ce candidat (%s) ne donne lieu à aucun document.", deref(in.Issue))
+			}
+			for _, typ := range documentsFor(in) {
+				if (max > 0 && n >= max) || existing[string(typ)+":"+in.ID] {
+					continue
+				}
+				due = append(due, dueDocument{in, typ})
+				n++
+			}
+		}
+		if dc.batch, err = s.prepareBatch(tx, dc, pv, due); err != nil {
+			return err
+		}
+		if pv {
 			liens, err := liensDuJury(tx, sessionID)
 			if err != nil {
 				return err
@@ -152,20 +174,15 @@ func (s *Service) emettre(ctx context.Context, a Acteur, sessionID, inscriptionI
 			dc.pvNumero = d.Numero
 			issued = append(issued, *d)
 		}
-		for _, in := range ins {
-			if _, ok := documentFor(in); !ok && inscriptionID != "" {
-				return Errorf(ErrConflict, "aucun_document", "L'issue de ce candidat (%s) ne donne lieu à aucun document.", deref(in.Issue))
+		for _, due := range due {
+			d, err := s.issueCandidat(tx, a, dc, due.typ, due.in)
+			if err != nil {
+				return err
 			}
-			for _, typ := range documentsFor(in) {
-				if full() || existing[string(typ)+":"+in.ID] {
-					continue
-				}
-				d, err := s.issueCandidat(tx, a, dc, typ, in)
-				if err != nil {
-					return err
-				}
-				issued = append(issued, *d)
-			}
+			issued = append(issued, *d)
+		}
+		if err := dc.batch.flush(tx); err != nil {
+			return err
 		}
 		av.Delivres += len(issued)
 		return s.enqueueDocuments(tx, issued)
@@ -222,6 +239,9 @@ type docContext struct {
 	// amenagements are the adjustments granted to the session's
 	// candidats, printed on its PV as applied.
 	amenagements []Amenagement
+	// batch holds what a session's issuance reads and writes for all its
+	// documents at once; nil when documents are issued one by one.
+	batch *issueBatch
 }
 
 func (s *Service) documentContext(tx *gorm.DB, sess *Session) (*docContext, error) {
@@ -286,9 +306,12 @@ func (s *Service) issue(tx *gorm.DB, a Acteur, dc *docContext, typ TypeDocument,
 			"Les documents ne peuvent pas être délivrés : aucun sceau électronique n'est configuré. Indiquez le certificat et la clé de l'autorité (réglages CIPCERT_SCEAU_CERT_FILE et CIPCERT_SCEAU_CLE_FILE), redémarrez le service, puis recommencez.")
 	}
 	year := dc.today.Time().Year()
-	rang, err := nextNumber(tx, dc.titre.ID, typ, year)
-	if err != nil {
-		return nil, err
+	rang, ok := dc.batch.number(typ)
+	if !ok {
+		var err error
+		if rang, err = nextNumber(tx, dc.titre.ID, typ, year); err != nil {
+			return nil, err
+		}
 	}
 	prefix := map[TypeDocument]string{DocParchemin: "PAR", DocLivret: "LIV", DocPV: "PV", DocFiche: "FIR"}[typ]
 	code, err := newVerificationCode()
@@ -323,10 +346,15 @@ func (s *Service) issue(tx *gorm.DB, a Acteur, dc *docContext, typ TypeDocument,
 }
 
 func (s *Service) store(tx *gorm.DB, a Acteur, d *Document, candidatID string) error {
-	if err := insertDocument(tx, d); err != nil {
-		if isUniqueViolation(err) {
-			return Errorf(ErrConflict, "document_deja_emis", "Ce document vient d'être émis par ailleurs.")
-		}
+	return s.storeIn(tx, a, nil, d, candidatID)
+}
+
+// storeIn stores a document and its audit row; in a batch, the document's
+// row waits for the batch's next flush.
+func (s *Service) storeIn(tx *gorm.DB, a Acteur, b *issueBatch, d *Document, candidatID string) error {
+	if b != nil {
+		b.pending = append(b.pending, documentRow(*d))
+	} else if err := documentConflict(insertDocument(tx, d)); err != nil {
 		return err
 	}
 	d.Contenu = nil
@@ -344,12 +372,18 @@ func (s *Service) issueCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ TypeD
 	// has its own.
 	var olds []Document
 	if typ != DocFiche {
-		if olds, err = validLivrets(tx, in.CandidatID, dc.titre.ID); err != nil {
+		if olds, err = dc.batch.validLivrets(tx, in.CandidatID, dc.titre.ID); err != nil {
 			return nil, err
 		}
 	}
-	if err := s.store(tx, a, d, in.CandidatID); err != nil {
+	if err := s.storeIn(tx, a, dc.batch, d, in.CandidatID); err != nil {
 		return nil, err
+	}
+	if len(olds) > 0 {
+		// The old documents name the new one, which must be in the table.
+		if err := dc.batch.flush(tx); err != nil {
+			return nil, err
+		}
 	}
 	for _, o := range olds {
 		if err := s.remplacer(tx, a, o, d, in.CandidatID); err != nil {
@@ -363,7 +397,7 @@ func (s *Service) issueCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ TypeD
 // enrolment as its record stands, marked as a duplicata of the document
 // numbered duplicataDe when that is set; the caller stores it.
 func (s *Service) renderCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ TypeDocument, in Inscription, duplicataDe string) (*Document, error) {
-	cand, err := findCandidat(tx, Acteur{Role: RoleAdmin}, in.CandidatID)
+	cand, err := dc.batch.candidat(tx, in.CandidatID)
 	if err != nil {
 		return nil, err
 	}
@@ -372,7 +406,7 @@ func (s *Service) renderCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ Type
 		return nil, fmt.Errorf("explication of %s: %w", in.ID, err)
 	}
 	t := titulaire(cand)
-	refs, err := sessionReferences(tx, r)
+	refs, err := dc.batch.sessionReferences(tx, r)
 	if err != nil {
 		return nil, err
 	}

@@ -134,6 +134,37 @@ func insertDocument(tx *gorm.DB, d *Document) error {
 	return wrap(tx.Create(&row).Error, "document %s (%s): insert", d.ID, d.Numero)
 }
 
+// insertDocuments inserts rows in one statement.
+func insertDocuments(tx *gorm.DB, rows []documentRow) error {
+	return wrap(tx.Create(&rows).Error, "%d documents from %s: insert", len(rows), rows[0].Numero)
+}
+
+// documentConflict tells a document issued twice, which the unique
+// indexes refuse, from other failures.
+func documentConflict(err error) error {
+	if isUniqueViolation(err) {
+		return Errorf(ErrConflict, "document_deja_emis", "Ce document vient d'être émis par ailleurs.")
+	}
+	return err
+}
+
+// validLivretsOf returns the valid livrets for a titre of each candidat.
+func validLivretsOf(tx *gorm.DB, candidatIDs []string, titreID string) (map[string][]Document, error) {
+	out := map[string][]Document{}
+	if len(candidatIDs) == 0 {
+		return out, nil
+	}
+	ds, err := listDocuments(tx.Model(&documentRow{}).Select("id, numero, session_id, candidat_id").
+		Where("candidat_id IN ? AND titre_id = ? AND type = ? AND statut = ?", candidatIDs, titreID, DocLivret, StatutValide).Order("numero"))
+	if err != nil {
+		return nil, wrap(err, "livrets of %d candidats: load", len(candidatIDs))
+	}
+	for _, d := range ds {
+		out[*d.CandidatID] = append(out[*d.CandidatID], d)
+	}
+	return out, nil
+}
+
 // validDocumentsOf returns the valid documents of a session of the given
 // type, of one enrolment when inscriptionID is set, without their bytes.
 func validDocumentsOf(tx *gorm.DB, sessionID, inscriptionID string, types ...TypeDocument) ([]Document, error) {
@@ -201,6 +232,12 @@ func findVerification(db *gorm.DB, code string) (*verificationRow, error) {
 // transaction: concurrent issuers queue on the counter's row, and a rolled
 // back issuance gives its number back, so numbers have no gap.
 func nextNumber(tx *gorm.DB, titreID string, typ TypeDocument, year int) (int, error) {
+	return reserveNumbers(tx, titreID, typ, year, 1)
+}
+
+// reserveNumbers takes the next n numbers of the sequence as nextNumber
+// does, and returns the last.
+func reserveNumbers(tx *gorm.DB, titreID string, typ TypeDocument, year, n int) (int, error) {
 	if err := tx.Exec(`INSERT INTO numerotation (titre_id, type, annee, dernier) VALUES (?, ?, ?, 0)
 		ON CONFLICT (titre_id, type, annee) DO NOTHING`, titreID, typ, year).Error; err != nil {
 		return 0, wrap(err, "numbering %s/%s/%d: create", titreID, typ, year)
@@ -208,8 +245,8 @@ func nextNumber(tx *gorm.DB, titreID string, typ TypeDocument, year int) (int, e
 	if err := lockRow(tx, lockExclusive, "numerotation", "titre_id = ? AND type = ? AND annee = ?", titreID, typ, year); err != nil {
 		return 0, err
 	}
-	var n int
-	err := tx.Raw(`UPDATE numerotation SET dernier = dernier + 1 WHERE titre_id = ? AND type = ? AND annee = ? RETURNING dernier`,
-		titreID, typ, year).Scan(&n).Error
-	return n, wrap(err, "numbering %s/%s/%d: next", titreID, typ, year)
+	var last int
+	err := tx.Raw(`UPDATE numerotation SET dernier = dernier + ? WHERE titre_id = ? AND type = ? AND annee = ? RETURNING dernier`,
+		n, titreID, typ, year).Scan(&last).Error
+	return last, wrap(err, "numbering %s/%s/%d: next", titreID, typ, year)
 }

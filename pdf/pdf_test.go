@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -666,4 +667,42 @@ func TestConcurrent(t *testing.T) {
 			t.Error(err)
 		}
 	}
+}
+
+// TestConcurrentDocuments renders documents of every kind on several
+// goroutines at once: they share the parsed fonts and their /W arrays, and
+// each must come out as it does alone (run with -race).
+func TestConcurrentDocuments(t *testing.T) {
+	r := New()
+	l, p, f, pv := livretData(t, false, 3, 0), parcheminData(t), ficheData(t, "partiel"), pvData(t, false, 20)
+	renders := []func() ([]byte, error){
+		func() ([]byte, error) { return r.Livret(l) },
+		func() ([]byte, error) { return r.Parchemin(p) },
+		func() ([]byte, error) { return r.Fiche(f) },
+		func() ([]byte, error) { return r.PV(pv) },
+	}
+	want := make([][]byte, len(renders))
+	for i, render := range renders {
+		var err error
+		if want[i], err = render(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for k := range 3 {
+				i := (g + k) % len(renders)
+				got, err := renders[i]()
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if !bytes.Equal(got, want[i]) {
+					t.Errorf("document %d rendered concurrently differs from the same rendered alone", i)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

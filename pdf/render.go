@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -108,6 +109,7 @@ type doc struct {
 	kind string // the document's name, printed in the header
 	fs   *fontSet
 	qr   *qr.Code
+	qrOp string  // the QR code's drawing operators, the same on every page
 	top  float64 // where the body starts on each page
 	bad  *UnsupportedTextError
 }
@@ -132,10 +134,9 @@ func newDoc(e certification.EnTete, kind string) (*doc, error) {
 	t := issueTime(e.Date)
 	f.SetCreationDate(t)
 	f.SetModificationDate(t)
-	// gofpdf pads the tables it copies from the font in place; a private
-	// copy keeps concurrent documents from writing to shared bytes.
-	f.AddUTF8FontFromBytes(family, "", bytes.Clone(d.fs.regular))
-	f.AddUTF8FontFromBytes(family, "B", bytes.Clone(d.fs.bold))
+	// gofpdf parses each font once per process and only reads these bytes.
+	f.AddUTF8FontFromBytes(family, "", d.fs.regular)
+	f.AddUTF8FontFromBytes(family, "B", d.fs.bold)
 	f.SetMargins(marginX, bodyTop, marginX)
 	f.SetCellMargin(0)
 	// Breaks are placed by the layout code; this is a safety net that keeps
@@ -499,11 +500,24 @@ func (d *doc) footer(i, n int) {
 }
 
 // drawQR draws the verification URL's QR code as filled squares, merging
-// each row's runs of dark modules.
+// each row's runs of dark modules. The operators are written once per
+// document and repeated on each page; they are what Rect writes.
 func (d *doc) drawQR(x, y, size float64) {
-	c := d.qr
-	m := size / float64(c.Size)
 	d.fill(black)
+	if d.qrOp == "" {
+		_, h := d.GetPageSize()
+		d.qrOp = qrOperators(d.qr, x, y, size, d.GetConversionRatio(), h)
+	}
+	d.RawWriteStr(d.qrOp)
+}
+
+// qrOperators returns the PDF operators that fill the dark modules of c in
+// the square of side size at (x, y) on a page of height pageHeight in user
+// units, k points per unit: one "x y w h re f" line per run, as
+// gofpdf's Rect writes it.
+func qrOperators(c *qr.Code, x, y, size, k, pageHeight float64) string {
+	m := size / float64(c.Size)
+	var b []byte
 	for row := 0; row < c.Size; row++ {
 		// Rows overlap a hair so that viewers show no seam between them.
 		h := m
@@ -519,9 +533,17 @@ func (d *doc) drawQR(x, y, size float64) {
 			for col < c.Size && c.Black(col, row) {
 				col++
 			}
-			d.Rect(x+float64(start)*m, y+float64(row)*m, float64(col-start)*m, h, "F")
+			if b != nil {
+				b = append(b, '\n')
+			}
+			for _, v := range [4]float64{(x + float64(start)*m) * k, (pageHeight - (y + float64(row)*m)) * k, float64(col-start) * m * k, -h * k} {
+				b = strconv.AppendFloat(b, v, 'f', 2, 64)
+				b = append(b, ' ')
+			}
+			b = append(b, "re f"...)
 		}
 	}
+	return string(b)
 }
 
 // signature writes the place and date of issue and the signatory, who

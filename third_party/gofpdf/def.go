@@ -723,6 +723,69 @@ type fontDefType struct {
 // the same file every time.
 var utf8FontIDs sync.Map
 
+// utf8Font is what a UTF-8 font file yields once parsed. It is the same for
+// every document and read-only once stored; a document cuts its subset with
+// its own file.cutter().
+type utf8Font struct {
+	sum    string // SHA-256 of the file
+	desc   FontDescType
+	up, ut int
+	cw     []int
+	file   *utf8FontFile
+}
+
+// utf8Fonts holds the parsed UTF-8 fonts by the SHA-256 of their file:
+// parsing one, and filling and clearing its 65 536 character widths, cost
+// more than the rest of a small document.
+var utf8Fonts sync.Map
+
+// utf8FontsBySize holds the last font parsed for each file size, so that a
+// document passing the same bytes again is served by comparing them, several
+// times faster than hashing them.
+var utf8FontsBySize sync.Map
+
+func parsedUTF8Font(b []byte) (*utf8Font, error) {
+	if pf, ok := utf8FontsBySize.Load(len(b)); ok && bytes.Equal(pf.(*utf8Font).file.fileReader.array, b) {
+		return pf.(*utf8Font), nil
+	}
+	sum := string(sha256Sum(b))
+	if pf, ok := utf8Fonts.Load(sum); ok {
+		utf8FontsBySize.Store(len(b), pf)
+		return pf.(*utf8Font), nil
+	}
+	// A private copy: the caller may reuse its slice after the document,
+	// and later documents cut their subsets from these bytes.
+	b = append([]byte(nil), b...)
+	file := newUTF8Font(&fileReader{readerPosition: 0, array: b})
+	if err := file.parseFile(); err != nil {
+		return nil, err
+	}
+	pf := &utf8Font{
+		sum: sum,
+		desc: FontDescType{
+			Ascent:       int(file.Ascent),
+			Descent:      int(file.Descent),
+			CapHeight:    file.CapHeight,
+			Flags:        file.Flags,
+			FontBBox:     file.Bbox,
+			ItalicAngle:  file.ItalicAngle,
+			StemV:        file.StemV,
+			MissingWidth: round(file.DefaultWidth),
+		},
+		up:   int(round(file.UnderlinePosition)),
+		ut:   round(file.UnderlineThickness),
+		cw:   file.CharWidths,
+		file: file,
+	}
+	file.prepareCut()
+	file.cidWidths = &sync.Map{}
+	// The cut reads the widths from the file's own table, not these.
+	file.CharWidths = nil
+	stored, _ := utf8Fonts.LoadOrStore(sum, pf)
+	utf8FontsBySize.Store(len(b), stored)
+	return stored.(*utf8Font), nil
+}
+
 func sha256Sum(b []byte) []byte {
 	sum := sha256.Sum256(b)
 	return sum[:]

@@ -39,6 +39,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -1834,26 +1835,10 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		// }
 
 		Type := "UTF8"
-		// Hashed before parsing, which pads tables of utf8Bytes in place.
-		idKey := fontkey + "\x00" + string(sha256Sum(utf8Bytes))
-		reader := fileReader{readerPosition: 0, array: utf8Bytes}
-
-		utf8File := newUTF8Font(&reader)
-
-		err := utf8File.parseFile()
+		pf, err := parsedUTF8Font(utf8Bytes)
 		if err != nil {
 			fmt.Printf("get metrics Error: %e\n", err)
 			return
-		}
-		desc := FontDescType{
-			Ascent:       int(utf8File.Ascent),
-			Descent:      int(utf8File.Descent),
-			CapHeight:    utf8File.CapHeight,
-			Flags:        utf8File.Flags,
-			FontBBox:     utf8File.Bbox,
-			ItalicAngle:  utf8File.ItalicAngle,
-			StemV:        utf8File.StemV,
-			MissingWidth: round(utf8File.DefaultWidth),
 		}
 
 		var sbarr map[int]int
@@ -1865,13 +1850,14 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		def := fontDefType{
 			Tp:        Type,
 			Name:      fontkey,
-			Desc:      desc,
-			Up:        int(round(utf8File.UnderlinePosition)),
-			Ut:        round(utf8File.UnderlineThickness),
-			Cw:        utf8File.CharWidths,
-			utf8File:  utf8File,
+			Desc:      pf.desc,
+			Up:        pf.up,
+			Ut:        pf.ut,
+			Cw:        pf.cw,
+			utf8File:  pf.file.cutter(),
 			usedRunes: sbarr,
 		}
+		idKey := fontkey + "\x00" + pf.sum
 		if id, ok := utf8FontIDs.Load(idKey); ok {
 			def.i = id.(string)
 		} else {
@@ -4196,6 +4182,14 @@ func (f *Fpdf) putfonts() {
 }
 
 func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
+	memo, key := font.utf8File.cidWidths, ""
+	if memo != nil {
+		key = cidWidthsKey(font.usedRunes, LastRune)
+		if w, ok := memo.Load(key); ok {
+			f.out(w.(string))
+			return
+		}
+	}
 	rangeID := 0
 	cidArray := make(map[int]*untypedKeyMap)
 	cidArrayKeys := make([]int, 0)
@@ -4309,7 +4303,36 @@ func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
 			w.printf(" %d [ %s ]\n", k, implode(" ", ws.valueSet))
 		}
 	}
-	f.out("/W [" + w.String() + " ]")
+	out := "/W [" + w.String() + " ]"
+	if memo != nil && cidWidthsCount.Add(1) <= maxCIDWidths {
+		memo.Store(key, out)
+	}
+	f.out(out)
+}
+
+// The /W array of a font depends only on its widths, the last rune used and
+// the runes used above 255 (every width up to 255 is written): the same for
+// most documents, which use few runes beyond Latin-1, and it cost as much
+// as cutting the subset. cidWidths (on the parsed font) keeps it by that
+// key, up to maxCIDWidths arrays in all.
+const maxCIDWidths = 1024
+
+var cidWidthsCount atomic.Int64
+
+func cidWidthsKey(usedRunes map[int]int, lastRune int) string {
+	var above []int
+	for r, v := range usedRunes {
+		if r > 255 && r <= lastRune && v != 0 {
+			above = append(above, r)
+		}
+	}
+	sort.Ints(above)
+	b := strconv.AppendInt(nil, int64(lastRune), 10)
+	for _, r := range above {
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(r), 10)
+	}
+	return string(b)
 }
 
 func implode(sep string, arr []int) string {

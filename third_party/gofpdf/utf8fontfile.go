@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 )
 
 // flags
@@ -55,6 +56,11 @@ type utf8FontFile struct {
 	DefaultWidth         float64
 	symbolData           map[int]map[string][]int
 	CodeSymbolDictionary map[int]int
+	// Set by prepareCut.
+	cutReady                             bool
+	locaFormat, metricsCount, numSymbols int
+	// cidWidths, when set, keeps the /W arrays written for this font.
+	cidWidths *sync.Map
 }
 
 type tableDescription struct {
@@ -166,9 +172,9 @@ func (utf *utf8FontFile) calcInt32(x, y []int) []int {
 
 func (utf *utf8FontFile) generateChecksum(data []byte) []int {
 	if (len(data) % 4) != 0 {
-		for i := 0; (len(data) % 4) != 0; i++ {
-			data = append(data, 0)
-		}
+		// Padded on a copy: data may be a table inside the font file,
+		// which documents share.
+		data = append(data[:len(data):len(data)], make([]byte, 4-len(data)%4)...)
 	}
 	answer := []int{0x0000, 0x0000}
 	for i := 0; i < len(data); i += 4 {
@@ -637,6 +643,17 @@ func (utf *utf8FontFile) generateCMAPTable(cidSymbolPairCollection map[int]int, 
 
 // GenerateCutFont fill utf8FontFile from .utf file, only with runes from usedRunes
 func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
+	if !utf.cutReady && !utf.prepareCut() {
+		return nil
+	}
+	return utf.cut(usedRunes)
+}
+
+// prepareCut reads what a subset needs and what does not depend on the runes
+// used: the table directory, the character-to-glyph map and the glyph
+// positions. A font keeps them read-only afterwards, so that copies made by
+// cutter can share them.
+func (utf *utf8FontFile) prepareCut() bool {
 	utf.fileReader.readerPosition = 0
 	utf.symbolPosition = make([]int, 0)
 	utf.charSymbolDictionary = make(map[int]int)
@@ -655,7 +672,6 @@ func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
 	utf.SeekTable("hhea")
 	utf.skip(34)
 	metricsCount := utf.readUint16()
-	oldMetrics := metricsCount
 
 	utf.SeekTable("maxp")
 	utf.skip(4)
@@ -663,12 +679,29 @@ func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
 
 	symbolCharDictionary := utf.generateCMAP()
 	if symbolCharDictionary == nil {
-		return nil
+		return false
 	}
 
 	utf.parseHMTXTable(metricsCount, numSymbols, symbolCharDictionary, 1.0)
 
 	utf.parseLOCATable(LocaFormat, numSymbols)
+	utf.locaFormat, utf.metricsCount, utf.numSymbols = LocaFormat, metricsCount, numSymbols
+	utf.cutReady = true
+	return true
+}
+
+// cutter returns a copy of a prepared font that cuts a subset on its own
+// reader, sharing the prepared tables with the original.
+func (utf *utf8FontFile) cutter() *utf8FontFile {
+	c := *utf
+	c.fileReader = &fileReader{array: utf.fileReader.array}
+	c.outTablesData = make(map[string][]byte)
+	return &c
+}
+
+func (utf *utf8FontFile) cut(usedRunes map[int]int) []byte {
+	LocaFormat, oldMetrics, numSymbols := utf.locaFormat, utf.metricsCount, utf.numSymbols
+	var metricsCount int
 
 	cidSymbolPairCollection, symbolArray, symbolCollection, symbolCollectionKeys := utf.parseSymbols(usedRunes)
 
