@@ -1,7 +1,10 @@
 package app
 
 import (
+	"encoding/json"
 	"net/http"
+	"reflect"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -68,7 +71,30 @@ type passageResponse struct {
 type situationResponse struct {
 	SessionReference string `json:"session_reference"`
 	*resultatResponse
-	ComptentAujourdhui map[string]bool `json:"comptent_aujourd_hui"`
+	ComptentAujourdhui comptesResponse `json:"comptent_aujourd_hui"`
+}
+
+// comptesResponse is an object, CCP → whether it counts today, written
+// straight from the dossier's list, keys in their byte order.
+type comptesResponse []certification.CCPCompte
+
+func (comptesResponse) documentedAs() reflect.Type { return reflect.TypeFor[map[string]bool]() }
+
+func (c comptesResponse) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 0, 2+len(c)*16)
+	b = append(b, '{')
+	for i, x := range c {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		k, err := json.Marshal(x.CCP)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(b, k...), ':')
+		b = strconv.AppendBool(b, x.Compte)
+	}
+	return append(b, '}'), nil
 }
 
 type dossierResponse struct {

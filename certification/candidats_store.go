@@ -177,15 +177,20 @@ func scanCandidats(q *gorm.DB) ([]candidatRow, error) {
 	var out []candidatRow
 	for rows.Next() {
 		var r candidatRow
-		if err := rows.Scan(&r.ID, &r.CentreID, &r.TitreID, &r.TitreCode,
-			&r.Parcours, &r.NomNaissance, &r.NomUsage, &r.Prenoms, &r.DateNaissance, &r.LieuNaissance, &r.Email,
-			&r.FormationDebut, &r.FormationFin, &r.VaeDateNotification, &r.VaeReference, &r.VaeDdets, &r.VaeMoisExperience,
-			&r.VaeTypeSession, &r.MoisExperience, &r.ArchiveAt, &r.Version, &r.CreatedAt, &r.UpdatedAt); err != nil {
+		if err := rows.Scan(r.dests()...); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// dests are where a row of candidatColumns is scanned, in their order.
+func (r *candidatRow) dests() []any {
+	return []any{&r.ID, &r.CentreID, &r.TitreID, &r.TitreCode,
+		&r.Parcours, &r.NomNaissance, &r.NomUsage, &r.Prenoms, &r.DateNaissance, &r.LieuNaissance, &r.Email,
+		&r.FormationDebut, &r.FormationFin, &r.VaeDateNotification, &r.VaeReference, &r.VaeDdets, &r.VaeMoisExperience,
+		&r.VaeTypeSession, &r.MoisExperience, &r.ArchiveAt, &r.Version, &r.CreatedAt, &r.UpdatedAt}
 }
 
 // scopeCandidats restricts a query on candidats (aliased c) to what the
@@ -273,72 +278,45 @@ func hydrateRows(db *gorm.DB, rows []candidatRow) ([]Candidat, error) {
 		return out, nil
 	}
 	ids := make([]string, len(rows))
+	idx := make(map[string]*Candidat, len(rows))
 	for i, r := range rows {
 		ids[i] = r.ID
-	}
-	// The ECF, the CCP antérieurs and the notifications de recevabilité
-	// come in one query, each line tagged with its kind: a candidat's page
-	// or a list pays one round trip for them, not three.
-	var details []struct {
-		Kind, CandidatID, Code, VersionCode string
-		// DateLigne is the date of the evaluation, of the obtention or of the
-		// notification; Texte the observations, the session reference or
-		// the notification's reference.
-		DateLigne                 Date
-		Texte, Ddets, TypeSession string
-		MoisExperience            int
-	}
-	if err := db.Raw(`SELECT 'e' AS kind, e.candidat_id, b.code, '' AS version_code, e.date_evaluation AS date_ligne,
-			e.observations AS texte, '' AS ddets, '' AS type_session, 0 AS mois_experience, b.rang, CAST(NULL AS TIMESTAMP) AS enregistree_at, e.id
-		FROM candidat_ecf e JOIN blocs b ON b.id = e.bloc_id WHERE e.candidat_id IN ?
-		UNION ALL
-		SELECT 'a', a.candidat_id, b.code, v.code, a.date_obtention, a.session_reference, '', '', 0, b.rang, NULL, a.id
-		FROM candidat_ccp_anterieurs a JOIN blocs b ON b.id = a.bloc_id JOIN titre_versions v ON v.id = b.version_id
-		WHERE a.candidat_id IN ?
-		UNION ALL
-		SELECT 'r', r.candidat_id, '', '', r.date_notification, r.reference, r.ddets, r.type_session, r.mois_experience,
-			0, r.enregistree_at, r.id
-		FROM candidat_recevabilites r WHERE r.candidat_id IN ?
-		ORDER BY kind, rang, enregistree_at, id`, ids, ids, ids).Scan(&details).Error; err != nil {
-		return nil, err
-	}
-	idx := map[string]*Candidat{}
-	for i, r := range rows {
-		c := Candidat{
-			ID: r.ID, CentreID: r.CentreID, TitreCode: r.TitreCode, Parcours: r.Parcours,
-			NomNaissance: r.NomNaissance, NomUsage: r.NomUsage, Prenoms: r.Prenoms,
-			DateNaissance: r.DateNaissance, LieuNaissance: r.LieuNaissance, Email: r.Email,
-			MoisExperience: r.MoisExperience, ArchiveAt: r.ArchiveAt, Version: r.Version,
-			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
-			ECF: []ECF{}, CCPAnterieurs: []CCPAnterieur{}, Recevabilites: []Recevabilite{},
-		}
-		if r.FormationDebut != nil && r.FormationFin != nil {
-			c.Formation = &Periode{*r.FormationDebut, *r.FormationFin}
-		}
-		if r.VaeDateNotification != nil {
-			c.Recevabilite = &Recevabilite{DateNotification: *r.VaeDateNotification, Reference: deref(r.VaeReference),
-				DDETS: deref(r.VaeDdets), TypeSession: deref(r.VaeTypeSession)}
-			if r.VaeMoisExperience != nil {
-				c.Recevabilite.MoisExperience = *r.VaeMoisExperience
-			}
-		}
-		out[i] = c
+		out[i] = r.candidat()
 		idx[r.ID] = &out[i]
 	}
-	for _, x := range details {
-		c := idx[x.CandidatID]
-		switch x.Kind {
-		case "e":
-			c.ECF = append(c.ECF, ECF{CCP: x.Code, DateEvaluation: x.DateLigne, Observations: x.Texte})
-		case "a":
-			c.CCPAnterieurs = append(c.CCPAnterieurs, CCPAnterieur{CCP: x.Code, VersionCode: x.VersionCode,
-				DateObtention: x.DateLigne, SessionReference: x.Texte})
-		case "r":
-			c.Recevabilites = append(c.Recevabilites, Recevabilite{DateNotification: x.DateLigne, Reference: x.Texte,
-				DDETS: x.Ddets, MoisExperience: x.MoisExperience, TypeSession: x.TypeSession})
-		}
+	// The ECF, the CCP antérieurs and the notifications de recevabilité
+	// come in one statement, each line tagged with its kind: a candidat's
+	// page or a list pays one round trip for them, not three.
+	err := lireDetails(db, branchECF+" UNION ALL "+branchAnterieurs+" UNION ALL "+branchRecevabilites+detailsOrder,
+		[]any{ids, ids, ids}, func(l *ligneDetail) { ajouterDetailCandidat(idx[l.owner], l) })
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// candidat is the row as a Candidat, without its ECF, CCP antérieurs and
+// notifications yet (empty lists, not nil: they are answered as []).
+func (r *candidatRow) candidat() Candidat {
+	c := Candidat{
+		ID: r.ID, CentreID: r.CentreID, TitreCode: r.TitreCode, Parcours: r.Parcours,
+		NomNaissance: r.NomNaissance, NomUsage: r.NomUsage, Prenoms: r.Prenoms,
+		DateNaissance: r.DateNaissance, LieuNaissance: r.LieuNaissance, Email: r.Email,
+		MoisExperience: r.MoisExperience, ArchiveAt: r.ArchiveAt, Version: r.Version,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		ECF: []ECF{}, CCPAnterieurs: []CCPAnterieur{}, Recevabilites: []Recevabilite{},
+	}
+	if r.FormationDebut != nil && r.FormationFin != nil {
+		c.Formation = &Periode{*r.FormationDebut, *r.FormationFin}
+	}
+	if r.VaeDateNotification != nil {
+		c.Recevabilite = &Recevabilite{DateNotification: *r.VaeDateNotification, Reference: deref(r.VaeReference),
+			DDETS: deref(r.VaeDdets), TypeSession: deref(r.VaeTypeSession)}
+		if r.VaeMoisExperience != nil {
+			c.Recevabilite.MoisExperience = *r.VaeMoisExperience
+		}
+	}
+	return c
 }
 
 // candidatExists reports whether any candidat has that id.

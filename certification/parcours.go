@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cipcert/cipcert/certification/rules"
@@ -18,9 +19,16 @@ type Dossier struct {
 	Situation *rules.Resultat
 	// SituationSession is the reference of that session.
 	SituationSession string
-	// Compte tells, per CCP acquired, whether it still counts today.
-	Compte         map[string]bool
+	// Compte tells, per CCP acquired, whether it still counts today: one
+	// entry per CCP, in the CCP codes' byte order.
+	Compte         []CCPCompte
 	ProchaineEtape string
+}
+
+// CCPCompte tells whether a CCP acquired still counts today.
+type CCPCompte struct {
+	CCP    string
+	Compte bool
 }
 
 // PassageDossier is one enrolment in a dossier.
@@ -38,28 +46,27 @@ type PassageDossier struct {
 // candidat itself sees results only once the PV is validated.
 func (s *Service) Parcours(ctx context.Context, a Acteur, candidatID string) (*Dossier, error) {
 	db := s.read(ctx)
-	cand, err := findCandidat(db, a, candidatID)
-	if err != nil {
-		return nil, err
-	}
 	visibles := []StatutSession{Planifiee, Declaree, Tenue, Deliberee, Validee}
 	decides := decidedStatuts
 	if a.Is(RoleCandidat) {
 		decides = []StatutSession{Validee}
 	}
-	_, ins, err := passagesOf(db, candidatID, visibles, "")
+	row, lus, err := lireDossier(db, a, candidatID, visibles)
 	if err != nil {
 		return nil, err
 	}
-	d := &Dossier{Candidat: cand, Passages: []PassageDossier{}, Compte: map[string]bool{}}
+	cand := row.candidat()
+	ps := make([]PassageDossier, len(lus))
+	for i := range lus {
+		ps[i] = PassageDossier{Inscription: lus[i].in, Session: lus[i].sess}
+	}
+	if err := lireDetailsDossier(db, &cand, ps); err != nil {
+		return nil, err
+	}
+	d := &Dossier{Candidat: &cand, Passages: make([]PassageDossier, 0, len(ps))}
 	today := s.today()
-	sessions, err := sessionsByID(db, ins)
-	if err != nil {
-		return nil, err
-	}
-	for _, in := range ins {
-		sess := sessions[in.SessionID]
-		p := PassageDossier{Inscription: in, Session: *sess}
+	for _, p := range ps {
+		in, sess := p.Inscription, &p.Session
 		if !contains(decides, sess.Statut) {
 			// Before deliberation (validation, for the candidat) the jury's
 			// work is not the candidat's to see.
@@ -90,9 +97,17 @@ func (s *Service) Parcours(ctx context.Context, a Acteur, candidatID string) (*D
 	}
 	d.ProchaineEtape = prochaineEtape(d, today)
 	if d.Situation != nil {
+		d.Compte = make([]CCPCompte, 0, len(d.Situation.CCPAcquis))
 		for _, c := range d.Situation.CCPAcquis {
-			d.Compte[c.CCP] = c.Compte && (d.Situation.DateLimite == nil || !today.After(DateOf(*d.Situation.DateLimite)))
+			compte := c.Compte && (d.Situation.DateLimite == nil || !today.After(DateOf(*d.Situation.DateLimite)))
+			// A CCP listed twice counts as its last entry says.
+			if i := slices.IndexFunc(d.Compte, func(x CCPCompte) bool { return x.CCP == c.CCP }); i >= 0 {
+				d.Compte[i].Compte = compte
+			} else {
+				d.Compte = append(d.Compte, CCPCompte{c.CCP, compte})
+			}
 		}
+		slices.SortFunc(d.Compte, func(x, y CCPCompte) int { return strings.Compare(x.CCP, y.CCP) })
 	}
 	return d, nil
 }

@@ -241,31 +241,3 @@ func sessionReferencesByID(tx *gorm.DB, ids []string) (map[string]string, error)
 	}
 	return refs, nil
 }
-
-// sessionsByID loads the sessions of enrolments, with their details, in
-// three queries whatever their number.
-func sessionsByID(db *gorm.DB, ins []Inscription) (map[string]*Session, error) {
-	out := map[string]*Session{}
-	if len(ins) == 0 {
-		return out, nil
-	}
-	ids := make([]string, len(ins))
-	for i, in := range ins {
-		ids[i] = in.SessionID
-	}
-	q, err := scopeSessions(db, Acteur{Role: RoleAdmin})
-	if err != nil {
-		return nil, err
-	}
-	ss, err := listSessions(q.Where("s.id IN ?", ids))
-	if err != nil {
-		return nil, wrap(err, "%d sessions: load", len(ids))
-	}
-	if err := loadSessionDetails(db, ss); err != nil {
-		return nil, err
-	}
-	for i := range ss {
-		out[ss[i].ID] = &ss[i]
-	}
-	return out, nil
-}
