@@ -365,12 +365,18 @@ func gardeSaisieSQL(postgres bool) string {
 	return q
 }
 
+var gardeSaisiePG, gardeSaisieSQLite = gardeSaisieSQL(true), gardeSaisieSQL(false)
+
 // lireGardeSaisie reads what guards a recording by the member of account
 // utilisateurID on an enrolment, in one statement, and on PostgreSQL takes
 // the session's shared lock in the same one. It returns nil when the
 // session does not exist or the member does not sit on its jury.
 func lireGardeSaisie(tx *gorm.DB, utilisateurID, sessionID, inscriptionID string) (*gardeSaisie, error) {
-	rows, err := tx.Raw(gardeSaisieSQL(tx.Dialector.Name() == "postgres"), utilisateurID, inscriptionID, sessionID).Rows()
+	q := gardeSaisieSQLite
+	if tx.Dialector.Name() == "postgres" {
+		q = gardeSaisiePG
+	}
+	rows, err := tx.Raw(q, utilisateurID, inscriptionID, sessionID).Rows()
 	if err != nil {
 		return nil, wrap(err, "session %s inscription %s: guard of a recording", sessionID, inscriptionID)
 	}
@@ -474,6 +480,36 @@ const (
 		WHERE id = ? AND version = ? AND revoque_at IS NULL RETURNING id)` + evenementPG
 )
 
+// updatePresencePG records a candidat's presence on PostgreSQL as
+// updateEvaluationPG records a decision.
+const updatePresencePG = `WITH w AS (UPDATE inscriptions SET presence = ?, entretien_final = ?, version = ?, updated_at = ?
+	WHERE id = ? AND version = ? RETURNING id)` + evenementPG
+
+// ecrirePresence is updatePresence with its event ev, in one statement on
+// PostgreSQL, which also withdraws the PV's signatures (signatures
+// reports it); elsewhere the caller withdraws them.
+func ecrirePresence(tx *gorm.DB, id string, version int, presence, entretienFinal *string, at time.Time, ev Evenement) (ok, signatures bool, err error) {
+	if tx.Dialector.Name() != "postgres" {
+		if ok, err := updatePresence(tx, id, version, presence, entretienFinal, at); err != nil || !ok {
+			return false, false, err
+		}
+		return true, false, insertEvenement(tx, ev)
+	}
+	n, err := ecrireAvecEvenement(tx, updatePresencePG, []any{presence, entretienFinal, version + 1, at, id, version}, ev)
+	return n > 0, n > 0, wrap(err, "inscription %s version %d: presence", id, version)
+}
+
+// ecrireAvecEvenement runs one of the statements above, whose own
+// arguments are args, with the event ev; it returns how many rows the
+// write changed.
+func ecrireAvecEvenement(tx *gorm.DB, q string, args []any, ev Evenement) (int64, error) {
+	args = append(args, ev.ID, ev.At, ev.UtilisateurID, ev.Role, ev.Action, ev.Objet, ev.ObjetID, ev.SessionID, ev.CandidatID,
+		ev.Avant, ev.Apres, deref(ev.SessionID))
+	var n int64
+	err := tx.Raw(q, args...).Row().Scan(&n)
+	return n, err
+}
+
 // ecrireEvaluation records a jury member's decision e: the first one when
 // version is 0, else in place of the decision still at version; and its
 // event ev in the trail. It reports false, having written nothing, when a
@@ -492,14 +528,12 @@ func ecrireEvaluation(tx *gorm.DB, e Evaluation, version int, ev Evenement, comp
 			args = []any{e.Decision, e.Motifs, e.MSP, e.EntretienTechnique, e.QuestionnaireProfessionnel, e.QuestionnementProductions,
 				e.DossierProfessionnel, e.EcfPrisEnCompte, e.SaisiPar, e.Version, e.UpdatedAt, e.ID, version}
 		}
-		args = append(args, ev.ID, ev.At, ev.UtilisateurID, ev.Role, ev.Action, ev.Objet, ev.ObjetID, ev.SessionID, ev.CandidatID,
-			ev.Avant, ev.Apres, deref(ev.SessionID))
 		q := updateEvaluationPG
 		if version == 0 {
 			q = insertEvaluationPG
 		}
-		var n int64
-		if err := tx.Raw(q, args...).Row().Scan(&n); err != nil {
+		n, err := ecrireAvecEvenement(tx, q, args, ev)
+		if err != nil {
 			return false, false, wrap(err, "evaluation %s of inscription %s version %d: record", e.ID, e.InscriptionID, version)
 		}
 		if n == 0 {

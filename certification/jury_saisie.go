@@ -98,7 +98,7 @@ func (s *Service) SaisirCandidat(ctx context.Context, a Acteur, sessionID, inscr
 		changed := false
 		if deref(ins.Presence) != in.Presence.Presence || deref(ins.EntretienFinal) != in.Presence.EntretienFinal {
 			v := ins.Version
-			if err := s.saisirPresence(tx, a, cj.sess, ins, in.Version, in.Presence); err != nil {
+			if err := s.saisirPresence(tx, a, cj, in.Version, in.Presence); err != nil {
 				return champDe("presence", err)
 			}
 			changed = ins.Version != v

@@ -295,7 +295,7 @@ func (s *Service) SaisirPresence(ctx context.Context, a Acteur, sessionID, inscr
 			return err
 		}
 		v := cj.ins.Version
-		if err := s.saisirPresence(tx, a, cj.sess, cj.ins, version, in); err != nil || cj.ins.Version == v {
+		if err := s.saisirPresence(tx, a, cj, version, in); err != nil || cj.ins.Version == v {
 			return err
 		}
 		return cj.retirerSignatures(tx)
@@ -313,10 +313,11 @@ func (in PresenceSaisie) check() error {
 }
 
 // saisirPresence records a presence in the transaction of its caller, and
-// brings ins up to date; the caller withdraws the signatures when the
-// version moved.
-func (s *Service) saisirPresence(tx *gorm.DB, a Acteur, sess *Session, ins *Inscription, version int, in PresenceSaisie) error {
-	sessionID, inscriptionID := sess.ID, ins.ID
+// brings cj.ins up to date; the caller withdraws the signatures left to
+// withdraw (cj.signee) when the version moved.
+func (s *Service) saisirPresence(tx *gorm.DB, a Acteur, cj *contexteJury, version int, in PresenceSaisie) error {
+	sessionID, ins := cj.sess.ID, cj.ins
+	inscriptionID := ins.ID
 	if in.EntretienFinal != "" && !ins.EntretienFinalDu {
 		return Invalid("entretien_final_non_du", "L'entretien final n'a pas lieu pour ce candidat à cette session.",
 			FieldError{"entretien_final", "non_du", "L'entretien final se tient à la session titre ou à la session du dernier CCP manquant."})
@@ -336,16 +337,20 @@ func (s *Service) saisirPresence(tx *gorm.DB, a Acteur, sess *Session, ins *Insc
 	if in.EntretienFinal != "" {
 		apres.EntretienFinal = &in.EntretienFinal
 	}
-	ok, err := updatePresence(tx, inscriptionID, version, apres.Presence, apres.EntretienFinal, s.now())
+	ev, err := s.evenement(a, audit{action: "presence", objet: "inscription", objetID: inscriptionID, sessionID: sessionID, candidatID: ins.CandidatID,
+		avant: presenceSnapshot{Presence: ins.Presence, EntretienFinal: ins.EntretienFinal, Version: ins.Version}, apres: apres})
+	if err != nil {
+		return err
+	}
+	ok, retirees, err := ecrirePresence(tx, inscriptionID, version, apres.Presence, apres.EntretienFinal, s.now(), ev)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return staleF("L'inscription")
 	}
-	if err := s.journal(tx, a, audit{action: "presence", objet: "inscription", objetID: inscriptionID, sessionID: sessionID, candidatID: ins.CandidatID,
-		avant: presenceSnapshot{Presence: ins.Presence, EntretienFinal: ins.EntretienFinal, Version: ins.Version}, apres: apres}); err != nil {
-		return err
+	if retirees {
+		cj.signee = false
 	}
 	ins.Presence, ins.EntretienFinal, ins.Version = apres.Presence, apres.EntretienFinal, version+1
 	return nil

@@ -77,6 +77,11 @@ func TestSaisieStatements(t *testing.T) {
 					"CCP2": {EvaluationSaisie: saisieAcquis},
 					"CCP3": {EvaluationSaisie: saisieNonAcquis}}})
 		}, nil)
+		// The presence, then the enrolment read back for the answer.
+		measure("presence changed", 1+write+3, func() error {
+			_, err := s.svc.SaisirPresence(ctx, jury1, sessionID, insID, in.Version, certification.PresenceSaisie{Presence: "present", EntretienFinal: "defavorable"})
+			return err
+		}, nil)
 
 		// Each recording left its event, with the decision before and after.
 		evs, err := s.svc.Evenements(ctx, s.acteur("dreets"), sessionID, "")
