@@ -39,13 +39,23 @@ type audit struct {
 // journal appends an event in tx, so that it is written if and only if the
 // change it records is.
 func (s *Service) journal(tx *gorm.DB, a Acteur, e audit) error {
+	ev, err := s.evenement(a, e)
+	if err != nil {
+		return err
+	}
+	return insertEvenement(tx, ev)
+}
+
+// evenement is the event journal appends, for a caller that writes it
+// with the change it records in one statement.
+func (s *Service) evenement(a Acteur, e audit) (Evenement, error) {
 	avant, err := jsonOrEmpty(e.avant)
 	if err != nil {
-		return fmt.Errorf("audit %s %s %s: avant: %w", e.action, e.objet, e.objetID, err)
+		return Evenement{}, fmt.Errorf("audit %s %s %s: avant: %w", e.action, e.objet, e.objetID, err)
 	}
 	apres, err := jsonOrEmpty(e.apres)
 	if err != nil {
-		return fmt.Errorf("audit %s %s %s: après: %w", e.action, e.objet, e.objetID, err)
+		return Evenement{}, fmt.Errorf("audit %s %s %s: après: %w", e.action, e.objet, e.objetID, err)
 	}
 	if e.id == "" {
 		e.id = newID()
@@ -61,7 +71,7 @@ func (s *Service) journal(tx *gorm.DB, a Acteur, e audit) error {
 	if e.candidatID != "" {
 		ev.CandidatID = &e.candidatID
 	}
-	return insertEvenement(tx, ev)
+	return ev, nil
 }
 
 // jsonOrEmpty marshals a snapshot; nil is stored as "", which reads as absent.

@@ -75,10 +75,11 @@ func (s *Service) SignalerIncident(ctx context.Context, a Acteur, sessionID, ins
 	}
 	var out Incident
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		sess, ins, _, err := s.juryContext(tx, a, sessionID, inscriptionID)
+		cj, err := s.juryContext(tx, a, sessionID, inscriptionID)
 		if err != nil {
 			return err
 		}
+		sess, ins := cj.sess, cj.ins
 		out = Incident{ID: newID(), SessionID: sess.ID, InscriptionID: ins.ID, Candidat: ins.Prenoms + " " + ins.NomNaissance,
 			Categorie: in.Categorie, Description: in.Description, SaisiPar: a.UtilisateurID, CreatedAt: s.now()}
 		if err := insertIncident(tx, out); err != nil {
@@ -119,10 +120,11 @@ func (s *Service) RetirerIncident(ctx context.Context, a Acteur, sessionID, inci
 		if err != nil {
 			return err
 		}
-		sess, ins, _, err := s.juryContext(tx, a, sessionID, n.InscriptionID)
+		cj, err := s.juryContext(tx, a, sessionID, n.InscriptionID)
 		if err != nil {
 			return err
 		}
+		sess, ins := cj.sess, cj.ins
 		if err := retirerIncident(tx, n.ID, s.now()); err != nil {
 			return err
 		}

@@ -1,9 +1,13 @@
 package certification
 
 import (
+	"database/sql"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/cipcert/cipcert/certification/rules"
 )
 
 // inscriptionRow is the inscriptions table.
@@ -252,9 +256,10 @@ func insertEvaluation(tx *gorm.DB, e Evaluation) error {
 	return marquerEvaluation(tx, e.ID)
 }
 
-// updateEvaluation replaces a live decision if its version is still
-// version, and reports false when it is not.
-func updateEvaluation(tx *gorm.DB, e Evaluation, version int) (bool, error) {
+// setEvaluation replaces a live decision if its version is still version,
+// and reports false when it is not. The caller keeps the statistics
+// summary (marquerEvaluation) when it counts the decision.
+func setEvaluation(tx *gorm.DB, e Evaluation, version int) (bool, error) {
 	res := tx.Model(&evaluationRow{}).Where("id = ? AND version = ? AND revoque_at IS NULL", e.ID, version).Updates(map[string]any{
 		"decision": e.Decision, "motifs": e.Motifs, "msp": e.MSP, "entretien_technique": e.EntretienTechnique,
 		"questionnaire_professionnel": e.QuestionnaireProfessionnel, "questionnement_productions": e.QuestionnementProductions,
@@ -264,7 +269,7 @@ func updateEvaluation(tx *gorm.DB, e Evaluation, version int) (bool, error) {
 	if res.Error != nil {
 		return false, wrap(res.Error, "evaluation %s version %d: update", e.ID, version)
 	}
-	return res.RowsAffected > 0, marquerEvaluation(tx, e.ID)
+	return res.RowsAffected > 0, nil
 }
 
 // revokeEvaluation revokes a live decision, and reports false when it was
@@ -297,4 +302,261 @@ func withdrawInscription(tx *gorm.DB, id, motif string, at time.Time) (bool, err
 		return false, wrap(res.Error, "inscription %s: withdraw", id)
 	}
 	return res.RowsAffected > 0, marquerInscription(tx, id)
+}
+
+// gardeSaisie is what guards a jury member's recording on one enrolment,
+// read by lireGardeSaisie in one statement.
+type gardeSaisie struct {
+	sess Session
+	// ins is nil when the session has no such enrolment in force; its CCP
+	// and live evaluations are filled.
+	ins *Inscription
+	// membreID is the acting member, who sits on the session's jury.
+	membreID string
+	// liens are the natures of the links the member declared with the
+	// candidat.
+	liens []string
+	// blocs maps the codes of the session's version's blocs to their ids.
+	blocs map[string]string
+	// candidat is what the rules need to check a decision against the
+	// candidat's route (rules.VerifierEvaluation).
+	candidat rules.Candidat
+	// signee tells whether a member signed the PV as it stands.
+	signee bool
+}
+
+// gardeSaisieSQL reads a session in the jury's scope with the acting
+// member, one enrolment with its CCP, its candidat's route and the
+// member's links with it, and one row per live evaluation. The lists come
+// as comma-separated aggregates (codes, ids and link natures hold no
+// comma), so that one statement carries them all.
+func gardeSaisieSQL(postgres bool) string {
+	agg := func(expr, from, order string) string {
+		if postgres {
+			return "(SELECT string_agg(" + expr + ", ',' ORDER BY " + order + ") FROM " + from + ")"
+		}
+		return "(SELECT group_concat(" + expr + ", ',' ORDER BY " + order + ") FROM " + from + ")"
+	}
+	q := `SELECT s.statut, s.type, s.version_id, s.fin, t.code, sj.membre_id,
+		i.id, i.candidat_id, i.entretien_final_du, i.presence, i.entretien_final, i.issue, i.version,
+		` + agg("b.code", "inscription_blocs ib JOIN blocs b ON b.id = ib.bloc_id WHERE ib.inscription_id = i.id", "b.rang") + `,
+		` + agg("b.code || ':' || b.id", "blocs b WHERE b.version_id = s.version_id", "b.rang") + `,
+		` + agg("l.nature", "liens l WHERE l.membre_id = sj.membre_id AND l.candidat_id = i.candidat_id", "l.created_at, l.id") + `,
+		` + agg("b.code", "candidat_ecf x JOIN blocs b ON b.id = x.bloc_id WHERE x.candidat_id = i.candidat_id", "b.rang") + `,
+		c.nom_naissance, c.prenoms, c.parcours, c.vae_date_notification IS NOT NULL, CASE WHEN c.formation_debut IS NOT NULL THEN c.formation_fin END,
+		EXISTS (SELECT 1 FROM session_jury x WHERE x.session_id = s.id AND x.signe_at IS NOT NULL),
+		e.id, eb.code, e.bloc_id, e.decision, e.motifs, e.msp, e.entretien_technique, e.questionnaire_professionnel,
+		e.questionnement_productions, e.dossier_professionnel, e.ecf_pris_en_compte, e.saisi_par, e.version, e.created_at, e.updated_at
+	FROM sessions s JOIN titre_versions v ON v.id = s.version_id JOIN titres t ON t.id = v.titre_id
+	JOIN session_jury sj ON sj.session_id = s.id JOIN jury_membres m ON m.id = sj.membre_id AND m.utilisateur_id = ?
+	LEFT JOIN inscriptions i ON i.id = ? AND i.session_id = s.id AND i.retiree_at IS NULL
+	LEFT JOIN candidats c ON c.id = i.candidat_id
+	LEFT JOIN evaluations e ON e.inscription_id = i.id AND e.revoque_at IS NULL
+	LEFT JOIN blocs eb ON eb.id = e.bloc_id
+	WHERE s.id = ?
+	ORDER BY eb.rang`
+	if postgres {
+		// The session's shared lock (lockSession) in the same round trip.
+		// A transaction that held it exclusively and changed the session
+		// (a deliberation) is seen: PostgreSQL returns the row locked as
+		// it committed it.
+		q += " " + lockClause(lockShared) + " OF s"
+	}
+	return q
+}
+
+var gardeSaisiePG, gardeSaisieSQLite = gardeSaisieSQL(true), gardeSaisieSQL(false)
+
+// lireGardeSaisie reads what guards a recording by the member of account
+// utilisateurID on an enrolment, in one statement, and on PostgreSQL takes
+// the session's shared lock in the same one. It returns nil when the
+// session does not exist or the member does not sit on its jury.
+func lireGardeSaisie(tx *gorm.DB, utilisateurID, sessionID, inscriptionID string) (*gardeSaisie, error) {
+	q := gardeSaisieSQLite
+	if tx.Dialector.Name() == "postgres" {
+		q = gardeSaisiePG
+	}
+	rows, err := tx.Raw(q, utilisateurID, inscriptionID, sessionID).Rows()
+	if err != nil {
+		return nil, wrap(err, "session %s inscription %s: guard of a recording", sessionID, inscriptionID)
+	}
+	defer rows.Close()
+	var g *gardeSaisie
+	for rows.Next() {
+		var (
+			statut, typ, versionID, titreCode, membreID string
+			fin                                         Date
+			insID, candidatID                           sql.NullString
+			efDu                                        sql.NullBool
+			presence, entretienFinal, issue             *string
+			insVersion                                  sql.NullInt64
+			ccp, blocs, liens, ecf, parcours            sql.NullString
+			nomNaissance, prenoms                       sql.NullString
+			vae                                         sql.NullBool
+			finFormation                                Date
+			signee                                      bool
+			evID, evCCP, evBloc, decision, motifs       sql.NullString
+			msp, et, qp, qprod, dp, ecfPris             sql.NullBool
+			saisiPar                                    sql.NullString
+			evVersion                                   sql.NullInt64
+			createdAt, updatedAt                        sql.NullTime
+		)
+		if err := rows.Scan(&statut, &typ, &versionID, &fin, &titreCode, &membreID,
+			&insID, &candidatID, &efDu, &presence, &entretienFinal, &issue, &insVersion,
+			&ccp, &blocs, &liens, &ecf, &nomNaissance, &prenoms, &parcours, &vae, &finFormation, &signee,
+			&evID, &evCCP, &evBloc, &decision, &motifs, &msp, &et, &qp, &qprod, &dp, &ecfPris, &saisiPar, &evVersion,
+			&createdAt, &updatedAt); err != nil {
+			return nil, wrap(err, "session %s inscription %s: guard of a recording: scan", sessionID, inscriptionID)
+		}
+		if g == nil {
+			g = &gardeSaisie{sess: Session{ID: sessionID, Statut: StatutSession(statut), Type: typ, VersionID: versionID,
+				Fin: fin, TitreCode: titreCode}, membreID: membreID, liens: split(liens.String), blocs: map[string]string{}, signee: signee}
+			for _, cb := range split(blocs.String) {
+				code, id, _ := strings.Cut(cb, ":")
+				g.blocs[code] = id
+			}
+			if insID.Valid {
+				g.ins = &Inscription{ID: insID.String, SessionID: sessionID, CandidatID: candidatID.String, EntretienFinalDu: efDu.Bool,
+					Presence: presence, EntretienFinal: entretienFinal, Issue: issue, Version: int(insVersion.Int64),
+					SessionType: typ, SessionFin: fin, SessionVersionID: versionID, SessionStatut: StatutSession(statut),
+					NomNaissance: nomNaissance.String, Prenoms: prenoms.String,
+					CCP: append([]string{}, split(ccp.String)...), Evaluations: []Evaluation{}}
+				rc := rules.Candidat{Parcours: rules.Parcours(parcours.String), ECF: map[string]bool{}}
+				if rc.Parcours == rules.ParcoursCapitalisation {
+					rc.Origine = rules.ParcoursFormation
+					if vae.Bool {
+						rc.Origine = rules.ParcoursVAE
+					}
+				}
+				if !finFormation.IsZero() {
+					t := finFormation.Time()
+					rc.FinFormation = &t
+				}
+				for _, c := range split(ecf.String) {
+					rc.ECF[c] = true
+				}
+				g.candidat = rc
+			}
+		}
+		if g.ins != nil && evID.Valid {
+			g.ins.Evaluations = append(g.ins.Evaluations, Evaluation{ID: evID.String, InscriptionID: g.ins.ID, BlocID: evBloc.String,
+				CCP: evCCP.String, Decision: decision.String, Motifs: motifs.String, MSP: msp.Bool, EntretienTechnique: et.Bool,
+				QuestionnaireProfessionnel: qp.Bool, QuestionnementProductions: qprod.Bool, DossierProfessionnel: dp.Bool,
+				EcfPrisEnCompte: ecfPris.Bool, SaisiPar: saisiPar.String, Version: int(evVersion.Int64),
+				CreatedAt: createdAt.Time, UpdatedAt: updatedAt.Time})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(err, "session %s inscription %s: guard of a recording", sessionID, inscriptionID)
+	}
+	return g, nil
+}
+
+// split splits a comma-separated aggregate; empty or NULL is no element.
+func split(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// The statements that record a jury member's decision on PostgreSQL, in
+// one round trip: the decision (the first one, or in place of the one still
+// at the version read), its event, and the withdrawal of the PV's
+// signatures, which covered other results. Events and signatures follow
+// only a decision written; the count of it says whether it was.
+const (
+	evenementPG = `, j AS (INSERT INTO evenements (id, at, utilisateur_id, role, action, objet, objet_id, session_id, candidat_id, avant, apres)
+		SELECT ?, CAST(? AS TIMESTAMP), ?, ?, ?, ?, ?, ?, ?, ?, ? FROM w),
+	sig AS (UPDATE session_jury SET signe_at = NULL, empreinte = '' WHERE session_id = ? AND signe_at IS NOT NULL AND EXISTS (SELECT 1 FROM w))
+	SELECT COUNT(*) FROM w`
+	insertEvaluationPG = `WITH w AS (INSERT INTO evaluations (id, inscription_id, bloc_id, decision, motifs, msp, entretien_technique,
+		questionnaire_professionnel, questionnement_productions, dossier_professionnel, ecf_pris_en_compte, saisi_par, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (inscription_id, bloc_id) WHERE revoque_at IS NULL DO NOTHING RETURNING id)` + evenementPG
+	updateEvaluationPG = `WITH w AS (UPDATE evaluations SET decision = ?, motifs = ?, msp = ?, entretien_technique = ?,
+		questionnaire_professionnel = ?, questionnement_productions = ?, dossier_professionnel = ?, ecf_pris_en_compte = ?,
+		saisi_par = ?, version = ?, updated_at = ?
+		WHERE id = ? AND version = ? AND revoque_at IS NULL RETURNING id)` + evenementPG
+)
+
+// updatePresencePG records a candidat's presence on PostgreSQL as
+// updateEvaluationPG records a decision.
+const updatePresencePG = `WITH w AS (UPDATE inscriptions SET presence = ?, entretien_final = ?, version = ?, updated_at = ?
+	WHERE id = ? AND version = ? RETURNING id)` + evenementPG
+
+// ecrirePresence is updatePresence with its event ev, in one statement on
+// PostgreSQL, which also withdraws the PV's signatures (signatures
+// reports it); elsewhere the caller withdraws them.
+func ecrirePresence(tx *gorm.DB, id string, version int, presence, entretienFinal *string, at time.Time, ev Evenement) (ok, signatures bool, err error) {
+	if tx.Dialector.Name() != "postgres" {
+		if ok, err := updatePresence(tx, id, version, presence, entretienFinal, at); err != nil || !ok {
+			return false, false, err
+		}
+		return true, false, insertEvenement(tx, ev)
+	}
+	n, err := ecrireAvecEvenement(tx, updatePresencePG, []any{presence, entretienFinal, version + 1, at, id, version}, ev)
+	return n > 0, n > 0, wrap(err, "inscription %s version %d: presence", id, version)
+}
+
+// ecrireAvecEvenement runs one of the statements above, whose own
+// arguments are args, with the event ev; it returns how many rows the
+// write changed.
+func ecrireAvecEvenement(tx *gorm.DB, q string, args []any, ev Evenement) (int64, error) {
+	args = append(args, ev.ID, ev.At, ev.UtilisateurID, ev.Role, ev.Action, ev.Objet, ev.ObjetID, ev.SessionID, ev.CandidatID,
+		ev.Avant, ev.Apres, deref(ev.SessionID))
+	var n int64
+	err := tx.Raw(q, args...).Row().Scan(&n)
+	return n, err
+}
+
+// ecrireEvaluation records a jury member's decision e: the first one when
+// version is 0, else in place of the decision still at version; and its
+// event ev in the trail. It reports false, having written nothing, when a
+// decision was recorded in between (first one) or the decision is no
+// longer at version. compte says whether the enrolment counts in the
+// statistics summary, which then counts its session again. On PostgreSQL
+// it takes one statement, which also withdraws the PV's signatures
+// (signatures reports it); elsewhere the caller withdraws them.
+func ecrireEvaluation(tx *gorm.DB, e Evaluation, version int, ev Evenement, compte bool) (ok, signatures bool, err error) {
+	if tx.Dialector.Name() == "postgres" {
+		var args []any
+		if version == 0 {
+			args = []any{e.ID, e.InscriptionID, e.BlocID, e.Decision, e.Motifs, e.MSP, e.EntretienTechnique, e.QuestionnaireProfessionnel,
+				e.QuestionnementProductions, e.DossierProfessionnel, e.EcfPrisEnCompte, e.SaisiPar, e.Version, e.CreatedAt, e.UpdatedAt}
+		} else {
+			args = []any{e.Decision, e.Motifs, e.MSP, e.EntretienTechnique, e.QuestionnaireProfessionnel, e.QuestionnementProductions,
+				e.DossierProfessionnel, e.EcfPrisEnCompte, e.SaisiPar, e.Version, e.UpdatedAt, e.ID, version}
+		}
+		q := updateEvaluationPG
+		if version == 0 {
+			q = insertEvaluationPG
+		}
+		n, err := ecrireAvecEvenement(tx, q, args, ev)
+		if err != nil {
+			return false, false, wrap(err, "evaluation %s of inscription %s version %d: record", e.ID, e.InscriptionID, version)
+		}
+		if n == 0 {
+			return false, false, nil
+		}
+	} else {
+		if version == 0 {
+			row := evaluationRowOf(e)
+			if err := tx.Create(&row).Error; err != nil {
+				if isUniqueViolation(err) {
+					return false, false, nil
+				}
+				return false, false, wrap(err, "evaluation %s of inscription %s: insert", e.ID, e.InscriptionID)
+			}
+		} else if ok, err := setEvaluation(tx, e, version); err != nil || !ok {
+			return false, false, err
+		}
+		if err := insertEvenement(tx, ev); err != nil {
+			return false, false, err
+		}
+	}
+	if compte {
+		return true, tx.Dialector.Name() == "postgres", marquerEvaluation(tx, e.ID)
+	}
+	return true, tx.Dialector.Name() == "postgres", nil
 }

@@ -84,10 +84,11 @@ func (s *Service) SaisirCandidat(ctx context.Context, a Acteur, sessionID, inscr
 		}
 	}
 	return s.inTx(ctx, func(tx *gorm.DB) error {
-		sess, ins, _, err := s.juryContext(tx, a, sessionID, inscriptionID)
+		cj, err := s.juryContext(tx, a, sessionID, inscriptionID)
 		if err != nil {
 			return err
 		}
+		ins := cj.ins
 		if in.Presence.Presence != "present" && len(in.Evaluations) > 0 {
 			return Invalid("decisions_sans_presence", "Un candidat non présent n'a pas de décision sur ses CCP.",
 				FieldError{"presence", "candidat_non_present", "Les décisions sur les CCP ne se saisissent que pour un candidat présent."})
@@ -97,19 +98,19 @@ func (s *Service) SaisirCandidat(ctx context.Context, a Acteur, sessionID, inscr
 		changed := false
 		if deref(ins.Presence) != in.Presence.Presence || deref(ins.EntretienFinal) != in.Presence.EntretienFinal {
 			v := ins.Version
-			if err := s.saisirPresence(tx, a, sess, ins, in.Version, in.Presence); err != nil {
+			if err := s.saisirPresence(tx, a, cj, in.Version, in.Presence); err != nil {
 				return champDe("presence", err)
 			}
 			changed = ins.Version != v
 		}
-		v := &verifEvaluation{tx: tx, titreCode: sess.TitreCode, candidatID: ins.CandidatID}
+		v := cj.verif(tx)
 		for _, c := range ccps {
 			e := in.Evaluations[c]
 			if cur := ins.Evaluation(c); cur != nil && cur.Version == e.Version && e.egale(*cur) {
 				continue
 			}
 			avant := ins.Evaluation(c)
-			out, err := s.saisirEvaluation(tx, a, sess, ins, c, e.Version, e.EvaluationSaisie, v)
+			out, err := s.saisirEvaluation(tx, a, cj, c, e.Version, e.EvaluationSaisie, v)
 			if err != nil {
 				return champDe("evaluations."+c, err)
 			}
@@ -119,7 +120,7 @@ func (s *Service) SaisirCandidat(ctx context.Context, a Acteur, sessionID, inscr
 			return nil
 		}
 		// What the members signed is no longer what is recorded.
-		return resetSignatures(tx, sess.ID)
+		return cj.retirerSignatures(tx)
 	})
 }
 

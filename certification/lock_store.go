@@ -32,14 +32,19 @@ func lockRow(tx *gorm.DB, mode lockMode, table, where string, args ...any) error
 	if tx.Dialector.Name() != "postgres" {
 		return nil
 	}
-	clause := "FOR SHARE"
-	if mode == lockExclusive {
-		clause = "FOR NO KEY UPDATE"
-	}
-	if err := tx.Exec("SELECT 1 FROM "+table+" WHERE "+where+" "+clause, args...).Error; err != nil {
+	if err := tx.Exec("SELECT 1 FROM "+table+" WHERE "+where+" "+lockClause(mode), args...).Error; err != nil {
 		return fmt.Errorf("store: lock %s %v: %w", table, args, err)
 	}
 	return nil
+}
+
+// lockClause is PostgreSQL's locking clause for mode, for a read that
+// takes its lock in the same statement.
+func lockClause(mode lockMode) string {
+	if mode == lockExclusive {
+		return "FOR NO KEY UPDATE"
+	}
+	return "FOR SHARE"
 }
 
 // lockSession locks a session's row (see lockRow). It orders the

@@ -2,7 +2,6 @@ package certification_test
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
@@ -19,12 +18,8 @@ import (
 // the timer runs from the call that validates the PV to the hundredth
 // message accepted.
 func BenchmarkResultats100(b *testing.B) {
-	dialect := "sqlite"
-	if os.Getenv("TEST_DATABASE_URL") != "" {
-		dialect = "postgres"
-	}
 	ctx := context.Background()
-	db := certtest.Open(b, dialect)
+	db := certtest.Open(b, benchDialect())
 	bx := &boite{recus: make(chan string, 512)}
 	sender := bx.start(b)
 	q, err := queue.New(ctx, db, queue.Config{Sender: sender, Rappels: -1})

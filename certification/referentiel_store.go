@@ -273,11 +273,3 @@ func findVersionByCode(tx *gorm.DB, code string) (*Version, *Titre, error) {
 	}
 	return nil, nil, fmt.Errorf("store: version %s vanished", code)
 }
-
-// blocOfSession returns the id of the bloc coded ccp in the version of a session.
-func blocOfSession(tx *gorm.DB, sessionID, ccp string) (string, error) {
-	var blocID string
-	err := tx.Raw(`SELECT b.id FROM blocs b JOIN sessions s ON s.version_id = b.version_id WHERE s.id = ? AND b.code = ?`,
-		sessionID, ccp).Scan(&blocID).Error
-	return blocID, wrap(err, "bloc %s of session %s: load", ccp, sessionID)
-}

@@ -39,50 +39,79 @@ func (e EvaluationSaisie) check() error {
 	return nil
 }
 
+// contexteJury is what a jury member's recording on one enrolment reads
+// before it writes (juryContext).
+type contexteJury struct {
+	sess *Session
+	ins  *Inscription
+	// blocs maps the codes of the session's version's blocs to their ids.
+	blocs map[string]string
+	// candidat is the candidat's route as the rules check a decision.
+	candidat rules.Candidat
+	// signee tells whether the PV may bear signatures that a change of
+	// results must withdraw.
+	signee bool
+}
+
 // juryContext loads what a jury member needs to record a result: the
 // session (which must be tenue), the enrolment, and the member, who must sit
-// on that jury and have no declared link with the candidat.
-func (s *Service) juryContext(tx *gorm.DB, a Acteur, sessionID, inscriptionID string) (*Session, *Inscription, *MembreJury, error) {
+// on that jury and have no declared link with the candidat. On a session
+// titre it reads them in one statement, which on PostgreSQL also takes the
+// session's shared lock (lockSession).
+func (s *Service) juryContext(tx *gorm.DB, a Acteur, sessionID, inscriptionID string) (*contexteJury, error) {
 	if !a.Is(RoleJury) {
-		return nil, nil, nil, forbidden()
+		return nil, forbidden()
 	}
-	if err := lockSession(tx, sessionID, lockShared); err != nil {
-		return nil, nil, nil, err
+	if !validID(sessionID) {
+		return nil, notFound("Session")
 	}
-	sess, err := findSessionRow(tx, a, sessionID)
+	g, err := lireGardeSaisie(tx, a.UtilisateurID, sessionID, inscriptionID)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	switch sess.Statut {
+	if g == nil {
+		return nil, notFound("Session")
+	}
+	switch g.sess.Statut {
 	case Tenue:
 	case Deliberee, Validee:
-		return nil, nil, nil, Errorf(ErrConflict, "resultats_verrouilles",
+		return nil, Errorf(ErrConflict, "resultats_verrouilles",
 			"Les résultats de la session sont verrouillés depuis la délibération : seule l'autorité peut les corriger, avec un motif.")
 	default:
-		return nil, nil, nil, Errorf(ErrConflict, "session_non_tenue", "La session est %s : les résultats se saisissent pendant la session tenue.", libelleStatut[sess.Statut])
+		return nil, Errorf(ErrConflict, "session_non_tenue", "La session est %s : les résultats se saisissent pendant la session tenue.", libelleStatut[g.sess.Statut])
 	}
-	ins, err := inscriptionsOf(tx, sessionID, inscriptionID)
-	if err != nil {
-		return nil, nil, nil, err
+	if g.ins == nil {
+		return nil, notFound("Inscription")
 	}
-	if len(ins) == 0 {
-		return nil, nil, nil, notFound("Inscription")
+	ins := []Inscription{*g.ins}
+	if err := s.refreshEntretienFinal(tx, &g.sess, ins); err != nil {
+		return nil, err
 	}
-	if err := s.refreshEntretienFinal(tx, sess, ins); err != nil {
-		return nil, nil, nil, err
+	if len(g.liens) > 0 {
+		return nil, lienRefus(g.liens)
 	}
-	m, err := membreOf(tx, a)
-	if err != nil {
-		return nil, nil, nil, err
+	// On PostgreSQL the signatures were read before the lock was granted:
+	// a member may have signed, under the exclusive lock, in between.
+	// There, withdrawing them costs nothing more: the statement that
+	// records a decision does it.
+	return &contexteJury{sess: &g.sess, ins: &ins[0], blocs: g.blocs, candidat: g.candidat,
+		signee: g.signee || tx.Dialector.Name() == "postgres"}, nil
+}
+
+// verif returns the check of the decisions of the context's candidat,
+// from its route as juryContext read it.
+func (cj *contexteJury) verif(tx *gorm.DB) *verifEvaluation {
+	return &verifEvaluation{tx: tx, titreCode: cj.sess.TitreCode, candidatID: cj.ins.CandidatID, rc: &cj.candidat}
+}
+
+// retirerSignatures withdraws the PV's signatures, when it may bear any,
+// after a change of results.
+func (cj *contexteJury) retirerSignatures(tx *gorm.DB) error {
+	if !cj.signee {
+		return nil
 	}
-	ns, err := lienEntre(tx, m.ID, ins[0].CandidatID)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if len(ns) > 0 {
-		return nil, nil, nil, lienRefus(ns)
-	}
-	return sess, &ins[0], m, nil
+	cj.signee = false
+	return resetSignatures(tx, cj.sess.ID)
 }
 
 // refreshEntretienFinal brings the enrolments' EntretienFinalDu up to date
@@ -145,16 +174,16 @@ func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, ins
 	}
 	var out *Evaluation
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		sess, ins, _, err := s.juryContext(tx, a, sessionID, inscriptionID)
+		cj, err := s.juryContext(tx, a, sessionID, inscriptionID)
 		if err != nil {
 			return err
 		}
-		avant := ins.Evaluation(ccp)
-		out, err = s.saisirEvaluation(tx, a, sess, ins, ccp, version, in, &verifEvaluation{tx: tx, titreCode: sess.TitreCode, candidatID: ins.CandidatID})
+		avant := cj.ins.Evaluation(ccp)
+		out, err = s.saisirEvaluation(tx, a, cj, ccp, version, in, cj.verif(tx))
 		if err != nil || (avant != nil && out.Version == avant.Version) {
 			return err
 		}
-		return resetSignatures(tx, sess.ID)
+		return cj.retirerSignatures(tx)
 	})
 	if err != nil {
 		return nil, err
@@ -163,10 +192,11 @@ func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, ins
 }
 
 // saisirEvaluation records one decision in the transaction of its caller,
-// which checked the input and loaded the jury's context, and withdraws the
-// signatures once what it records changed the results.
-func (s *Service) saisirEvaluation(tx *gorm.DB, a Acteur, sess *Session, ins *Inscription, ccp string, version int, in EvaluationSaisie, v *verifEvaluation) (*Evaluation, error) {
-	sessionID, inscriptionID := sess.ID, ins.ID
+// which checked the input and loaded the jury's context. The statement
+// that records it may withdraw the signatures (cj.signee tells what is
+// left to withdraw).
+func (s *Service) saisirEvaluation(tx *gorm.DB, a Acteur, cj *contexteJury, ccp string, version int, in EvaluationSaisie, v *verifEvaluation) (*Evaluation, error) {
+	sessionID, ins := cj.sess.ID, cj.ins
 	if !contains(ins.CCP, ccp) {
 		// The jury decides on the CCP enrolled (DOMAIN §4.1), as the rule
 		// engine's decision_ccp_non_inscrit says of a recorded history.
@@ -178,16 +208,7 @@ func (s *Service) saisirEvaluation(tx *gorm.DB, a Acteur, sess *Session, ins *In
 	if ins.Presence != nil && *ins.Presence != "present" {
 		return nil, Errorf(ErrConflict, "candidat_non_present", "Le candidat est noté %s : aucune décision ne peut être prise sur ses CCP.", *ins.Presence)
 	}
-	blocID, err := blocOfSession(tx, sessionID, ccp)
-	if err != nil {
-		return nil, err
-	}
-	var avant *Evaluation
-	for i := range ins.Evaluations {
-		if ins.Evaluations[i].CCP == ccp {
-			avant = &ins.Evaluations[i]
-		}
-	}
+	avant := ins.Evaluation(ccp)
 	// The version only tells whether the member saw the stored decision.
 	// When the stored decision is his own and is what he sends, he saw it:
 	// nobody changed it since, and there is nothing to write.
@@ -201,36 +222,43 @@ func (s *Service) saisirEvaluation(tx *gorm.DB, a Acteur, sess *Session, ins *In
 		if avant != nil {
 			return nil, staleF("L'évaluation de ce CCP")
 		}
-		out = Evaluation{ID: newID(), InscriptionID: inscriptionID, BlocID: blocID, SaisiPar: a.UtilisateurID, Version: 1, CreatedAt: now, UpdatedAt: now}
+		out = Evaluation{ID: newID(), InscriptionID: ins.ID, BlocID: cj.blocs[ccp], SaisiPar: a.UtilisateurID, Version: 1, CreatedAt: now, UpdatedAt: now}
 		in.apply(&out)
-		if err := insertEvaluation(tx, out); err != nil {
-			if isUniqueViolation(err) {
-				return nil, staleF("L'évaluation de ce CCP")
-			}
-			return nil, err
-		}
 	} else {
-		if avant == nil {
+		// Versions only grow: a decision read past version is no longer
+		// at it. One read at version may have moved since; the write
+		// tells.
+		if avant == nil || avant.Version > version {
 			return nil, staleF("L'évaluation de ce CCP")
 		}
 		out = *avant
 		in.apply(&out)
 		out.Version, out.UpdatedAt, out.SaisiPar = version+1, now, a.UtilisateurID
-		ok, err := updateEvaluation(tx, out, version)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, staleF("L'évaluation de ce CCP")
-		}
 	}
 	out.CCP = ccp
 	var before any
 	if avant != nil {
 		before = snapshotEvaluation(*avant)
 	}
-	return &out, s.journal(tx, a, audit{action: "evaluation", objet: "evaluation", objetID: out.ID, sessionID: sessionID,
+	ev, err := s.evenement(a, audit{action: "evaluation", objet: "evaluation", objetID: out.ID, sessionID: sessionID,
 		candidatID: ins.CandidatID, avant: before, apres: snapshotEvaluation(out)})
+	if err != nil {
+		return nil, err
+	}
+	// The statistics summary counts the decisions of deliberated
+	// enrolments only (statistiques_sommaire.go): those of a session
+	// held, without an outcome yet, need no recount.
+	ok, retirees, err := ecrireEvaluation(tx, out, version, ev, ins.Issue != nil)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, staleF("L'évaluation de ce CCP")
+	}
+	if retirees {
+		cj.signee = false
+	}
+	return &out, nil
 }
 
 // egale reports whether the decision e is what in records.
@@ -262,15 +290,15 @@ func (s *Service) SaisirPresence(ctx context.Context, a Acteur, sessionID, inscr
 		return nil, err
 	}
 	return writeThenRead(s, ctx, func(tx *gorm.DB) error {
-		sess, ins, _, err := s.juryContext(tx, a, sessionID, inscriptionID)
+		cj, err := s.juryContext(tx, a, sessionID, inscriptionID)
 		if err != nil {
 			return err
 		}
-		v := ins.Version
-		if err := s.saisirPresence(tx, a, sess, ins, version, in); err != nil || ins.Version == v {
+		v := cj.ins.Version
+		if err := s.saisirPresence(tx, a, cj, version, in); err != nil || cj.ins.Version == v {
 			return err
 		}
-		return resetSignatures(tx, sess.ID)
+		return cj.retirerSignatures(tx)
 	}, func(tx *gorm.DB) (*Inscription, error) { return findInscription(tx, sessionID, inscriptionID) })
 }
 
@@ -285,10 +313,11 @@ func (in PresenceSaisie) check() error {
 }
 
 // saisirPresence records a presence in the transaction of its caller, and
-// brings ins up to date; the caller withdraws the signatures when the
-// version moved.
-func (s *Service) saisirPresence(tx *gorm.DB, a Acteur, sess *Session, ins *Inscription, version int, in PresenceSaisie) error {
-	sessionID, inscriptionID := sess.ID, ins.ID
+// brings cj.ins up to date; the caller withdraws the signatures left to
+// withdraw (cj.signee) when the version moved.
+func (s *Service) saisirPresence(tx *gorm.DB, a Acteur, cj *contexteJury, version int, in PresenceSaisie) error {
+	sessionID, ins := cj.sess.ID, cj.ins
+	inscriptionID := ins.ID
 	if in.EntretienFinal != "" && !ins.EntretienFinalDu {
 		return Invalid("entretien_final_non_du", "L'entretien final n'a pas lieu pour ce candidat à cette session.",
 			FieldError{"entretien_final", "non_du", "L'entretien final se tient à la session titre ou à la session du dernier CCP manquant."})
@@ -308,16 +337,20 @@ func (s *Service) saisirPresence(tx *gorm.DB, a Acteur, sess *Session, ins *Insc
 	if in.EntretienFinal != "" {
 		apres.EntretienFinal = &in.EntretienFinal
 	}
-	ok, err := updatePresence(tx, inscriptionID, version, apres.Presence, apres.EntretienFinal, s.now())
+	ev, err := s.evenement(a, audit{action: "presence", objet: "inscription", objetID: inscriptionID, sessionID: sessionID, candidatID: ins.CandidatID,
+		avant: presenceSnapshot{Presence: ins.Presence, EntretienFinal: ins.EntretienFinal, Version: ins.Version}, apres: apres})
+	if err != nil {
+		return err
+	}
+	ok, retirees, err := ecrirePresence(tx, inscriptionID, version, apres.Presence, apres.EntretienFinal, s.now(), ev)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return staleF("L'inscription")
 	}
-	if err := s.journal(tx, a, audit{action: "presence", objet: "inscription", objetID: inscriptionID, sessionID: sessionID, candidatID: ins.CandidatID,
-		avant: presenceSnapshot{Presence: ins.Presence, EntretienFinal: ins.EntretienFinal, Version: ins.Version}, apres: apres}); err != nil {
-		return err
+	if retirees {
+		cj.signee = false
 	}
 	ins.Presence, ins.EntretienFinal, ins.Version = apres.Presence, apres.EntretienFinal, version+1
 	return nil

@@ -1,36 +1,20 @@
 package web_test
 
 import (
-	"context"
 	"sync/atomic"
 	"testing"
-	"time"
-
-	"gorm.io/gorm/logger"
 
 	"github.com/cipcert/cipcert/certification"
 	"github.com/cipcert/cipcert/certification/certtest"
 )
 
-// statementCounter counts the SQL statements a database runs, as the
-// database's GORM logger: every statement, query or write, passes through
-// it. It does not build the statements' text, so that counting costs
-// nothing measurable.
-type statementCounter struct{ n atomic.Int64 }
-
-func (s *statementCounter) LogMode(logger.LogLevel) logger.Interface { return s }
-func (s *statementCounter) Info(context.Context, string, ...any)     {}
-func (s *statementCounter) Warn(context.Context, string, ...any)     {}
-func (s *statementCounter) Error(context.Context, string, ...any)    {}
-func (s *statementCounter) Trace(context.Context, time.Time, func() (string, int64), error) {
-	s.n.Add(1)
-}
+// statementCounter counts the SQL statements a database runs
+// (certtest.CompterRequetes).
+type statementCounter struct{ n *atomic.Int64 }
 
 // countStatements makes db's statements counted by the returned counter.
-func countStatements(db *certification.DB) *statementCounter {
-	c := &statementCounter{}
-	db.Config.Logger = c
-	return c
+func countStatements(db *certification.DB) statementCounter {
+	return statementCounter{&certtest.CompterRequetes(db).N}
 }
 
 // TestPageStatements holds the main pages to the number of SQL statements
