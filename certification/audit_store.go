@@ -28,6 +28,11 @@ func insertEvenement(tx *gorm.DB, ev Evenement) error {
 	return wrap(tx.Create(&row).Error, "evenement %s %s %s: insert", ev.Action, ev.Objet, ev.ObjetID)
 }
 
+// insertEvenements appends events in one statement.
+func insertEvenements(tx *gorm.DB, rows []evenementRow) error {
+	return wrap(tx.Create(&rows).Error, "%d evenements: insert", len(rows))
+}
+
 // listEvenements returns the trail of a session or of a candidat, oldest
 // first: a candidat's holds the events that name it and those of the
 // sessions it was enrolled in that name no candidat.

@@ -349,17 +349,26 @@ func (s *Service) store(tx *gorm.DB, a Acteur, d *Document, candidatID string) e
 	return s.storeIn(tx, a, nil, d, candidatID)
 }
 
-// storeIn stores a document and its audit row; in a batch, the document's
-// row waits for the batch's next flush.
+// storeIn stores a document and its audit row; in a batch, both rows wait
+// for the batch's next flush.
 func (s *Service) storeIn(tx *gorm.DB, a Acteur, b *issueBatch, d *Document, candidatID string) error {
-	if b != nil {
-		b.pending = append(b.pending, documentRow(*d))
-	} else if err := documentConflict(insertDocument(tx, d)); err != nil {
+	e := audit{action: "document_emis", objet: "document", objetID: d.ID, sessionID: d.SessionID,
+		candidatID: candidatID, apres: documentSnapshot{Type: d.Type, Numero: d.Numero, Sha256: d.Sha256, Statut: d.Statut}}
+	if b == nil {
+		if err := documentConflict(insertDocument(tx, d)); err != nil {
+			return err
+		}
+		d.Contenu = nil
+		return s.journal(tx, a, e)
+	}
+	ev, err := s.evenement(a, e)
+	if err != nil {
 		return err
 	}
+	b.pending = append(b.pending, documentRow(*d))
+	b.events = append(b.events, evenementRow(ev))
 	d.Contenu = nil
-	return s.journal(tx, a, audit{action: "document_emis", objet: "document", objetID: d.ID, sessionID: d.SessionID,
-		candidatID: candidatID, apres: documentSnapshot{Type: d.Type, Numero: d.Numero, Sha256: d.Sha256, Statut: d.Statut}})
+	return nil
 }
 
 func (s *Service) issueCandidat(tx *gorm.DB, a Acteur, dc *docContext, typ TypeDocument, in Inscription) (*Document, error) {

@@ -31,8 +31,10 @@ type issueBatch struct {
 	// livrets are the valid livrets of the candidats who receive one
 	// document that supersedes them, by candidat.
 	livrets map[string][]Document
-	// pending are the documents issued and not yet inserted.
+	// pending are the documents issued and not yet inserted, events their
+	// audit rows, inserted with them.
 	pending []documentRow
+	events  []evenementRow
 }
 
 type numberRange struct{ next, last int }
@@ -127,8 +129,11 @@ func (b *issueBatch) candidat(tx *gorm.DB, id string) (*Candidat, error) {
 
 // sessionReferences maps the sessions a result cites to their references.
 func (b *issueBatch) sessionReferences(tx *gorm.DB, r rules.Resultat) (map[string]string, error) {
+	if b == nil {
+		return sessionReferences(tx, r)
+	}
 	for _, c := range r.CCPAcquis {
-		if b == nil || !b.citable[c.SessionID] {
+		if !b.citable[c.SessionID] {
 			return sessionReferences(tx, r)
 		}
 	}
@@ -145,7 +150,7 @@ func (b *issueBatch) validLivrets(tx *gorm.DB, candidatID, titreID string) ([]Do
 	return validLivrets(tx, candidatID, titreID)
 }
 
-// flush inserts the pending documents.
+// flush inserts the pending documents, then their audit rows.
 func (b *issueBatch) flush(tx *gorm.DB) error {
 	if b == nil || len(b.pending) == 0 {
 		return nil
@@ -157,6 +162,11 @@ func (b *issueBatch) flush(tx *gorm.DB) error {
 			return err
 		}
 	}
-	b.pending = nil
+	for chunk := range slices.Chunk(b.events, 50) {
+		if err := insertEvenements(tx, chunk); err != nil {
+			return err
+		}
+	}
+	b.pending, b.events = nil, nil
 	return nil
 }
