@@ -153,12 +153,23 @@ func (s *Service) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	// What fn changed that the statistics count is counted again at its
 	// end, in the same transaction (statistiques_sommaire.go).
 	ctx, rc := avecRecompte(ctx)
+	// What fn changed that a process keeps a copy of is announced in the
+	// transaction and forgotten here once it has ended (invalidation.go).
+	ctx, ai := avecInvalidations(ctx)
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if fnErr = fn(tx); fnErr == nil {
 			fnErr = rc.appliquer(tx)
 		}
+		if fnErr == nil {
+			fnErr = ai.annoncer(tx, s.db.invalidation)
+		}
 		return fnErr
 	})
+	if fnErr == nil {
+		// Even when the commit failed: it may have happened, and
+		// forgetting too much only costs a read.
+		ai.appliquer(s.db.invalidation)
+	}
 	if err != nil && fnErr == nil {
 		return wrap(err, "transaction: begin or commit")
 	}
