@@ -324,7 +324,7 @@ func (s *Service) Authentifier(ctx context.Context, token string) (Acteur, error
 // Deconnexion revokes a token. Revoking an unknown or revoked token is not an error.
 func (s *Service) Deconnexion(ctx context.Context, token string) error {
 	hash := hashToken(token)
-	return s.inTx(ctx, func(tx *gorm.DB) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
 		if err := revokeJeton(tx, hash, s.now()); err != nil {
 			return err
 		}

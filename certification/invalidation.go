@@ -128,8 +128,8 @@ func (db *DB) AttendreInvalidations(ctx context.Context) error {
 	return nil
 }
 
-// appliquer makes every copy forget what cle names.
-func (iv *invalidation) appliquer(cle string) {
+// invalider makes every copy forget what cle names.
+func (iv *invalidation) invalider(cle string) {
 	iv.generation.Add(1)
 	for _, f := range iv.oublier {
 		f(cle)
@@ -157,7 +157,7 @@ func (iv *invalidation) ecouter(ctx context.Context, url string) {
 	defer close(iv.fini)
 	pause := 50 * time.Millisecond
 	for {
-		ecoute := iv.session(ctx, url)
+		ecoute := iv.ecouterUneFois(ctx, url)
 		iv.preuve.Store(0)
 		if ctx.Err() != nil {
 			return
@@ -174,9 +174,9 @@ func (iv *invalidation) ecouter(ctx context.Context, url string) {
 	}
 }
 
-// session listens on one connection until it fails or ctx ends; it
+// ecouterUneFois listens on one connection until it fails or ctx ends; it
 // reports whether it got as far as listening.
-func (iv *invalidation) session(ctx context.Context, url string) bool {
+func (iv *invalidation) ecouterUneFois(ctx context.Context, url string) bool {
 	cfg, err := pgconn.ParseConfig(url)
 	if err != nil {
 		return false
@@ -187,7 +187,7 @@ func (iv *invalidation) session(ctx context.Context, url string) bool {
 			cle = n.Payload
 		}
 		if instance != iv.instance {
-			iv.appliquer(cle)
+			iv.invalider(cle)
 		}
 		if f := iv.entendu.Load(); f != nil {
 			(*f)(cle)
@@ -222,7 +222,7 @@ func (iv *invalidation) session(ctx context.Context, url string) bool {
 		if iv.preuve.Load() == 0 {
 			// Connected again: what changed unheard is forgotten before
 			// anything is trusted.
-			iv.appliquer(cleTout)
+			iv.invalider(cleTout)
 		}
 		iv.preuve.Store(envoi)
 		wctx, cancel := context.WithTimeout(ctx, invalidationVeille)
@@ -309,14 +309,14 @@ func (ai *aInvalider) annoncer(tx *gorm.DB, iv *invalidation) error {
 	return nil
 }
 
-// appliquer makes this process's copies forget the keys, once the
+// invaliderIci makes this process's copies forget the keys, once the
 // transaction has ended.
-func (ai *aInvalider) appliquer(iv *invalidation) {
+func (ai *aInvalider) invaliderIci(iv *invalidation) {
 	if len(ai.cles) > invalidationsMax {
-		iv.appliquer(cleTout)
+		iv.invalider(cleTout)
 		return
 	}
 	for _, c := range ai.cles {
-		iv.appliquer(c)
+		iv.invalider(c)
 	}
 }
