@@ -286,40 +286,50 @@ func acteurDe(u *Utilisateur) Acteur {
 }
 
 // Authentifier returns the actor a bearer token stands for. Returns
-// ErrUnauthorized if the token is unknown, expired or revoked.
+// ErrUnauthorized if the token is unknown, expired or revoked. A token
+// already resolved is taken from the process's copy (comptes_cache.go),
+// without a statement; otherwise one statement reads it with its account
+// and second factor.
 func (s *Service) Authentifier(ctx context.Context, token string) (Acteur, error) {
 	refus := Errorf(ErrUnauthorized, "jeton_invalide", "Jeton d'accès invalide, expiré ou révoqué : reconnectez-vous.")
 	if token == "" {
 		return Acteur{}, refus
 	}
-	row, err := findJeton(s.read(ctx), hashToken(token))
-	if err != nil {
-		return Acteur{}, err
-	}
-	if row.ID == "" || row.RevoqueAt != nil || !s.now().Before(row.ExpireAt) || !row.Actif {
-		return Acteur{}, refus
-	}
-	a := Acteur{UtilisateurID: row.ID, Identifiant: row.Identifiant, Nom: row.Nom, Role: row.Role}
-	if row.CentreID != nil {
-		a.CentreID = *row.CentreID
-	}
-	if row.CandidatID != nil {
-		a.CandidatID = *row.CandidatID
-	}
-	a.Territoire = territoireOf(row.Autorite, row.Region, row.Departements)
-	if s.opt.TOTPObligatoire && SecondFacteurConcerne(a.Role) {
-		t, err := findTOTP(s.read(ctx), a.UtilisateurID)
-		if err != nil {
+	hash := hashToken(token)
+	row, ok := s.db.jetons.lire(hash)
+	if !ok {
+		generation, lu := s.db.jetons.debut()
+		var err error
+		if row, err = findJeton(s.read(ctx), hash); err != nil {
 			return Acteur{}, err
 		}
-		a.SecondFacteurAActiver = t == nil || !t.Actif
+		if row.ID == "" || row.RevoqueAt != nil || !row.Actif {
+			return Acteur{}, refus
+		}
+		s.db.jetons.garder(hash, row, generation, lu)
+	}
+	// Checked at each use: an entry of the copy outlives its expiry.
+	if !s.now().Before(row.ExpireAt) {
+		return Acteur{}, refus
+	}
+	a := Acteur{UtilisateurID: row.ID, Identifiant: row.Identifiant, Nom: row.Nom, Role: row.Role,
+		CentreID: deref(row.CentreID), CandidatID: deref(row.CandidatID)}
+	a.Territoire = territoireOf(row.Autorite, row.Region, row.Departements)
+	if s.opt.TOTPObligatoire && SecondFacteurConcerne(a.Role) {
+		a.SecondFacteurAActiver = row.TOTPActif == nil || !*row.TOTPActif
 	}
 	return a, nil
 }
 
 // Deconnexion revokes a token. Revoking an unknown or revoked token is not an error.
 func (s *Service) Deconnexion(ctx context.Context, token string) error {
-	return revokeJeton(s.write(ctx), hashToken(token), s.now())
+	hash := hashToken(token)
+	return s.transaction(ctx, func(tx *gorm.DB) error {
+		if err := revokeJeton(tx, hash, s.now()); err != nil {
+			return err
+		}
+		return invaliderCle(tx, prefixeJeton+hash)
+	})
 }
 
 func hashToken(token string) string {

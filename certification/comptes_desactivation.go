@@ -183,14 +183,22 @@ func (u *Utilisateur) JamaisActive() bool {
 }
 
 func setActif(tx *gorm.DB, id string, actif bool) error {
-	return wrap(tx.Model(&utilisateurRow{}).Where("id = ?", id).Update("actif", actif).Error, "utilisateur %s: actif", id)
+	err := tx.Model(&utilisateurRow{}).Where("id = ?", id).Update("actif", actif).Error
+	if err == nil {
+		err = invaliderCompte(tx, id)
+	}
+	return wrap(err, "utilisateur %s: actif", id)
 }
 
 // revokeJetonsOf revokes every token an account still holds and returns how
 // many.
 func revokeJetonsOf(tx *gorm.DB, utilisateurID string, at time.Time) (int64, error) {
 	r := tx.Model(&jetonRow{}).Where("utilisateur_id = ? AND revoque_at IS NULL", utilisateurID).Update("revoque_at", at)
-	return r.RowsAffected, wrap(r.Error, "jetons of utilisateur %s: revoke", utilisateurID)
+	err := r.Error
+	if err == nil {
+		err = invaliderCompte(tx, utilisateurID)
+	}
+	return r.RowsAffected, wrap(err, "jetons of utilisateur %s: revoke", utilisateurID)
 }
 
 // motifCompte normalises the reason of a deactivation or a reactivation,

@@ -316,6 +316,9 @@ func (s *Service) UtiliserLien(ctx context.Context, genre, token, motDePasse str
 			Updates(map[string]any{"mot_de_passe_hash": string(hash), "actif": true}).Error; err != nil {
 			return wrap(err, "utilisateur %s: password", u.ID)
 		}
+		if err := invaliderCompte(tx, u.ID); err != nil {
+			return err
+		}
 		identifiant = u.Identifiant
 		return s.journal(tx, acteurDe(u), audit{action: action, objet: "utilisateur", objetID: u.ID, candidatID: deref(u.CandidatID), apres: apres})
 	})
@@ -412,6 +415,10 @@ func (s *Service) ChangerMotDePasse(ctx context.Context, a Acteur, jeton, actuel
 		r := tx.Model(&jetonRow{}).Where("utilisateur_id = ? AND hash <> ? AND revoque_at IS NULL", u.ID, hashToken(jeton)).Update("revoque_at", now)
 		if r.Error != nil {
 			return wrap(r.Error, "jetons of utilisateur %s: revoke", u.ID)
+		}
+		// The token kept is forgotten with the others, and read again.
+		if err := invaliderCompte(tx, u.ID); err != nil {
+			return err
 		}
 		return s.journal(tx, a, audit{action: "mot_de_passe_change", objet: "utilisateur", objetID: u.ID, candidatID: deref(u.CandidatID),
 			apres: map[string]any{"jetons_revoques": r.RowsAffected}})

@@ -86,15 +86,20 @@ type jetonActeur struct {
 	Actif       bool
 	// The territory of an autorité account.
 	Autorite, Region, Departements string
+	// TOTPActif is whether the account's second factor is enrolled; nil
+	// when it has none.
+	TOTPActif *bool `gorm:"column:totp_actif"`
 }
 
-// findJeton returns a token by its hash with its account; ID is empty when
-// no token has that hash.
+// findJeton returns a token by its hash with its account and the state of
+// its second factor, in one statement; ID is empty when no token has that
+// hash.
 func findJeton(tx *gorm.DB, hash string) (jetonActeur, error) {
 	var row jetonActeur
 	err := tx.Raw(`SELECT j.expire_at, j.revoque_at, u.id, u.identifiant, u.nom, u.role, u.centre_id, u.candidat_id, u.actif,
-			u.autorite, u.region, u.departements
-		FROM jetons j JOIN utilisateurs u ON u.id = j.utilisateur_id WHERE j.hash = ?`, hash).Scan(&row).Error
+			u.autorite, u.region, u.departements, t.actif AS totp_actif
+		FROM jetons j JOIN utilisateurs u ON u.id = j.utilisateur_id LEFT JOIN totp t ON t.utilisateur_id = u.id
+		WHERE j.hash = ?`, hash).Scan(&row).Error
 	return row, wrap(err, "jeton %.8s…: load", hash)
 }
 
@@ -121,6 +126,9 @@ func notFoundOr(err error, what string) error {
 func updateTerritoire(tx *gorm.DB, u *Utilisateur) error {
 	err := tx.Model(&utilisateurRow{}).Where("id = ?", u.ID).
 		Updates(map[string]any{"autorite": u.Autorite, "region": u.Region, "departements": u.Departements}).Error
+	if err == nil {
+		err = invaliderCompte(tx, u.ID)
+	}
 	return wrap(err, "utilisateur %s: territoire", u.ID)
 }
 

@@ -234,6 +234,10 @@ func (p *purge) ids(query string, args ...any) ([]string, error) {
 
 // comptes deletes the candidats' accounts with their tokens and links.
 func (p *purge) comptes(categorie string, candidats []string) error {
+	// Rare and possibly many: every resolved token is read again.
+	if err := invaliderCle(p.tx, cleTout); err != nil {
+		return err
+	}
 	comptes := "SELECT id FROM utilisateurs WHERE candidat_id IN ?"
 	if err := p.del(categorie, "jetons", "utilisateur_id IN ("+comptes+")", candidats); err != nil {
 		return err

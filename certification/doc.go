@@ -20,11 +20,15 @@
 // untouched. lock_store.go holds the one row-locking helper; store.go opens
 // the database.
 //
-// The référentiel is read from a copy each process keeps in memory, current
-// as long as the referentiel_generation row has not moved: any code that
-// writes the référentiel's tables calls referentielModifie in the same
-// transaction (referentiel_cache.go). Names are searched through their
-// search keys (package search), stored beside them by every write.
+// The référentiel and the tokens resolved are read from copies each
+// process keeps in memory (referentiel_cache.go, comptes_cache.go). Any
+// code that writes the référentiel's tables calls referentielModifie in the
+// same transaction; any code that revokes a token or changes what it stands
+// for (account, role, territory, centre, second factor) names the account
+// or the token with invaliderCompte or invaliderCle. The process forgets it
+// when the transaction ends, and on PostgreSQL the other processes within
+// 1 s (invalidation.go). Names are searched through their search keys
+// (package search), stored beside them by every write.
 //
 // The package knows nothing of HTTP, JSON or PDF layout.
 package certification

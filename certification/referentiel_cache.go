@@ -9,18 +9,25 @@ import (
 
 // The référentiel (titres, versions, blocs, compétences, correspondances)
 // is read by most pages and most writes, and changes a few times a year.
-// Each process keeps a copy in memory, attached to its database, and
-// checks at each use that it is current with one read of one row:
-// referentiel_generation, which every référentiel write increments in its
-// own transaction through referentielModifie. A write committed by another
-// process is thus seen by the next read here, as without the copy.
+// Each process keeps a copy in memory, attached to its database. Every
+// référentiel write increments referentiel_generation in its own
+// transaction through referentielModifie, which also names the référentiel
+// for invalidation (invalidation.go).
 //
-// The copy is filled only by reads outside a transaction, and only when
-// the generation read before the load is still the one read after it: a
-// transaction that wrote the référentiel sees a generation of its own,
-// which may be rolled back and then reused by another write, so what such a
-// transaction reads must not outlive it. It may still use the copy when the
-// generation it sees is the copy's.
+// On PostgreSQL, while the invalidation listener is current, the copy is
+// used without any read: a write committed by another process reaches this
+// one within invalidationBorne. Otherwise, and always on SQLite, the copy
+// is checked at each use with one read of one row, referentiel_generation:
+// a write committed by another process is seen by the next read here, as
+// without the copy.
+//
+// The copy is filled only by reads outside a transaction, only when the
+// generation read before the load is still the one read after it, and only
+// when no invalidation happened meanwhile: a transaction that wrote the
+// référentiel sees a generation of its own, which may be rolled back and
+// then reused by another write, so what such a transaction reads must not
+// outlive it. It reads the database, never the copy, unless the generation
+// it sees is the copy's.
 
 // referentielPlugin names the copy among the database's GORM plugins,
 // which every session and transaction of that database shares.
@@ -28,10 +35,17 @@ const referentielPlugin = "cipcert:referentiel"
 
 // referentielCache is a process's copy of the référentiel of one database.
 type referentielCache struct {
+	iv         *invalidation
 	mu         sync.RWMutex
 	loaded     bool
 	generation int64
 	titres     []Titre
+}
+
+func newReferentielCache(iv *invalidation) *referentielCache {
+	c := &referentielCache{iv: iv}
+	iv.oublier = append(iv.oublier, c.oublier)
+	return c
 }
 
 // Name and Initialize make the copy a GORM plugin, so that it travels with
@@ -39,12 +53,25 @@ type referentielCache struct {
 func (*referentielCache) Name() string              { return referentielPlugin }
 func (*referentielCache) Initialize(*gorm.DB) error { return nil }
 
+// oublier empties the copy when cle names the référentiel.
+func (c *referentielCache) oublier(cle string) {
+	if cle != cleReferentiel && cle != cleTout {
+		return
+	}
+	c.mu.Lock()
+	c.loaded, c.titres = false, nil
+	c.mu.Unlock()
+}
+
 // referentielModifie records that the transaction tx changes the
 // référentiel: every process, this one included, reloads its copy once tx
 // commits. Every write to the référentiel's tables must call it in the
 // same transaction.
 func referentielModifie(tx *gorm.DB) error {
 	err := tx.Exec(`UPDATE referentiel_generation SET generation = generation + 1 WHERE id = 1`).Error
+	if err == nil {
+		err = invaliderCle(tx, cleReferentiel)
+	}
 	return wrap(err, "référentiel: new generation")
 }
 
@@ -62,6 +89,17 @@ func cachedTitres(db *gorm.DB) ([]Titre, error) {
 	if cache == nil {
 		return loadTitreRows(db)
 	}
+	_, inTx := db.Statement.ConnPool.(gorm.TxCommitter)
+	if cache.iv.postgres && cache.iv.fiable() && !(inTx && ecritReferentiel(db)) {
+		cache.mu.RLock()
+		if cache.loaded {
+			titres := cloneTitres(cache.titres)
+			cache.mu.RUnlock()
+			return titres, nil
+		}
+		cache.mu.RUnlock()
+	}
+	invalidations := cache.iv.generation.Load()
 	gen, err := referentielGeneration(db)
 	if err != nil {
 		return nil, err
@@ -77,7 +115,7 @@ func cachedTitres(db *gorm.DB) ([]Titre, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, inTx := db.Statement.ConnPool.(gorm.TxCommitter); inTx {
+	if inTx {
 		return titres, nil
 	}
 	after, err := referentielGeneration(db)
@@ -87,11 +125,19 @@ func cachedTitres(db *gorm.DB) ([]Titre, error) {
 		return titres, err
 	}
 	cache.mu.Lock()
-	if !cache.loaded || cache.generation < gen {
+	if cache.iv.generation.Load() == invalidations && (!cache.loaded || cache.generation < gen) {
 		cache.loaded, cache.generation, cache.titres = true, gen, cloneTitres(titres)
 	}
 	cache.mu.Unlock()
 	return titres, nil
+}
+
+// ecritReferentiel reports whether the transaction tx may have written the
+// référentiel: it has named it for invalidation, or it is not a service
+// transaction, which would not have.
+func ecritReferentiel(tx *gorm.DB) bool {
+	ai := aInvaliderDe(tx)
+	return ai == nil || ai.invalide(cleReferentiel)
 }
 
 // cloneTitres copies titres down to their compétences, so that no caller

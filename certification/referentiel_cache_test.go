@@ -43,8 +43,17 @@ func TestReferentielCache(t *testing.T) {
 			t.Errorf("read %q with the generation unchanged: the copy was not used", got)
 		}
 		// Another process's write moves the generation with its change.
+		entendu := certification.Entendu(db)
 		if err := db.Exec(`UPDATE referentiel_generation SET generation = generation + 1`).Error; err != nil {
 			t.Fatal(err)
+		}
+		if db.Dialect == "postgres" {
+			// And announces it, as referentielModifie does: the copy is
+			// not checked at each use while it hears the announcements.
+			if err := db.Exec(`SELECT pg_notify('cipcert_invalidation', 'referentiel')`).Error; err != nil {
+				t.Fatal(err)
+			}
+			attendreCle(t, entendu, "referentiel")
 		}
 		if got := intituleCCP1(t, svc); got != "Changé sans le dire" {
 			t.Errorf("read %q after the generation moved, want the new intitulé", got)

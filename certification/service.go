@@ -149,16 +149,35 @@ func (s *Service) today() Date { return DateOf(s.now()) }
 // come back as fn returned them; a transaction that could not begin or
 // commit says so.
 func (s *Service) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	var fnErr error
 	// What fn changed that the statistics count is counted again at its
 	// end, in the same transaction (statistiques_sommaire.go).
 	ctx, rc := avecRecompte(ctx)
+	return s.transaction(ctx, func(tx *gorm.DB) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return rc.appliquer(tx)
+	})
+}
+
+// transaction is inTx without the statistics' recount, for a write that
+// changes nothing they count.
+func (s *Service) transaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	var fnErr error
+	// What fn changed that a process keeps a copy of is announced in the
+	// transaction and forgotten here once it has ended (invalidation.go).
+	ctx, ai := avecInvalidations(ctx)
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if fnErr = fn(tx); fnErr == nil {
-			fnErr = rc.appliquer(tx)
+			fnErr = ai.annoncer(tx, s.db.invalidation)
 		}
 		return fnErr
 	})
+	if fnErr == nil {
+		// Even when the commit failed: it may have happened, and
+		// forgetting too much only costs a read.
+		ai.invaliderIci(s.db.invalidation)
+	}
 	if err != nil && fnErr == nil {
 		return wrap(err, "transaction: begin or commit")
 	}

@@ -46,6 +46,10 @@ type DB struct {
 	// url is the PostgreSQL URL it was opened with, for the job queue's
 	// own pool; empty for SQLite.
 	url string
+	// invalidation keeps the process's copies of this database current,
+	// jetons is its copy of the tokens resolved (invalidation.go).
+	invalidation *invalidation
+	jetons       *jetonsCache
 }
 
 // PostgresURL returns the URL the PostgreSQL database was opened with, or
@@ -101,12 +105,15 @@ func Open(url string) (*DB, error) {
 			closeGorm(g)
 			return nil, err
 		}
-		if err := g.Use(&referentielCache{}); err != nil {
+		iv := newInvalidation(true)
+		if err := g.Use(newReferentielCache(iv)); err != nil {
 			closeGorm(g)
 			closeGorm(search)
 			return nil, err
 		}
-		return &DB{DB: g, Dialect: "postgres", search: search, url: url}, nil
+		db := &DB{DB: g, Dialect: "postgres", search: search, url: url, invalidation: iv, jetons: newJetonsCache(iv)}
+		iv.demarrer(url)
+		return db, nil
 	}
 	path, busy, err := sqliteBusyTimeout(strings.TrimPrefix(url, "sqlite://"))
 	if err != nil {
@@ -128,7 +135,8 @@ func Open(url string) (*DB, error) {
 		return nil, err
 	}
 	sqlDB.SetMaxOpenConns(1)
-	cache := &referentielCache{}
+	iv := newInvalidation(false)
+	cache := newReferentielCache(iv)
 	if err := g.Use(cache); err != nil {
 		closeGorm(g)
 		return nil, err
@@ -155,7 +163,7 @@ func Open(url string) (*DB, error) {
 		closeGorm(reader)
 		return nil, err
 	}
-	return &DB{DB: g, Dialect: "sqlite", reader: reader}, nil
+	return &DB{DB: g, Dialect: "sqlite", reader: reader, invalidation: iv, jetons: newJetonsCache(iv)}, nil
 }
 
 // sqliteBusyTimeout splits an optional "?busy_timeout=MS" off an SQLite path.
@@ -196,8 +204,9 @@ func openPostgres(url string, cfg *gorm.Config, conns int) (*gorm.DB, error) {
 	return g, nil
 }
 
-// Close closes the connection pools.
+// Close stops listening for invalidations and closes the connection pools.
 func (db *DB) Close() error {
+	db.invalidation.arreter()
 	if db.search != nil {
 		closeGorm(db.search)
 	}

@@ -39,13 +39,23 @@ func findTOTP(tx *gorm.DB, utilisateurID string) (*totpRow, error) {
 	return &rows[0], nil
 }
 
+// The writes of an account's second factor change what its tokens stand
+// for (Acteur.SecondFacteurAActiver): they invalidate its tokens' copies.
+
 func insertTOTP(tx *gorm.DB, r totpRow) error {
-	return wrap(tx.Create(&r).Error, "totp of %s: insert", r.UtilisateurID)
+	err := tx.Create(&r).Error
+	if err == nil {
+		err = invaliderCompte(tx, r.UtilisateurID)
+	}
+	return wrap(err, "totp of %s: insert", r.UtilisateurID)
 }
 
 func activerTOTP(tx *gorm.DB, utilisateurID string, pas int64, at time.Time) error {
 	err := tx.Model(&totpRow{}).Where("utilisateur_id = ?", utilisateurID).
 		Updates(map[string]any{"actif": true, "dernier_pas": pas, "active_at": at}).Error
+	if err == nil {
+		err = invaliderCompte(tx, utilisateurID)
+	}
 	return wrap(err, "totp of %s: activate", utilisateurID)
 }
 
@@ -60,7 +70,11 @@ func deleteTOTP(tx *gorm.DB, utilisateurID string) error {
 	if err := tx.Where("utilisateur_id = ?", utilisateurID).Delete(&secoursRow{}).Error; err != nil {
 		return wrap(err, "totp_secours of %s: delete", utilisateurID)
 	}
-	return wrap(tx.Where("utilisateur_id = ?", utilisateurID).Delete(&totpRow{}).Error, "totp of %s: delete", utilisateurID)
+	err := tx.Where("utilisateur_id = ?", utilisateurID).Delete(&totpRow{}).Error
+	if err == nil {
+		err = invaliderCompte(tx, utilisateurID)
+	}
+	return wrap(err, "totp of %s: delete", utilisateurID)
 }
 
 func insertSecours(tx *gorm.DB, utilisateurID, hash string) error {

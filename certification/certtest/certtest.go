@@ -91,6 +91,13 @@ func OpenEmpty(tb testing.TB, dialect string) *certification.DB {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
+	// The copies of the database are used once it listens for their
+	// invalidations: statement counts do not depend on when that was.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := db.AttendreInvalidations(ctx); err != nil {
+		tb.Fatalf("%s: invalidation listener not connected: %v", dialect, err)
+	}
 	return db
 }
 
