@@ -49,7 +49,7 @@ func TestLecturesStatements(t *testing.T) {
 		admin := certification.Acteur{Role: certification.RoleAdmin}
 		candidat := certification.Acteur{Role: certification.RoleCandidat, CandidatID: lefevre.ID}
 		count := &statementCounter{Interface: logger.Discard}
-		db.LogAll(count)
+		db.SetLogger(count)
 		ctx := context.Background()
 		parcours := func(a certification.Acteur, id string) func() error {
 			return func() error { _, err := svc.Parcours(ctx, a, id); return err }

@@ -56,6 +56,18 @@ type DB struct {
 // "" for SQLite: the job queue opens its own pool there.
 func (db *DB) PostgresURL() string { return db.url }
 
+// SetLogger makes every pool of db (writer, readers, search) log through
+// l: a statement goes through whichever pool its caller picked, and a log
+// or a count must see them all.
+func (db *DB) SetLogger(l logger.Interface) {
+	db.Config.Logger = l
+	for _, p := range []*gorm.DB{db.reader, db.search} {
+		if p != nil {
+			p.Config.Logger = l
+		}
+	}
+}
+
 // forSearch is the pool for statements whose plan depends on their values.
 func (db *DB) forSearch() *gorm.DB {
 	if db.search != nil {

@@ -24,9 +24,10 @@ func (r *Requetes) Trace(context.Context, time.Time, func() (string, int64), err
 	r.N.Add(1)
 }
 
-// CompterRequetes makes db's statements counted by the returned counter.
+// CompterRequetes makes db's statements counted by the returned counter,
+// whichever of its pools runs them.
 func CompterRequetes(db *certification.DB) *Requetes {
 	r := &Requetes{}
-	db.Config.Logger = r
+	db.SetLogger(r)
 	return r
 }
