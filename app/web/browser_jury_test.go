@@ -262,7 +262,9 @@ func (tb *tab) submitNow() {
 // newPage waits for the page that replaced the one submitNow marked.
 func (tb *tab) newPage() {
 	tb.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	// Under the race detector, with another package's tests beside it
+	// on two cores, a page has been seen to take over 20 s.
+	deadline := time.Now().Add(45 * time.Second)
 	var err error
 	for time.Now().Before(deadline) {
 		// The wait fails while the page changes: ask again on the new one.
@@ -273,7 +275,7 @@ func (tb *tab) newPage() {
 			return
 		}
 	}
-	tb.t.Fatalf("no new page after 20 s: %v", err)
+	tb.t.Fatalf("no new page after 45 s: %v", err)
 }
 
 // TestBrowserJuryConflict: two members record the same candidat's

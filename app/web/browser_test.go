@@ -260,7 +260,9 @@ func (tb *tab) navigates(steps ...chromedp.Action[chromedp.Void]) {
 	tb.t.Helper()
 	eval[any](tb, `document.documentElement.setAttribute("data-cc-old", "1")`)
 	tb.do(steps...)
-	deadline := time.Now().Add(20 * time.Second)
+	// Under the race detector, with another package's tests beside it
+	// on two cores, a page has been seen to take over 20 s.
+	deadline := time.Now().Add(45 * time.Second)
 	var err error
 	for time.Now().Before(deadline) {
 		ctx, cancel := context.WithTimeout(tb.ctx, 2*time.Second)
@@ -271,7 +273,7 @@ func (tb *tab) navigates(steps ...chromedp.Action[chromedp.Void]) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	tb.t.Fatalf("no new page after 20 s: %v", err)
+	tb.t.Fatalf("no new page after 45 s: %v", err)
 }
 
 // login signs in through the form.
