@@ -169,7 +169,7 @@ const (
 // lireDetails runs a details statement and calls f with each line, in
 // order.
 func lireDetails(db *gorm.DB, query string, args []any, f func(*ligneDetail)) error {
-	return parcourir(db.Raw(query, args...), func(rows lignes) error {
+	return parcourirBrut(db, query, args, func(rows lignes) error {
 		var (
 			l          ligneDetail
 			rang       int
