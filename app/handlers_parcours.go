@@ -1,10 +1,7 @@
 package app
 
 import (
-	"encoding/json"
 	"net/http"
-	"reflect"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -71,30 +68,9 @@ type passageResponse struct {
 type situationResponse struct {
 	SessionReference string `json:"session_reference"`
 	*resultatResponse
-	ComptentAujourdhui comptesResponse `json:"comptent_aujourd_hui"`
-}
-
-// comptesResponse is an object, CCP → whether it counts today, written
-// straight from the dossier's list, keys in their byte order.
-type comptesResponse []certification.CCPCompte
-
-func (comptesResponse) documentedAs() reflect.Type { return reflect.TypeFor[map[string]bool]() }
-
-func (c comptesResponse) MarshalJSON() ([]byte, error) {
-	b := make([]byte, 0, 2+len(c)*16)
-	b = append(b, '{')
-	for i, x := range c {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		k, err := json.Marshal(x.CCP)
-		if err != nil {
-			return nil, err
-		}
-		b = append(append(b, k...), ':')
-		b = strconv.AppendBool(b, x.Compte)
-	}
-	return append(b, '}'), nil
+	// ComptentAujourdhui tells, per CCP acquired, whether it counts today;
+	// encoding/json writes the keys in their byte order.
+	ComptentAujourdhui map[string]bool `json:"comptent_aujourd_hui"`
 }
 
 type dossierResponse struct {
@@ -113,8 +89,12 @@ func (s *Server) handleParcoursGet(c echo.Context) error {
 	out := dossierResponse{Candidat: toCandidat(*d.Candidat), ProchaineEtape: d.ProchaineEtape, Sessions: []passageResponse{},
 		Le: s.svc.Now().UTC()}
 	if d.Situation != nil {
+		comptes := make(map[string]bool, len(d.Compte))
+		for _, x := range d.Compte {
+			comptes[x.CCP] = x.Compte
+		}
 		out.Situation = &situationResponse{SessionReference: d.SituationSession, resultatResponse: toResultat(d.Situation),
-			ComptentAujourdhui: d.Compte}
+			ComptentAujourdhui: comptes}
 	}
 	for _, p := range d.Passages {
 		out.Sessions = append(out.Sessions, passageResponse{Session: toSession(p.Session), Inscription: toInscription(p.Inscription),

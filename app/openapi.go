@@ -395,7 +395,6 @@ func (g *schemaGen) schema(t reflect.Type, validate string) map[string]any {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	t = documentedType(t)
 	if t == timeType {
 		return map[string]any{"type": "string", "format": "date-time"}
 	}
@@ -468,18 +467,6 @@ func (g *schemaGen) schema(t reflect.Type, validate string) map[string]any {
 	return s
 }
 
-// documentedAs is a type of an answer that writes itself (MarshalJSON) as
-// a value of another type, the one the document describes.
-type documentedAs interface{ documentedAs() reflect.Type }
-
-// documentedType is the type the document describes for t.
-func documentedType(t reflect.Type) reflect.Type {
-	if d, ok := reflect.Zero(t).Interface().(documentedAs); ok {
-		return d.documentedAs()
-	}
-	return t
-}
-
 func (g *schemaGen) ref2(t reflect.Type, validate string) map[string]any {
 	if t.Kind() == reflect.Struct && t != timeType {
 		return g.ref(t)
@@ -497,7 +484,6 @@ func (g *schemaGen) exampleOf(owner, t reflect.Type, name, validate string, requ
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	t = documentedType(t)
 	c, _ := fieldDoc(owner, name)
 	switch {
 	case t == timeType:

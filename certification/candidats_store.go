@@ -169,20 +169,18 @@ const candidatColumns = `c.id, c.centre_id, c.titre_id, (SELECT t.code FROM titr
 // every record), and GORM's scanning by reflection was a sixth of a list
 // page's CPU time.
 func scanCandidats(q *gorm.DB) ([]candidatRow, error) {
-	rows, err := q.Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []candidatRow
-	for rows.Next() {
-		var r candidatRow
-		if err := rows.Scan(r.dests()...); err != nil {
-			return nil, err
+	err := parcourir(q, func(rows lignes) error {
+		for rows.Next() {
+			var r candidatRow
+			if err := rows.Scan(r.dests()...); err != nil {
+				return err
+			}
+			out = append(out, r)
 		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // dests are where a row of candidatColumns is scanned, in their order.

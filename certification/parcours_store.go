@@ -47,54 +47,53 @@ func lireDossier(db *gorm.DB, a Acteur, id string, visibles []StatutSession) (*c
 	// A withdrawn enrolment stays in the table but is no longer part of
 	// the session. The statuses are sorted out below: a LEFT JOIN
 	// condition on the session would keep the enrolment without it.
-	rows, err := q.Select(candidatColumns+passageColumns).
-		Joins("LEFT JOIN inscriptions i ON i.candidat_id = c.id AND i.retiree_at IS NULL").
-		Joins("LEFT JOIN sessions s ON s.id = i.session_id").
-		Joins("LEFT JOIN titre_versions v ON v.id = s.version_id").
-		Joins("LEFT JOIN titres t ON t.id = v.titre_id").
-		Where("c.id = ?", id).Order("s.fin, s.id").Rows()
-	if err != nil {
-		return nil, nil, wrap(err, "dossier of candidat %s: load", id)
-	}
-	defer rows.Close()
 	var (
 		cand *candidatRow
 		out  []passageDossierRow
 	)
-	for rows.Next() {
-		var (
-			r       candidatRow
-			p       passageDossierRow
-			inID    sql.NullString
-			statut  sql.NullString
-			in, ses = &p.in, &p.sess
-		)
-		dest := append(r.dests(), &inID, nul(&in.SessionID), nul(&in.EntretienFinalDu), &in.Presence, &in.EntretienFinal, &in.Issue,
-			nul(&in.Explication), &in.DateLimite, &in.NotifieLe, &in.ExcuseeAt, nul(&in.MotifExcuse), nul(&in.Version),
-			nul(&in.CreatedAt), nul(&in.UpdatedAt),
-			nul(&ses.Reference), nul(&ses.CentreID), nul(&ses.VersionID), nul(&ses.VersionCode), nul(&ses.TitreCode), nul(&ses.Type),
-			&ses.Debut, &ses.Fin, nul(&ses.Lieu), nul(&ses.Responsable), nul(&ses.Heure), nul(&ses.NumeroCeres), &ses.CeresDeclareeLe,
-			&statut, nul(&ses.MotifAnnulation), nul(&ses.MotifRegularisation), &ses.DeclareeAt, &ses.TenueAt, &ses.DelibereeAt,
-			&ses.ValideeAt, &ses.ValideePar, nul(&ses.Version), nul(&ses.CreatedAt), nul(&ses.UpdatedAt))
-		if err := rows.Scan(dest...); err != nil {
-			return nil, nil, wrap(err, "dossier of candidat %s: scan", id)
+	q = q.Select(candidatColumns+passageColumns).
+		Joins("LEFT JOIN inscriptions i ON i.candidat_id = c.id AND i.retiree_at IS NULL").
+		Joins("LEFT JOIN sessions s ON s.id = i.session_id").
+		Joins("LEFT JOIN titre_versions v ON v.id = s.version_id").
+		Joins("LEFT JOIN titres t ON t.id = v.titre_id").
+		Where("c.id = ?", id).Order("s.fin, s.id")
+	err = parcourir(q, func(rows lignes) error {
+		for rows.Next() {
+			var (
+				r       candidatRow
+				p       passageDossierRow
+				inID    sql.NullString
+				statut  sql.NullString
+				in, ses = &p.in, &p.sess
+			)
+			dest := append(r.dests(), &inID, nul(&in.SessionID), nul(&in.EntretienFinalDu), &in.Presence, &in.EntretienFinal, &in.Issue,
+				nul(&in.Explication), &in.DateLimite, &in.NotifieLe, &in.ExcuseeAt, nul(&in.MotifExcuse), nul(&in.Version),
+				nul(&in.CreatedAt), nul(&in.UpdatedAt),
+				nul(&ses.Reference), nul(&ses.CentreID), nul(&ses.VersionID), nul(&ses.VersionCode), nul(&ses.TitreCode), nul(&ses.Type),
+				&ses.Debut, &ses.Fin, nul(&ses.Lieu), nul(&ses.Responsable), nul(&ses.Heure), nul(&ses.NumeroCeres), &ses.CeresDeclareeLe,
+				&statut, nul(&ses.MotifAnnulation), nul(&ses.MotifRegularisation), &ses.DeclareeAt, &ses.TenueAt, &ses.DelibereeAt,
+				&ses.ValideeAt, &ses.ValideePar, nul(&ses.Version), nul(&ses.CreatedAt), nul(&ses.UpdatedAt))
+			if err := rows.Scan(dest...); err != nil {
+				return err
+			}
+			if cand == nil {
+				cand = &r
+			}
+			if !inID.Valid || !slices.Contains(visibles, StatutSession(statut.String)) {
+				continue
+			}
+			in.ID, in.CandidatID = inID.String, r.ID
+			ses.ID, ses.Statut = in.SessionID, StatutSession(statut.String)
+			in.SessionReference, in.SessionType, in.SessionDebut, in.SessionFin = ses.Reference, ses.Type, ses.Debut, ses.Fin
+			in.SessionVersionID, in.SessionStatut = ses.VersionID, ses.Statut
+			in.NomNaissance, in.NomUsage, in.Prenoms = r.NomNaissance, r.NomUsage, r.Prenoms
+			in.CCP, in.Evaluations = []string{}, []Evaluation{}
+			ses.CCP, ses.Jury = []string{}, []MembreSession{}
+			out = append(out, p)
 		}
-		if cand == nil {
-			cand = &r
-		}
-		if !inID.Valid || !slices.Contains(visibles, StatutSession(statut.String)) {
-			continue
-		}
-		in.ID, in.CandidatID = inID.String, r.ID
-		ses.ID, ses.Statut = in.SessionID, StatutSession(statut.String)
-		in.SessionReference, in.SessionType, in.SessionDebut, in.SessionFin = ses.Reference, ses.Type, ses.Debut, ses.Fin
-		in.SessionVersionID, in.SessionStatut = ses.VersionID, ses.Statut
-		in.NomNaissance, in.NomUsage, in.Prenoms = r.NomNaissance, r.NomUsage, r.Prenoms
-		in.CCP, in.Evaluations = []string{}, []Evaluation{}
-		ses.CCP, ses.Jury = []string{}, []MembreSession{}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, nil, wrap(err, "dossier of candidat %s: load", id)
 	}
 	if cand == nil {
@@ -170,25 +169,22 @@ const (
 // lireDetails runs a details statement and calls f with each line, in
 // order.
 func lireDetails(db *gorm.DB, query string, args []any, f func(*ligneDetail)) error {
-	rows, err := db.Raw(query, args...).Rows()
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	var (
-		l          ligneDetail
-		rang       int
-		tri1, tri2 string
-	)
-	for rows.Next() {
-		l = ligneDetail{}
-		if err := rows.Scan(&l.kind, &l.owner, &l.id, &l.code, &l.texte, &l.texte2, &l.texte3, &l.texte4, &l.jour,
-			&l.nombre, &l.drapeaux, instant{&l.t1}, instant{&l.t2}, instant{&l.t3}, &rang, &tri1, &tri2); err != nil {
-			return err
+	return parcourirBrut(db, query, args, func(rows lignes) error {
+		var (
+			l          ligneDetail
+			rang       int
+			tri1, tri2 string
+		)
+		for rows.Next() {
+			l = ligneDetail{}
+			if err := rows.Scan(&l.kind, &l.owner, &l.id, &l.code, &l.texte, &l.texte2, &l.texte3, &l.texte4, &l.jour,
+				&l.nombre, &l.drapeaux, instant{&l.t1}, instant{&l.t2}, instant{&l.t3}, &rang, &tri1, &tri2); err != nil {
+				return err
+			}
+			f(&l)
 		}
-		f(&l)
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // ajouterDetailCandidat adds an ECF, CCP antérieur or notification line to
