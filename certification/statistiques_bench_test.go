@@ -29,11 +29,7 @@ func BenchmarkStatistiques1M(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	dialect := "sqlite"
-	if os.Getenv("TEST_DATABASE_URL") != "" {
-		dialect = "postgres"
-	}
-	db := certtest.Open(b, dialect)
+	db := certtest.Open(b, dialecteMesure(b))
 	svc := certtest.NewService(b, db)
 	centres := certtest.GenCentres(40)
 	certtest.GenResultats(b, db, n, centres)
