@@ -70,8 +70,10 @@ fork-check:
 	diff -ru -x go.mod -x 'README*' "$$tmp/upstream" third_party/gofpdf | sed -E "s|$$tmp/upstream|upstream|g; s/\t[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+ [+-][0-9]{4}$$//"; \
 	[ $${PIPESTATUS[0]} -le 1 ]
 
-# Go benchmarks (median of 5 runs) and the load driver against pgbench and a
-# bare Echo endpoint, as one table; see scripts/bench.
+# Go benchmarks (medians of 6 runs; those needing a data set of minutes only
+# with CIPCERT_BENCH_LONG=1), the load driver against its yardsticks (pgbench,
+# the Echo + pgx floor, a bare Echo endpoint) and the scale benchmark
+# (BENCH_SCALE); see scripts/bench.
 bench:
 	scripts/bench
 

@@ -2,7 +2,6 @@ package certification_test
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
@@ -15,11 +14,7 @@ import (
 // PostgreSQL when TEST_DATABASE_URL is set. ms/lot is a lot's time, the
 // wait a person sees between two steps of the progress.
 func BenchmarkIssueLots(b *testing.B) {
-	dialect := "sqlite"
-	if os.Getenv("TEST_DATABASE_URL") != "" {
-		dialect = "postgres"
-	}
-	db := certtest.Open(b, dialect)
+	db := certtest.Open(b, dialecteMesure(b))
 	svc := certtest.NewService(b, db)
 	if _, err := fixtures.SeedWith(context.Background(), svc, false); err != nil {
 		b.Fatal(err)

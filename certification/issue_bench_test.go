@@ -3,12 +3,7 @@ package certification_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"sync/atomic"
 	"testing"
-	"time"
-
-	"gorm.io/gorm/logger"
 
 	"github.com/cipcert/cipcert/certification"
 	"github.com/cipcert/cipcert/certification/certtest"
@@ -134,11 +129,7 @@ func habilitatedJury(b testing.TB, svc *certification.Service, dreets certificat
 // PostgreSQL when TEST_DATABASE_URL is set. The seal's own cost is
 // measured apart by pdf/sceau's BenchmarkSceller.
 func BenchmarkIssueSession100(b *testing.B) {
-	dialect := "sqlite"
-	if os.Getenv("TEST_DATABASE_URL") != "" {
-		dialect = "postgres"
-	}
-	db := certtest.Open(b, dialect)
+	db := certtest.Open(b, dialecteMesure(b))
 	svc := certtest.NewService(b, db)
 	if _, err := fixtures.SeedWith(context.Background(), svc, false); err != nil {
 		b.Fatal(err)
@@ -148,15 +139,14 @@ func BenchmarkIssueSession100(b *testing.B) {
 	jury := habilitatedJury(b, svc, dreets, jury1, jury2)
 	var bytes, docs int
 	var statements int64
-	counter := &issueStatements{Interface: db.Config.Logger}
-	db.Config.Logger = counter
+	counter := certtest.CompterRequetes(db)
 	for b.Loop() {
 		b.StopTimer()
 		id := validatedSession(b, svc, 100, jury, centre, jury1, jury2, dreets)
 		b.StartTimer()
-		n0 := counter.n.Load()
+		n0 := counter.N.Load()
 		ds, err := svc.EmettreDocumentsSession(ctx, dreets, id)
-		statements += counter.n.Load() - n0
+		statements += counter.N.Load() - n0
 		if err != nil || len(ds) != 201 {
 			b.Fatalf("issued %d documents: %v", len(ds), err)
 		}
@@ -170,14 +160,10 @@ func BenchmarkIssueSession100(b *testing.B) {
 	b.ReportMetric(float64(statements)/float64(b.N), "statements/op")
 }
 
-// issueStatements counts the statements the database runs: the issuance's
-// time follows its round trips as much as its rendering.
-type issueStatements struct {
-	logger.Interface
-	n atomic.Int64
-}
-
-func (c *issueStatements) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
-	c.n.Add(1)
-	c.Interface.Trace(ctx, begin, fc, err)
+// dialecteMesure is the dialect a benchmark measures: PostgreSQL when the
+// run covers it (certtest.Dialects: TEST_DATABASE_URL set, required in
+// CI), SQLite otherwise.
+func dialecteMesure(b testing.TB) string {
+	d := certtest.Dialects(b)
+	return d[len(d)-1]
 }

@@ -19,7 +19,7 @@ import (
 // message accepted.
 func BenchmarkResultats100(b *testing.B) {
 	ctx := context.Background()
-	db := certtest.Open(b, benchDialect())
+	db := certtest.Open(b, dialecteMesure(b))
 	bx := &boite{recus: make(chan string, 512)}
 	sender := bx.start(b)
 	q, err := queue.New(ctx, db, queue.Config{Sender: sender, Rappels: -1})

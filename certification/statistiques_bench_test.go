@@ -21,7 +21,10 @@ import (
 // own sessions), for the autorité of one region (half the centres) and for
 // the administrator (all). Goal: 200 ms for the statistics page. The
 // sessions export of the year is measured on the same data set.
+// Generating it takes minutes, at each -count: it runs only when
+// CIPCERT_BENCH_LONG is set.
 func BenchmarkStatistiques1M(b *testing.B) {
+	longBenchmark(b, "generates 1 000 000 candidats (CIPCERT_BENCH_CANDIDATS) for minutes")
 	n := 1_000_000
 	if v := os.Getenv("CIPCERT_BENCH_CANDIDATS"); v != "" {
 		var err error
@@ -29,11 +32,7 @@ func BenchmarkStatistiques1M(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	dialect := "sqlite"
-	if os.Getenv("TEST_DATABASE_URL") != "" {
-		dialect = "postgres"
-	}
-	db := certtest.Open(b, dialect)
+	db := certtest.Open(b, dialecteMesure(b))
 	svc := certtest.NewService(b, db)
 	centres := certtest.GenCentres(40)
 	certtest.GenResultats(b, db, n, centres)
@@ -68,6 +67,15 @@ func BenchmarkStatistiques1M(b *testing.B) {
 				return n, err
 			})
 		})
+	}
+}
+
+// longBenchmark skips b, whose data set takes minutes to build (what
+// says why), unless CIPCERT_BENCH_LONG is set: `go test -bench=.`, which
+// `make bench` runs six times, stays a matter of minutes.
+func longBenchmark(b *testing.B, what string) {
+	if os.Getenv("CIPCERT_BENCH_LONG") == "" {
+		b.Skipf("%s %s: set CIPCERT_BENCH_LONG=1 to run it", b.Name(), what)
 	}
 }
 

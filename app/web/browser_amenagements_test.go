@@ -14,7 +14,7 @@ import (
 // aménagements d'épreuves from the session's record: an empty form refused
 // on its fields, one recorded, changed and withdrawn, every page checked
 // with axe; the session's jury reads them on its desk and on the
-// candidat's file.
+// candidat's file, the autorité on its review of the session.
 func TestBrowserAmenagements(t *testing.T) {
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		s := newSite(t, db)
@@ -69,6 +69,16 @@ func TestBrowserAmenagements(t *testing.T) {
 		if !strings.Contains(j.body(), "Aménagements d’épreuves accordés") || !strings.Contains(j.body(), "DREETS-AMG-2026-014") {
 			t.Errorf("the candidat's file does not show the aménagement")
 		}
+		// The autorité validates a PV whose épreuves the aménagement
+		// shapes: its review of the session shows it beside the candidat.
+		r := s.person(t)
+		r.login("dreets")
+		r.open("/autorite/sessions/" + sess.ID)
+		if got := r.body(); !strings.Contains(got, "Aménagements d’épreuves :") ||
+			!strings.Contains(got, "Temps majoré : Un tiers de temps en plus pour chaque épreuve, pauses comprises") {
+			t.Errorf("the autorité's review does not show the aménagement: %s", got)
+		}
+		r.check("GET /autorite/sessions/:id", "autorite-session-amenagements")
 
 		u.open(rec + "/inscriptions/" + in.ID + "/amenagements")
 		u.navigates(chromedp.Click(chromedp.CSS(`button[aria-label="Retirer l’aménagement « Temps majoré »"]`)))

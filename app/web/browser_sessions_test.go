@@ -122,7 +122,10 @@ func TestBrowserCentreSessionDesk(t *testing.T) {
 		// without JavaScript, on a page of its own, which refuses no reason.
 		u.do(chromedp.Click(chromedp.CSS(`button[aria-controls="modale-annulation"]`)),
 			chromedp.WaitVisible(chromedp.CSS("#modale-annulation.fr-modal--opened #f-motif")))
-		time.Sleep(500 * time.Millisecond) // the modal fades in
+		// The modal fades in: axe and the screenshots wait for the end of
+		// its transition, not for a guess of its length.
+		get(u, chromedp.Poll[bool](`document.getAnimations().every(a => a.playState !== "running")`,
+			chromedp.WithPollingTimeout(10*time.Second)))
 		u.check("GET /centre/sessions/:id", "session-modale-annulation")
 		u.open(rec + "/annulation")
 		u.check("GET /centre/sessions/:id/annulation", "session-annulation")

@@ -44,7 +44,7 @@ import (
 // Then it turns auto_explain on (autoexplain.go), sends one request of each
 // case and the name search for every sampled prefix, prints the plans the
 // server's statements got, flags any sequential scan of a large table, and
-// drops the database.
+// drops the database, unless -keep keeps it for the next run (keep.go).
 
 // scaleConfig is the command line of `cipcert-load scale`.
 type scaleConfig struct {
@@ -63,6 +63,7 @@ type scaleConfig struct {
 	noExplain     bool
 	pgLog         string
 	sql           string
+	keep          bool
 }
 
 // scaleSize is one data size: candidats and evaluation results.
@@ -133,6 +134,8 @@ func parseScaleFlags(args []string) (scaleConfig, error) {
 	fs.StringVar(&c.sql, "sql", "", "SQL run on each scratch database after the generation, before the measures, the server\n"+
 		"then restarted so that every connection sees it: to try an index or a setting ({db} is the database's name),\n"+
 		"e.g. -sql 'ALTER DATABASE {db} SET plan_cache_mode = force_custom_plan'")
+	fs.BoolVar(&c.keep, "keep", false, "keep each generated data set in a database "+keptPrefix+"<candidats>_<results> and reuse it\n"+
+		"on the next -keep run when the schema version and the generation's parameters match (else generate it again)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -145,6 +148,10 @@ func parseScaleFlags(args []string) (scaleConfig, error) {
 	}
 	if c.walk <= 0 {
 		return c, errors.New("-walk must be positive")
+	}
+	if c.keep && c.sql != "" {
+		// The kept set would carry the change into the next runs.
+		return c, errors.New("-sql changes the database: not with -keep")
 	}
 	return c, loopbackOnly(c.pg)
 }
@@ -160,6 +167,8 @@ type ScaleReport struct {
 // ScaleResult is what one size measured.
 type ScaleResult struct {
 	Size      scaleSize    `json:"size"`
+	Kept      string       `json:"kept_in,omitempty"`
+	Reused    bool         `json:"reused,omitempty"`
 	LoadAvg   [2]string    `json:"loadavg_1min"`
 	Disk      []string     `json:"disk_free"`
 	Gen       *GenReport   `json:"generation"`
@@ -271,7 +280,7 @@ func measureScale(ctx context.Context, cfg scaleConfig, size scaleSize, rep *Sca
 	res := &ScaleResult{Size: size}
 	res.LoadAvg[0] = loadAvg()
 	progress("scale: %d candidats, %d results", size.Candidats, size.Resultats)
-	e, err := startEnv(ctx, config{bin: cfg.bin, pg: cfg.pg})
+	e, kept, err := startScaleEnv(ctx, cfg, size, res)
 	if e != nil {
 		defer func() {
 			if cerr := e.close(); err == nil {
@@ -283,22 +292,36 @@ func measureScale(ctx context.Context, cfg scaleConfig, size scaleSize, rep *Sca
 		return nil, err
 	}
 	rep.Postgres = e.pgVersion
+	if cfg.keep {
+		// Leave no auto_explain setting to whoever opens the kept set next.
+		defer e.exec(context.Background(), "ALTER DATABASE "+res.Kept+" RESET ALL")
+	}
 
 	conn, err := pgx.Connect(ctx, e.dbURL)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close(context.Background())
-	if res.Disk, err = checkDisk(ctx, conn, size); err != nil {
-		return nil, err
-	}
-	seed := cfg.seed
-	if seed == 0 {
-		seed = rand.Int64N(1<<40) + 1
-	}
-	if res.Gen, err = generate(ctx, conn, genConfig{candidats: size.Candidats, resultats: size.Resultats, seed: seed,
-		parSession: 50, vacuum: true}); err != nil {
-		return nil, err
+	if kept != nil {
+		res.Gen = kept.Gen
+	} else {
+		if res.Disk, err = checkDisk(ctx, conn, size); err != nil {
+			return nil, err
+		}
+		seed := cfg.seed
+		if seed == 0 {
+			seed = rand.Int64N(1<<40) + 1
+		}
+		if res.Gen, err = generate(ctx, conn, genConfig{candidats: size.Candidats, resultats: size.Resultats, seed: seed,
+			parSession: scaleParSession, vacuum: true}); err != nil {
+			return nil, err
+		}
+		if cfg.keep {
+			if err := e.markKept(ctx, res.Kept, keptSet{Params: wantParams(size, seed), Generated: time.Now().UTC(), Gen: res.Gen}); err != nil {
+				return nil, err
+			}
+			progress("scale: data set kept in %s for the next -keep run", res.Kept)
+		}
 	}
 
 	if cfg.sql != "" {
@@ -412,6 +435,30 @@ func measureScale(ctx context.Context, cfg scaleConfig, size scaleSize, rep *Sca
 	}
 	res.LoadAvg[1] = loadAvg()
 	return res, nil
+}
+
+// startScaleEnv starts the server on a scratch database, or with -keep on
+// the data set kept for size, which it returns if it can be reused as it is.
+func startScaleEnv(ctx context.Context, cfg scaleConfig, size scaleSize, res *ScaleResult) (*env, *keptSet, error) {
+	if !cfg.keep {
+		e, err := startEnv(ctx, config{bin: cfg.bin, pg: cfg.pg})
+		return e, nil, err
+	}
+	e, err := openEnv(ctx, config{bin: cfg.bin, pg: cfg.pg})
+	if err != nil {
+		return e, nil, err
+	}
+	var kept *keptSet
+	if res.Kept, kept, err = e.openKept(ctx, keptPrefix, size, cfg.seed); err != nil {
+		return e, nil, err
+	}
+	res.Reused = kept != nil
+	if kept == nil {
+		if err := e.migrateSeed(ctx, res.Kept, e.dbURL); err != nil {
+			return e, nil, err
+		}
+	}
+	return e, kept, e.serve(ctx, e.bin)
 }
 
 // restartServer stops the server and serves again, on a new port, so that
@@ -568,7 +615,14 @@ func uniq(ss []string) []string {
 func printScale(w io.Writer, rep *ScaleReport, r *ScaleResult, targetP99 float64) {
 	fmt.Fprintf(w, "\ncipcert scale — %d candidats, %d results · %s · %s · PostgreSQL %s · load average %s at start, %s at end\n",
 		r.Size.Candidats, r.Size.Resultats, rep.Started.Format("2006-01-02 15:04 MST"), rep.Host, rep.Postgres, r.LoadAvg[0], r.LoadAvg[1])
-	fmt.Fprintf(w, "disk before generating: %s\n\n", strings.Join(r.Disk, "; "))
+	switch {
+	case r.Reused:
+		fmt.Fprintf(w, "data set reused from database %s (-keep), generated as follows:\n\n", r.Kept)
+	case r.Kept != "":
+		fmt.Fprintf(w, "disk before generating: %s; data set kept in database %s (-keep)\n\n", strings.Join(r.Disk, "; "), r.Kept)
+	default:
+		fmt.Fprintf(w, "disk before generating: %s\n\n", strings.Join(r.Disk, "; "))
+	}
 	printGenReport(w, r.Gen)
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -45,6 +45,24 @@ type env struct {
 // startEnv builds cipcert, creates and seeds its database and serves it.
 // On error the returned env, if not nil, still has to be closed.
 func startEnv(ctx context.Context, cfg config) (*env, error) {
+	e, err := openEnv(ctx, cfg)
+	if err != nil {
+		return e, err
+	}
+	name, dbURL, err := e.createDB(ctx, "")
+	if err != nil {
+		return e, err
+	}
+	if err := e.migrateSeed(ctx, name, dbURL); err != nil {
+		return e, err
+	}
+	return e, e.serve(ctx, e.bin)
+}
+
+// openEnv makes the scratch directory, builds cipcert unless cfg.bin names
+// it, and connects to PostgreSQL's administrative URL: an env with no
+// database yet. On error the returned env, if not nil, still has to be closed.
+func openEnv(ctx context.Context, cfg config) (*env, error) {
 	if err := loopbackOnly(cfg.pg); err != nil {
 		return nil, err
 	}
@@ -65,23 +83,19 @@ func startEnv(ctx context.Context, cfg config) (*env, error) {
 	if e.admin, err = gorm.Open(postgres.Open(cfg.pg), &gorm.Config{Logger: logger.Discard}); err != nil {
 		return e, fmt.Errorf("connect to %s: %w", cfg.pg, err)
 	}
-	if err := e.admin.Raw("SHOW server_version").Scan(&e.pgVersion).Error; err != nil {
-		return e, err
-	}
-	name, dbURL, err := e.createDB(ctx, "")
-	if err != nil {
-		return e, err
-	}
+	return e, e.admin.Raw("SHOW server_version").Scan(&e.pgVersion).Error
+}
+
+// migrateSeed migrates and seeds the database at dbURL and makes it the
+// server's.
+func (e *env) migrateSeed(ctx context.Context, name, dbURL string) error {
 	e.dbURL = dbURL
 	progress("database %s: migrate up, seed…", name)
 	env := serverEnv(dbURL, "")
-	if err := command(ctx, env, bin, "migrate", "up"); err != nil {
-		return e, err
+	if err := command(ctx, env, e.bin, "migrate", "up"); err != nil {
+		return err
 	}
-	if err := command(ctx, env, bin, "seed"); err != nil {
-		return e, err
-	}
-	return e, e.serve(ctx, bin)
+	return command(ctx, env, e.bin, "seed")
 }
 
 // loopbackOnly refuses a PostgreSQL URL that is not on 127.0.0.1 or localhost.
