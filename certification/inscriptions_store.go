@@ -355,23 +355,21 @@ func gardeSaisieSQL(postgres bool) string {
 	LEFT JOIN blocs eb ON eb.id = e.bloc_id
 	WHERE s.id = ?
 	ORDER BY eb.rang`
-	if postgres {
-		// The session's shared lock (lockSession) in the same round trip.
-		// A transaction that held it exclusively and changed the session
-		// (a deliberation) is seen: PostgreSQL returns the row locked as
-		// it committed it.
-		q += " " + lockClause(lockShared) + " OF s"
-	}
 	return q
 }
 
 var gardeSaisiePG, gardeSaisieSQLite = gardeSaisieSQL(true), gardeSaisieSQL(false)
 
-// lireGardeSaisie reads what guards a recording by the member of account
-// utilisateurID on an enrolment, in one statement, and on PostgreSQL takes
-// the session's shared lock in the same one. It returns nil when the
-// session does not exist or the member does not sit on its jury.
+// lireGardeSaisie takes the session's shared lock (lockSession) and reads
+// what guards a recording by the member of account utilisateurID on an
+// enrolment, in one statement after it: a transaction that held the lock
+// exclusively and changed the session (a deliberation, a signature) is
+// seen whole. It returns nil when the session does not exist or the
+// member does not sit on its jury.
 func lireGardeSaisie(tx *gorm.DB, utilisateurID, sessionID, inscriptionID string) (*gardeSaisie, error) {
+	if err := lockSession(tx, sessionID, lockShared); err != nil {
+		return nil, err
+	}
 	q := gardeSaisieSQLite
 	if tx.Dialector.Name() == "postgres" {
 		q = gardeSaisiePG

@@ -56,8 +56,8 @@ type contexteJury struct {
 // juryContext loads what a jury member needs to record a result: the
 // session (which must be tenue), the enrolment, and the member, who must sit
 // on that jury and have no declared link with the candidat. On a session
-// titre it reads them in one statement, which on PostgreSQL also takes the
-// session's shared lock (lockSession).
+// titre it reads them in one statement, after the session's shared lock
+// (lockSession).
 func (s *Service) juryContext(tx *gorm.DB, a Acteur, sessionID, inscriptionID string) (*contexteJury, error) {
 	if !a.Is(RoleJury) {
 		return nil, forbidden()
@@ -90,12 +90,9 @@ func (s *Service) juryContext(tx *gorm.DB, a Acteur, sessionID, inscriptionID st
 	if len(g.liens) > 0 {
 		return nil, lienRefus(g.liens)
 	}
-	// On PostgreSQL the signatures were read before the lock was granted:
-	// a member may have signed, under the exclusive lock, in between.
-	// There, withdrawing them costs nothing more: the statement that
-	// records a decision does it.
-	return &contexteJury{sess: &g.sess, ins: &ins[0], blocs: g.blocs, candidat: g.candidat,
-		signee: g.signee || tx.Dialector.Name() == "postgres"}, nil
+	// The signatures were read under the session's shared lock: no member
+	// signs, under the exclusive one, before this transaction ends.
+	return &contexteJury{sess: &g.sess, ins: &ins[0], blocs: g.blocs, candidat: g.candidat, signee: g.signee}, nil
 }
 
 // verif returns the check of the decisions of the context's candidat,

@@ -147,38 +147,11 @@ func TestLockSessionSerialises(t *testing.T) {
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		w := newWorld(t, db)
 		sid, _ := heldSession(t, w.svc, 1, w.jury, w.centre)
-		sqlDB, err := db.DB.DB()
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx := context.Background()
-		locked, release := make(chan int), make(chan struct{})
-		first := make(chan error, 1)
-		go func() {
-			first <- db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-				if err := certification.LockSession(tx, sid); err != nil {
-					return err
-				}
-				if err := tx.Exec("UPDATE sessions SET lieu = 'premier' WHERE id = ?", sid).Error; err != nil {
-					return err
-				}
-				pid := 0
-				if db.Dialect == "postgres" {
-					if err := tx.Raw("SELECT pg_backend_pid()").Scan(&pid).Error; err != nil {
-						return err
-					}
-				}
-				locked <- pid
-				<-release
-				return nil
-			})
-		}()
-		pid := <-locked
-		waits := sqlDB.Stats().WaitCount
+		h := holdSessionLock(t, db, sid, "UPDATE sessions SET lieu = 'premier' WHERE id = ?")
 		second := make(chan string, 1)
 		go func() {
 			var lieu string
-			err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			err := db.WithContext(context.Background()).Transaction(func(tx *gorm.DB) error {
 				if err := certification.LockSession(tx, sid); err != nil {
 					return err
 				}
@@ -189,32 +162,131 @@ func TestLockSessionSerialises(t *testing.T) {
 			}
 			second <- lieu
 		}()
-		blocked := func() bool {
-			if db.Dialect != "postgres" {
-				return sqlDB.Stats().WaitCount > waits
-			}
-			var n int
-			if err := db.Raw("SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))", pid).Scan(&n).Error; err != nil {
-				t.Fatal(err)
-			}
-			return n > 0
-		}
-		for !blocked() {
-			select {
-			case lieu := <-second:
-				close(release)
-				t.Fatalf("the second transaction went through the lock while it was held, and read %q", lieu)
-			default:
-			}
-		}
-		close(release)
-		if err := <-first; err != nil {
-			t.Fatal(err)
-		}
+		waitBlocked(t, h, second, "the second transaction")
 		if lieu := <-second; lieu != "premier" {
 			t.Errorf("the second transaction read lieu %q, want what the first one committed", lieu)
 		}
 	})
+}
+
+// TestSaisieAttendLeVerrou: a recording waits for the transaction that
+// holds its session's lock exclusively (a deliberation), then sees the
+// session it left: it records nothing on a session deliberated meanwhile.
+func TestSaisieAttendLeVerrou(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		sid, ins := heldSession(t, w.svc, 1, w.jury, w.centre)
+		if _, err := w.svc.SaisirPresence(ctx, w.jury1, sid, ins[0], 1, certification.PresenceSaisie{Presence: "present"}); err != nil {
+			t.Fatal(err)
+		}
+		h := holdSessionLock(t, db, sid, "UPDATE sessions SET statut = 'deliberee' WHERE id = ?")
+		saisie := make(chan error, 1)
+		go func() {
+			_, err := w.svc.SaisirEvaluation(ctx, w.jury1, sid, ins[0], "CCP1", 0,
+				certification.EvaluationSaisie{Decision: "acquis", MSP: true, EntretienTechnique: true, DossierProfessionnel: true})
+			saisie <- err
+		}()
+		waitBlocked(t, h, saisie, "the recording")
+		var de *certification.Error
+		if err := <-saisie; !errors.As(err, &de) || de.Code != "resultats_verrouilles" {
+			t.Errorf("recording on a session deliberated while it waited: %v, want resultats_verrouilles", err)
+		}
+		list, err := w.svc.Inscriptions(ctx, w.centre, sid)
+		if err != nil || len(list) != 1 || len(list[0].Evaluations) != 0 {
+			t.Errorf("inscriptions after the refusal: %v %+v, want no decision", err, list)
+		}
+	})
+}
+
+// sessionLockHolder is a transaction holding a session's exclusive lock
+// (holdSessionLock) until release.
+type sessionLockHolder struct {
+	db       *certification.DB
+	pid      int
+	waits    int64
+	released bool
+	stop     chan struct{}
+	done     chan error
+}
+
+// holdSessionLock starts a transaction that locks session sid
+// exclusively and runs write (with sid as its argument), and returns
+// once it holds the lock.
+func holdSessionLock(t *testing.T, db *certification.DB, sid, write string) *sessionLockHolder {
+	t.Helper()
+	h := &sessionLockHolder{db: db, stop: make(chan struct{}), done: make(chan error, 1)}
+	locked := make(chan int)
+	go func() {
+		h.done <- db.WithContext(context.Background()).Transaction(func(tx *gorm.DB) error {
+			if err := certification.LockSession(tx, sid); err != nil {
+				return err
+			}
+			if err := tx.Exec(write, sid).Error; err != nil {
+				return err
+			}
+			pid := 0
+			if db.Dialect == "postgres" {
+				if err := tx.Raw("SELECT pg_backend_pid()").Scan(&pid).Error; err != nil {
+					return err
+				}
+			}
+			locked <- pid
+			<-h.stop
+			return nil
+		})
+	}()
+	select {
+	case h.pid = <-locked:
+	case err := <-h.done:
+		t.Fatalf("lock holder: %v", err)
+	}
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.waits = sqlDB.Stats().WaitCount
+	return h
+}
+
+// waitBlocked waits until another transaction waits for the holder h,
+// failing if what, whose outcome comes on went, gets through first; then
+// it ends the holder's transaction.
+func waitBlocked[T any](t *testing.T, h *sessionLockHolder, went <-chan T, what string) {
+	t.Helper()
+	sqlDB, err := h.db.DB.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for blocked := false; !blocked; {
+		if h.db.Dialect != "postgres" {
+			blocked = sqlDB.Stats().WaitCount > h.waits
+		} else {
+			var n int
+			if err := h.db.Raw("SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))", h.pid).Scan(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+			blocked = n > 0
+		}
+		select {
+		case v := <-went:
+			h.release()
+			t.Fatalf("%s went through the lock while it was held: %v", what, v)
+		default:
+		}
+	}
+	if err := h.release(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// release ends the holder's transaction, committing its write.
+func (h *sessionLockHolder) release() error {
+	if !h.released {
+		h.released = true
+		close(h.stop)
+	}
+	return <-h.done
 }
 
 // TestAuditSnapshots: the trail stores snake_case snapshots with concrete
