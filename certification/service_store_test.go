@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
 	"github.com/cipcert/cipcert/certification"
@@ -86,6 +87,71 @@ func TestSaisirEvaluationStale(t *testing.T) {
 			t.Errorf("stored decision = %+v, want jury2's non_acquis at version 2", e)
 		}
 	})
+}
+
+// TestSaisieRefuseeSansTransaction: a recording refused or with nothing
+// to write leaves no transaction open on the connection it used, which
+// the pool keeps and serves again.
+func TestSaisieRefuseeSansTransaction(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		sid, ins := sessionAvecPresent(t, w)
+		sqlDB, err := db.DB.DB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sqlDB.SetMaxOpenConns(1)
+		before := backendPID(t, db)
+		acquis := certification.EvaluationSaisie{Decision: "acquis", MSP: true, EntretienTechnique: true, DossierProfessionnel: true}
+		first, err := w.svc.SaisirEvaluation(ctx, w.jury1, sid, ins[0], "CCP1", 0, acquis)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var de *certification.Error
+		if _, err := w.svc.SaisirEvaluation(ctx, w.jury1, sid, ins[0], "CCP9", 0, acquis); !errors.As(err, &de) || de.Code != "ccp_non_inscrit" {
+			t.Errorf("decision on a CCP not enrolled: %v, want ccp_non_inscrit", err)
+		}
+		if again, err := w.svc.SaisirEvaluation(ctx, w.jury1, sid, ins[0], "CCP1", 0, acquis); err != nil || again.Version != first.Version {
+			t.Errorf("the same decision sent again: %v %+v, want it back at version %d", err, again, first.Version)
+		}
+		if _, err := w.svc.SaisirEvaluation(ctx, w.jury2, sid, ins[0], "CCP1", 0, acquis); !errors.Is(err, certification.ErrStale) {
+			t.Errorf("another member's first decision on a decided CCP: %v, want ErrStale", err)
+		}
+		// Had they left a transaction open, the pool would have closed the
+		// connection and opened another.
+		if after := backendPID(t, db); after != before {
+			t.Errorf("the refusals left the connection unusable: backend %d replaced by %d", before, after)
+		}
+		second, err := w.svc.SaisirEvaluation(ctx, w.jury2, sid, ins[0], "CCP1", first.Version,
+			certification.EvaluationSaisie{Decision: "non_acquis", Motifs: "La mise en situation n'est pas probante.", MSP: true})
+		if err != nil || second.Version != first.Version+1 {
+			t.Fatalf("change at the current version after the refusals: %v %+v", err, second)
+		}
+	})
+}
+
+// sessionAvecPresent returns a held session of one candidat, noted present.
+func sessionAvecPresent(t *testing.T, w *world) (string, []string) {
+	t.Helper()
+	sid, ins := heldSession(t, w.svc, 1, w.jury, w.centre)
+	if _, err := w.svc.SaisirPresence(context.Background(), w.jury1, sid, ins[0], 1, certification.PresenceSaisie{Presence: "present"}); err != nil {
+		t.Fatal(err)
+	}
+	return sid, ins
+}
+
+// backendPID returns the PostgreSQL backend of the connection db's pool
+// hands out (0 on SQLite, whose one connection stays).
+func backendPID(t *testing.T, db *certification.DB) uint32 {
+	t.Helper()
+	var pid uint32
+	if db.Dialect == "postgres" {
+		if err := db.AvecPgx(context.Background(), func(c *pgx.Conn) error { pid = c.PgConn().PID(); return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return pid
 }
 
 // TestEmissionConcurrente: issuers of one session started together issue
@@ -176,10 +242,7 @@ func TestSaisieAttendLeVerrou(t *testing.T) {
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		w := newWorld(t, db)
 		ctx := context.Background()
-		sid, ins := heldSession(t, w.svc, 1, w.jury, w.centre)
-		if _, err := w.svc.SaisirPresence(ctx, w.jury1, sid, ins[0], 1, certification.PresenceSaisie{Presence: "present"}); err != nil {
-			t.Fatal(err)
-		}
+		sid, ins := sessionAvecPresent(t, w)
 		h := holdSessionLock(t, db, sid, "UPDATE sessions SET statut = 'deliberee' WHERE id = ?")
 		saisie := make(chan error, 1)
 		go func() {
