@@ -2,6 +2,7 @@ package certification
 
 import (
 	"database/sql"
+	"strconv"
 	"strings"
 	"time"
 
@@ -355,23 +356,21 @@ func gardeSaisieSQL(postgres bool) string {
 	LEFT JOIN blocs eb ON eb.id = e.bloc_id
 	WHERE s.id = ?
 	ORDER BY eb.rang`
-	if postgres {
-		// The session's shared lock (lockSession) in the same round trip.
-		// A transaction that held it exclusively and changed the session
-		// (a deliberation) is seen: PostgreSQL returns the row locked as
-		// it committed it.
-		q += " " + lockClause(lockShared) + " OF s"
-	}
 	return q
 }
 
 var gardeSaisiePG, gardeSaisieSQLite = gardeSaisieSQL(true), gardeSaisieSQL(false)
 
-// lireGardeSaisie reads what guards a recording by the member of account
-// utilisateurID on an enrolment, in one statement, and on PostgreSQL takes
-// the session's shared lock in the same one. It returns nil when the
-// session does not exist or the member does not sit on its jury.
+// lireGardeSaisie takes the session's shared lock (lockSession) and reads
+// what guards a recording by the member of account utilisateurID on an
+// enrolment, in one statement after it: a transaction that held the lock
+// exclusively and changed the session (a deliberation, a signature) is
+// seen whole. It returns nil when the session does not exist or the
+// member does not sit on its jury.
 func lireGardeSaisie(tx *gorm.DB, utilisateurID, sessionID, inscriptionID string) (*gardeSaisie, error) {
+	if err := lockSession(tx, sessionID, lockShared); err != nil {
+		return nil, err
+	}
 	q := gardeSaisieSQLite
 	if tx.Dialector.Name() == "postgres" {
 		q = gardeSaisiePG
@@ -381,6 +380,11 @@ func lireGardeSaisie(tx *gorm.DB, utilisateurID, sessionID, inscriptionID string
 		return nil, wrap(err, "session %s inscription %s: guard of a recording", sessionID, inscriptionID)
 	}
 	defer rows.Close()
+	return scanGardeSaisie(rows, sessionID, inscriptionID)
+}
+
+// scanGardeSaisie reads the rows of gardeSaisieSQL.
+func scanGardeSaisie(rows lignes, sessionID, inscriptionID string) (*gardeSaisie, error) {
 	var g *gardeSaisie
 	for rows.Next() {
 		var (
@@ -480,6 +484,30 @@ const (
 		WHERE id = ? AND version = ? AND revoque_at IS NULL RETURNING id)` + evenementPG
 )
 
+// numeroter numbers the placeholders of a statement written for GORM (?)
+// as PostgreSQL's protocol wants them ($1, $2…), for pgx used directly.
+// The statements it numbers hold no question mark of their own.
+func numeroter(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// The statements of a recording as pgx sends them (saisirEvaluationPgx).
+var (
+	lockSessionPartageePgx = numeroter(lockSessionSQL[lockShared])
+	gardeSaisiePgx         = numeroter(gardeSaisiePG)
+	ecrireEvaluationPgx    = map[string]string{insertEvaluationPG: numeroter(insertEvaluationPG), updateEvaluationPG: numeroter(updateEvaluationPG)}
+)
+
 // updatePresencePG records a candidat's presence on PostgreSQL as
 // updateEvaluationPG records a decision.
 const updatePresencePG = `WITH w AS (UPDATE inscriptions SET presence = ?, entretien_final = ?, version = ?, updated_at = ?
@@ -503,11 +531,27 @@ func ecrirePresence(tx *gorm.DB, id string, version int, presence, entretienFina
 // arguments are args, with the event ev; it returns how many rows the
 // write changed.
 func ecrireAvecEvenement(tx *gorm.DB, q string, args []any, ev Evenement) (int64, error) {
-	args = append(args, ev.ID, ev.At, ev.UtilisateurID, ev.Role, ev.Action, ev.Objet, ev.ObjetID, ev.SessionID, ev.CandidatID,
-		ev.Avant, ev.Apres, deref(ev.SessionID))
 	var n int64
-	err := tx.Raw(q, args...).Row().Scan(&n)
+	err := tx.Raw(q, avecEvenement(args, ev)...).Row().Scan(&n)
 	return n, err
+}
+
+// avecEvenement appends to a statement's own arguments those of its event.
+func avecEvenement(args []any, ev Evenement) []any {
+	return append(args, ev.ID, ev.At, ev.UtilisateurID, ev.Role, ev.Action, ev.Objet, ev.ObjetID, ev.SessionID, ev.CandidatID,
+		ev.Avant, ev.Apres, deref(ev.SessionID))
+}
+
+// ecrireEvaluationPG is the statement that records e on PostgreSQL (see
+// ecrireEvaluation) and its own arguments.
+func ecrireEvaluationPG(e Evaluation, version int) (string, []any) {
+	if version == 0 {
+		return insertEvaluationPG, []any{e.ID, e.InscriptionID, e.BlocID, e.Decision, e.Motifs, e.MSP, e.EntretienTechnique,
+			e.QuestionnaireProfessionnel, e.QuestionnementProductions, e.DossierProfessionnel, e.EcfPrisEnCompte, e.SaisiPar,
+			e.Version, e.CreatedAt, e.UpdatedAt}
+	}
+	return updateEvaluationPG, []any{e.Decision, e.Motifs, e.MSP, e.EntretienTechnique, e.QuestionnaireProfessionnel,
+		e.QuestionnementProductions, e.DossierProfessionnel, e.EcfPrisEnCompte, e.SaisiPar, e.Version, e.UpdatedAt, e.ID, version}
 }
 
 // ecrireEvaluation records a jury member's decision e: the first one when
@@ -520,18 +564,7 @@ func ecrireAvecEvenement(tx *gorm.DB, q string, args []any, ev Evenement) (int64
 // (signatures reports it); elsewhere the caller withdraws them.
 func ecrireEvaluation(tx *gorm.DB, e Evaluation, version int, ev Evenement, compte bool) (ok, signatures bool, err error) {
 	if tx.Dialector.Name() == "postgres" {
-		var args []any
-		if version == 0 {
-			args = []any{e.ID, e.InscriptionID, e.BlocID, e.Decision, e.Motifs, e.MSP, e.EntretienTechnique, e.QuestionnaireProfessionnel,
-				e.QuestionnementProductions, e.DossierProfessionnel, e.EcfPrisEnCompte, e.SaisiPar, e.Version, e.CreatedAt, e.UpdatedAt}
-		} else {
-			args = []any{e.Decision, e.Motifs, e.MSP, e.EntretienTechnique, e.QuestionnaireProfessionnel, e.QuestionnementProductions,
-				e.DossierProfessionnel, e.EcfPrisEnCompte, e.SaisiPar, e.Version, e.UpdatedAt, e.ID, version}
-		}
-		q := updateEvaluationPG
-		if version == 0 {
-			q = insertEvaluationPG
-		}
+		q, args := ecrireEvaluationPG(e, version)
 		n, err := ecrireAvecEvenement(tx, q, args, ev)
 		if err != nil {
 			return false, false, wrap(err, "evaluation %s of inscription %s version %d: record", e.ID, e.InscriptionID, version)

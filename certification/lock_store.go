@@ -47,18 +47,47 @@ func lockClause(mode lockMode) string {
 	return "FOR SHARE"
 }
 
-// lockSession locks a session's row (see lockRow). It orders the
-// transactions that touch a session's results and documents: recording a
-// result takes it shared, so recordings run side by side, each protected
-// from lost updates by its own version check; signing, deliberating,
-// correcting and issuing documents take it exclusively, so that they read
-// every result committed before them, no recording slips in between, and
-// two issuers of one session do not both issue its documents. An id that
-// is not a UUID names no row: there is nothing to lock, and the caller's
-// lookup reports it as not found.
+// lockSessionSQL takes a session's lock on PostgreSQL: a transaction-scoped
+// advisory lock keyed from the session's id, so that no other use of
+// advisory locks meets it by chance (a 64-bit hash: two sessions sharing a
+// key would only wait for each other).
+var lockSessionSQL = map[lockMode]string{
+	lockShared:    "SELECT pg_advisory_xact_lock_shared(hashtextextended(?, 0))",
+	lockExclusive: "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
+}
+
+// lockSession locks a session until tx ends. It orders the transactions
+// that touch a session's results and documents: recording a result takes
+// it shared, so recordings run side by side, each protected from lost
+// updates by its own version check; signing, deliberating, correcting,
+// issuing documents and every change of the session's status take it
+// exclusively, so that they read every result committed before them, no
+// recording slips in between, and two issuers of one session do not both
+// issue its documents. An id that is not a UUID names no row: there is
+// nothing to lock, and the caller's lookup reports it as not found.
+//
+// On PostgreSQL the lock is an advisory lock, not the session's row:
+// recordings take it many at a time, and FOR SHARE by several transactions
+// at once writes the row (a MultiXact in its xmax, WAL, a dirty page), so
+// that a recording which writes nothing (the decision sent again) still
+// had a transaction id and flushed the WAL at its commit, and every
+// recording queued on the row's page. An advisory lock lives in memory
+// only. It must be taken in a statement of its own before the reads it
+// guards: under READ COMMITTED a statement's snapshot is taken before it
+// waits for a lock, and each later statement sees what the holder it
+// waited for committed. The exclusive mode also locks the row, as before,
+// so that it still waits for, and holds off, the writes of the session's
+// row that take no advisory lock (the CERES declaration). On SQLite there
+// is nothing to lock (see lockRow).
 func lockSession(tx *gorm.DB, id string, mode lockMode) error {
-	if !validID(id) {
+	if !validID(id) || tx.Dialector.Name() != "postgres" {
 		return nil
 	}
-	return lockRow(tx, mode, "sessions", "id = ?", id)
+	if err := tx.Exec(lockSessionSQL[mode], id).Error; err != nil {
+		return fmt.Errorf("store: lock session %s: %w", id, err)
+	}
+	if mode == lockExclusive {
+		return lockRow(tx, mode, "sessions", "id = ?", id)
+	}
+	return nil
 }

@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
 	"github.com/cipcert/cipcert/certification/rules"
@@ -56,8 +58,8 @@ type contexteJury struct {
 // juryContext loads what a jury member needs to record a result: the
 // session (which must be tenue), the enrolment, and the member, who must sit
 // on that jury and have no declared link with the candidat. On a session
-// titre it reads them in one statement, which on PostgreSQL also takes the
-// session's shared lock (lockSession).
+// titre it reads them in one statement, after the session's shared lock
+// (lockSession).
 func (s *Service) juryContext(tx *gorm.DB, a Acteur, sessionID, inscriptionID string) (*contexteJury, error) {
 	if !a.Is(RoleJury) {
 		return nil, forbidden()
@@ -69,6 +71,13 @@ func (s *Service) juryContext(tx *gorm.DB, a Acteur, sessionID, inscriptionID st
 	if err != nil {
 		return nil, err
 	}
+	return s.contexteDeGarde(tx, g)
+}
+
+// contexteDeGarde applies to the guard g of a recording the rules that
+// juryContext states. It only uses tx to bring the entretien final up to
+// date at a session CCP (refreshEntretienFinal).
+func (s *Service) contexteDeGarde(tx *gorm.DB, g *gardeSaisie) (*contexteJury, error) {
 	if g == nil {
 		return nil, notFound("Session")
 	}
@@ -90,12 +99,9 @@ func (s *Service) juryContext(tx *gorm.DB, a Acteur, sessionID, inscriptionID st
 	if len(g.liens) > 0 {
 		return nil, lienRefus(g.liens)
 	}
-	// On PostgreSQL the signatures were read before the lock was granted:
-	// a member may have signed, under the exclusive lock, in between.
-	// There, withdrawing them costs nothing more: the statement that
-	// records a decision does it.
-	return &contexteJury{sess: &g.sess, ins: &ins[0], blocs: g.blocs, candidat: g.candidat,
-		signee: g.signee || tx.Dialector.Name() == "postgres"}, nil
+	// The signatures were read under the session's shared lock: no member
+	// signs, under the exclusive one, before this transaction ends.
+	return &contexteJury{sess: &g.sess, ins: &ins[0], blocs: g.blocs, candidat: g.candidat, signee: g.signee}, nil
 }
 
 // verif returns the check of the decisions of the context's candidat,
@@ -172,6 +178,11 @@ func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, ins
 	if err := s.checkEvaluation(in); err != nil {
 		return nil, err
 	}
+	if s.db.Dialector.Name() == "postgres" {
+		if out, fait, err := s.saisirEvaluationPgx(ctx, a, sessionID, inscriptionID, ccp, version, in); fait {
+			return out, err
+		}
+	}
 	var out *Evaluation
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		cj, err := s.juryContext(tx, a, sessionID, inscriptionID)
@@ -191,22 +202,152 @@ func (s *Service) SaisirEvaluation(ctx context.Context, a Acteur, sessionID, ins
 	return out, nil
 }
 
+// saisirEvaluationPgx is SaisirEvaluation on PostgreSQL in two round trips
+// on one pgx connection, where the GORM path takes five (BEGIN, lock,
+// guard, write, COMMIT), each waited for while the session's lock is
+// held: BEGIN, the session's shared lock and the guard read go in one
+// batch; the statement that records the decision (the same as the GORM
+// path's, with the same event) and COMMIT in a second. The rules are
+// those of juryContext and saisirEvaluation, shared with the GORM path.
+// fait is false, having changed nothing, when the recording needs what
+// only the GORM path does: bringing the entretien final up to date at a
+// session CCP (refreshEntretienFinal), or recounting the statistics of a
+// deliberated enrolment; the caller then takes it.
+func (s *Service) saisirEvaluationPgx(ctx context.Context, a Acteur, sessionID, inscriptionID, ccp string, version int, in EvaluationSaisie) (out *Evaluation, fait bool, err error) {
+	if !a.Is(RoleJury) {
+		return nil, true, forbidden()
+	}
+	if !validID(sessionID) {
+		return nil, true, notFound("Session")
+	}
+	err = avecPgx(ctx, s.db.DB, func(c *pgx.Conn) error {
+		var err error
+		out, fait, err = s.saisirSurConnexion(ctx, c, a, sessionID, inscriptionID, ccp, version, in)
+		if c.PgConn().TxStatus() != 'I' {
+			// A refusal, a fallback or a failure left the transaction
+			// open: the connection goes back to the pool without it.
+			if _, rerr := c.Exec(context.WithoutCancel(ctx), "ROLLBACK"); rerr != nil {
+				c.Close(context.WithoutCancel(ctx))
+			}
+		}
+		return err
+	})
+	return out, fait || err != nil, err
+}
+
+// saisirSurConnexion is saisirEvaluationPgx's work on its connection; it
+// may leave a transaction open on a refusal, a fallback or a failure.
+func (s *Service) saisirSurConnexion(ctx context.Context, c *pgx.Conn, a Acteur, sessionID, inscriptionID, ccp string, version int, in EvaluationSaisie) (*Evaluation, bool, error) {
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	b.Queue(lockSessionPartageePgx, sessionID)
+	b.Queue(gardeSaisiePgx, a.UtilisateurID, inscriptionID, sessionID)
+	debut := time.Now()
+	br := c.SendBatch(ctx, b)
+	_, err := br.Exec()
+	if err == nil {
+		_, err = br.Exec()
+	}
+	var g *gardeSaisie
+	if err == nil {
+		var rows pgx.Rows
+		if rows, err = br.Query(); err == nil {
+			g, err = scanGardeSaisie(rows, sessionID, inscriptionID)
+			rows.Close()
+		}
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	s.tracer(ctx, debut, err, lockSessionPartageePgx, gardeSaisiePgx)
+	if err != nil {
+		return nil, true, wrap(err, "session %s inscription %s: guard of a recording", sessionID, inscriptionID)
+	}
+	if g != nil && (g.sess.Type == "ccp" || g.ins != nil && g.ins.Issue != nil) {
+		return nil, false, nil
+	}
+	// Not at a session CCP, the context needs no transaction of GORM's.
+	cj, err := s.contexteDeGarde(nil, g)
+	if err != nil {
+		return nil, true, err
+	}
+	out, ev, err := s.preparerEvaluation(a, cj, ccp, version, in, cj.verif(nil))
+	if err != nil || ev == nil {
+		return out, true, err
+	}
+	q, args := ecrireEvaluationPG(*out, version)
+	b = &pgx.Batch{}
+	b.Queue(ecrireEvaluationPgx[q], avecEvenement(args, *ev)...)
+	b.Queue("COMMIT")
+	debut = time.Now()
+	br = c.SendBatch(ctx, b)
+	var n int64
+	err = br.QueryRow().Scan(&n)
+	if err == nil {
+		_, err = br.Exec()
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	s.tracer(ctx, debut, err, ecrireEvaluationPgx[q])
+	if err != nil {
+		return nil, true, wrap(err, "evaluation %s of inscription %s version %d: record", out.ID, out.InscriptionID, version)
+	}
+	if n == 0 {
+		return nil, true, staleF("L'évaluation de ce CCP")
+	}
+	return out, true, nil
+}
+
+// tracer tells the database's GORM logger of statements sent through pgx
+// directly, as GORM tells it of its own: slow statements and failures are
+// logged alike, and statement counters see them.
+func (s *Service) tracer(ctx context.Context, debut time.Time, err error, requetes ...string) {
+	for _, q := range requetes {
+		s.db.DB.Logger.Trace(ctx, debut, func() (string, int64) { return q, -1 }, err)
+	}
+}
+
 // saisirEvaluation records one decision in the transaction of its caller,
 // which checked the input and loaded the jury's context. The statement
 // that records it may withdraw the signatures (cj.signee tells what is
 // left to withdraw).
 func (s *Service) saisirEvaluation(tx *gorm.DB, a Acteur, cj *contexteJury, ccp string, version int, in EvaluationSaisie, v *verifEvaluation) (*Evaluation, error) {
+	out, ev, err := s.preparerEvaluation(a, cj, ccp, version, in, v)
+	if err != nil || ev == nil {
+		return out, err
+	}
+	// The statistics summary counts the decisions of deliberated
+	// enrolments only (statistiques_sommaire.go): those of a session
+	// held, without an outcome yet, need no recount.
+	ok, retirees, err := ecrireEvaluation(tx, *out, version, *ev, cj.ins.Issue != nil)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, staleF("L'évaluation de ce CCP")
+	}
+	if retirees {
+		cj.signee = false
+	}
+	return out, nil
+}
+
+// preparerEvaluation checks one decision against the rules and the jury's
+// context, and returns it as it is to be recorded with its event; no
+// event when the decision stored is already it (nothing to write).
+func (s *Service) preparerEvaluation(a Acteur, cj *contexteJury, ccp string, version int, in EvaluationSaisie, v *verifEvaluation) (*Evaluation, *Evenement, error) {
 	sessionID, ins := cj.sess.ID, cj.ins
 	if !contains(ins.CCP, ccp) {
 		// The jury decides on the CCP enrolled (DOMAIN §4.1), as the rule
 		// engine's decision_ccp_non_inscrit says of a recorded history.
-		return nil, Errorf(ErrInvalid, "ccp_non_inscrit", "Le candidat n'est pas inscrit au %s lors de cette session.", ccp)
+		return nil, nil, Errorf(ErrInvalid, "ccp_non_inscrit", "Le candidat n'est pas inscrit au %s lors de cette session.", ccp)
 	}
 	if err := v.check(ccp, in); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if ins.Presence != nil && *ins.Presence != "present" {
-		return nil, Errorf(ErrConflict, "candidat_non_present", "Le candidat est noté %s : aucune décision ne peut être prise sur ses CCP.", *ins.Presence)
+		return nil, nil, Errorf(ErrConflict, "candidat_non_present", "Le candidat est noté %s : aucune décision ne peut être prise sur ses CCP.", *ins.Presence)
 	}
 	avant := ins.Evaluation(ccp)
 	// The version only tells whether the member saw the stored decision.
@@ -214,13 +355,13 @@ func (s *Service) saisirEvaluation(tx *gorm.DB, a Acteur, cj *contexteJury, ccp 
 	// nobody changed it since, and there is nothing to write.
 	if avant != nil && avant.SaisiPar == a.UtilisateurID && in.egale(*avant) {
 		out := *avant
-		return &out, nil
+		return &out, nil, nil
 	}
 	var out Evaluation
 	now := s.now()
 	if version == 0 {
 		if avant != nil {
-			return nil, staleF("L'évaluation de ce CCP")
+			return nil, nil, staleF("L'évaluation de ce CCP")
 		}
 		out = Evaluation{ID: newID(), InscriptionID: ins.ID, BlocID: cj.blocs[ccp], SaisiPar: a.UtilisateurID, Version: 1, CreatedAt: now, UpdatedAt: now}
 		in.apply(&out)
@@ -229,7 +370,7 @@ func (s *Service) saisirEvaluation(tx *gorm.DB, a Acteur, cj *contexteJury, ccp 
 		// at it. One read at version may have moved since; the write
 		// tells.
 		if avant == nil || avant.Version > version {
-			return nil, staleF("L'évaluation de ce CCP")
+			return nil, nil, staleF("L'évaluation de ce CCP")
 		}
 		out = *avant
 		in.apply(&out)
@@ -243,22 +384,9 @@ func (s *Service) saisirEvaluation(tx *gorm.DB, a Acteur, cj *contexteJury, ccp 
 	ev, err := s.evenement(a, audit{action: "evaluation", objet: "evaluation", objetID: out.ID, sessionID: sessionID,
 		candidatID: ins.CandidatID, avant: before, apres: snapshotEvaluation(out)})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	// The statistics summary counts the decisions of deliberated
-	// enrolments only (statistiques_sommaire.go): those of a session
-	// held, without an outcome yet, need no recount.
-	ok, retirees, err := ecrireEvaluation(tx, out, version, ev, ins.Issue != nil)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, staleF("L'évaluation de ce CCP")
-	}
-	if retirees {
-		cj.signee = false
-	}
-	return &out, nil
+	return &out, &ev, nil
 }
 
 // egale reports whether the decision e is what in records.

@@ -2,7 +2,6 @@ package certification_test
 
 import (
 	"context"
-	"os"
 	"testing"
 
 	"github.com/cipcert/cipcert/certification"
@@ -10,13 +9,20 @@ import (
 )
 
 // BenchmarkSaisirEvaluation measures a jury member's recording of one
-// decision as the API's PUT makes it, on PostgreSQL when TEST_DATABASE_URL
-// is set: each iteration replaces the decision on one CCP of a candidat of
-// a held session at the version it read last, acquis and non acquis in
-// turn, the ECF taken into account. sql/op is the statements it sends.
+// decision as the API's PUT makes it, on each database of the run (SQLite,
+// and PostgreSQL when TEST_DATABASE_URL is set): each iteration replaces
+// the decision on one CCP of a candidat of a held session at the version
+// it read last, acquis and non acquis in turn, the ECF taken into account.
+// sql/op is the statements it sends.
 func BenchmarkSaisirEvaluation(b *testing.B) {
+	for _, d := range certtest.Dialects(b) {
+		b.Run(d, func(b *testing.B) { benchSaisirEvaluation(b, d) })
+	}
+}
+
+func benchSaisirEvaluation(b *testing.B, dialect string) {
 	ctx := context.Background()
-	db := certtest.Open(b, benchDialect())
+	db := certtest.Open(b, dialect)
 	svc := certtest.NewService(b, db)
 	certtest.SeedWith(b, svc, false)
 	centre, jury1, dreets := actor(b, svc, "centre"), actor(b, svc, "jury1"), actor(b, svc, "dreets")
@@ -48,13 +54,4 @@ func BenchmarkSaisirEvaluation(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(count.N.Load())/float64(b.N), "sql/op")
-}
-
-// benchDialect is the database a benchmark runs on: PostgreSQL when
-// TEST_DATABASE_URL is set, SQLite otherwise.
-func benchDialect() string {
-	if os.Getenv("TEST_DATABASE_URL") != "" {
-		return "postgres"
-	}
-	return "sqlite"
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
 	"github.com/cipcert/cipcert/certification"
@@ -88,6 +89,71 @@ func TestSaisirEvaluationStale(t *testing.T) {
 	})
 }
 
+// TestSaisieRefuseeSansTransaction: a recording refused or with nothing
+// to write leaves no transaction open on the connection it used, which
+// the pool keeps and serves again.
+func TestSaisieRefuseeSansTransaction(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		sid, ins := sessionAvecPresent(t, w)
+		sqlDB, err := db.DB.DB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sqlDB.SetMaxOpenConns(1)
+		before := backendPID(t, db)
+		acquis := certification.EvaluationSaisie{Decision: "acquis", MSP: true, EntretienTechnique: true, DossierProfessionnel: true}
+		first, err := w.svc.SaisirEvaluation(ctx, w.jury1, sid, ins[0], "CCP1", 0, acquis)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var de *certification.Error
+		if _, err := w.svc.SaisirEvaluation(ctx, w.jury1, sid, ins[0], "CCP9", 0, acquis); !errors.As(err, &de) || de.Code != "ccp_non_inscrit" {
+			t.Errorf("decision on a CCP not enrolled: %v, want ccp_non_inscrit", err)
+		}
+		if again, err := w.svc.SaisirEvaluation(ctx, w.jury1, sid, ins[0], "CCP1", 0, acquis); err != nil || again.Version != first.Version {
+			t.Errorf("the same decision sent again: %v %+v, want it back at version %d", err, again, first.Version)
+		}
+		if _, err := w.svc.SaisirEvaluation(ctx, w.jury2, sid, ins[0], "CCP1", 0, acquis); !errors.Is(err, certification.ErrStale) {
+			t.Errorf("another member's first decision on a decided CCP: %v, want ErrStale", err)
+		}
+		// Had they left a transaction open, the pool would have closed the
+		// connection and opened another.
+		if after := backendPID(t, db); after != before {
+			t.Errorf("the refusals left the connection unusable: backend %d replaced by %d", before, after)
+		}
+		second, err := w.svc.SaisirEvaluation(ctx, w.jury2, sid, ins[0], "CCP1", first.Version,
+			certification.EvaluationSaisie{Decision: "non_acquis", Motifs: "La mise en situation n'est pas probante.", MSP: true})
+		if err != nil || second.Version != first.Version+1 {
+			t.Fatalf("change at the current version after the refusals: %v %+v", err, second)
+		}
+	})
+}
+
+// sessionAvecPresent returns a held session of one candidat, noted present.
+func sessionAvecPresent(t *testing.T, w *world) (string, []string) {
+	t.Helper()
+	sid, ins := heldSession(t, w.svc, 1, w.jury, w.centre)
+	if _, err := w.svc.SaisirPresence(context.Background(), w.jury1, sid, ins[0], 1, certification.PresenceSaisie{Presence: "present"}); err != nil {
+		t.Fatal(err)
+	}
+	return sid, ins
+}
+
+// backendPID returns the PostgreSQL backend of the connection db's pool
+// hands out (0 on SQLite, whose one connection stays).
+func backendPID(t *testing.T, db *certification.DB) uint32 {
+	t.Helper()
+	var pid uint32
+	if db.Dialect == "postgres" {
+		if err := db.AvecPgx(context.Background(), func(c *pgx.Conn) error { pid = c.PgConn().PID(); return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return pid
+}
+
 // TestEmissionConcurrente: issuers of one session started together issue
 // each document once, numbered from 1 without a gap.
 func TestEmissionConcurrente(t *testing.T) {
@@ -147,38 +213,11 @@ func TestLockSessionSerialises(t *testing.T) {
 	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
 		w := newWorld(t, db)
 		sid, _ := heldSession(t, w.svc, 1, w.jury, w.centre)
-		sqlDB, err := db.DB.DB()
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx := context.Background()
-		locked, release := make(chan int), make(chan struct{})
-		first := make(chan error, 1)
-		go func() {
-			first <- db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-				if err := certification.LockSession(tx, sid); err != nil {
-					return err
-				}
-				if err := tx.Exec("UPDATE sessions SET lieu = 'premier' WHERE id = ?", sid).Error; err != nil {
-					return err
-				}
-				pid := 0
-				if db.Dialect == "postgres" {
-					if err := tx.Raw("SELECT pg_backend_pid()").Scan(&pid).Error; err != nil {
-						return err
-					}
-				}
-				locked <- pid
-				<-release
-				return nil
-			})
-		}()
-		pid := <-locked
-		waits := sqlDB.Stats().WaitCount
+		h := holdSessionLock(t, db, sid, "UPDATE sessions SET lieu = 'premier' WHERE id = ?")
 		second := make(chan string, 1)
 		go func() {
 			var lieu string
-			err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			err := db.WithContext(context.Background()).Transaction(func(tx *gorm.DB) error {
 				if err := certification.LockSession(tx, sid); err != nil {
 					return err
 				}
@@ -189,32 +228,128 @@ func TestLockSessionSerialises(t *testing.T) {
 			}
 			second <- lieu
 		}()
-		blocked := func() bool {
-			if db.Dialect != "postgres" {
-				return sqlDB.Stats().WaitCount > waits
-			}
-			var n int
-			if err := db.Raw("SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))", pid).Scan(&n).Error; err != nil {
-				t.Fatal(err)
-			}
-			return n > 0
-		}
-		for !blocked() {
-			select {
-			case lieu := <-second:
-				close(release)
-				t.Fatalf("the second transaction went through the lock while it was held, and read %q", lieu)
-			default:
-			}
-		}
-		close(release)
-		if err := <-first; err != nil {
-			t.Fatal(err)
-		}
+		waitBlocked(t, h, second, "the second transaction")
 		if lieu := <-second; lieu != "premier" {
 			t.Errorf("the second transaction read lieu %q, want what the first one committed", lieu)
 		}
 	})
+}
+
+// TestSaisieAttendLeVerrou: a recording waits for the transaction that
+// holds its session's lock exclusively (a deliberation), then sees the
+// session it left: it records nothing on a session deliberated meanwhile.
+func TestSaisieAttendLeVerrou(t *testing.T) {
+	certtest.ForEachDB(t, func(t *testing.T, db *certification.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		sid, ins := sessionAvecPresent(t, w)
+		h := holdSessionLock(t, db, sid, "UPDATE sessions SET statut = 'deliberee' WHERE id = ?")
+		saisie := make(chan error, 1)
+		go func() {
+			_, err := w.svc.SaisirEvaluation(ctx, w.jury1, sid, ins[0], "CCP1", 0,
+				certification.EvaluationSaisie{Decision: "acquis", MSP: true, EntretienTechnique: true, DossierProfessionnel: true})
+			saisie <- err
+		}()
+		waitBlocked(t, h, saisie, "the recording")
+		var de *certification.Error
+		if err := <-saisie; !errors.As(err, &de) || de.Code != "resultats_verrouilles" {
+			t.Errorf("recording on a session deliberated while it waited: %v, want resultats_verrouilles", err)
+		}
+		list, err := w.svc.Inscriptions(ctx, w.centre, sid)
+		if err != nil || len(list) != 1 || len(list[0].Evaluations) != 0 {
+			t.Errorf("inscriptions after the refusal: %v %+v, want no decision", err, list)
+		}
+	})
+}
+
+// sessionLockHolder is a transaction holding a session's exclusive lock
+// (holdSessionLock) until release.
+type sessionLockHolder struct {
+	db       *certification.DB
+	pid      int
+	waits    int64
+	released bool
+	stop     chan struct{}
+	done     chan error
+}
+
+// holdSessionLock starts a transaction that locks session sid
+// exclusively and runs write (with sid as its argument), and returns
+// once it holds the lock.
+func holdSessionLock(t *testing.T, db *certification.DB, sid, write string) *sessionLockHolder {
+	t.Helper()
+	h := &sessionLockHolder{db: db, stop: make(chan struct{}), done: make(chan error, 1)}
+	locked := make(chan int)
+	go func() {
+		h.done <- db.WithContext(context.Background()).Transaction(func(tx *gorm.DB) error {
+			if err := certification.LockSession(tx, sid); err != nil {
+				return err
+			}
+			if err := tx.Exec(write, sid).Error; err != nil {
+				return err
+			}
+			pid := 0
+			if db.Dialect == "postgres" {
+				if err := tx.Raw("SELECT pg_backend_pid()").Scan(&pid).Error; err != nil {
+					return err
+				}
+			}
+			locked <- pid
+			<-h.stop
+			return nil
+		})
+	}()
+	select {
+	case h.pid = <-locked:
+	case err := <-h.done:
+		t.Fatalf("lock holder: %v", err)
+	}
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.waits = sqlDB.Stats().WaitCount
+	return h
+}
+
+// waitBlocked waits until another transaction waits for the holder h,
+// failing if what, whose outcome comes on went, gets through first; then
+// it ends the holder's transaction.
+func waitBlocked[T any](t *testing.T, h *sessionLockHolder, went <-chan T, what string) {
+	t.Helper()
+	sqlDB, err := h.db.DB.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for blocked := false; !blocked; {
+		if h.db.Dialect != "postgres" {
+			blocked = sqlDB.Stats().WaitCount > h.waits
+		} else {
+			var n int
+			if err := h.db.Raw("SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))", h.pid).Scan(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+			blocked = n > 0
+		}
+		select {
+		case v := <-went:
+			h.release()
+			t.Fatalf("%s went through the lock while it was held: %v", what, v)
+		default:
+		}
+	}
+	if err := h.release(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// release ends the holder's transaction, committing its write.
+func (h *sessionLockHolder) release() error {
+	if !h.released {
+		h.released = true
+		close(h.stop)
+	}
+	return <-h.done
 }
 
 // TestAuditSnapshots: the trail stores snake_case snapshots with concrete

@@ -250,6 +250,11 @@ func (s *Service) transition(tx *gorm.DB, a Acteur, sess *Session, to sessionEta
 			libelleStatut[sess.Statut], libelleStatut[to.Statut])
 	}
 	to.Version = sess.Version + 1
+	// A recording in flight finishes first, and none starts on the old
+	// status: recordings do not lock the session's row (lockSession).
+	if err := lockSession(tx, sess.ID, lockExclusive); err != nil {
+		return err
+	}
 	ok, err := updateSessionStatut(tx, sess.ID, sess.Statut, sess.Version, to, s.now())
 	if err != nil {
 		return err
