@@ -36,7 +36,7 @@ func BenchmarkMoi(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			req.RemoteAddr = "192.0.2.10:40000"
+			req.RemoteAddr, req.RequestURI = "192.0.2.10:40000", "/api/v1/moi"
 			req.Header.Set("Authorization", "Bearer "+tok)
 			count := certtest.CompterRequetes(db)
 			b.ReportAllocs()
