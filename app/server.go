@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
@@ -93,7 +92,6 @@ func New(svc *certification.Service, opt Options) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(opt.TrustedProxies)
-	e.JSONSerializer = jsonSerializer{}
 	s := &Server{
 		echo: e, svc: svc, log: opt.Logger,
 		logins: newLoginGuard(opt.LoginEvery, opt.LoginBurst, opt.Logger),
@@ -124,29 +122,6 @@ func New(svc *certification.Service, opt Options) *Server {
 	w.Register(e)
 	return s
 }
-
-// jsonSerializer writes an answer's JSON as Echo's default serializer
-// does, byte for byte (HTML characters escaped, a final newline), from one
-// json.Marshal: the default builds a json.Encoder for each
-// answer, which cost more than the marshalling of a small answer.
-type jsonSerializer struct{ echo.DefaultJSONSerializer }
-
-func (jsonSerializer) Serialize(c echo.Context, i any, indent string) error {
-	if indent != "" {
-		return echo.DefaultJSONSerializer{}.Serialize(c, i, indent)
-	}
-	b, err := json.Marshal(i)
-	if err != nil {
-		return err
-	}
-	if _, err = c.Response().Write(b); err != nil {
-		return err
-	}
-	_, err = c.Response().Write(newline)
-	return err
-}
-
-var newline = []byte{'\n'}
 
 // sharedLimits gives the web the API's login and verification limiters, so
 // that switching from one to the other buys no extra attempts.
