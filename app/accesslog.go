@@ -5,31 +5,24 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 )
 
-// accessLog logs one line per request. It sits outside the recovery from
-// panics and lets the error handler answer before it reads the status
-// (HandleError), so that the line has the status the client received: a
-// problem+json 4xx, a 404 of the router, a 500 after a panic.
-func accessLog(log *slog.Logger) echo.MiddlewareFunc {
-	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		HandleError: true,
-		LogStatus:   true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogRemoteIP: true,
-		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			level := slog.LevelInfo
-			if v.Status >= 500 {
-				level = slog.LevelWarn
-			}
-			log.LogAttrs(context.Background(), level, "request",
-				slog.String("method", v.Method), slog.String("uri", redactURI(v.URI)), slog.Int("status", v.Status),
-				slog.Duration("latency", v.Latency), slog.String("request_id", v.RequestID),
-				slog.String("remote_ip", v.RemoteIP))
-			return nil
-		},
-	})
+// logRequest writes the access log's line for a request, once the error
+// handler has answered it (see Server.front), so that the line has the
+// status the client received.
+func logRequest(log *slog.Logger, c echo.Context, id string, latency time.Duration) {
+	req, status := c.Request(), c.Response().Status
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelWarn
+	}
+	log.LogAttrs(context.Background(), level, "request",
+		slog.String("method", req.Method), slog.String("uri", redactURI(req.RequestURI)), slog.Int("status", status),
+		slog.Duration("latency", latency), slog.String("request_id", id),
+		slog.String("remote_ip", c.RealIP()))
 }
 
 // personalParams are query parameters that carry personal data or secrets:

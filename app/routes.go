@@ -681,9 +681,12 @@ func routeList() []route {
 // The routes that need a token hang from a group under /api/v1 that
 // authenticates first: an unknown address there answers 401 to a client
 // without a token, as a known one would, rather than telling it which exist.
+// The group's middleware answers only those unknown addresses: a route's
+// own checks are wrapped around its handler here, once, because Echo v4
+// wraps a route in its middleware again at each request.
 func (s *Server) routes() {
 	const prefix = "/api/v1"
-	auth := s.echo.Group(prefix, s.authenticate)
+	s.echo.Group(prefix, s.authenticate)
 	for _, r := range routeTable {
 		h := r.handler
 		handler := func(c echo.Context) error { return h(s, c) }
@@ -695,7 +698,7 @@ func (s *Server) routes() {
 		case !strings.HasPrefix(r.path, prefix+"/"):
 			panic(fmt.Sprintf("route %s: a route that needs a token lives under %s", r.key(), prefix))
 		default:
-			auth.Add(r.method, strings.TrimPrefix(r.path, prefix), handler, allow(r.roles...))
+			s.echo.Add(r.method, r.path, s.authenticate(allow(r.roles...)(handler)))
 		}
 	}
 }

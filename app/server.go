@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -115,24 +116,8 @@ func New(svc *certification.Service, opt Options) *Server {
 	s.verificationConfirmPage = w.Delegate(http.MethodPost, "/verification/:code")
 	e.HTTPErrorHandler = errorHandler(opt.Logger, opt.UndocumentedError, w.ErrorPage)
 	// The route-table tests build the server without a service.
-	e.Use(securityHeaders(svc != nil && strings.HasPrefix(svc.PublicURL(), "https://")))
-	e.Use(safeRequestID, middleware.RequestID())
-	// The access log is outside the recovery from panics, so that a panic
-	// is logged with the 500 it became.
-	e.Use(accessLog(opt.Logger))
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
-		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			opt.Logger.Error("panic", "err", err, "stack", string(stack))
-			return err
-		},
-	}))
-	// Files of candidats are uploaded to two routes only; every other body
-	// keeps the 1 Mio limit. A larger body is refused from its
-	// Content-Length, before it is read.
-	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isUpload}))
-	e.Use(uploadLimit)
-	e.Use(cleanURL)
-	e.Use(deadline(opt.RequestTimeout))
+	https := svc != nil && strings.HasPrefix(svc.PublicURL(), "https://")
+	e.Use(s.front(opt.Logger, https, opt.RequestTimeout))
 	s.routes()
 	w.Register(e)
 	return s
@@ -228,44 +213,105 @@ func (s *Server) Routes() []string {
 	return out
 }
 
-// cleanURL refuses a path (404) or query (400) that is not valid UTF-8 or holds a NUL:
-// no identifier of ours looks like that, and PostgreSQL rejects such text
-// with an error that would otherwise surface as a 500.
-func cleanURL(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		u := c.Request().URL
-		bad := func(s string) bool { return !utf8.ValidString(s) || strings.ContainsRune(s, 0) }
-		if bad(u.Path) {
-			return &httpError{status: http.StatusNotFound, code: "introuvable", detail: "Aucune ressource à cette adresse."}
+// front is what every request goes through before its route's handler,
+// outermost first: the security headers, the request id, the access log,
+// the recovery from panics (inside the log, so that a panic is logged with
+// the 500 it became), the body limits, the check of the URL and the
+// deadline. It is one middleware, not nine: Echo v4 wraps the handler in
+// the server's middleware again at each request, one closure per
+// middleware.
+func (s *Server) front(log *slog.Logger, https bool, timeout time.Duration) echo.MiddlewareFunc {
+	headers := securityHeaders(https)
+	// Files of candidats are uploaded to a few routes only (uploadLimit);
+	// every other body keeps the 1 Mio limit. A larger body is refused
+	// from its Content-Length, before it is read.
+	bodyLimit := middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isUpload})
+	inner := func(c echo.Context, next echo.HandlerFunc) error {
+		if err := cleanURL(c); err != nil {
+			return err
 		}
-		q, err := url.ParseQuery(u.RawQuery)
-		if err != nil {
-			return badRequest("parametres_invalides", "Les paramètres de l'adresse sont mal encodés.")
-		}
-		if he := queryTooLong(u.RawQuery, q); he != nil {
-			return he
-		}
-		for k, vs := range q {
-			for _, v := range vs {
-				if bad(k) || bad(v) {
-					return badRequest("parametres_invalides", "Les paramètres de la requête sont invalides.",
-						ChampErreur{k, "caracteres_invalides", "Ce paramètre contient des caractères invalides."})
-				}
-			}
-		}
+		ctx, cancel := context.WithTimeout(c.Request().Context(), timeout)
+		defer cancel()
+		c.SetRequest(c.Request().WithContext(ctx))
 		return next(c)
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.Response().Before(headers(c.Response()))
+			id := requestID(c)
+			start := time.Now()
+			err := recovered(c, log, func() error {
+				// A request without a body (GET, HEAD, DELETE) has
+				// nothing to limit.
+				if body := c.Request().Body; body == nil || body == http.NoBody {
+					return inner(c, next)
+				}
+				return bodyLimit(uploadLimit(func(c echo.Context) error { return inner(c, next) }))(c)
+			})
+			// The error handler answers before the status is logged, so
+			// that the line has the status the client received: a
+			// problem+json 4xx, a 404 of the router, a 500 after a panic.
+			if err != nil {
+				c.Error(err)
+			}
+			logRequest(log, c, id, time.Since(start))
+			return err
+		}
 	}
 }
 
-func deadline(d time.Duration) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			ctx, cancel := context.WithTimeout(c.Request().Context(), d)
-			defer cancel()
-			c.SetRequest(c.Request().WithContext(ctx))
-			return next(c)
+// recovered runs fn, turning a panic into a logged 500 answered by the
+// error handler.
+func recovered(c echo.Context, log *slog.Logger, fn func() error) (err error) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		if r == http.ErrAbortHandler {
+			panic(r)
+		}
+		e, ok := r.(error)
+		if !ok {
+			e = fmt.Errorf("%v", r)
+		}
+		stack := make([]byte, 4<<10)
+		stack = stack[:runtime.Stack(stack, true)]
+		log.Error("panic", "err", e, "stack", string(stack))
+		c.Error(e)
+		err = nil
+	}()
+	return fn()
+}
+
+// cleanURL refuses a path (404) or query (400) that is not valid UTF-8 or holds a NUL:
+// no identifier of ours looks like that, and PostgreSQL rejects such text
+// with an error that would otherwise surface as a 500.
+func cleanURL(c echo.Context) error {
+	u := c.Request().URL
+	bad := func(s string) bool { return !utf8.ValidString(s) || strings.ContainsRune(s, 0) }
+	if bad(u.Path) {
+		return &httpError{status: http.StatusNotFound, code: "introuvable", detail: "Aucune ressource à cette adresse."}
+	}
+	if u.RawQuery == "" {
+		return nil
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return badRequest("parametres_invalides", "Les paramètres de l'adresse sont mal encodés.")
+	}
+	if he := queryTooLong(u.RawQuery, q); he != nil {
+		return he
+	}
+	for k, vs := range q {
+		for _, v := range vs {
+			if bad(k) || bad(v) {
+				return badRequest("parametres_invalides", "Les paramètres de la requête sont invalides.",
+					ChampErreur{k, "caracteres_invalides", "Ce paramètre contient des caractères invalides."})
+			}
 		}
 	}
+	return nil
 }
 
 // isUpload reports whether the request posts a file: a file of candidats
