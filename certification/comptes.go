@@ -291,9 +291,8 @@ func acteurDe(u *Utilisateur) Acteur {
 // without a statement; otherwise one statement reads it with its account
 // and second factor.
 func (s *Service) Authentifier(ctx context.Context, token string) (Acteur, error) {
-	refus := Errorf(ErrUnauthorized, "jeton_invalide", "Jeton d'accès invalide, expiré ou révoqué : reconnectez-vous.")
 	if token == "" {
-		return Acteur{}, refus
+		return Acteur{}, jetonRefuse()
 	}
 	hash := hashToken(token)
 	row, ok := s.db.jetons.lire(hash)
@@ -304,13 +303,13 @@ func (s *Service) Authentifier(ctx context.Context, token string) (Acteur, error
 			return Acteur{}, err
 		}
 		if row.ID == "" || row.RevoqueAt != nil || !row.Actif {
-			return Acteur{}, refus
+			return Acteur{}, jetonRefuse()
 		}
 		s.db.jetons.garder(hash, row, generation, lu)
 	}
 	// Checked at each use: an entry of the copy outlives its expiry.
 	if !s.now().Before(row.ExpireAt) {
-		return Acteur{}, refus
+		return Acteur{}, jetonRefuse()
 	}
 	a := Acteur{UtilisateurID: row.ID, Identifiant: row.Identifiant, Nom: row.Nom, Role: row.Role,
 		CentreID: deref(row.CentreID), CandidatID: deref(row.CandidatID)}
@@ -319,6 +318,12 @@ func (s *Service) Authentifier(ctx context.Context, token string) (Acteur, error
 		a.SecondFacteurAActiver = row.TOTPActif == nil || !*row.TOTPActif
 	}
 	return a, nil
+}
+
+// jetonRefuse is Authentifier's refusal, built only when it refuses: every
+// request is authenticated, and most are accepted.
+func jetonRefuse() error {
+	return Errorf(ErrUnauthorized, "jeton_invalide", "Jeton d'accès invalide, expiré ou révoqué : reconnectez-vous.")
 }
 
 // Deconnexion revokes a token. Revoking an unknown or revoked token is not an error.
