@@ -250,11 +250,15 @@ func (s *Service) Candidats(ctx context.Context, a Acteur, f FiltreCandidats) (*
 	if f.Limite <= 0 || f.Limite > 200 {
 		f.Limite = 50
 	}
+	// The details of the page's candidats keep the read pool's cached
+	// plans: only the name search's own statement needs planning for its
+	// values, and planning the details' union at each search cost more
+	// than reading them.
 	db := s.read(ctx)
 	if f.Nom != "" {
-		db = s.db.forSearch().WithContext(ctx)
+		return listCandidats(s.db.forSearch().WithContext(ctx), db, a, f)
 	}
-	return listCandidats(db, a, f)
+	return listCandidats(db, db, a, f)
 }
 
 // noterRecevabilite keeps a notification de recevabilité entered for the

@@ -89,8 +89,9 @@ func insertRecevabilite(tx *gorm.DB, candidatID string, r Recevabilite, par stri
 }
 
 // listCandidats reads one page of the candidats the actor may see; db is
-// the search pool when the filter has a name (see DB.forSearch).
-func listCandidats(db *gorm.DB, a Acteur, f FiltreCandidats) (*PageCandidats, error) {
+// the search pool when the filter has a name (see DB.forSearch), details
+// the pool that reads the page's ECF, CCP antérieurs and notifications.
+func listCandidats(db, details *gorm.DB, a Acteur, f FiltreCandidats) (*PageCandidats, error) {
 	// filtered is the actor's scope and every filter but the name; the
 	// candidats AS c it selects from is what the pages are cut from.
 	filtered := func(cols string) (*gorm.DB, error) {
@@ -146,7 +147,7 @@ func listCandidats(db *gorm.DB, a Acteur, f FiltreCandidats) (*PageCandidats, er
 		rows = rows[:f.Limite]
 		page.Suivant = rows[len(rows)-1].ID
 	}
-	page.Candidats, err = hydrate(db, rows)
+	page.Candidats, err = hydrate(details, rows)
 	return page, err
 }
 
