@@ -168,7 +168,10 @@ func TestBrowserAutoriteIssuance(t *testing.T) {
 		}
 		u.check("POST /autorite/sessions/:id/emission", "autorite-emission-en-cours")
 		close(hold.release)
-		u.do(chromedp.WaitReady(chromedp.CSS(fmt.Sprintf(`#emission progress[value="%d"]`, 2*n+1))))
+		// The page then asks for each of the remaining steps in turn: under
+		// the race detector beside another package's tests, the eight of
+		// them have taken more than the 30 s a single page is given.
+		u.doWithin(3*time.Minute, chromedp.WaitReady(chromedp.CSS(fmt.Sprintf(`#emission progress[value="%d"]`, 2*n+1))))
 		if got := u.text("#raison-emettre"); got != "Tous les documents dus sont délivrés." {
 			t.Errorf("after issuance: %q", got)
 		}

@@ -171,10 +171,17 @@ func (tb *tab) scripts(on bool) {
 // nodes between the query and the action) did nothing, and is tried again.
 func (tb *tab) do(steps ...chromedp.Action[chromedp.Void]) {
 	tb.t.Helper()
+	tb.doWithin(30*time.Second, steps...)
+}
+
+// doWithin is do with a bound of its own per step, for a wait that spans
+// several requests of the page (an issuance in steps) rather than one.
+func (tb *tab) doWithin(d time.Duration, steps ...chromedp.Action[chromedp.Void]) {
+	tb.t.Helper()
 	for _, step := range steps {
 		var err error
 		for range 3 {
-			ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
+			ctx, cancel := context.WithTimeout(tb.ctx, d)
 			err = chromedp.Do(ctx, step)
 			cancel()
 			if err == nil || !strings.Contains(err.Error(), "No node with given id found") {
