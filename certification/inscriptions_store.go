@@ -2,7 +2,6 @@ package certification
 
 import (
 	"database/sql"
-	"strconv"
 	"strings"
 	"time"
 
@@ -484,28 +483,12 @@ const (
 		WHERE id = ? AND version = ? AND revoque_at IS NULL RETURNING id)` + evenementPG
 )
 
-// numeroter numbers the placeholders of a statement written for GORM (?)
-// as PostgreSQL's protocol wants them ($1, $2…), for pgx used directly.
-// The statements it numbers hold no question mark of their own.
-func numeroter(q string) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// The statements of a recording as pgx sends them (saisirEvaluationPgx).
+// The statements of a recording as pgx sends them (saisirEvaluationPgx),
+// numbered once as the details statements are (enTableaux).
 var (
-	lockSessionPartageePgx = numeroter(lockSessionSQL[lockShared])
-	gardeSaisiePgx         = numeroter(gardeSaisiePG)
-	ecrireEvaluationPgx    = map[string]string{insertEvaluationPG: numeroter(insertEvaluationPG), updateEvaluationPG: numeroter(updateEvaluationPG)}
+	lockSessionPartageePgx = enTableaux(lockSessionSQL[lockShared])
+	gardeSaisiePgx         = enTableaux(gardeSaisiePG)
+	ecrireEvaluationPgx    = map[string]string{insertEvaluationPG: enTableaux(insertEvaluationPG), updateEvaluationPG: enTableaux(updateEvaluationPG)}
 )
 
 // updatePresencePG records a candidat's presence on PostgreSQL as
